@@ -1,0 +1,9 @@
+namespace Worcr.Grpc;
+
+public enum MethodType
+{
+    Unary,
+    ServerStreaming,
+    ClientStreaming,
+    DuplexStreaming,
+}

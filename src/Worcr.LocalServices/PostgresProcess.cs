@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Worcr.LocalServices;
+
+/// <summary>
+/// A PostgreSQL server run as a child process on 127.0.0.1, with trust authentication for loopback only
+/// (it is for one machine's development and tests). As root, it runs as an unprivileged system user.
+/// </summary>
+public sealed class PostgresProcess : IAsyncDisposable
+{
+    private readonly PostgresProcessOptions _options;
+    private ChildProcess? _child;
+
+    private PostgresProcess(PostgresProcessOptions options, int port)
+    {
+        _options = options;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>An Npgsql connection string for the Worcr database.</summary>
+    public string ConnectionString =>
+        $"Host=127.0.0.1;Port={Port};Username={_options.Database};Database={_options.Database}";
+
+    /// <summary>A postgres:// URL for the Worcr database.</summary>
+    public string Url => $"postgres://{_options.Database}@127.0.0.1:{Port}/{_options.Database}";
+
+    public static async Task<PostgresProcess> StartAsync(PostgresProcessOptions options, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(Path.Combine(options.BinDirectory, "postgres")))
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL binaries were not found in {options.BinDirectory}. Install them (Debian: apt-get install postgresql-15) or pass a PostgreSQL URL.");
+        }
+        var postgres = new PostgresProcess(options, options.Port == 0 ? FreePort.Find() : options.Port);
+        await postgres.InitialiseAsync(cancellationToken);
+        await postgres.StartChildAsync(cancellationToken);
+        await postgres.CreateDatabaseAsync(cancellationToken);
+        return postgres;
+    }
+
+    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        var dataDirectory = _options.DataDirectory;
+        if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION"))) return;
+        Directory.CreateDirectory(dataDirectory);
+        if (Signals.RunningAsRoot)
+        {
+            await EnsureSystemUserAsync(cancellationToken);
+            await RunAsync("chown", ["-R", $"{_options.SystemUser}:", dataDirectory], cancellationToken);
+        }
+        await RunAsServerUserAsync(Path.Combine(_options.BinDirectory, "initdb"),
+            ["-D", dataDirectory, "-U", _options.Database, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
+            cancellationToken);
+    }
+
+    private async Task EnsureSystemUserAsync(CancellationToken cancellationToken)
+    {
+        var exists = await TryRunAsync("id", ["-u", _options.SystemUser], cancellationToken);
+        if (exists.ExitCode == 0) return;
+        await RunAsync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _options.SystemUser], cancellationToken);
+    }
+
+    private async Task StartChildAsync(CancellationToken cancellationToken)
+    {
+        var durable = _options.Durable ? "on" : "off";
+        var settings = new List<string>
+        {
+            "-D", _options.DataDirectory,
+            "-c", "listen_addresses=127.0.0.1",
+            "-c", $"port={Port.ToString(CultureInfo.InvariantCulture)}",
+            "-c", "unix_socket_directories=",
+            "-c", $"max_connections={_options.MaxConnections.ToString(CultureInfo.InvariantCulture)}",
+            "-c", $"fsync={durable}",
+            "-c", $"synchronous_commit={durable}",
+            "-c", $"full_page_writes={durable}",
+            // Tests provoke errors on purpose (bad input, killed connections); keep them out of the log.
+            "-c", "log_min_error_statement=panic",
+        };
+        var (fileName, arguments) = AsServerUser(Path.Combine(_options.BinDirectory, "postgres"), settings);
+        _child = await ChildProcess.StartAsync("postgres", fileName, arguments,
+            "database system is ready to accept connections", TimeSpan.FromSeconds(60), cancellationToken);
+    }
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var result = await TryRunAsync(Path.Combine(_options.BinDirectory, "createdb"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", _options.Database, _options.Database],
+            cancellationToken);
+        if (result.ExitCode != 0 && !result.Output.Contains("already exists", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"createdb failed: {result.Output}");
+        }
+    }
+
+    /// <summary>Stops the server and starts it again with the same data and port (to test reconnection).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync();
+        await StartChildAsync(cancellationToken);
+    }
+
+    /// <summary>Fast shutdown: running transactions are rolled back, committed data is kept.</summary>
+    public async Task StopAsync()
+    {
+        if (_child is null) return;
+        var serverPid = ReadServerPid() ?? _child.Id;
+        await _child.StopAsync(serverPid, Signals.SigInt, TimeSpan.FromSeconds(20));
+        await _child.DisposeAsync();
+        _child = null;
+    }
+
+    private int? ReadServerPid()
+    {
+        var pidFile = Path.Combine(_options.DataDirectory, "postmaster.pid");
+        try
+        {
+            var firstLine = File.ReadLines(pidFile).FirstOrDefault();
+            return int.TryParse(firstLine, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_options.Ephemeral && Directory.Exists(_options.DataDirectory)) Directory.Delete(_options.DataDirectory, recursive: true);
+    }
+
+    private (string FileName, List<string> Arguments) AsServerUser(string program, IEnumerable<string> arguments)
+    {
+        if (!Signals.RunningAsRoot) return (program, arguments.ToList());
+        var wrapped = new List<string> { "-u", _options.SystemUser, "--", program };
+        wrapped.AddRange(arguments);
+        return ("runuser", wrapped);
+    }
+
+    private async Task RunAsServerUserAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var (fileName, wrapped) = AsServerUser(program, arguments);
+        await RunAsync(fileName, wrapped, cancellationToken);
+    }
+
+    private static async Task RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await TryRunAsync(fileName, arguments, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Output}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+}

@@ -1,0 +1,50 @@
+namespace Worcr.Scripting;
+
+/// <summary>
+/// Budgets every rule runs under. Lua is bounded by instructions and memory; JavaScript (Jurassic has no
+/// memory cap) by a wall-clock time budget, an allocation budget and a recursion depth checked by guards.
+/// </summary>
+public sealed class SandboxLimits
+{
+    private const int KiB = 1024;
+    private const int MiB = 1024 * KiB;
+
+    public static SandboxLimits Default { get; } = new();
+
+    /// <summary>Lua VM instructions one call may run before it is stopped.</summary>
+    public int LuaInstructionBudget { get; init; } = 1_000_000;
+
+    /// <summary>Bytes one Lua state (one rule) may hold, arguments and results included.</summary>
+    public long LuaMemoryBytes { get; init; } = 16L * MiB;
+
+    /// <summary>Wall-clock time one JavaScript call may take (checked by the loop/function guards).</summary>
+    public TimeSpan ScriptTimeBudget { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Managed bytes one JavaScript call may allocate (checked by the guards; a soft cap).</summary>
+    public long JsAllocationBytes { get; init; } = 64L * MiB;
+
+    /// <summary>JavaScript call depth; deeper recursion fails instead of overflowing the stack.</summary>
+    public int JsRecursionDepth { get; init; } = 256;
+
+    /// <summary>Longest rule source accepted, in characters.</summary>
+    public int MaxCodeLength { get; init; } = 64 * KiB;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
+    public void Validate()
+    {
+        Require(LuaInstructionBudget >= 1_000, nameof(LuaInstructionBudget), "at least 1000");
+        Require(LuaMemoryBytes >= 256 * KiB, nameof(LuaMemoryBytes), "at least 256 KiB (262144)");
+        Require(ScriptTimeBudget >= TimeSpan.FromMilliseconds(1), nameof(ScriptTimeBudget), "at least 1 ms");
+        Require(JsAllocationBytes >= 1 * MiB, nameof(JsAllocationBytes), "at least 1 MiB (1048576)");
+        Require(JsRecursionDepth is >= 8 and <= 2_000, nameof(JsRecursionDepth), "between 8 and 2000");
+        Require(MaxCodeLength >= 64, nameof(MaxCodeLength), "at least 64");
+    }
+
+    private static void Require(bool valid, string field, string expectation)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(field, $"SandboxLimits.{field} must be {expectation}.");
+        }
+    }
+}

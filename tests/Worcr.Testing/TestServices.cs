@@ -1,0 +1,78 @@
+using Npgsql;
+using Worcr.LocalServices;
+
+namespace Worcr.Testing;
+
+/// <summary>
+/// One real PostgreSQL and one real Redis for the whole test process, started on first use with the same
+/// code `worcr dev` uses. When WORCR_TEST_POSTGRES and WORCR_TEST_REDIS are set (`./worcr test` sets them),
+/// those servers are used instead, so several test projects share one pair.
+/// Tests isolate themselves with a schema (<see cref="CreateSchemaAsync"/>) or a key prefix (<see cref="NewKeyPrefix"/>).
+/// </summary>
+public static class TestServices
+{
+    private static readonly Lazy<Task<SharedServers>> Shared = new(StartSharedAsync);
+    private static int _counter;
+
+    /// <summary>Connection string of the shared PostgreSQL database.</summary>
+    public static async Task<string> PostgresAsync() => (await Shared.Value).PostgresConnectionString;
+
+    /// <summary>URL of the shared Redis, e.g. redis://127.0.0.1:6390.</summary>
+    public static async Task<string> RedisAsync() => (await Shared.Value).RedisUrl;
+
+    /// <summary>Creates an empty schema no other test uses and returns its name.</summary>
+    public static async Task<string> CreateSchemaAsync(string prefix = "t")
+    {
+        var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _counter)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        await using var connection = new NpgsqlConnection(await PostgresAsync());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE SCHEMA \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return name;
+    }
+
+    /// <summary>A Redis key prefix no other test uses, ending in ':'.</summary>
+    public static string NewKeyPrefix(string prefix = "t") =>
+        $"{prefix}:{Environment.ProcessId}:{Interlocked.Increment(ref _counter)}:{Guid.NewGuid():N}:";
+
+    /// <summary>A PostgreSQL of the test's own, for tests that stop or restart the server.</summary>
+    public static Task<PostgresProcess> StartPrivatePostgresAsync() =>
+        PostgresProcess.StartAsync(new PostgresProcessOptions { DataDirectory = NewTempDirectory("pg"), Durable = false, Ephemeral = true });
+
+    /// <summary>A Redis of the test's own, for tests that stop or restart the server.</summary>
+    public static Task<RedisProcess> StartPrivateRedisAsync() =>
+        RedisProcess.StartAsync(new RedisProcessOptions { DataDirectory = NewTempDirectory("redis"), Ephemeral = true });
+
+    /// <summary>A new empty directory under the system temp folder, readable by the PostgreSQL system user.</summary>
+    public static string NewTempDirectory(string prefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"worcr-test-{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static async Task<SharedServers> StartSharedAsync()
+    {
+        var postgresUrl = Environment.GetEnvironmentVariable("WORCR_TEST_POSTGRES");
+        var redisUrl = Environment.GetEnvironmentVariable("WORCR_TEST_REDIS");
+        if (!string.IsNullOrEmpty(postgresUrl) && !string.IsNullOrEmpty(redisUrl))
+        {
+            return new SharedServers(postgresUrl, redisUrl, null, null);
+        }
+        var postgres = await StartPrivatePostgresAsync();
+        var redis = await StartPrivateRedisAsync();
+        var shared = new SharedServers(postgres.ConnectionString, redis.Url, postgres, redis);
+        // xunit 2 has no assembly-wide teardown; stop the servers when the test process exits.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.Stop();
+        return shared;
+    }
+
+    private sealed record SharedServers(string PostgresConnectionString, string RedisUrl, PostgresProcess? Postgres, RedisProcess? Redis)
+    {
+        public void Stop()
+        {
+            Redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
