@@ -13,6 +13,8 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCallReader<TRespo
     where TRequest : IMessage<TRequest>
     where TResponse : IMessage<TResponse>
 {
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(int.MaxValue);
+
     private readonly GrpcChannel _channel;
     private readonly Method<TRequest, TResponse> _method;
     private readonly CallOptions _options;
@@ -164,6 +166,11 @@ internal sealed class ClientCall<TRequest, TResponse> : IClientCallReader<TRespo
         }
 
         var remaining = deadline - DateTime.UtcNow;
+        if (remaining > LongestTimer)
+        {
+            return; // Timers cannot run this long; the server still gets the deadline as grpc-timeout.
+        }
+
         _deadlineCts.CancelAfter(remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining);
     }
 

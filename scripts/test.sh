@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `./worcr test`: installs what the suite needs when missing, builds once, runs every test project, and
+# ends with one summary line "N passed, N failed, N skipped".
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source "$root/scripts/needs.sh"
+
+need 'command -v redis-server' redis-server
+need 'test -x /usr/lib/postgresql/15/bin/postgres' postgresql-15
+need 'command -v node' nodejs
+need 'command -v npm' npm
+for dir in tests/interop/grpc-js examples/node-worker; do
+  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "worcr test: npm install in $dir" >&2
+    (cd "$dir" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }) >&2
+  fi
+done
+
+dotnet build Worcr.sln -c Release -nologo -clp:ErrorsOnly -v:q
+log="$(mktemp)"
+status=0
+dotnet test Worcr.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+# dotnet test prints one "Failed: a, Passed: b, Skipped: c, Total: d" line per test project; add them up.
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" \
+  | awk -F'[:,]' '{f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+rm -f "$log"
+echo "${summary:-0 passed, 0 failed, 0 skipped}"
+exit $status

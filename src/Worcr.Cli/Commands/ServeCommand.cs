@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Worcr.Cli.Hosting;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Cli.Commands;
+
+/// <summary>`worcr serve`: one dispatcher node against existing PostgreSQL and Redis.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var postgres = CommonOptions.Postgres();
+        var redis = CommonOptions.Redis();
+        var schema = CommonOptions.Schema();
+        var grpcPort = CommonOptions.GrpcPort();
+        var httpPort = CommonOptions.HttpPort();
+        var bind = new Option<string?>("--bind") { Description = "Address to listen on (default 127.0.0.1)." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Producer API key (env WORCR_API_KEY)." };
+        var workerToken = new Option<string?>("--worker-token") { Description = "Worker token (env WORCR_WORKER_TOKEN)." };
+        var insecure = new Option<bool>("--insecure") { Description = "Accept calls without credentials (local development only)." };
+        var jobTypes = new Option<string[]>("--job-type") { Description = "A job type producers may enqueue before its workers connect (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("serve", "Run one dispatcher node. Settings come from flags, then WORCR_* environment variables, then appsettings.json (section \"Worcr\").")
+        {
+            postgres, redis, schema, grpcPort, httpPort, bind, apiKey, workerToken, insecure, jobTypes,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = NodeSettings.Load();
+            options.PostgresUrl = parse.GetValue(postgres) ?? options.PostgresUrl;
+            options.RedisUrl = parse.GetValue(redis) ?? options.RedisUrl;
+            options.Schema = parse.GetValue(schema) ?? options.Schema;
+            options.GrpcPort = parse.GetValue(grpcPort) ?? options.GrpcPort;
+            options.HttpPort = parse.GetValue(httpPort) ?? options.HttpPort;
+            options.BindAddress = parse.GetValue(bind) ?? options.BindAddress;
+            options.ApiKey = parse.GetValue(apiKey) ?? options.ApiKey;
+            options.WorkerToken = parse.GetValue(workerToken) ?? options.WorkerToken;
+            options.AllowUnauthenticated |= parse.GetValue(insecure);
+            foreach (var type in parse.GetValue(jobTypes) ?? []) options.JobTypes.Add(type);
+            await using var node = await DispatcherNode.StartAsync(options, cancellationToken: cancellationToken);
+            Console.WriteLine($"Worcr node {node.NodeId}: gRPC {node.GrpcAddress}  HTTP {node.HttpAddress}");
+            await ShutdownSignal.WaitAsync(cancellationToken);
+            Console.WriteLine("Stopping: draining workers...");
+            await node.StopAsync();
+            return 0;
+        });
+        return command;
+    }
+}

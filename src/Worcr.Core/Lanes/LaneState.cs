@@ -1,0 +1,7 @@
+namespace Worcr.Core.Lanes;
+
+/// <summary>What a node believes about one lane: an estimate, corrected by claims and reconciles.</summary>
+/// <param name="Lane">The lane.</param>
+/// <param name="Waiting">Estimated number of ready jobs.</param>
+/// <param name="OldestEnqueuedAt">Estimated enqueue time of the lane's oldest ready job (drives FIFO and aging).</param>
+public sealed record LaneState(Lane Lane, long Waiting, DateTimeOffset OldestEnqueuedAt);

@@ -1,0 +1,123 @@
+using Npgsql;
+using Worcr.Core.Jobs;
+using Worcr.Core.Lanes;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// Every state change of a job, each one transaction in PostgreSQL. Messages about a run are fenced by its attempt
+/// number: complete, fail, yield and checkpoint only apply while that attempt is the running one.
+/// docs/storage.md describes the tables and queries.
+/// </summary>
+public sealed class JobStore
+{
+    private readonly LaneCache _lanes;
+    private readonly JobEnqueuer _enqueuer;
+    private readonly BacklogReader _backlog;
+    private readonly JobClaimer _claimer;
+    private readonly JobCompleter _completer;
+    private readonly JobFailer _failer;
+    private readonly JobYielder _yielder;
+    private readonly LeaseRenewer _leases;
+    private readonly LostJobRequeuer _lost;
+    private readonly DuePromoter _promoter;
+    private readonly JobExpirer _expirer;
+    private readonly JobReader _reader;
+    private readonly JobCanceller _canceller;
+    private readonly JobRetrier _retrier;
+    private readonly CheckpointWriter _checkpoints;
+    private readonly ProgressWriter _progress;
+    private readonly LogStore _logs;
+    private readonly JobCounter _counter;
+
+    internal JobStore(NpgsqlDataSource dataSource, SchemaSql sql, string jobsChannel, string cancelChannel)
+    {
+        var notifier = new LaneNotifier(jobsChannel);
+        var states = new JobStateLookup(dataSource, sql);
+        _lanes = new LaneCache(dataSource, sql);
+        _enqueuer = new JobEnqueuer(dataSource, sql, _lanes, notifier);
+        _backlog = new BacklogReader(dataSource, sql, _lanes);
+        _claimer = new JobClaimer(dataSource, sql, _lanes);
+        _completer = new JobCompleter(dataSource, sql);
+        _failer = new JobFailer(dataSource, sql, states);
+        _yielder = new JobYielder(dataSource, sql, notifier);
+        _leases = new LeaseRenewer(dataSource, sql);
+        _lost = new LostJobRequeuer(dataSource, sql, notifier);
+        _promoter = new DuePromoter(dataSource, sql, notifier);
+        _expirer = new JobExpirer(dataSource, sql);
+        _reader = new JobReader(dataSource, sql);
+        _canceller = new JobCanceller(dataSource, sql, cancelChannel);
+        _retrier = new JobRetrier(dataSource, sql, notifier, states);
+        _checkpoints = new CheckpointWriter(dataSource, sql);
+        _progress = new ProgressWriter(dataSource, sql);
+        _logs = new LogStore(dataSource, sql);
+        _counter = new JobCounter(dataSource, sql);
+    }
+
+    /// <summary>Inserts up to 10,000 jobs in one transaction; results are in input order (duplicates carry the existing id).</summary>
+    public Task<IReadOnlyList<EnqueuedJob>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken ct = default) =>
+        _enqueuer.EnqueueAsync(jobs, ct);
+
+    /// <summary>Lanes that have waiting jobs, with their count and oldest enqueue time.</summary>
+    public Task<IReadOnlyList<LaneBacklog>> ReadBacklogAsync(CancellationToken ct = default) => _backlog.ReadAsync(ct);
+
+    public Task<Lane?> GetLaneAsync(long laneId, CancellationToken ct = default) => _lanes.GetAsync(laneId, ct);
+
+    /// <summary>Leases up to <paramref name="limit"/> of the lane's oldest waiting, unexpired jobs to a worker.</summary>
+    public Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long laneId, int limit, string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
+        _claimer.ClaimAsync(laneId, limit, workerId, nodeId, lease, ct);
+
+    /// <summary>Completes a batch in one statement; per-item accepted flags in input order (false = stale attempt).</summary>
+    public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken ct = default) =>
+        _completer.CompleteAsync(completions, ct);
+
+    /// <summary>Counts a failure; the job is retried at now + retryDelay, or dead when not retryable or out of attempts.</summary>
+    public Task<FailOutcome> FailAsync(long jobId, int attempt, string error, bool retryable, TimeSpan retryDelay, CancellationToken ct = default) =>
+        _failer.FailAsync(jobId, attempt, error, retryable, retryDelay, ct);
+
+    /// <summary>Hands the job back without a failure: waiting now, or scheduled when delay &gt; 0.</summary>
+    public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct = default) =>
+        _yielder.YieldAsync(jobId, attempt, delay, ct);
+
+    /// <summary>Extends the leases of all jobs the worker runs; returns how many.</summary>
+    public Task<int> RenewLeasesAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
+        _leases.RenewAsync(workerId, nodeId, lease, ct);
+
+    /// <summary>The worker is gone: its running jobs count a failure and wait again (or are dead). Returns their ids.</summary>
+    public Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>
+        _lost.ReleaseWorkerAsync(workerId, nodeId, reason, ct);
+
+    /// <summary>The reaper: running jobs whose lease expired (DB clock) get the same treatment as a released worker's.</summary>
+    public Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct = default) => _lost.RequeueExpiredLeasesAsync(ct);
+
+    /// <summary>Scheduled and failed jobs whose run_at has come become waiting; returns how many.</summary>
+    public Task<int> PromoteDueAsync(int limit, CancellationToken ct = default) => _promoter.PromoteAsync(limit, ct);
+
+    /// <summary>The earliest run_at among scheduled and failed jobs, to know when to promote next.</summary>
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default) => _promoter.NextDueAsync(ct);
+
+    /// <summary>Jobs not started before their expires_at move to history as expired; returns how many.</summary>
+    public Task<int> ExpireAsync(int limit, CancellationToken ct = default) => _expirer.ExpireAsync(limit, ct);
+
+    public Task<JobRecord?> GetAsync(long jobId, CancellationToken ct = default) => _reader.GetAsync(jobId, ct);
+
+    /// <summary>Cancels an unfinished job; a running one's node is told on the cancel channel.</summary>
+    public Task<CancelOutcome> CancelAsync(long jobId, string reason, CancellationToken ct = default) =>
+        _canceller.CancelAsync(jobId, reason, ct);
+
+    /// <summary>Puts a dead, expired or cancelled job back to waiting; returns the job's state after the call, null if unknown.</summary>
+    public Task<JobState?> RetryAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
+
+    /// <summary>Durably saves a checkpoint for the running attempt; false when that attempt is no longer running.</summary>
+    public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, CancellationToken ct = default) =>
+        _checkpoints.SaveAsync(jobId, attempt, name, value, ct);
+
+    public Task SaveProgressAsync(IReadOnlyList<ProgressUpdate> updates, CancellationToken ct = default) => _progress.SaveAsync(updates, ct);
+
+    public Task AppendLogsAsync(IReadOnlyList<LogEntry> entries, CancellationToken ct = default) => _logs.AppendAsync(entries, ct);
+
+    /// <summary>The job's latest <paramref name="limit"/> log lines, oldest first.</summary>
+    public Task<IReadOnlyList<LogEntry>> ReadLogsAsync(long jobId, int limit, CancellationToken ct = default) => _logs.ReadAsync(jobId, limit, ct);
+
+    public Task<long> CountAsync(JobState state, CancellationToken ct = default) => _counter.CountAsync(state, ct);
+}

@@ -1,0 +1,67 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// Applies pending migrations in one transaction under a transaction-level advisory lock, so several nodes
+/// starting at once migrate exactly once: the others wait for the lock, then find nothing left to do.
+/// </summary>
+internal sealed class Migrator(NpgsqlDataSource dataSource, SchemaSql sql)
+{
+    // Namespaces the advisory lock key so it cannot collide with locks other software takes.
+    private const int LockNamespace = 0x576f7263; // "Worc"
+
+    private const string PrepareSql = """
+        SELECT pg_advisory_xact_lock(@lock_namespace, hashtext(@schema));
+        CREATE SCHEMA IF NOT EXISTS __schema__;
+        CREATE TABLE IF NOT EXISTS __schema__.schema_migrations (
+            version    integer PRIMARY KEY,
+            name       text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now());
+        """;
+
+    private const string AppliedSql = "SELECT version FROM __schema__.schema_migrations";
+
+    private const string RecordSql = "INSERT INTO __schema__.schema_migrations (version, name) VALUES (@version, @name)";
+
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await PrepareAsync(connection, ct);
+        var applied = await ReadAppliedAsync(connection, ct);
+        var pending = MigrationScript.LoadAll().Where(m => !applied.Contains(m.Version)).ToArray();
+        foreach (var migration in pending) await ApplyAsync(connection, migration, ct);
+        await transaction.CommitAsync(ct);
+        return pending.Select(m => m.Version).ToArray();
+    }
+
+    private async Task PrepareAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql.Format(PrepareSql), connection);
+        command.Parameters.AddWithValue("lock_namespace", LockNamespace);
+        command.Parameters.AddWithValue("schema", sql.Schema);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<HashSet<int>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql.Format(AppliedSql), connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var versions = new HashSet<int>();
+        while (await reader.ReadAsync(ct)) versions.Add(reader.GetInt32(0));
+        return versions;
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, MigrationScript migration, CancellationToken ct)
+    {
+        await using (var script = new NpgsqlCommand(sql.Format(migration.Sql), connection))
+        {
+            await script.ExecuteNonQueryAsync(ct);
+        }
+        await using var record = new NpgsqlCommand(sql.Format(RecordSql), connection);
+        record.Parameters.AddWithValue("version", migration.Version);
+        record.Parameters.AddWithValue("name", migration.Name);
+        await record.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,9 @@
+using Worcr.Core.Jobs;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// What a cancel did. When the job was running, WorkerId/NodeId/Attempt say which run must be told to stop;
+/// when it was already finished, Cancelled is false and State is its final state.
+/// </summary>
+public sealed record CancelOutcome(bool Found, bool Cancelled, JobState State, string? WorkerId, string? NodeId, int Attempt);

@@ -1,0 +1,6 @@
+using Worcr.Core.Jobs;
+
+namespace Worcr.Postgres;
+
+/// <summary>Result of enqueueing one job: its id, or the id of the job it duplicates.</summary>
+public sealed record EnqueuedJob(long Id, bool Duplicate, JobState State);

@@ -1,0 +1,18 @@
+namespace Worcr.Postgres;
+
+/// <summary>A job to enqueue. Tags are normalised (sorted, distinct) by the store.</summary>
+/// <param name="RunAt">A future time makes the job scheduled; null or past makes it waiting now.</param>
+/// <param name="ExpiresAt">The job expires if it has not started by then.</param>
+/// <param name="UniqueKey">A live job with the same (tenant, type, key) makes this one a duplicate.</param>
+/// <param name="UniqueWindow">When set, a job with the same key enqueued within this window is a duplicate even if finished.</param>
+public sealed record NewJob(
+    string Tenant,
+    string Type,
+    IReadOnlyList<string> Tags,
+    string ArgsJson,
+    double Weight,
+    int MaxAttempts,
+    DateTimeOffset? RunAt,
+    DateTimeOffset? ExpiresAt,
+    string? UniqueKey,
+    TimeSpan? UniqueWindow);

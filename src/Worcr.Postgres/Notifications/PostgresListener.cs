@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// LISTENs on a dedicated connection and forwards every NOTIFY to <see cref="Notifications"/>. When the connection
+/// is lost it reconnects with backoff, LISTENs again and then writes a "reconnected" notification (channel ""),
+/// because anything sent while it was away is gone and the reader must reconcile from the tables.
+/// </summary>
+public sealed class PostgresListener : IAsyncDisposable
+{
+    // A quiet connection is pinged this often, so a silently dead one is noticed.
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(15);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<string> _channels;
+    private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ReconnectBackoff _backoff = new();
+    private Task _loop = Task.CompletedTask;
+
+    private PostgresListener(NpgsqlDataSource dataSource, IReadOnlyList<string> channels)
+    {
+        _dataSource = dataSource;
+        _channels = channels;
+    }
+
+    public ChannelReader<Notification> Notifications => _notifications.Reader;
+
+    /// <summary>Returns once the channels are listened to: a NOTIFY committed after that is delivered.</summary>
+    public static async Task<PostgresListener> StartAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> channels, CancellationToken ct = default)
+    {
+        if (channels.Count == 0) throw new ArgumentException("Listen to at least one channel.", nameof(channels));
+        foreach (var channel in channels) ListenSql.ValidateChannel(channel);
+        var listener = new PostgresListener(dataSource, channels);
+        var connection = await listener.ConnectAsync(ct);
+        listener._loop = Task.Run(() => listener.RunAsync(connection), CancellationToken.None);
+        return listener;
+    }
+
+    private async Task<NpgsqlConnection> ConnectAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            connection.Notification += (_, e) => _notifications.Writer.TryWrite(new Notification(e.Channel, e.Payload));
+            await using var command = new NpgsqlCommand(ListenSql.For(_channels), connection);
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task RunAsync(NpgsqlConnection connection)
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await WaitUntilBrokenAsync(connection, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+            {
+                // The connection is gone; fall through to reconnect.
+            }
+            await connection.DisposeAsync();
+            var reconnected = await ReconnectAsync(ct);
+            if (reconnected is null) return;
+            connection = reconnected;
+            _notifications.Writer.TryWrite(new Notification("", Notification.ReconnectedPayload));
+        }
+        await connection.DisposeAsync();
+    }
+
+    private async Task WaitUntilBrokenAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await connection.WaitAsync(PingInterval, ct)) continue;
+            await using var ping = new NpgsqlCommand("SELECT 1", connection);
+            await ping.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private async Task<NpgsqlConnection?> ReconnectAsync(CancellationToken ct)
+    {
+        // Idle pooled connections died with the old connection's server; do not hand them out again.
+        _dataSource.Clear();
+        _backoff.Reset();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_backoff.Next(), ct);
+                return await ConnectAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                // Still down; back off and try again.
+            }
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _notifications.Writer.TryComplete();
+        _stop.Dispose();
+    }
+}

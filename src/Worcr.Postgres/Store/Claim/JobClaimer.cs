@@ -1,0 +1,44 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>Leases the oldest waiting jobs of one lane to a worker; SKIP LOCKED keeps concurrent claimers apart.</summary>
+internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
+{
+    private const string ClaimSql = """
+        WITH claimed AS (
+            UPDATE __schema__.jobs j
+            SET state = 'running', attempt = j.attempt + 1, worker_id = @worker_id, node_id = @node_id,
+                lease_expires_at = now() + @lease
+            WHERE j.id IN (
+                SELECT id FROM __schema__.jobs
+                WHERE lane_id = @lane_id AND state = 'waiting' AND (expires_at IS NULL OR expires_at > now())
+                ORDER BY enqueued_at, id
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED)
+            RETURNING j.id, j.attempt, j.args, j.max_attempts, j.enqueued_at, j.expires_at
+        )
+        SELECT c.id, c.attempt, c.args::text, c.max_attempts, c.enqueued_at, c.expires_at,
+               (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = c.id)::text
+        FROM claimed c
+        ORDER BY c.enqueued_at, c.id
+        """;
+
+    private readonly string _claimSql = sql.Format(ClaimSql);
+
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long laneId, int limit, string workerId, string nodeId, TimeSpan lease, CancellationToken ct)
+    {
+        if (limit < 1) return [];
+        var lane = await lanes.GetAsync(laneId, ct) ?? throw new ArgumentException($"Lane {laneId} does not exist.", nameof(laneId));
+        await using var command = dataSource.CreateCommand(_claimSql)
+            .With("lane_id", laneId).With("limit", limit).With("worker_id", workerId).With("node_id", nodeId).With("lease", lease);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var claimed = new List<ClaimedJob>();
+        while (await reader.ReadAsync(ct))
+        {
+            claimed.Add(new ClaimedJob(reader.GetInt64(0), reader.GetInt32(1), lane, reader.GetString(2), reader.GetInt32(3),
+                reader.GetTime(4), reader.GetTimeOrNull(5), reader.GetStringMap(6)));
+        }
+        return claimed;
+    }
+}

@@ -1,0 +1,37 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Worcr.Postgres;
+
+/// <summary>Completes a node's batch of completions in one statement; stale attempts are simply not matched.</summary>
+internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
+{
+    private static readonly string CompleteSql = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@ids, @attempts, @results) WITH ORDINALITY AS i(id, attempt, result, ord)
+        ), done AS (
+            DELETE FROM __schema__.jobs j USING input i
+            WHERE j.id = i.id AND j.attempt = i.attempt AND j.state = 'running'
+            RETURNING j.*, i.result
+        ), moved AS (
+            {HistorySql.InsertFrom("done", "completed", result: "result")}
+            RETURNING id, attempt
+        )
+        SELECT m.id IS NOT NULL FROM input i LEFT JOIN moved m ON m.id = i.id AND m.attempt = i.attempt ORDER BY i.ord
+        """;
+
+    private readonly string _completeSql = sql.Format(CompleteSql);
+
+    public async Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken ct)
+    {
+        if (completions.Count == 0) return [];
+        await using var command = dataSource.CreateCommand(_completeSql)
+            .WithArray("ids", NpgsqlDbType.Bigint, completions.Select(c => c.JobId).ToArray())
+            .WithArray("attempts", NpgsqlDbType.Integer, completions.Select(c => c.Attempt).ToArray())
+            .WithArray("results", NpgsqlDbType.Text, completions.Select(c => c.ResultJson).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var accepted = new List<bool>(completions.Count);
+        while (await reader.ReadAsync(ct)) accepted.Add(reader.GetBoolean(0));
+        return accepted;
+    }
+}

@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>A worker hands a job back without failing it: ready again now, or scheduled after a delay.</summary>
+internal sealed class JobYielder(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
+{
+    private const string YieldSql = """
+        UPDATE __schema__.jobs
+        SET state = CASE WHEN @delay > interval '0' THEN 'scheduled' ELSE 'waiting' END,
+            run_at = now() + @delay, lease_expires_at = NULL
+        WHERE id = @id AND attempt = @attempt AND state = 'running'
+        RETURNING lane_id, state
+        """;
+
+    private readonly string _yieldSql = sql.Format(YieldSql);
+
+    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        long? waitingLane = null;
+        var accepted = false;
+        await using (var command = new NpgsqlCommand(_yieldSql, connection).With("id", jobId).With("attempt", attempt).With("delay", delay))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                accepted = true;
+                if (reader.GetString(1) == "waiting") waitingLane = reader.GetInt64(0);
+            }
+        }
+        if (waitingLane is { } lane) await notifier.NotifyAsync(connection, [lane], ct);
+        await transaction.CommitAsync(ct);
+        return accepted;
+    }
+}

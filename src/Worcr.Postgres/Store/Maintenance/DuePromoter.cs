@@ -1,0 +1,46 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>Scheduled jobs and failed jobs whose retry time came (DB clock) become waiting.</summary>
+internal sealed class DuePromoter(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
+{
+    private const string PromoteSql = """
+        WITH due AS (
+            SELECT id FROM __schema__.jobs
+            WHERE state IN ('scheduled', 'failed') AND run_at <= now()
+            ORDER BY run_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE __schema__.jobs j SET state = 'waiting'
+        FROM due WHERE j.id = due.id
+        RETURNING j.lane_id
+        """;
+
+    private const string NextDueSql = "SELECT min(run_at) FROM __schema__.jobs WHERE state IN ('scheduled', 'failed')";
+
+    private readonly string _promoteSql = sql.Format(PromoteSql);
+    private readonly string _nextDueSql = sql.Format(NextDueSql);
+
+    public async Task<int> PromoteAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var lanes = new List<long>();
+        await using (var command = new NpgsqlCommand(_promoteSql, connection).With("limit", limit))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) lanes.Add(reader.GetInt64(0));
+        }
+        await notifier.NotifyAsync(connection, lanes, ct);
+        await transaction.CommitAsync(ct);
+        return lanes.Count;
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(_nextDueSql);
+        return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null;
+    }
+}

@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>Jobs that did not start before their expires_at move to history as expired.</summary>
+internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
+{
+    private static readonly string ExpireSql = $"""
+        WITH due AS (
+            SELECT id FROM __schema__.jobs
+            WHERE state IN ('waiting', 'scheduled', 'failed') AND expires_at <= now()
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        ), gone AS (
+            DELETE FROM __schema__.jobs j USING due WHERE j.id = due.id RETURNING j.*
+        ), moved AS (
+            {HistorySql.InsertFrom("gone", "expired", lastError: "'expired before it started'")}
+            RETURNING id
+        )
+        SELECT count(*) FROM moved
+        """;
+
+    private readonly string _expireSql = sql.Format(ExpireSql);
+
+    public async Task<int> ExpireAsync(int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(_expireSql).With("limit", limit);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

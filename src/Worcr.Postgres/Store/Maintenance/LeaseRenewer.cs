@@ -1,0 +1,20 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>A live worker's heartbeat pushes the leases of all its running jobs forward (DB clock).</summary>
+internal sealed class LeaseRenewer(NpgsqlDataSource dataSource, SchemaSql sql)
+{
+    private const string RenewSql = """
+        UPDATE __schema__.jobs SET lease_expires_at = now() + @lease
+        WHERE state = 'running' AND worker_id = @worker_id AND node_id = @node_id
+        """;
+
+    private readonly string _renewSql = sql.Format(RenewSql);
+
+    public async Task<int> RenewAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(_renewSql).With("lease", lease).With("worker_id", workerId).With("node_id", nodeId);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,70 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// Running jobs whose worker is gone (its stream broke, or its lease expired): each counts a failure and goes back
+/// to waiting, or to history as dead when its failure budget is spent.
+/// </summary>
+internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
+{
+    // Bounds one reaper pass; the next pass takes the rest.
+    private const int ReapBatch = 1_000;
+
+    private static readonly string ReleaseWorkerSql = RequeueSql("worker_id = @worker_id AND node_id = @node_id");
+
+    private static readonly string ExpiredLeasesSql = RequeueSql($"lease_expires_at < now() ORDER BY lease_expires_at LIMIT {ReapBatch}");
+
+    private readonly string _releaseWorkerSql = sql.Format(ReleaseWorkerSql);
+    private readonly string _expiredLeasesSql = sql.Format(ExpiredLeasesSql);
+
+    public Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct) =>
+        RunAsync(_releaseWorkerSql, reason, command => command.With("worker_id", workerId).With("node_id", nodeId), ct);
+
+    public Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct) =>
+        RunAsync(_expiredLeasesSql, "lease expired", _ => { }, ct);
+
+    // SKIP LOCKED: a row locked right now is being completed or failed by its worker; leave it to that.
+    private static string RequeueSql(string condition) => $"""
+        WITH lost AS (
+            SELECT id, (failures + 1 >= max_attempts) AS dead
+            FROM __schema__.jobs
+            WHERE state = 'running' AND {condition}
+            FOR UPDATE SKIP LOCKED
+        ), requeued AS (
+            UPDATE __schema__.jobs j
+            SET state = 'waiting', failures = j.failures + 1, last_error = @reason, lease_expires_at = NULL
+            FROM lost l WHERE j.id = l.id AND NOT l.dead
+            RETURNING j.id, j.lane_id
+        ), gone AS (
+            DELETE FROM __schema__.jobs j USING lost l WHERE j.id = l.id AND l.dead RETURNING j.*
+        ), buried AS (
+            {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@reason")}
+            RETURNING id
+        )
+        SELECT id, lane_id FROM requeued
+        UNION ALL
+        SELECT id, NULL FROM buried
+        """;
+
+    private async Task<IReadOnlyList<long>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var ids = new List<long>();
+        var waitingLanes = new List<long>();
+        await using (var command = new NpgsqlCommand(query, connection).With("reason", reason))
+        {
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt64(0));
+                if (!reader.IsDBNull(1)) waitingLanes.Add(reader.GetInt64(1));
+            }
+        }
+        await notifier.NotifyAsync(connection, waitingLanes, ct);
+        await transaction.CommitAsync(ct);
+        return ids;
+    }
+}

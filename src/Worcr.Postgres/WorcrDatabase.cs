@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// Worcr's PostgreSQL: one data source, one schema holding every Worcr object, the migrations and the job store.
+/// </summary>
+public sealed class WorcrDatabase : IAsyncDisposable
+{
+    private readonly SchemaSql _sql;
+
+    private WorcrDatabase(NpgsqlDataSource dataSource, string schema)
+    {
+        DataSource = dataSource;
+        Schema = schema;
+        _sql = new SchemaSql(schema);
+        Jobs = new JobStore(dataSource, _sql, JobsChannel, CancelChannel);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Schema { get; }
+
+    public JobStore Jobs { get; }
+
+    /// <summary>NOTIFY channel for new waiting jobs; payload format in <see cref="JobsPayload"/>.</summary>
+    public string JobsChannel => $"{Schema}_jobs";
+
+    /// <summary>NOTIFY channel for cancelled running jobs; payload format in <see cref="CancelPayload"/>.</summary>
+    public string CancelChannel => $"{Schema}_cancel";
+
+    /// <param name="connectionString">An Npgsql connection string or a postgres:// URL.</param>
+    /// <param name="schema">Lower-case letters, digits and underscores, at most 40 characters.</param>
+    public static WorcrDatabase Create(string connectionString, string schema = "worcr")
+    {
+        SchemaName.Validate(schema);
+        var dataSource = NpgsqlDataSource.Create(ConnectionStrings.ToNpgsql(connectionString));
+        return new WorcrDatabase(dataSource, schema);
+    }
+
+    /// <summary>Applies pending migrations; safe to call from several nodes at once.</summary>
+    public Task MigrateAsync(CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct);
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

@@ -1,0 +1,96 @@
+using System.Threading.Channels;
+using Worcr.Core.Dispatch;
+using Worcr.Protocol.V1;
+
+namespace Worcr.Server.Dispatch;
+
+/// <summary>
+/// One connected worker as the node sees it: its profile, the credits it granted, the jobs it holds, and a
+/// queue of outgoing messages. The dispatch loop never writes to the network itself: a slow worker only
+/// slows its own queue's pump, never the loop.
+/// </summary>
+internal sealed class WorkerSession
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, int> _running = new();
+    private readonly Channel<DispatcherMessage> _outgoing = Channel.CreateUnbounded<DispatcherMessage>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private int _credits;
+    private bool _accepting = true;
+
+    public WorkerSession(WorkerProfile profile, int initialCredits)
+    {
+        Profile = profile;
+        _credits = initialCredits;
+    }
+
+    public WorkerProfile Profile { get; }
+
+    public string WorkerId => Profile.WorkerId;
+
+    public ChannelReader<DispatcherMessage> Outgoing => _outgoing.Reader;
+
+    /// <summary>Jobs the node may still send: granted credits, zero once the worker said Goodbye or was drained.</summary>
+    public int AvailableCredits
+    {
+        get
+        {
+            lock (_lock) return _accepting ? _credits : 0;
+        }
+    }
+
+    public int RunningCount
+    {
+        get
+        {
+            lock (_lock) return _running.Count;
+        }
+    }
+
+    public void AddCredits(int n)
+    {
+        lock (_lock) _credits = checked(_credits + n);
+    }
+
+    /// <summary>No more jobs for this worker (Goodbye, drain, or the stream ended).</summary>
+    public void StopAccepting()
+    {
+        lock (_lock) _accepting = false;
+    }
+
+    /// <summary>Hands a claimed job to the worker; false when it can no longer take it (the caller puts it back).</summary>
+    public bool TryAssign(long jobId, int attempt, DispatcherMessage assign)
+    {
+        lock (_lock)
+        {
+            if (!_accepting || _credits <= 0) return false;
+            if (!_outgoing.Writer.TryWrite(assign)) return false;
+            _credits--;
+            _running[jobId] = attempt;
+            return true;
+        }
+    }
+
+    /// <summary>True when the worker holds this attempt of the job.</summary>
+    public bool Holds(long jobId, int attempt)
+    {
+        lock (_lock) return _running.TryGetValue(jobId, out var held) && held == attempt;
+    }
+
+    public void Finished(long jobId, int attempt)
+    {
+        lock (_lock)
+        {
+            if (_running.TryGetValue(jobId, out var held) && held == attempt) _running.Remove(jobId);
+        }
+    }
+
+    public bool Send(DispatcherMessage message) => _outgoing.Writer.TryWrite(message);
+
+    /// <summary>Ends the outgoing queue; the pump finishes what is queued and stops.</summary>
+    public void Close()
+    {
+        StopAccepting();
+        _outgoing.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Worcr.Core.Dispatch;
+using Worcr.Grpc;
+using Worcr.Grpc.Server;
+using Worcr.Postgres;
+using Worcr.Protocol.V1;
+using Worcr.Redis;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Maintenance;
+using Worcr.Server.Services;
+
+namespace Worcr.Server.Hosting;
+
+/// <summary>
+/// One running dispatcher node: migrates the database, connects to Redis, serves gRPC and HTTP, and runs the
+/// dispatch loop and the background services. Any number of nodes may run against the same PostgreSQL and
+/// Redis; each is stateless beyond caches.
+/// </summary>
+public sealed class DispatcherNode : IAsyncDisposable
+{
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
+    private readonly WebApplication _app;
+    private readonly WorcrDatabase _database;
+    private readonly RedisConnection _redis;
+    private readonly PostgresListener _listener;
+    private readonly Dispatcher _dispatcher;
+    private readonly CancellationTokenSource _stopping;
+    private readonly CancellationTokenSource _draining;
+    private readonly List<Task> _background = new();
+    private bool _stopped;
+
+    private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, PostgresListener listener,
+        Dispatcher dispatcher, CancellationTokenSource stopping, CancellationTokenSource draining, NodeOptions options)
+    {
+        _app = app;
+        _database = database;
+        _redis = redis;
+        _listener = listener;
+        _dispatcher = dispatcher;
+        _stopping = stopping;
+        _draining = draining;
+        Options = options;
+    }
+
+    public NodeOptions Options { get; }
+
+    public string NodeId => Options.NodeId;
+
+    /// <summary>Where workers and producers connect (HTTP/2).</summary>
+    public Uri GrpcAddress { get; private set; } = null!;
+
+    /// <summary>Where the admin API, GUI, health and metrics are served.</summary>
+    public Uri HttpAddress { get; private set; } = null!;
+
+    /// <summary>Workers connected to this node right now.</summary>
+    public int ConnectedWorkers => _dispatcher.Sessions.Count();
+
+    public static async Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var database = WorcrDatabase.Create(options.PostgresUrl, options.Schema);
+        await database.MigrateAsync(cancellationToken);
+        var redisOptions = RedisOptions.Parse(options.RedisUrl);
+        redisOptions.KeyPrefix = options.RedisKeyPrefix;
+        var redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
+        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel], cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (configureLogging is null) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        else configureLogging(builder.Logging);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureGrpcDefaults();
+            var address = IPAddress.Parse(options.BindAddress);
+            kestrel.Listen(address, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.TlsCertificatePath is not null) listen.UseHttps(TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!));
+            });
+            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+        builder.Services.AddWorcrGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxMessageSize;
+            grpc.MaxSendMessageSize = options.MaxMessageSize;
+        });
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Worcr.Server");
+        var time = TimeProvider.System;
+        var stopping = new CancellationTokenSource();
+        var draining = new CancellationTokenSource();
+        var store = database.Jobs;
+        var dispatcher = new Dispatcher(store, new FifoLaneSelector(), options, time, logger);
+        var services = new NodeServices(
+            options, store, dispatcher, new CompletionBatcher(store), new ReportWriter(store, time),
+            new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
+            new Authenticator(options), logger, draining.Token);
+        await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
+
+        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options);
+        MapEndpoints(app, services);
+        await app.StartAsync(cancellationToken);
+        node.ReadAddresses();
+
+        var presence = new PresenceService(new PresenceRegistry(redis, options.RedisKeyPrefix), dispatcher, options, time, node.GrpcAddress.ToString());
+        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake);
+        node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => maintenance.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => presence.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
+        ServerLog.NodeStarted(logger, options.NodeId, node.GrpcAddress.ToString(), node.HttpAddress.ToString());
+        return node;
+    }
+
+    private static void MapEndpoints(WebApplication app, NodeServices services)
+    {
+        var jobs = new JobsService(services);
+        var workers = new WorkerConnection(services);
+        app.MapUnary(WorcrMethods.Enqueue, jobs.EnqueueAsync);
+        app.MapUnary(WorcrMethods.EnqueueBatch, jobs.EnqueueBatchAsync);
+        app.MapUnary(WorcrMethods.GetJob, jobs.GetAsync);
+        app.MapUnary(WorcrMethods.CancelJob, jobs.CancelAsync);
+        app.MapUnary(WorcrMethods.RetryJob, jobs.RetryAsync);
+        app.MapServerStreaming<WatchJobsRequest, JobEvent>(WorcrMethods.WatchJobs, (_, _, _) =>
+            throw new RpcException(StatusCode.Unimplemented, "Jobs.Watch is not available in this version yet."));
+        app.MapDuplex(WorcrMethods.Connect, workers.ServeAsync);
+        app.MapUnary<AcquireLimitRequest, AcquireLimitResponse>(WorcrMethods.AcquireLimit, (_, _) =>
+            throw new RpcException(StatusCode.Unimplemented, "Workers.AcquireLimit is not available in this version yet."));
+        app.MapGrpcHealth(new HealthService());
+        app.MapGrpcFallback();
+        app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
+    }
+
+    private void ReadAddresses()
+    {
+        // Kestrel reports the endpoints in the order they were configured: gRPC first, then HTTP.
+        var addresses = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.ToArray();
+        var scheme = Options.TlsCertificatePath is null ? "http" : "https";
+        GrpcAddress = new Uri(addresses[0].Replace("https://", scheme + "://", StringComparison.Ordinal).Replace("http://", scheme + "://", StringComparison.Ordinal));
+        HttpAddress = new Uri(addresses[1]);
+    }
+
+    private async Task PumpNotificationsAsync(WorcrDatabase database, NodeServices services, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var notification in _listener.Notifications.ReadAllAsync(stoppingToken))
+            {
+                if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, Options.NodeId, _dispatcher);
+                else if (notification.Channel == database.JobsChannel) _dispatcher.OnJobsNotification(notification.Payload);
+                else _dispatcher.RequestReconcile();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Graceful stop: no new jobs, workers are told to drain (finish or yield, then reconnect elsewhere), and the
+    /// node waits for their streams to end up to a grace period. Leases stay with the workers, so nothing is lost.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _draining.CancelAsync();
+        foreach (var session in _dispatcher.Sessions)
+        {
+            session.StopAccepting();
+            session.Send(new DispatcherMessage { Drain = new Drain { Reason = "node shutting down" } });
+        }
+        using (var grace = new CancellationTokenSource(DrainGrace))
+        {
+            while (!grace.IsCancellationRequested)
+            {
+                var changed = _dispatcher.SessionsChanged;
+                if (!_dispatcher.Sessions.Any()) break;
+                await changed.WaitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        await _stopping.CancelAsync();
+        await _app.StopAsync();
+        await Task.WhenAll(_background).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _listener.DisposeAsync();
+        await _redis.DisposeAsync();
+        await _database.DisposeAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+        _draining.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

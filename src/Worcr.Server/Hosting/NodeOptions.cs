@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+
+namespace Worcr.Server.Hosting;
+
+/// <summary>
+/// Settings of one dispatcher node. Every setting has a documented default; <see cref="Validate"/> runs at
+/// start-up and names the setting that is wrong and how to fix it.
+/// </summary>
+public sealed partial class NodeOptions
+{
+    /// <summary>PostgreSQL connection string or postgres:// URL (required).</summary>
+    public string PostgresUrl { get; set; } = "";
+
+    /// <summary>Redis URL, redis://host:port (required).</summary>
+    public string RedisUrl { get; set; } = "";
+
+    /// <summary>PostgreSQL schema holding Worcr's tables. Default "worcr".</summary>
+    public string Schema { get; set; } = "worcr";
+
+    /// <summary>Prefix of every Redis key. Default "worcr:".</summary>
+    public string RedisKeyPrefix { get; set; } = "worcr:";
+
+    /// <summary>Address both listeners bind to. Default 127.0.0.1; use 0.0.0.0 behind a load balancer.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port of the gRPC listener (HTTP/2). Default 7070; 0 picks a free port.</summary>
+    public int GrpcPort { get; set; } = 7070;
+
+    /// <summary>Port of the HTTP listener (admin API, GUI, health, metrics). Default 7080; 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 7080;
+
+    /// <summary>PEM certificate for TLS on the gRPC port; h2c (plain HTTP/2) when unset.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key matching <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>This node's id in leases and presence. Default host-pid-random.</summary>
+    public string NodeId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>A job whose lease is not renewed within this time goes back to waiting. Default 30 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often workers must send a heartbeat. Default 10 s (a third of the lease).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts a job gets when neither its enqueue call nor a rule says. Default 5.</summary>
+    public int DefaultMaxAttempts { get; set; } = 5;
+
+    /// <summary>Delay before the first retry; doubles with each failure (with jitter). Default 5 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest delay between retries. Default 1 h.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a node re-reads the lane backlog in case a notification was missed. Default 5 s.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the leader runs maintenance (lease reaper, scheduled promoter, expiry). Default 1 s.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most jobs one claim takes from a lane. Default 100.</summary>
+    public int MaxClaimBatch { get; set; } = 100;
+
+    /// <summary>Operator API key for producer calls ("authorization: Bearer KEY"). Required unless <see cref="AllowUnauthenticated"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Token workers present in Hello. Required unless <see cref="AllowUnauthenticated"/>.</summary>
+    public string? WorkerToken { get; set; }
+
+    /// <summary>Accept calls without credentials. Only for local development; never on a shared network.</summary>
+    public bool AllowUnauthenticated { get; set; }
+
+    /// <summary>Job types producers may enqueue even before any worker for them has connected.</summary>
+    public IList<string> JobTypes { get; set; } = new List<string>();
+
+    /// <summary>Accept any job type at enqueue. Default false: a typo in a type is an error, not a job that waits forever.</summary>
+    public bool AcceptUnknownJobTypes { get; set; }
+
+    /// <summary>Largest gRPC message accepted. Default 4 MiB.</summary>
+    public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Throws with a message naming every invalid setting.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(PostgresUrl)) problems.Add("PostgresUrl is required: pass --postgres URL or set WORCR_POSTGRES.");
+        if (string.IsNullOrWhiteSpace(RedisUrl)) problems.Add("RedisUrl is required: pass --redis URL or set WORCR_REDIS.");
+        if (!SchemaName().IsMatch(Schema)) problems.Add($"Schema '{Schema}' must be lower-case letters, digits and '_', at most 40 characters.");
+        if (GrpcPort is < 0 or > 65535) problems.Add($"GrpcPort {GrpcPort} must be between 0 and 65535.");
+        if (HttpPort is < 0 or > 65535) problems.Add($"HttpPort {HttpPort} must be between 0 and 65535.");
+        if (GrpcPort != 0 && GrpcPort == HttpPort) problems.Add("GrpcPort and HttpPort must differ.");
+        if (LeaseDuration < TimeSpan.FromMilliseconds(100)) problems.Add("LeaseDuration must be at least 100 ms.");
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= LeaseDuration) problems.Add("HeartbeatInterval must be positive and shorter than LeaseDuration (a third of it is a good choice).");
+        if (DefaultMaxAttempts < 1) problems.Add("DefaultMaxAttempts must be at least 1.");
+        if (RetryBaseDelay <= TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) problems.Add("RetryBaseDelay must be positive and RetryMaxDelay at least as long.");
+        if (ReconcileInterval <= TimeSpan.Zero) problems.Add("ReconcileInterval must be positive.");
+        if (MaintenanceInterval <= TimeSpan.Zero) problems.Add("MaintenanceInterval must be positive.");
+        if (MaxClaimBatch is < 1 or > 10_000) problems.Add("MaxClaimBatch must be between 1 and 10000.");
+        if (MaxMessageSize < 1024) problems.Add("MaxMessageSize must be at least 1024 bytes.");
+        if (!AllowUnauthenticated && (string.IsNullOrEmpty(ApiKey) || string.IsNullOrEmpty(WorkerToken)))
+        {
+            problems.Add("ApiKey and WorkerToken are required (--api-key, --worker-token or WORCR_API_KEY, WORCR_WORKER_TOKEN); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.");
+        }
+        if ((TlsCertificatePath is null) != (TlsKeyPath is null)) problems.Add("TlsCertificatePath and TlsKeyPath go together: set both or neither.");
+        if (problems.Count > 0) throw new InvalidOperationException("Invalid node settings:\n- " + string.Join("\n- ", problems));
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,39}$")]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Worcr.Server;
+
+/// <summary>The node's log messages, source-generated, with stable event ids (1xxx dispatch, 2xxx workers, 3xxx maintenance).</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "A dispatch round failed; the node reconciles and goes on.")]
+    public static partial void DispatchRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1002, LogLevel.Information, "Node {NodeId} listening: gRPC {GrpcAddress}, HTTP {HttpAddress}.")]
+    public static partial void NodeStarted(ILogger logger, string nodeId, string grpcAddress, string httpAddress);
+
+    [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
+    public static partial void ListenerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Information, "Worker {WorkerId} connected (types {JobTypes}, tags {Tags}, capacity {Capacity}).")]
+    public static partial void WorkerConnected(ILogger logger, string workerId, string jobTypes, string tags, int capacity);
+
+    [LoggerMessage(2002, LogLevel.Information, "Worker {WorkerId} disconnected; {Released} running job(s) released.")]
+    public static partial void WorkerDisconnected(ILogger logger, string workerId, int released);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Worker {WorkerId} sent a message the node could not apply: {Reason}")]
+    public static partial void WorkerMessageRejected(ILogger logger, string workerId, string reason);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Writing to worker {WorkerId} failed; its stream ends.")]
+    public static partial void WorkerWriteFailed(ILogger logger, string workerId, Exception exception);
+
+    [LoggerMessage(3001, LogLevel.Warning, "A maintenance pass failed; it runs again at the next interval.")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3002, LogLevel.Information, "This node is now the maintenance leader (fencing token {Token}).")]
+    public static partial void BecameLeader(ILogger logger, long token);
+
+    [LoggerMessage(3003, LogLevel.Information, "Maintenance: {Requeued} expired lease(s) requeued, {Promoted} job(s) promoted, {Expired} expired.")]
+    public static partial void MaintenanceDone(ILogger logger, int requeued, int promoted, int expired);
+}

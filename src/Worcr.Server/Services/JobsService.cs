@@ -1,0 +1,98 @@
+using Worcr.Grpc;
+using Worcr.Grpc.Server;
+using Worcr.Postgres;
+using Worcr.Protocol.V1;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Services;
+
+/// <summary>The producer API (worcr.v1.Jobs): validates, translates, calls the store.</summary>
+internal sealed class JobsService
+{
+    public const int MaxBatch = 10_000;
+    private readonly NodeServices _node;
+
+    public JobsService(NodeServices node) => _node = node;
+
+    public async Task<EnqueueResponse> EnqueueAsync(EnqueueRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        if (request.Job is null) throw new RpcException(StatusCode.InvalidArgument, "EnqueueRequest.job is required.");
+        var results = await EnqueueManyAsync([request.Job], context);
+        return results[0];
+    }
+
+    public async Task<EnqueueBatchResponse> EnqueueBatchAsync(EnqueueBatchRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        if (request.Jobs.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "EnqueueBatchRequest.jobs is empty.");
+        if (request.Jobs.Count > MaxBatch) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
+        var response = new EnqueueBatchResponse();
+        response.Results.AddRange(await EnqueueManyAsync(request.Jobs, context));
+        return response;
+    }
+
+    private async Task<IReadOnlyList<EnqueueResponse>> EnqueueManyAsync(IReadOnlyList<JobSpec> specs, ServerCallContext context)
+    {
+        var jobs = new List<NewJob>(specs.Count);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var field = specs.Count == 1 ? "job" : $"jobs[{i}]";
+            JobSpecValidator.ValidateSpec(specs[i], field);
+            await _node.JobTypes.RequireKnownAsync(specs[i].Type, $"{field}.type", context.CancellationToken);
+            jobs.Add(ToNewJob(specs[i], field));
+        }
+        var enqueued = await _node.Store.EnqueueAsync(jobs, context.CancellationToken);
+        return enqueued.Select(e => new EnqueueResponse { JobId = Messages.JobId(e.Id), Duplicate = e.Duplicate, State = Messages.ToProto(e.State) }).ToList();
+    }
+
+    private NewJob ToNewJob(JobSpec spec, string field) => new(
+        Tenant: spec.Tenant,
+        Type: spec.Type,
+        Tags: Core.Lanes.Lane.NormaliseTags(spec.Tags),
+        ArgsJson: JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json"),
+        Weight: spec.Weight == 0 ? 1 : spec.Weight,
+        MaxAttempts: spec.MaxAttempts == 0 ? _node.Options.DefaultMaxAttempts : spec.MaxAttempts,
+        RunAt: spec.RunAt?.ToDateTimeOffset(),
+        ExpiresAt: spec.ExpiresAt?.ToDateTimeOffset(),
+        UniqueKey: string.IsNullOrEmpty(spec.UniqueKey) ? null : spec.UniqueKey,
+        UniqueWindow: spec.UniqueWindow?.ToTimeSpan());
+
+    public async Task<GetJobResponse> GetAsync(GetJobRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        var id = RequireJobId(request.JobId);
+        var record = await _node.Store.GetAsync(id, context.CancellationToken)
+            ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        var response = new GetJobResponse { Job = Messages.ToProto(record) };
+        if (request.LogLines > 0)
+        {
+            var logs = await _node.Store.ReadLogsAsync(id, Math.Min(request.LogLines, 10_000), context.CancellationToken);
+            response.Logs.AddRange(logs.Select(Messages.ToProto));
+        }
+        return response;
+    }
+
+    public async Task<CancelJobResponse> CancelAsync(CancelJobRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        var id = RequireJobId(request.JobId);
+        var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
+        var outcome = await _node.Store.CancelAsync(id, reason, context.CancellationToken);
+        if (!outcome.Found) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        return new CancelJobResponse { Cancelled = outcome.Cancelled, State = Messages.ToProto(outcome.State) };
+    }
+
+    public async Task<RetryJobResponse> RetryAsync(RetryJobRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        var id = RequireJobId(request.JobId);
+        var state = await _node.Store.RetryAsync(id, context.CancellationToken)
+            ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        return new RetryJobResponse { State = Messages.ToProto(state) };
+    }
+
+    private static long RequireJobId(string jobId) =>
+        Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"'{jobId}' is not a job id.");
+}

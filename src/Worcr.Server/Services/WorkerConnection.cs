@@ -1,0 +1,221 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Worcr.Core.Dispatch;
+using Worcr.Core.Lanes;
+using Worcr.Core.Retries;
+using Worcr.Grpc;
+using Worcr.Grpc.Server;
+using Worcr.Postgres;
+using Worcr.Protocol.V1;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Services;
+
+/// <summary>
+/// Serves one Workers.Connect stream: Hello, then the worker's reports, while a pump sends what the dispatch
+/// loop queued for it. Translates messages and calls the store; no dispatch decisions are made here.
+/// </summary>
+internal sealed class WorkerConnection
+{
+    private const int MaxCapacity = 10_000;
+    private readonly NodeServices _node;
+    private readonly RetryBackoff _backoff;
+
+    public WorkerConnection(NodeServices node)
+    {
+        _node = node;
+        _backoff = new RetryBackoff(node.Options.RetryBaseDelay, node.Options.RetryMaxDelay);
+    }
+
+    public async Task ServeAsync(IAsyncEnumerable<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
+    {
+        await using var reader = requests.GetAsyncEnumerator(context.CancellationToken);
+        if (!await reader.MoveNextAsync()) return;
+        var hello = reader.Current.Hello ?? throw new RpcException(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello.");
+        var session = OpenSession(hello, context);
+        await responses.WriteAsync(Welcome(), context.CancellationToken);
+        await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
+        _node.Dispatcher.Register(session);
+        ServerLog.WorkerConnected(_node.Logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var pump = PumpAsync(session, responses, pumpStop.Token);
+        var cleanEnd = false;
+        try
+        {
+            while (await reader.MoveNextAsync())
+            {
+                await HandleAsync(session, reader.Current, context.CancellationToken);
+            }
+            cleanEnd = true;
+        }
+        finally
+        {
+            _node.Dispatcher.Unregister(session);
+            session.Close();
+            if (cleanEnd) await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await pumpStop.CancelAsync();
+            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ReleaseAsync(session);
+        }
+    }
+
+    private WorkerSession OpenSession(Hello hello, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateWorker(hello.Token, context);
+        if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > 200)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "Hello.worker_id is required (at most 200 characters).");
+        }
+        if (hello.JobTypes.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "Hello.job_types must name at least one job type.");
+        foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
+        if (hello.Capacity is < 0 or > MaxCapacity) throw new RpcException(StatusCode.InvalidArgument, $"Hello.capacity must be between 0 and {MaxCapacity}.");
+        var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
+        return new WorkerSession(profile, hello.Capacity);
+    }
+
+    private DispatcherMessage Welcome() => new()
+    {
+        Welcome = new Welcome
+        {
+            NodeId = _node.Options.NodeId,
+            HeartbeatInterval = Duration.FromTimeSpan(_node.Options.HeartbeatInterval),
+            LeaseDuration = Duration.FromTimeSpan(_node.Options.LeaseDuration),
+        },
+    };
+
+    private async Task PumpAsync(WorkerSession session, IServerStreamWriter<DispatcherMessage> responses, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in session.Outgoing.ReadAllAsync(cancellationToken))
+            {
+                await responses.WriteAsync(message, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ServerLog.WorkerWriteFailed(_node.Logger, session.WorkerId, exception);
+            session.StopAccepting();
+        }
+    }
+
+    private async Task HandleAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.MessageCase)
+        {
+            case WorkerMessage.MessageOneofCase.Credit:
+                if (message.Credit.N is <= 0 or > MaxCapacity) throw new RpcException(StatusCode.InvalidArgument, $"Credit.n must be between 1 and {MaxCapacity}.");
+                session.AddCredits(message.Credit.N);
+                _node.Dispatcher.Wake();
+                break;
+            case WorkerMessage.MessageOneofCase.Complete:
+                await CompleteAsync(session, message, cancellationToken);
+                break;
+            case WorkerMessage.MessageOneofCase.Fail:
+                await FailAsync(session, message, cancellationToken);
+                break;
+            case WorkerMessage.MessageOneofCase.Yield:
+                await YieldAsync(session, message, cancellationToken);
+                break;
+            case WorkerMessage.MessageOneofCase.Checkpoint:
+                await CheckpointAsync(session, message, cancellationToken);
+                break;
+            case WorkerMessage.MessageOneofCase.Progress:
+                _node.Reports.Progress(message.Progress);
+                break;
+            case WorkerMessage.MessageOneofCase.Log:
+                _node.Reports.Log(message.Log);
+                break;
+            case WorkerMessage.MessageOneofCase.Heartbeat:
+                await _node.Store.RenewLeasesAsync(session.WorkerId, _node.Options.NodeId, _node.Options.LeaseDuration, cancellationToken);
+                break;
+            case WorkerMessage.MessageOneofCase.Goodbye:
+                session.StopAccepting();
+                break;
+            case WorkerMessage.MessageOneofCase.Hello:
+                throw new RpcException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message.");
+            default:
+                throw new RpcException(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage.");
+        }
+    }
+
+    private async Task CompleteAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        var complete = message.Complete;
+        var jobId = RequireJobId(complete.JobId);
+        var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
+        var accepted = await _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
+        await FinishAsync(session, message.RequestId, jobId, complete.Attempt, accepted);
+    }
+
+    private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        var fail = message.Fail;
+        var jobId = RequireJobId(fail.JobId);
+        var delay = fail.RetryAfter is { } retryAfter ? retryAfter.ToTimeSpan() : _backoff.DelayAfter(Math.Max(1, fail.Attempt));
+        if (delay < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Fail.retry_after must not be negative.");
+        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, Truncate(fail.Error, 8192), fail.Retryable, delay, cancellationToken);
+        await FinishAsync(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
+    }
+
+    private async Task YieldAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        var yield = message.Yield;
+        var jobId = RequireJobId(yield.JobId);
+        var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (delay < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Yield.delay must not be negative.");
+        var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
+        await FinishAsync(session, message.RequestId, jobId, yield.Attempt, accepted);
+    }
+
+    private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        var checkpoint = message.Checkpoint;
+        var jobId = RequireJobId(checkpoint.JobId);
+        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.name is required (at most 200 characters).");
+        if (checkpoint.Value.Length > 64 * 1024) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.value must be at most 64 KiB.");
+        var accepted = await _node.Store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
+        if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint);
+        Ack(session, message.RequestId, accepted);
+    }
+
+    /// <summary>The job left the worker: free its slot, acknowledge, and let the loop refill if credits allow.</summary>
+    private Task FinishAsync(WorkerSession session, ulong requestId, long jobId, int attempt, bool accepted)
+    {
+        session.Finished(jobId, attempt);
+        if (!accepted) ServerLog.WorkerMessageRejected(_node.Logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
+        Ack(session, requestId, accepted);
+        return Task.CompletedTask;
+    }
+
+    private static void Ack(WorkerSession session, ulong requestId, bool accepted)
+    {
+        if (requestId == 0) return;
+        session.Send(new DispatcherMessage
+        {
+            Ack = new Ack { RequestId = requestId, Ok = accepted, Error = accepted ? "" : "the job attempt is no longer running on this worker (cancelled, expired or given to another worker)" },
+        });
+    }
+
+    /// <summary>
+    /// The stream is gone: jobs the worker still held go back to waiting (counted as a failed attempt). Not when
+    /// this node is draining: then the worker keeps its leases and reports to another node.
+    /// </summary>
+    private async Task ReleaseAsync(WorkerSession session)
+    {
+        var released = 0;
+        if (session.RunningCount > 0 && !_node.Draining.IsCancellationRequested)
+        {
+            var ids = await _node.Store.ReleaseWorkerAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
+            released = ids.Count;
+            if (released > 0) _node.Dispatcher.Wake();
+        }
+        ServerLog.WorkerDisconnected(_node.Logger, session.WorkerId, released);
+    }
+
+    private static long RequireJobId(string jobId) =>
+        Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"'{jobId}' is not a job id.");
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}

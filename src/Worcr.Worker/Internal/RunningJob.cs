@@ -1,0 +1,45 @@
+using Worcr.Protocol.V1;
+
+namespace Worcr.Worker.Internal;
+
+/// <summary>One assigned attempt on this worker: its cancellation, why it stopped, and whether its outcome was reported.</summary>
+internal sealed class RunningJob
+{
+    // Never disposed on purpose: it has no timer, and a late Stop from another thread must not hit a disposed source.
+    private readonly CancellationTokenSource _cts = new();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _stopReason;
+    private int _reported;
+
+    public RunningJob(Assign assign)
+    {
+        Assign = assign;
+    }
+
+    public Assign Assign { get; }
+
+    public string JobId => Assign.JobId;
+
+    public int Attempt => Assign.Attempt;
+
+    public CancellationToken Token => _cts.Token;
+
+    public JobStopReason StopReason => (JobStopReason)Volatile.Read(ref _stopReason);
+
+    /// <summary>Completes once the job has left this worker (handler ended and outcome answered, or abandoned).</summary>
+    public Task Done => _done.Task;
+
+    /// <summary>Cancels the handler; the first reason wins, so a node Cancel is not later mistaken for a shutdown.</summary>
+    public void Stop(JobStopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)JobStopReason.None) == (int)JobStopReason.None)
+        {
+            _cts.Cancel();
+        }
+    }
+
+    /// <summary>True for exactly one caller: the outcome of an attempt is reported once (by its handler or by shutdown).</summary>
+    public bool TryClaimReport() => Interlocked.Exchange(ref _reported, 1) == 0;
+
+    public void MarkDone() => _done.TrySetResult();
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using Worcr.Protocol.V1;
+
+namespace Worcr.Worker.Internal;
+
+/// <summary>
+/// The jobs assigned on one stream: starts their handlers, cancels them, reports each outcome exactly once,
+/// and gives one credit back per finished job while the worker is not leaving.
+/// </summary>
+internal sealed class SessionJobs
+{
+    private readonly ConcurrentDictionary<string, RunningJob> _jobs = new();
+    private readonly IReadOnlyDictionary<string, JobHandler> _handlers;
+    private readonly ISessionLink _link;
+    private readonly Outbox _outbox;
+    private readonly CreditBatcher _credits;
+    private readonly ProgressCoalescer _progress;
+    private readonly JobCounter _running;
+    private readonly Action<string> _diagnostic;
+    private volatile bool _leaving;
+
+    public SessionJobs(
+        IReadOnlyDictionary<string, JobHandler> handlers,
+        ISessionLink link,
+        Outbox outbox,
+        CreditBatcher credits,
+        ProgressCoalescer progress,
+        JobCounter running,
+        Action<string> diagnostic)
+    {
+        _handlers = handlers;
+        _link = link;
+        _outbox = outbox;
+        _credits = credits;
+        _progress = progress;
+        _running = running;
+        _diagnostic = diagnostic;
+    }
+
+    public int Count => _jobs.Count;
+
+    public IEnumerable<string> HandledTypes => _handlers.Keys;
+
+    /// <summary>From now on no credit is given back and new Assigns are yielded unstarted.</summary>
+    public void BeginLeaving() => _leaving = true;
+
+    public void OnAssign(Assign assign)
+    {
+        var job = new RunningJob(assign);
+        if (!_jobs.TryAdd(job.JobId, job))
+        {
+            _diagnostic($"Ignored a second Assign of job {job.JobId} (attempt {job.Attempt}) while it is running.");
+            return;
+        }
+
+        if (_leaving)
+        {
+            _ = Task.Run(() => FinishUnstartedAsync(job, JobResult.Yield()));
+        }
+        else if (_handlers.TryGetValue(assign.Type, out var handler))
+        {
+            _ = Task.Run(() => RunAsync(job, handler));
+        }
+        else
+        {
+            // The node should never send a type missing from Hello.job_types; hand it back for another worker.
+            _diagnostic($"No handler for job type '{assign.Type}' (job {job.JobId}).");
+            _ = Task.Run(() => FinishUnstartedAsync(job, JobResult.Fail($"No handler for job type '{assign.Type}' on this worker.")));
+        }
+    }
+
+    public void OnCancel(Cancel cancel)
+    {
+        if (_jobs.TryGetValue(cancel.JobId, out var job) && (cancel.Attempt == 0 || cancel.Attempt == job.Attempt))
+        {
+            _diagnostic($"Node cancelled job {job.JobId} (attempt {job.Attempt}): {cancel.Reason}");
+            job.Stop(JobStopReason.NodeCancel);
+        }
+    }
+
+    /// <summary>Completes when every job has left (jobs assigned meanwhile included).</summary>
+    public async Task WaitAllDoneAsync()
+    {
+        while (_jobs.Values.Select(job => job.Done).ToArray() is { Length: > 0 } pending)
+        {
+            await Task.WhenAll(pending);
+        }
+    }
+
+    /// <summary>The shutdown grace is over: cancels the handlers still running and yields their jobs on their behalf.</summary>
+    public Task YieldRemainingAsync()
+    {
+        var reports = new List<Task>();
+        foreach (var job in _jobs.Values)
+        {
+            job.Stop(JobStopReason.Shutdown);
+            reports.Add(ReportAsync(job, JobResult.Yield()));
+        }
+
+        return Task.WhenAll(reports);
+    }
+
+    /// <summary>The stream is gone: cancels every handler; nothing more can be reported for these attempts.</summary>
+    public void AbandonAll()
+    {
+        foreach (var job in _jobs.Values)
+        {
+            job.Stop(JobStopReason.StreamLost);
+        }
+    }
+
+    private async Task RunAsync(RunningJob job, JobHandler handler)
+    {
+        try
+        {
+            var result = await InvokeAsync(job, handler);
+            await ReportAsync(job, result);
+        }
+        finally
+        {
+            Leave(job);
+        }
+    }
+
+    private async Task<JobResult> InvokeAsync(RunningJob job, JobHandler handler)
+    {
+        _running.Increment();
+        try
+        {
+            var context = new JobContext(job.Assign, _link, job.Token);
+            return await handler(context) ?? JobResult.Fail("The handler returned no result.");
+        }
+        catch (Exception ex)
+        {
+            return Outcomes.FromException(job.StopReason, ex);
+        }
+        finally
+        {
+            _running.Decrement();
+        }
+    }
+
+    private async Task FinishUnstartedAsync(RunningJob job, JobResult result)
+    {
+        try
+        {
+            await ReportAsync(job, result);
+        }
+        finally
+        {
+            Leave(job);
+        }
+    }
+
+    private async Task ReportAsync(RunningJob job, JobResult result)
+    {
+        if (job.StopReason == JobStopReason.StreamLost || !job.TryClaimReport())
+        {
+            return;
+        }
+
+        _progress.FlushJob(job.JobId);
+        var answer = _outbox.RequestAsync(Outcomes.ToMessage(job.JobId, job.Attempt, result));
+        if (!_leaving)
+        {
+            // Posted after the outcome, so the node sees the job end before it sees the credit.
+            _credits.Grant();
+        }
+
+        try
+        {
+            var ack = await answer;
+            if (!ack.Ok)
+            {
+                _diagnostic($"Node refused the outcome of job {job.JobId} (attempt {job.Attempt}): {ack.Error}");
+            }
+        }
+        catch (StreamLostException)
+        {
+            _diagnostic($"Stream lost before the outcome of job {job.JobId} was acknowledged; the node will run it again.");
+        }
+    }
+
+    private void Leave(RunningJob job)
+    {
+        _jobs.TryRemove(new KeyValuePair<string, RunningJob>(job.JobId, job));
+        job.MarkDone();
+    }
+}

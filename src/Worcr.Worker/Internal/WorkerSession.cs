@@ -1,0 +1,255 @@
+using Worcr.Grpc;
+using Worcr.Protocol.V1;
+
+namespace Worcr.Worker.Internal;
+
+/// <summary>
+/// One Workers.Connect stream, from Hello to its end: Welcome, heartbeats, jobs, credits, and the graceful leave
+/// (Goodbye, finish or yield, complete the request stream) on shutdown or Drain. See docs/protocol.md.
+/// </summary>
+internal sealed class WorkerSession : ISessionLink
+{
+    public const string Sdk = "worcr-dotnet/0.1";
+
+    /// <summary>Used when Welcome carries no heartbeat interval.</summary>
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long leaving waits for the node's last Acks and for the end of its stream.</summary>
+    public static readonly TimeSpan FinalAnswerWait = TimeSpan.FromSeconds(5);
+
+    private readonly WorkerOptions _options;
+    private readonly GrpcChannel _channel;
+    private readonly Metadata? _headers;
+    private readonly Action<string> _diagnostic;
+    private readonly AckTracker _acks = new();
+    private readonly Outbox _outbox;
+    private readonly CreditBatcher _credits;
+    private readonly ProgressCoalescer _progress;
+    private readonly SessionJobs _jobs;
+    private readonly CancellationTokenSource _sessionCts = new();
+    private readonly TaskCompletionSource<Welcome> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Drain> _drain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Exception?> _streamEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _loops = [];
+
+    public WorkerSession(
+        WorkerOptions options,
+        IReadOnlyDictionary<string, JobHandler> handlers,
+        GrpcChannel channel,
+        JobCounter running,
+        Action<string> diagnostic)
+    {
+        _options = options;
+        _channel = channel;
+        _headers = Authorization.BearerHeaders(options.Token);
+        _diagnostic = diagnostic;
+        _outbox = new Outbox(_acks);
+        _credits = new CreditBatcher(_outbox.Post);
+        _progress = new ProgressCoalescer(_outbox.Post);
+        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, diagnostic);
+    }
+
+    /// <summary>Runs the stream until it ends; <paramref name="onWelcome"/> is called once the node accepted the Hello.</summary>
+    public async Task<SessionEnd> RunAsync(Action<Welcome> onWelcome, CancellationToken stoppingToken)
+    {
+        using var stopRegistration = stoppingToken.Register(() => _stopRequested.TrySetResult());
+        var call = _channel.Duplex(WorcrMethods.Connect, new CallOptions(_headers));
+        try
+        {
+            return await ConverseAsync(call, onWelcome, stoppingToken);
+        }
+        finally
+        {
+            await CloseAsync(call);
+        }
+    }
+
+    public void Post(WorkerMessage message) => _outbox.Post(message);
+
+    public Task<Ack> RequestAsync(WorkerMessage message) => _outbox.RequestAsync(message);
+
+    public void ReportProgress(Progress progress) => _progress.Report(progress);
+
+    public Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) =>
+        _channel.UnaryAsync(WorcrMethods.AcquireLimit, request, new CallOptions(_headers, CancellationToken: ct));
+
+    private async Task<SessionEnd> ConverseAsync(
+        DuplexStreamingCall<WorkerMessage, DispatcherMessage> call, Action<Welcome> onWelcome, CancellationToken stoppingToken)
+    {
+        _loops.Add(RunWriterAsync(call));
+        _loops.Add(ReadAsync(call));
+        _outbox.Post(new WorkerMessage { Hello = CreateHello() });
+
+        await Task.WhenAny(_welcome.Task, _streamEnded.Task, _stopRequested.Task);
+        if (!_welcome.Task.IsCompletedSuccessfully)
+        {
+            return stoppingToken.IsCancellationRequested
+                ? new SessionEnd(SessionEndKind.Stopped, Welcomed: false)
+                : new SessionEnd(SessionEndKind.Lost, Welcomed: false, await _streamEnded.Task);
+        }
+
+        var welcome = _welcome.Task.Result;
+        onWelcome(welcome);
+        StartBackgroundLoops(welcome);
+
+        await Task.WhenAny(_stopRequested.Task, _drain.Task, _streamEnded.Task);
+        if (_streamEnded.Task.IsCompleted)
+        {
+            return new SessionEnd(SessionEndKind.Lost, Welcomed: true, await _streamEnded.Task);
+        }
+
+        var drained = !stoppingToken.IsCancellationRequested;
+        await LeaveAsync(call, drained ? "drain" : "shutdown", LeaveGrace(drained));
+        return new SessionEnd(drained ? SessionEndKind.Drained : SessionEndKind.Stopped, Welcomed: true);
+    }
+
+    private Hello CreateHello()
+    {
+        var hello = new Hello
+        {
+            WorkerId = _options.WorkerId,
+            Capacity = _options.Concurrency,
+            Token = _options.Token ?? "",
+            Sdk = Sdk,
+        };
+        hello.Tags.AddRange(_options.Tags);
+        hello.JobTypes.AddRange(_jobs.HandledTypes);
+        return hello;
+    }
+
+    private void StartBackgroundLoops(Welcome welcome)
+    {
+        var heartbeat = welcome.HeartbeatInterval?.ToTimeSpan() is { } interval && interval > TimeSpan.Zero
+            ? interval
+            : DefaultHeartbeatInterval;
+        _loops.Add(HeartbeatAsync(heartbeat));
+        _loops.Add(TaskWaits.IgnoreCancellationAsync(_credits.RunAsync(_sessionCts.Token)));
+        _loops.Add(TaskWaits.IgnoreCancellationAsync(_progress.RunAsync(ProgressCoalescer.DefaultInterval, _sessionCts.Token)));
+    }
+
+    /// <summary>Goodbye; running jobs get the grace to finish; the rest are cancelled and yielded; then the request stream ends.</summary>
+    private async Task LeaveAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call, string reason, TimeSpan grace)
+    {
+        _diagnostic($"Leaving ({reason}) with {_jobs.Count} job(s) running; grace {grace}.");
+        _jobs.BeginLeaving();
+        _outbox.Post(new WorkerMessage { Goodbye = new Goodbye { Reason = reason } });
+
+        await Task.WhenAny(_jobs.WaitAllDoneAsync(), Task.Delay(grace, _sessionCts.Token), _streamEnded.Task);
+        if (_streamEnded.Task.IsCompleted)
+        {
+            return;
+        }
+
+        await TaskWaits.WaitAtMostAsync(_jobs.YieldRemainingAsync(), FinalAnswerWait);
+        _progress.FlushAll();
+        _outbox.Close();
+        await TaskWaits.WaitAtMostAsync(_loops[0], FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(call.CompleteRequestAsync(), FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(_streamEnded.Task, FinalAnswerWait);
+    }
+
+    private TimeSpan LeaveGrace(bool drained)
+    {
+        var grace = _options.ShutdownGrace;
+        if (drained && _drain.Task.Result.Deadline is { } deadline)
+        {
+            var untilDeadline = deadline.ToDateTime() - DateTime.UtcNow;
+            grace = untilDeadline < grace ? untilDeadline : grace;
+        }
+
+        return grace < TimeSpan.Zero ? TimeSpan.Zero : grace;
+    }
+
+    private async Task RunWriterAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    {
+        try
+        {
+            await _outbox.RunWriterAsync(message => call.WriteAsync(message), _sessionCts.Token);
+        }
+        catch (Exception ex) when (!_sessionCts.IsCancellationRequested)
+        {
+            // A failed write means the stream is broken; cancelling ends the read loop, which reports the loss.
+            _diagnostic($"Writing to the node failed: {ex.Message}");
+            _streamEnded.TrySetResult(ex);
+            _sessionCts.Cancel();
+        }
+        catch (OperationCanceledException)
+        {
+            // The session is over.
+        }
+    }
+
+    private async Task ReadAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    {
+        Exception? error = null;
+        try
+        {
+            await foreach (var message in call.ReadAllAsync(_sessionCts.Token))
+            {
+                Dispatch(message);
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        _streamEnded.TrySetResult(error);
+        _acks.FailAll(new StreamLostException("The stream to the node ended before it answered.", error));
+    }
+
+    private void Dispatch(DispatcherMessage message)
+    {
+        switch (message.MessageCase)
+        {
+            case DispatcherMessage.MessageOneofCase.Welcome:
+                _welcome.TrySetResult(message.Welcome);
+                break;
+            case DispatcherMessage.MessageOneofCase.Assign:
+                _jobs.OnAssign(message.Assign);
+                break;
+            case DispatcherMessage.MessageOneofCase.Cancel:
+                _jobs.OnCancel(message.Cancel);
+                break;
+            case DispatcherMessage.MessageOneofCase.Drain:
+                _diagnostic($"Node asked to drain: {message.Drain.Reason}");
+                _drain.TrySetResult(message.Drain);
+                break;
+            case DispatcherMessage.MessageOneofCase.Ack:
+                _acks.Complete(message.Ack);
+                break;
+            default:
+                // A newer node may send messages this SDK does not know yet; ignoring them keeps the stream alive.
+                _diagnostic($"Ignored an unknown message from the node ({message.MessageCase}).");
+                break;
+        }
+    }
+
+    private async Task HeartbeatAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_sessionCts.Token))
+            {
+                _outbox.Post(new WorkerMessage { Heartbeat = new Heartbeat() });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The session is over.
+        }
+    }
+
+    private async Task CloseAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    {
+        _jobs.AbandonAll();
+        _outbox.Close();
+        _sessionCts.Cancel();
+        _acks.FailAll(new StreamLostException("The session ended."));
+        await Task.WhenAll(_loops);
+        await call.DisposeAsync();
+        _sessionCts.Dispose();
+    }
+}

@@ -1,0 +1,189 @@
+using Worcr.Grpc;
+using Worcr.Protocol.V1;
+using Worcr.Worker.Internal;
+
+namespace Worcr.Worker;
+
+/// <summary>
+/// Hosts job handlers: connects to a node, receives jobs of the registered types, runs them, reports their outcomes,
+/// and reconnects with backoff when the stream is lost. Register handlers with <see cref="Handle"/>, then call
+/// <see cref="RunAsync"/> once.
+/// </summary>
+public sealed class WorcrWorker : IAsyncDisposable
+{
+    private readonly WorkerOptions _options;
+    private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly JobCounter _running = new();
+    private readonly CancellationTokenSource _disposeCts = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+    private volatile string? _nodeId;
+
+    public WorcrWorker(WorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    /// <summary>Diagnostics (connects, losses, refusals) as plain text, for whatever logger the host uses.</summary>
+    public event Action<string>? Diagnostic;
+
+    /// <summary>Handlers running right now.</summary>
+    public int RunningJobs => _running.Value;
+
+    /// <summary>Completes when the first Welcome arrives; faults if the worker stops on a fatal refusal first.</summary>
+    public Task Connected => _connected.Task;
+
+    /// <summary>The node of the current stream; null while not connected.</summary>
+    public string? NodeId => _nodeId;
+
+    public WorkerOptions Options => _options;
+
+    /// <summary>Registers the handler for a job type; the registered types are the job_types sent in Hello.</summary>
+    public WorcrWorker Handle(string jobType, JobHandler handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Volatile.Read(ref _started) == 1)
+        {
+            throw new InvalidOperationException("Register handlers before RunAsync starts.");
+        }
+
+        if (!_handlers.TryAdd(jobType, handler))
+        {
+            throw new ArgumentException($"A handler for job type '{jobType}' is already registered.", nameof(jobType));
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> fires, then leaves gracefully (Goodbye, running jobs get
+    /// <see cref="WorkerOptions.ShutdownGrace"/>, the rest are yielded) and returns. Throws the node's
+    /// <see cref="RpcException"/> on a refusal that reconnecting cannot fix (e.g. UNAUTHENTICATED).
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            throw new InvalidOperationException("RunAsync may be called only once per worker.");
+        }
+
+        if (_handlers.Count == 0)
+        {
+            throw new InvalidOperationException("Register at least one handler with Handle(jobType, handler) before RunAsync.");
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _disposeCts.Token);
+        try
+        {
+            await ConnectLoopAsync(stop.Token);
+        }
+        catch (Exception ex)
+        {
+            _connected.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            _connected.TrySetCanceled(CancellationToken.None);
+            _finished.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposeCts.Cancel();
+        if (Volatile.Read(ref _started) == 1)
+        {
+            await _finished.Task;
+        }
+
+        _disposeCts.Dispose();
+    }
+
+    private async Task ConnectLoopAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectMaxDelay, Random.Shared.NextDouble);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var end = await RunSessionAsync(stoppingToken);
+            if (end.Welcomed)
+            {
+                backoff.Reset();
+            }
+
+            if (end.Kind == SessionEndKind.Stopped)
+            {
+                return;
+            }
+
+            if (end.Kind == SessionEndKind.Lost)
+            {
+                if (FatalStatus.IsFatal(end))
+                {
+                    throw end.Error!;
+                }
+
+                await WaitBeforeReconnectAsync(backoff.Next(), end.Error, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>A fresh channel per stream: after a Drain or a loss, a new connection lets a load balancer pick another node.</summary>
+    private async Task<SessionEnd> RunSessionAsync(CancellationToken stoppingToken)
+    {
+        using var channel = new GrpcChannel(_options.Address);
+        var session = new WorkerSession(_options, _handlers, channel, _running, Report);
+        try
+        {
+            return await session.RunAsync(OnWelcome, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return new SessionEnd(SessionEndKind.Stopped, Welcomed: false);
+        }
+        catch (Exception ex)
+        {
+            return new SessionEnd(SessionEndKind.Lost, Welcomed: false, ex);
+        }
+        finally
+        {
+            _nodeId = null;
+        }
+    }
+
+    private void OnWelcome(Welcome welcome)
+    {
+        _nodeId = welcome.NodeId;
+        Report($"Connected to node {welcome.NodeId} as {_options.WorkerId}.");
+        _connected.TrySetResult();
+    }
+
+    private async Task WaitBeforeReconnectAsync(TimeSpan delay, Exception? error, CancellationToken stoppingToken)
+    {
+        Report($"Stream lost ({error?.Message ?? "ended by the node"}); reconnecting in {delay.TotalMilliseconds:F0} ms.");
+        try
+        {
+            await Task.Delay(delay, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping while waiting: nothing is connected, so there is nothing to leave.
+        }
+    }
+
+    private void Report(string text)
+    {
+        try
+        {
+            Diagnostic?.Invoke(text);
+        }
+        catch (Exception)
+        {
+            // A faulty diagnostic listener must not take the worker down.
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace Worcr.Worker;
+
+/// <summary>How a <see cref="WorcrWorker"/> connects and behaves. Validated when the worker is created.</summary>
+public sealed class WorkerOptions
+{
+    public const int MaxConcurrency = 10_000;
+
+    private static int s_instances;
+
+    /// <summary>The node (or load balancer) address, http:// or https://. Required.</summary>
+    public required Uri Address { get; set; }
+
+    /// <summary>Unique among connected workers; defaults to "host:pid:n" (n counts options created in this process).</summary>
+    public string WorkerId { get; set; } =
+        $"{Environment.MachineName}:{Environment.ProcessId}:{Interlocked.Increment(ref s_instances)}";
+
+    /// <summary>The worker's tags, matched by rules.</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
+
+    /// <summary>Jobs run at once: the initial credits sent in Hello. Default 8.</summary>
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>Worker token, sent in Hello and as "authorization: Bearer &lt;token&gt;"; null when the node needs none.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>On shutdown or drain, how long running jobs may take to finish before they are cancelled and yielded. Default 30 s.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between reconnect attempts (the backoff doubles from 100 ms up to this). Default 10 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> that names the wrong setting and how to fix it.</summary>
+    public void Validate()
+    {
+        if (Address is null || (Address.Scheme != Uri.UriSchemeHttp && Address.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Invalid(nameof(Address), $"must be an absolute http:// or https:// URI (got '{Address}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(WorkerId))
+        {
+            throw Invalid(nameof(WorkerId), "must not be empty; leave it unset for the default host:pid:n.");
+        }
+
+        if (Tags is null || Tags.Any(string.IsNullOrWhiteSpace))
+        {
+            throw Invalid(nameof(Tags), "must be a list of non-empty tags (use an empty list for none).");
+        }
+
+        if (Concurrency is < 1 or > MaxConcurrency)
+        {
+            throw Invalid(nameof(Concurrency), $"must be between 1 and {MaxConcurrency} (got {Concurrency}).");
+        }
+
+        if (ShutdownGrace < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(ShutdownGrace), $"must not be negative (got {ShutdownGrace}).");
+        }
+
+        if (ReconnectMaxDelay <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(ReconnectMaxDelay), $"must be positive (got {ReconnectMaxDelay}).");
+        }
+    }
+
+    private static ArgumentException Invalid(string field, string problem) =>
+        new($"WorkerOptions.{field} {problem}", field);
+}

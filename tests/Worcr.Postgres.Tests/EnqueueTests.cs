@@ -1,0 +1,115 @@
+using Worcr.Core.Jobs;
+using static Worcr.Postgres.Tests.TestDatabase;
+
+namespace Worcr.Postgres.Tests;
+
+public sealed class EnqueueTests
+{
+    [Fact]
+    public async Task A_job_without_run_at_is_waiting_with_normalised_tags()
+    {
+        await using var db = await CreateAsync();
+        var result = Assert.Single(await db.Jobs.EnqueueAsync([Job(tags: ["gpu", " eu", "gpu"])]));
+        Assert.Equal((false, JobState.Waiting), (result.Duplicate, result.State));
+        var job = (await db.Jobs.GetAsync(result.Id))!;
+        Assert.Equal(["eu", "gpu"], job.Tags);
+        Assert.Equal((0, 0, 3), (job.Attempt, job.Failures, job.MaxAttempts));
+        Assert.Equal("a@example.com", System.Text.Json.JsonDocument.Parse(job.ArgsJson).RootElement.GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_returns_ids_in_input_order_and_jobs_share_lanes_by_signature()
+    {
+        await using var db = await CreateAsync();
+        var jobs = Enumerable.Range(0, 600).Select(i => Job(type: $"t{i % 3}", args: $$"""{"i":{{i}}}""")).ToArray();
+        var results = await db.Jobs.EnqueueAsync(jobs);
+        Assert.Equal(600, results.Count);
+        Assert.Equal(results.Select(r => r.Id).Order(), results.Select(r => r.Id));
+        var fifth = (await db.Jobs.GetAsync(results[5].Id))!;
+        Assert.Equal(("t2", 5), (fifth.Type, System.Text.Json.JsonDocument.Parse(fifth.ArgsJson).RootElement.GetProperty("i").GetInt32()));
+        var backlog = await db.Jobs.ReadBacklogAsync();
+        Assert.Equal([200L, 200L, 200L], backlog.Select(b => b.Waiting));
+        Assert.Equal(["t0", "t1", "t2"], backlog.Select(b => b.Lane.Type).Order());
+    }
+
+    [Fact]
+    public async Task A_job_with_a_future_run_at_is_scheduled_and_not_in_the_backlog()
+    {
+        await using var db = await CreateAsync();
+        var runAt = DateTimeOffset.UtcNow.AddHours(1);
+        var result = Assert.Single(await db.Jobs.EnqueueAsync([Job(runAt: runAt)]));
+        Assert.Equal(JobState.Scheduled, result.State);
+        Assert.Empty(await db.Jobs.ReadBacklogAsync());
+        var due = (await db.Jobs.NextDueAsync())!.Value;
+        Assert.True((due - runAt).Duration() < TimeSpan.FromMilliseconds(1), $"next due {due:O} vs run_at {runAt:O}");
+    }
+
+    [Fact]
+    public async Task A_live_job_with_the_same_unique_key_makes_the_next_one_a_duplicate()
+    {
+        await using var db = await CreateAsync();
+        var first = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "invoice-1")]));
+        var second = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "invoice-1")]));
+        var otherTenant = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "invoice-1", tenant: "globex")]));
+        Assert.Equal((first.Id, true), (second.Id, second.Duplicate));
+        Assert.False(otherTenant.Duplicate);
+        Assert.Equal(2L, await db.Jobs.CountAsync(JobState.Waiting));
+    }
+
+    [Fact]
+    public async Task Duplicates_inside_one_batch_point_to_the_first_job()
+    {
+        await using var db = await CreateAsync();
+        var results = await db.Jobs.EnqueueAsync([Job(uniqueKey: "k"), Job(), Job(uniqueKey: "k")]);
+        Assert.Equal((false, false, true), (results[0].Duplicate, results[1].Duplicate, results[2].Duplicate));
+        Assert.Equal(results[0].Id, results[2].Id);
+        Assert.Equal(2L, await db.Jobs.CountAsync(JobState.Waiting));
+    }
+
+    [Fact]
+    public async Task A_finished_job_blocks_its_unique_key_only_within_the_unique_window()
+    {
+        await using var db = await CreateAsync();
+        var done = await db.RunOneAsync(Job(uniqueKey: "daily"));
+        await db.Jobs.CompleteAsync([new Completion(done.Id, done.Attempt, null)]);
+        var windowed = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "daily", uniqueWindow: TimeSpan.FromHours(1))]));
+        Assert.Equal((done.Id, true, JobState.Completed), (windowed.Id, windowed.Duplicate, windowed.State));
+        var unwindowed = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "daily")]));
+        Assert.False(unwindowed.Duplicate);
+        Assert.NotEqual(done.Id, unwindowed.Id);
+    }
+
+    [Fact]
+    public async Task One_enqueue_call_sends_exactly_one_notification_with_waiting_counts_per_lane()
+    {
+        await using var db = await CreateAsync();
+        await using var probe = await NotificationProbe.StartAsync(db);
+        var results = await db.Jobs.EnqueueAsync([Job(type: "a"), Job(type: "a"), Job(type: "b"), Job(type: "c", runAt: DateTimeOffset.UtcNow.AddHours(1))]);
+        var notification = Assert.Single(await probe.DrainAsync());
+        Assert.Equal(db.JobsChannel, notification.Channel);
+        var laneA = await db.LaneOfAsync(results[0].Id);
+        var laneB = await db.LaneOfAsync(results[2].Id);
+        Assert.Equal(new Dictionary<long, int> { [laneA] = 2, [laneB] = 1 }, JobsPayload.Parse(notification.Payload));
+    }
+
+    [Fact]
+    public async Task Ten_thousand_jobs_in_hundreds_of_lanes_go_in_one_call_with_a_reconcile_notification()
+    {
+        await using var db = await CreateAsync();
+        await using var probe = await NotificationProbe.StartAsync(db);
+        // unnest() arrays have no 65,535-parameter cap; 400 lanes overflow the 8,000-byte NOTIFY payload.
+        var results = await db.Jobs.EnqueueAsync(Enumerable.Range(0, JobEnqueuer.MaxBatch).Select(i => Job(type: $"type{i % 400}")).ToArray());
+        Assert.Equal(JobEnqueuer.MaxBatch, results.Select(r => r.Id).Distinct().Count());
+        var notification = Assert.Single(await probe.DrainAsync());
+        Assert.Equal(JobsPayload.Reconcile, notification.Payload);
+        Assert.Equal(400, (await db.Jobs.ReadBacklogAsync()).Count);
+    }
+
+    [Fact]
+    public async Task More_than_ten_thousand_jobs_in_one_call_are_rejected()
+    {
+        await using var db = await CreateAsync();
+        var jobs = Enumerable.Repeat(Job(), JobEnqueuer.MaxBatch + 1).ToArray();
+        await Assert.ThrowsAsync<ArgumentException>(() => db.Jobs.EnqueueAsync(jobs));
+    }
+}

@@ -1,0 +1,68 @@
+using Worcr.Core.Jobs;
+using static Worcr.Postgres.Tests.TestDatabase;
+
+namespace Worcr.Postgres.Tests;
+
+public sealed class LeaseTests
+{
+    [Fact]
+    public async Task Releasing_a_worker_requeues_its_jobs_with_a_failure_and_leaves_other_workers_alone()
+    {
+        await using var db = await CreateAsync();
+        var mine = await db.RunOneAsync(worker: "w1");
+        var other = await db.RunOneAsync(worker: "w2");
+        await using var probe = await NotificationProbe.StartAsync(db);
+        var released = await db.Jobs.ReleaseWorkerAsync("w1", "n1", "stream broke");
+        Assert.Equal([mine.Id], released);
+        var job = (await db.Jobs.GetAsync(mine.Id))!;
+        Assert.Equal((JobState.Waiting, 1, "stream broke"), (job.State, job.Failures, job.LastError));
+        Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(other.Id))!.State);
+        Assert.Single(await probe.DrainAsync());
+    }
+
+    [Fact]
+    public async Task A_released_job_on_its_last_attempt_is_dead()
+    {
+        await using var db = await CreateAsync();
+        var run = await db.RunOneAsync(Job(maxAttempts: 1));
+        Assert.Equal([run.Id], await db.Jobs.ReleaseWorkerAsync("w1", "n1", "node died"));
+        Assert.Equal(JobState.Dead, (await db.Jobs.GetAsync(run.Id))!.State);
+    }
+
+    [Fact]
+    public async Task The_reaper_requeues_jobs_whose_lease_expired_by_the_database_clock()
+    {
+        await using var db = await CreateAsync();
+        var expiring = await db.EnqueueOneAsync();
+        var healthy = await db.EnqueueOneAsync(Job(type: "other"));
+        await db.Jobs.ClaimAsync(await db.LaneOfAsync(expiring), 1, "w1", "n1", TimeSpan.FromMilliseconds(5));
+        await db.Jobs.ClaimAsync(await db.LaneOfAsync(healthy), 1, "w1", "n1", TimeSpan.FromMinutes(5));
+        await db.ScalarAsync("SELECT pg_sleep(0.05)"); // waits on the database clock, which leases are measured by
+        Assert.Equal([expiring], await db.Jobs.RequeueExpiredLeasesAsync());
+        var job = (await db.Jobs.GetAsync(expiring))!;
+        Assert.Equal((JobState.Waiting, 1, "lease expired"), (job.State, job.Failures, job.LastError));
+        Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(healthy))!.State);
+    }
+
+    [Fact]
+    public async Task Renewing_leases_keeps_a_worker_jobs_from_the_reaper()
+    {
+        await using var db = await CreateAsync();
+        var run = await db.RunOneAsync();
+        await db.ScalarAsync($"UPDATE __schema__.jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = {run.Id}");
+        Assert.Equal(1, await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)));
+        Assert.Empty(await db.Jobs.RequeueExpiredLeasesAsync());
+        Assert.Equal(0, await db.Jobs.RenewLeasesAsync("w1", "other-node", TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_stale_worker_cannot_complete_the_run_that_replaced_it()
+    {
+        await using var db = await CreateAsync();
+        var first = await db.RunOneAsync();
+        await db.Jobs.ReleaseWorkerAsync("w1", "n1", "lost");
+        var second = Assert.Single(await db.Jobs.ClaimAsync(first.Lane.Id, 1, "w2", "n1", TimeSpan.FromMinutes(1)));
+        Assert.Equal([false, true], await db.Jobs.CompleteAsync([new Completion(first.Id, first.Attempt, null), new Completion(second.Id, second.Attempt, null)]));
+        Assert.Equal("w2", (await db.Jobs.GetAsync(first.Id))!.WorkerId);
+    }
+}

@@ -1,0 +1,51 @@
+using Npgsql;
+using Worcr.Testing;
+
+namespace Worcr.Postgres.Tests;
+
+/// <summary>A migrated Worcr schema of the test's own on the shared PostgreSQL, plus shortcuts tests need.</summary>
+internal static class TestDatabase
+{
+    public static async Task<WorcrDatabase> CreateAsync()
+    {
+        var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        return db;
+    }
+
+    public static NewJob Job(
+        string type = "email", string tenant = "acme", string[]? tags = null, double weight = 1, int maxAttempts = 3,
+        DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null, string? uniqueKey = null, TimeSpan? uniqueWindow = null,
+        string args = """{"to":"a@example.com"}""") =>
+        new(tenant, type, tags ?? ["eu"], args, weight, maxAttempts, runAt, expiresAt, uniqueKey, uniqueWindow);
+
+    public static async Task<long> EnqueueOneAsync(this WorcrDatabase db, NewJob? job = null) =>
+        (await db.Jobs.EnqueueAsync([job ?? Job()]))[0].Id;
+
+    public static async Task<long> LaneOfAsync(this WorcrDatabase db, long jobId) =>
+        (long)(await db.ScalarAsync($"SELECT lane_id FROM __schema__.jobs WHERE id = {jobId}"))!;
+
+    /// <summary>Enqueues one job and claims it: the running attempt 1.</summary>
+    public static async Task<ClaimedJob> RunOneAsync(this WorcrDatabase db, NewJob? job = null, string worker = "w1", string node = "n1")
+    {
+        var id = await db.EnqueueOneAsync(job);
+        var claimed = await db.Jobs.ClaimAsync(await db.LaneOfAsync(id), 1, worker, node, TimeSpan.FromMinutes(1));
+        return Assert.Single(claimed);
+    }
+
+    public static async Task<object?> ScalarAsync(this WorcrDatabase db, string sql)
+    {
+        await using var command = db.DataSource.CreateCommand(sql.Replace("__schema__", $"\"{db.Schema}\"", StringComparison.Ordinal));
+        return await command.ExecuteScalarAsync();
+    }
+
+    public static async Task NotifyAsync(this WorcrDatabase db, string channel, string payload)
+    {
+        await using var command = db.DataSource.CreateCommand("SELECT pg_notify(@c, @p)");
+        command.Parameters.AddWithValue("c", channel);
+        command.Parameters.AddWithValue("p", payload);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static CancellationToken Timeout(int seconds = 15) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+}

@@ -1,0 +1,93 @@
+using Worcr.Redis.Internal;
+using Worcr.Testing;
+
+namespace Worcr.Redis.Tests;
+
+public sealed class PresenceRegistryTests
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task Heartbeat_makes_an_entry_listed_with_its_info_and_server_time()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        var serverSeconds = (await connection.ExecuteAsync("TIME")).AsArray()[0].AsInt64();
+
+        await presence.HeartbeatAsync("worker", "w1", new Dictionary<string, string> { ["node"] = "n1", ["capacity"] = "4" }, Minute);
+        var entry = Assert.Single(await presence.ListAsync("worker"));
+
+        Assert.Equal("w1", entry.Id);
+        Assert.Equal(new Dictionary<string, string> { ["node"] = "n1", ["capacity"] = "4" }, entry.Info);
+        Assert.InRange(entry.LastSeen.ToUnixTimeSeconds(), serverSeconds - 5, serverSeconds + 5);
+    }
+
+    [Fact]
+    public async Task Later_heartbeat_replaces_the_info()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+
+        await presence.HeartbeatAsync("node", "n1", new Dictionary<string, string> { ["old"] = "1" }, Minute);
+        await presence.HeartbeatAsync("node", "n1", new Dictionary<string, string> { ["new"] = "2" }, Minute);
+
+        Assert.Equal(new Dictionary<string, string> { ["new"] = "2" }, Assert.Single(await presence.ListAsync("node")).Info);
+    }
+
+    [Fact]
+    public async Task Kinds_are_listed_separately()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+
+        await presence.HeartbeatAsync("node", "n1", new Dictionary<string, string>(), Minute);
+        await presence.HeartbeatAsync("worker", "w1", new Dictionary<string, string>(), Minute);
+        await presence.HeartbeatAsync("worker", "w2", new Dictionary<string, string>(), Minute);
+
+        Assert.Equal(["n1"], (await presence.ListAsync("node")).Select(e => e.Id));
+        Assert.Equal(["w1", "w2"], (await presence.ListAsync("worker")).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Removed_entry_leaves_the_list_and_the_index()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        await presence.HeartbeatAsync("worker", "w1", new Dictionary<string, string>(), Minute);
+
+        await presence.RemoveAsync("worker", "w1");
+
+        Assert.Empty(await presence.ListAsync("worker"));
+        Assert.Equal(0, (await connection.ExecuteAsync("ZCARD", RedisKeys.PresenceIndex(options.KeyPrefix, "worker"))).AsInt64());
+    }
+
+    [Fact]
+    public async Task Entry_that_stops_heartbeating_expires_and_is_pruned_from_the_index()
+    {
+        await using var redis = await TestServices.StartPrivateRedisAsync();
+        var options = Servers.For(redis);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        await using var expiries = await ExpiredKeyWatcher.StartAsync(connection, options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        var expired = expiries.ExpiredAsync(RedisKeys.PresenceEntry(options.KeyPrefix, "worker", "short"));
+        await presence.HeartbeatAsync("worker", "short", new Dictionary<string, string>(), TimeSpan.FromMilliseconds(200));
+        await presence.HeartbeatAsync("worker", "long", new Dictionary<string, string>(), Minute);
+
+        await expired;
+        var live = await presence.ListAsync("worker");
+
+        Assert.Equal(["long"], live.Select(e => e.Id));
+        Assert.True((await connection.ExecuteAsync("ZSCORE", RedisKeys.PresenceIndex(options.KeyPrefix, "worker"), "short")).IsNull);
+    }
+
+    [Fact]
+    public void Index_and_entry_keys_share_the_kind_as_hash_tag()
+    {
+        Assert.Equal(("worcr:presence:{worker}", "worcr:presence:{worker}:w1"),
+            (RedisKeys.PresenceIndex("worcr:", "worker"), RedisKeys.PresenceEntry("worcr:", "worker", "w1")));
+    }
+}

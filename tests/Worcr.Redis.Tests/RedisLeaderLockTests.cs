@@ -1,0 +1,132 @@
+using Worcr.Redis.Internal;
+using Worcr.Testing;
+
+namespace Worcr.Redis.Tests;
+
+public sealed class RedisLeaderLockTests
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task Of_two_owners_racing_for_the_lock_only_one_wins()
+    {
+        var (connection, locks) = await ConnectAsync();
+        await using var _ = connection;
+
+        var leases = await Task.WhenAll(
+            locks.TryAcquireAsync("reaper", "node-a", Minute),
+            locks.TryAcquireAsync("reaper", "node-b", Minute));
+
+        Assert.Single(leases.OfType<LeaderLease>());
+    }
+
+    [Fact]
+    public async Task Fencing_tokens_strictly_increase_across_acquisitions()
+    {
+        var (connection, locks) = await ConnectAsync();
+        await using var _ = connection;
+        var tokens = new List<long>();
+
+        foreach (var owner in new[] { "node-a", "node-b", "node-a" })
+        {
+            var lease = await locks.TryAcquireAsync("cron", owner, Minute);
+            Assert.NotNull(lease);
+            tokens.Add(lease.FencingToken);
+            await locks.ReleaseAsync(lease);
+        }
+
+        Assert.True(tokens[0] < tokens[1] && tokens[1] < tokens[2], string.Join(", ", tokens));
+    }
+
+    [Fact]
+    public async Task Renew_and_release_by_a_non_owner_fail_and_leave_the_lock_held()
+    {
+        var (connection, locks) = await ConnectAsync();
+        await using var _ = connection;
+        var lease = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
+        var impostor = lease with { Owner = "node-b" };
+
+        Assert.False(await locks.RenewAsync(impostor, Minute));
+        await locks.ReleaseAsync(impostor);
+
+        Assert.Null(await locks.TryAcquireAsync("reaper", "node-b", Minute));
+    }
+
+    [Fact]
+    public async Task An_old_lease_of_the_same_owner_cannot_renew_the_newer_one()
+    {
+        var (connection, locks) = await ConnectAsync();
+        await using var _ = connection;
+        var first = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
+        await locks.ReleaseAsync(first);
+        var second = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
+
+        Assert.False(await locks.RenewAsync(first, Minute));
+        Assert.True(await locks.RenewAsync(second, Minute));
+    }
+
+    [Fact]
+    public async Task Renew_by_the_owner_extends_the_lease()
+    {
+        var (connection, locks, options) = await ConnectWithOptionsAsync();
+        await using var _ = connection;
+        var lease = (await locks.TryAcquireAsync("reaper", "node-a", TimeSpan.FromSeconds(5)))!;
+
+        Assert.True(await locks.RenewAsync(lease, TimeSpan.FromMinutes(10)));
+
+        Assert.True((await connection.ExecuteAsync("PTTL", RedisKeys.Lock(options.KeyPrefix, "reaper"))).AsInt64() > 60_000);
+    }
+
+    [Fact]
+    public async Task Lease_expiry_comes_from_the_redis_clock()
+    {
+        var (connection, locks) = await ConnectAsync();
+        await using var _ = connection;
+        var serverTime = (await connection.ExecuteAsync("TIME")).AsArray();
+        var serverNow = DateTimeOffset.FromUnixTimeSeconds(serverTime[0].AsInt64()).AddTicks(serverTime[1].AsInt64() * 10);
+
+        var lease = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
+
+        Assert.InRange(lease.ExpiresAt - serverNow, Minute - TimeSpan.FromSeconds(5), Minute + TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Both_lock_keys_share_one_hash_tag_so_the_script_stays_in_one_cluster_slot()
+    {
+        Assert.Equal(("worcr:lock:{reaper}", "worcr:lock:{reaper}:fencing"),
+            (RedisKeys.Lock("worcr:", "reaper"), RedisKeys.LockFencing("worcr:", "reaper")));
+    }
+
+    [Fact]
+    public async Task After_the_lease_expires_another_owner_acquires_with_a_higher_token()
+    {
+        await using var redis = await TestServices.StartPrivateRedisAsync();
+        var options = Servers.For(redis);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        await using var expiries = await ExpiredKeyWatcher.StartAsync(connection, options);
+        var locks = new RedisLeaderLock(connection, options.KeyPrefix);
+        var expired = expiries.ExpiredAsync(RedisKeys.Lock(options.KeyPrefix, "reaper"));
+        var first = (await locks.TryAcquireAsync("reaper", "node-a", TimeSpan.FromSeconds(1)))!;
+        Assert.Null(await locks.TryAcquireAsync("reaper", "node-b", TimeSpan.FromSeconds(1)));
+
+        await expired;
+        var second = await locks.TryAcquireAsync("reaper", "node-b", Minute);
+
+        Assert.NotNull(second);
+        Assert.True(second.FencingToken > first.FencingToken);
+        Assert.False(await locks.RenewAsync(first, Minute));
+    }
+
+    private static async Task<(RedisConnection, RedisLeaderLock)> ConnectAsync()
+    {
+        var (connection, locks, _) = await ConnectWithOptionsAsync();
+        return (connection, locks);
+    }
+
+    private static async Task<(RedisConnection, RedisLeaderLock, RedisOptions)> ConnectWithOptionsAsync()
+    {
+        var options = await Servers.SharedAsync();
+        var connection = await RedisConnection.ConnectAsync(options);
+        return (connection, new RedisLeaderLock(connection, options.KeyPrefix), options);
+    }
+}
