@@ -49,7 +49,8 @@ public sealed class RedisConnection : IAsyncDisposable
         catch (TimeoutException)
         {
             pending.Abandon();
-            throw new TimeoutException($"Redis did not answer {command} within {_options.CommandTimeout} (RedisOptions.CommandTimeout).");
+            var state = IsConnected ? "" : " The connection is down and is being re-established.";
+            throw new TimeoutException($"Redis did not answer {command} within {_options.CommandTimeout} (RedisOptions.CommandTimeout).{state}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -84,6 +85,8 @@ public sealed class RedisConnection : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_session is { } session) await session.StopAsync();
         await _supervisor;
+        // A reconnect may have finished while we were stopping the previous session.
+        if (_session is { } latest) await latest.StopAsync();
         while (_queue.Reader.TryRead(out var pending)) pending.Fail(new ObjectDisposedException(nameof(RedisConnection)));
         _disposing.Dispose();
     }

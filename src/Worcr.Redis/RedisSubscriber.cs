@@ -83,16 +83,13 @@ public sealed class RedisSubscriber : IAsyncDisposable
             {
                 await socket.ReadRepliesAsync(reply => OnReply(reply), _disposing.Token);
             }
-            catch (Exception) when (!_disposing.IsCancellationRequested)
-            {
-                // The connection is gone; reconnect below.
-            }
             catch (Exception)
             {
-                return;
+                // Reading always ends with an exception: the connection is gone, or we are disposing.
             }
             _socket = null;
             await socket.DisposeAsync();
+            if (_disposing.IsCancellationRequested) return;
             var next = await ReconnectAndResubscribeAsync();
             if (next is null) return;
             socket = next;

@@ -80,6 +80,17 @@ public sealed class EnqueueTests
     }
 
     [Fact]
+    public async Task A_unique_window_prefers_the_live_job_over_a_finished_one()
+    {
+        await using var db = await CreateAsync();
+        var done = await db.RunOneAsync(Job(uniqueKey: "sync"));
+        await db.Jobs.CompleteAsync([new Completion(done.Id, done.Attempt, null)]);
+        var live = await db.EnqueueOneAsync(Job(uniqueKey: "sync"));
+        var windowed = Assert.Single(await db.Jobs.EnqueueAsync([Job(uniqueKey: "sync", uniqueWindow: TimeSpan.FromHours(1))]));
+        Assert.Equal((live, true, JobState.Waiting), (windowed.Id, windowed.Duplicate, windowed.State));
+    }
+
+    [Fact]
     public async Task One_enqueue_call_sends_exactly_one_notification_with_waiting_counts_per_lane()
     {
         await using var db = await CreateAsync();
@@ -93,16 +104,26 @@ public sealed class EnqueueTests
     }
 
     [Fact]
-    public async Task Ten_thousand_jobs_in_hundreds_of_lanes_go_in_one_call_with_a_reconcile_notification()
+    public async Task Ten_thousand_jobs_in_two_thousand_lanes_go_in_one_call_with_a_reconcile_notification()
     {
         await using var db = await CreateAsync();
         await using var probe = await NotificationProbe.StartAsync(db);
-        // unnest() arrays have no 65,535-parameter cap; 400 lanes overflow the 8,000-byte NOTIFY payload.
-        var results = await db.Jobs.EnqueueAsync(Enumerable.Range(0, JobEnqueuer.MaxBatch).Select(i => Job(type: $"type{i % 400}")).ToArray());
+        // unnest() arrays have no 65,535-parameter cap; 2,000 lanes overflow the 8,000-byte NOTIFY payload.
+        var results = await db.Jobs.EnqueueAsync(Enumerable.Range(0, JobEnqueuer.MaxBatch).Select(i => Job(type: $"type{i % 2_000}")).ToArray());
         Assert.Equal(JobEnqueuer.MaxBatch, results.Select(r => r.Id).Distinct().Count());
         var notification = Assert.Single(await probe.DrainAsync());
         Assert.Equal(JobsPayload.Reconcile, notification.Payload);
-        Assert.Equal(400, (await db.Jobs.ReadBacklogAsync()).Count);
+        Assert.Equal(2_000, (await db.Jobs.ReadBacklogAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_batch_with_one_bad_job_inserts_nothing_and_notifies_nobody()
+    {
+        await using var db = await CreateAsync();
+        await using var probe = await NotificationProbe.StartAsync(db);
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => db.Jobs.EnqueueAsync([Job(), Job(args: "{not json")]));
+        Assert.Equal(0L, await db.Jobs.CountAsync(JobState.Waiting));
+        Assert.Empty(await probe.DrainAsync());
     }
 
     [Fact]

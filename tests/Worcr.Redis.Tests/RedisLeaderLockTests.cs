@@ -117,6 +117,35 @@ public sealed class RedisLeaderLockTests
         Assert.False(await locks.RenewAsync(first, Minute));
     }
 
+    [Fact]
+    public async Task Fencing_tokens_keep_increasing_after_redis_restarts_and_loses_the_counter()
+    {
+        await using var redis = await TestServices.StartPrivateRedisAsync();
+        var options = Servers.For(redis);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var locks = new RedisLeaderLock(connection, options.KeyPrefix);
+        var before = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
+
+        await redis.RestartAsync();
+        var after = await RetryOnceAfterConnectionLossAsync(() => locks.TryAcquireAsync("reaper", "node-b", Minute));
+
+        Assert.NotNull(after);
+        Assert.True(after.FencingToken > before.FencingToken, $"{after.FencingToken} <= {before.FencingToken}");
+    }
+
+    // The first command after a restart may find the old socket not yet noticed as dead.
+    private static async Task<T> RetryOnceAfterConnectionLossAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (RedisConnectionException)
+        {
+            return await action();
+        }
+    }
+
     private static async Task<(RedisConnection, RedisLeaderLock)> ConnectAsync()
     {
         var (connection, locks, _) = await ConnectWithOptionsAsync();

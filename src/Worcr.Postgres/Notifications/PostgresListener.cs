@@ -69,9 +69,9 @@ public sealed class PostgresListener : IAsyncDisposable
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
+            catch (Exception)
             {
-                // The connection is gone; fall through to reconnect.
+                // Whatever broke the connection (server restart, network, protocol), the cure is a new one.
             }
             await connection.DisposeAsync();
             var reconnected = await ReconnectAsync(ct);
@@ -108,7 +108,7 @@ public sealed class PostgresListener : IAsyncDisposable
             {
                 return null;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+            catch (Exception) when (!ct.IsCancellationRequested)
             {
                 // Still down; back off and try again.
             }

@@ -1,14 +1,17 @@
 namespace Worcr.Redis.Internal;
 
-/// <summary>KEYS[1] is the lock (value "token:owner"), KEYS[2] its fencing counter, which never expires.</summary>
+/// <summary>KEYS[1] is the lock (value "token:owner"), KEYS[2] its fencing counter, which never expires.
+/// Fencing tokens are max(last + 1, server time in ms): strictly increasing, also across a restart that lost the counter.</summary>
 internal static class LeaderLockScripts
 {
     // ARGV[1] owner, ARGV[2] ttl ms. Returns {token, expires-at ms} or nil when held.
+    // The token is at least the server time in ms, so it still grows after Redis restarts with its data gone.
     public static readonly RedisScript Acquire = new($$"""
         if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
-        local token = redis.call('INCR', KEYS[2])
-        redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
         {{LuaTime.NowMilliseconds}}
+        local token = math.max((tonumber(redis.call('GET', KEYS[2])) or 0) + 1, now)
+        redis.call('SET', KEYS[2], token)
+        redis.call('SET', KEYS[1], token .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
         return {token, now + tonumber(ARGV[2])}
         """);
 

@@ -7,12 +7,18 @@ namespace Worcr.Postgres;
 /// <summary>Finds the job an enqueue duplicates: a live one, or (with a unique window) a recent finished one.</summary>
 internal sealed class UniqueKeyLookup(SchemaSql sql)
 {
+    // A live holder wins over a finished one, as it would without a window.
     private const string WithinWindowSql = """
-        SELECT DISTINCT ON (i.ord) i.ord, h.id, h.state
+        SELECT DISTINCT ON (i.ord) i.ord, f.id, f.state
         FROM unnest(@tenants, @types, @keys, @windows) WITH ORDINALITY AS i(tenant, type, unique_key, win, ord)
-        JOIN __schema__.job_history h
-          ON h.tenant = i.tenant AND h.type = i.type AND h.unique_key = i.unique_key AND h.enqueued_at > now() - i.win
-        ORDER BY i.ord, h.id DESC
+        JOIN LATERAL (
+            SELECT j.id, j.state, 0 AS rank FROM __schema__.jobs j
+            WHERE j.tenant = i.tenant AND j.type = i.type AND j.unique_key = i.unique_key
+            UNION ALL
+            SELECT h.id, h.state, 1 AS rank FROM __schema__.job_history h
+            WHERE h.tenant = i.tenant AND h.type = i.type AND h.unique_key = i.unique_key AND h.enqueued_at > now() - i.win
+        ) f ON true
+        ORDER BY i.ord, f.rank, f.id DESC
         """;
 
     // Live jobs first: after a conflict the live holder is usually there; history covers one that just finished.
@@ -32,7 +38,7 @@ internal sealed class UniqueKeyLookup(SchemaSql sql)
     private readonly string _withinWindowSql = sql.Format(WithinWindowSql);
     private readonly string _holderSql = sql.Format(HolderSql);
 
-    /// <summary>For jobs with a unique window: the finished job within the window each one duplicates, by index.</summary>
+    /// <summary>For jobs with a unique window: the live job, or else the finished one within the window, each duplicates (by index).</summary>
     public async Task<Dictionary<int, EnqueuedJob>> FindWithinWindowAsync(NpgsqlConnection connection, IReadOnlyList<PreparedJob> jobs, CancellationToken ct)
     {
         var windowed = jobs.Where(j => j.Unique is not null && j.Job.UniqueWindow is not null).ToArray();

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Core.Jobs;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+using Worcr.Testing;
+using Worcr.Worker;
+
+namespace Worcr.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Dispatcher nodes of one test, sharing a fresh PostgreSQL schema and Redis key prefix on the real servers.
+/// Timings are shortened so lost workers and retries show up within a test's patience.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    public static readonly string[] TestJobTypes = ["test.echo", "test.slow", "test.count", "demo.echo", "demo.count"];
+    private readonly List<DispatcherNode> _nodes = new();
+    private readonly List<IAsyncDisposable> _owned = new();
+
+    private TestCluster(string schema, string redisPrefix, WorcrDatabase database)
+    {
+        Schema = schema;
+        RedisPrefix = redisPrefix;
+        Database = database;
+    }
+
+    public string Schema { get; }
+
+    public string RedisPrefix { get; }
+
+    /// <summary>Direct access to the cluster's tables, for assertions.</summary>
+    public WorcrDatabase Database { get; }
+
+    public IReadOnlyList<DispatcherNode> Nodes => _nodes;
+
+    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null)
+    {
+        var schema = await TestServices.CreateSchemaAsync("srv");
+        var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(await TestServices.PostgresAsync(), schema));
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure);
+        return cluster;
+    }
+
+    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null)
+    {
+        var options = new NodeOptions
+        {
+            PostgresUrl = await TestServices.PostgresAsync(),
+            RedisUrl = await TestServices.RedisAsync(),
+            Schema = Schema,
+            RedisKeyPrefix = RedisPrefix,
+            GrpcPort = 0,
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+            LeaseDuration = TimeSpan.FromSeconds(5),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            ReconcileInterval = TimeSpan.FromSeconds(1),
+            MaintenanceInterval = TimeSpan.FromMilliseconds(200),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            NodeId = $"node-{_nodes.Count + 1}-{Guid.NewGuid():N}"[..20],
+        };
+        foreach (var type in TestJobTypes) options.JobTypes.Add(type);
+        configure?.Invoke(options);
+        var node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _nodes.Add(node);
+        return node;
+    }
+
+    public WorcrClient Client(int node = 0, string? apiKey = null)
+    {
+        var client = new WorcrClient(_nodes[node].GrpcAddress, apiKey);
+        _owned.Add(new DisposableAdapter(client));
+        return client;
+    }
+
+    /// <summary>A worker connected to one node; it runs until the cluster is disposed (or the test stops it).</summary>
+    public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null)
+    {
+        var worker = new WorcrWorker(new WorkerOptions
+        {
+            Address = _nodes[node].GrpcAddress,
+            Concurrency = concurrency,
+            Tags = tags ?? [],
+            WorkerId = id ?? $"w-{Guid.NewGuid():N}"[..12],
+            ShutdownGrace = TimeSpan.FromSeconds(5),
+        });
+        register(worker);
+        var running = new RunningWorker(worker);
+        _owned.Add(running);
+        return running;
+    }
+
+    public Task<long> CountAsync(JobState state) => Database.Jobs.CountAsync(state);
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();
+        foreach (var node in _nodes) await node.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
