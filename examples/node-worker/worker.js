@@ -10,7 +10,7 @@ const protoLoader = require('@grpc/proto-loader');
 const args = process.argv.slice(2);
 const maxJobsAt = args.indexOf('--max-jobs');
 const maxJobs = maxJobsAt >= 0 ? Number(args.splice(maxJobsAt, 2)[1]) : Infinity;
-const address = (args[0] || process.env.WORCR_GRPC || 'http://127.0.0.1:7070').replace(/^https?:\/\//, '');
+const address = (args[0] || process.env.WORCR_GRPC || 'http://127.0.0.1:7070').replace(/^https?:\/\//, '').replace(/\/$/, '');
 const token = process.env.WORCR_WORKER_TOKEN || '';
 const CAPACITY = 4;
 

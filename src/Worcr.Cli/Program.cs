@@ -9,5 +9,7 @@ var root = new RootCommand("Worcr: a smart job dispatcher for dumb workers.")
     EnqueueCommand.Create(),
     JobCommand.Create(),
     TestCommand.Create(),
+    BenchCommand.Create(),
+    BenchCommand.CreateWorker(),
 };
 return await root.Parse(args).InvokeAsync();

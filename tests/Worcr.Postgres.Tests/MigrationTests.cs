@@ -9,7 +9,7 @@ public sealed class MigrationTests
     {
         await using var db = await TestDatabase.CreateAsync();
         await db.MigrateAsync();
-        Assert.Equal(1L, await db.ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
+        Assert.Equal((long)MigrationScript.LoadAll().Count, await db.ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
         Assert.Equal(0L, await db.ScalarAsync("SELECT count(*) FROM __schema__.jobs"));
     }
 
@@ -20,8 +20,15 @@ public sealed class MigrationTests
         var connection = await TestServices.PostgresAsync();
         var nodes = Enumerable.Range(0, 4).Select(_ => WorcrDatabase.Create(connection, schema)).ToArray();
         await Task.WhenAll(nodes.Select(n => n.MigrateAsync()));
-        Assert.Equal(1L, await nodes[0].ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
+        Assert.Equal((long)MigrationScript.LoadAll().Count, await nodes[0].ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
         foreach (var node in nodes) await node.DisposeAsync();
+    }
+
+    [Fact]
+    public void Embedded_migrations_are_numbered_one_after_another_from_one()
+    {
+        var versions = MigrationScript.LoadAll().Select(m => m.Version).ToArray();
+        Assert.Equal(Enumerable.Range(1, versions.Length), versions);
     }
 
     [Theory]
@@ -42,6 +49,6 @@ public sealed class MigrationTests
         var url = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
         await using var db = WorcrDatabase.Create(url, await TestServices.CreateSchemaAsync());
         await db.MigrateAsync();
-        Assert.Equal(1L, await db.ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
+        Assert.Equal((long)MigrationScript.LoadAll().Count, await db.ScalarAsync("SELECT count(*) FROM __schema__.schema_migrations"));
     }
 }

@@ -44,7 +44,7 @@ internal sealed class JsCompiledRule : CompiledRuleBase
         try
         {
             var tokens = JsTokenizer.Tokenize(source.Code);
-            JsForbiddenConstructs.Check(tokens);
+            JsForbiddenConstructs.Check(tokens, RegexTimeout.IsEffective);
             return JsGuardRewriter.Rewrite(source.Code, tokens);
         }
         catch (JsSyntaxError error)

@@ -25,17 +25,36 @@ internal static class JsForbiddenConstructs
     /// <summary>Jurassic's parser recurses per nesting level on the real stack; a deep nest would overflow it.</summary>
     public const int MaxNesting = 64;
 
-    public static void Check(IReadOnlyList<JsToken> tokens)
+    private static readonly HashSet<string> RegexEntryPoints = new(StringComparer.Ordinal) { "RegExp", "match", "matchAll", "search" };
+
+    /// <param name="regexAllowed">False when .NET regexes in this process have no match timeout (see RegexTimeout).</param>
+    public static void Check(IReadOnlyList<JsToken> tokens, bool regexAllowed)
     {
         var nesting = 0;
         foreach (var token in tokens)
         {
             CheckToken(token);
+            if (!regexAllowed)
+            {
+                CheckNoRegex(token);
+            }
+
             nesting += NestingChange(token);
             if (nesting > MaxNesting)
             {
                 throw new JsSyntaxError($"brackets are nested deeper than {MaxNesting} levels", token.Line);
             }
+        }
+    }
+
+    private static void CheckNoRegex(JsToken token)
+    {
+        if (token.Kind == JsTokenKind.Regex || (token.Kind == JsTokenKind.Word && RegexEntryPoints.Contains(token.Text)))
+        {
+            throw new JsSyntaxError(
+                "regular expressions are not available: this process has no regex match timeout " +
+                "(set AppContext REGEX_DEFAULT_MATCH_TIMEOUT before the first Regex is used, see docs/rules.md)",
+                token.Line);
         }
     }
 

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+using Worcr.Worker;
+
+namespace Worcr.Cli.Bench;
+
+/// <summary>
+/// A dispatcher node in the bench process for one run, on a schema and Redis key prefix of its own, so every run
+/// starts from empty tables even against a shared PostgreSQL; the schema is dropped when the run ends.
+/// </summary>
+internal sealed class BenchNode : IAsyncDisposable
+{
+    public const string JobType = "bench.noop";
+
+    private readonly DispatcherNode _node;
+    private readonly WorcrDatabase _database;
+
+    private BenchNode(DispatcherNode node, WorcrDatabase database, string workerToken, WorcrClient client)
+    {
+        _node = node;
+        _database = database;
+        WorkerToken = workerToken;
+        Client = client;
+    }
+
+    public Uri GrpcAddress => _node.GrpcAddress;
+
+    public string WorkerToken { get; }
+
+    /// <summary>A producer client with the node's API key.</summary>
+    public WorcrClient Client { get; }
+
+    public static async Task<BenchNode> StartAsync(BenchServices services, CancellationToken cancellationToken)
+    {
+        var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var options = new NodeOptions
+        {
+            PostgresUrl = services.PostgresUrl,
+            RedisUrl = services.RedisUrl,
+            Schema = "bench_" + run,
+            RedisKeyPrefix = $"worcr-bench-{run}:",
+            GrpcPort = 0,
+            HttpPort = 0,
+            ApiKey = "wk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            WorkerToken = "wt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            JobTypes = { JobType },
+        };
+        var node = await DispatcherNode.StartAsync(options, QuietLogging, cancellationToken);
+        return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));
+    }
+
+    /// <summary>Polls PostgreSQL until <paramref name="expected"/> jobs are completed (moved to history); returns that moment in unix ms.</summary>
+    public async Task<double> WaitForCompletedAsync(long expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        await using var command = _database.DataSource.CreateCommand($"SELECT count(*) FROM {_database.Schema}.job_history WHERE state = 'completed'");
+        // Polling is fine in a benchmark: it measures when completions are durable, not how fast they are noticed.
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (true)
+        {
+            var completed = (long)(await command.ExecuteScalarAsync(deadline.Token))!;
+            if (completed >= expected) return BenchClock.NowMs();
+            await poll.WaitForNextTickAsync(deadline.Token);
+        }
+    }
+
+    /// <summary>Worcr's own log lines go to stderr, warnings and up only, so stdout carries nothing but JSON lines.</summary>
+    private static void QuietLogging(ILoggingBuilder logging) =>
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _node.StopAsync();
+        await using (var drop = _database.DataSource.CreateCommand($"DROP SCHEMA IF EXISTS {_database.Schema} CASCADE")) await drop.ExecuteNonQueryAsync();
+        await _database.DisposeAsync();
+    }
+}

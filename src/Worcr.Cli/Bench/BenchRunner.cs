@@ -1,0 +1,36 @@
+namespace Worcr.Cli.Bench;
+
+/// <summary>
+/// Runs a workload the asked number of times against one set of services, printing a JSON line per run and a
+/// summary line (median, min, max) at the end. Progress and diagnostics go to stderr, results to stdout.
+/// </summary>
+internal static class BenchRunner
+{
+    public delegate Task<IReadOnlyDictionary<string, double>> RunOnce(BenchServices services, CancellationToken cancellationToken);
+
+    public static async Task<int> RunAsync(BenchSettings settings, JsonLine parameters, RunOnce runOnce, CancellationToken cancellationToken)
+    {
+        if (settings.Runs < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Runs, "--runs must be at least 1.");
+        Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis..." );
+        await using var services = await BenchServices.StartAsync(settings, cancellationToken);
+        var results = new List<IReadOnlyDictionary<string, double>>();
+        for (var run = 1; run <= settings.Runs; run++)
+        {
+            Console.Error.WriteLine($"bench: run {run} of {settings.Runs}...");
+            var figures = await runOnce(services, cancellationToken);
+            results.Add(figures);
+            Console.Out.WriteLine(RunLine(parameters, run, figures));
+        }
+        if (settings.Runs > 1) Console.Out.WriteLine(RunSummary.Summarise(parameters, results));
+        return 0;
+    }
+
+    private static JsonLine RunLine(JsonLine parameters, int run, IReadOnlyDictionary<string, double> figures)
+    {
+        var line = new JsonLine();
+        foreach (var (name, value) in parameters.Fields) line.Add(name, value);
+        line.Add("run", run);
+        foreach (var (name, value) in figures) line.Add(name, value);
+        return line;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace Worcr.Cli.Bench;
+
+/// <summary>
+/// The bench worker as a child process of the bench (the same worcr.dll, command `bench-worker`), so worker and
+/// node do not share a runtime, as in production. Its report goes to a temporary file read after it exits.
+/// </summary>
+internal sealed class BenchWorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _reportPath;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private BenchWorkerProcess(Process process, string reportPath)
+    {
+        _process = process;
+        _reportPath = reportPath;
+    }
+
+    /// <summary>Completes when the worker is connected to the node; faults if it exits first.</summary>
+    public Task Ready => _ready.Task;
+
+    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect)
+    {
+        var reportPath = Path.Combine(Path.GetTempPath(), $"worcr-bench-worker-{Guid.NewGuid():N}.txt");
+        var startInfo = new ProcessStartInfo(DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath)) startInfo.ArgumentList.Add(argument);
+        // The token travels in the environment, not on the command line where `ps` would show it.
+        startInfo.Environment["WORCR_WORKER_TOKEN"] = workerToken;
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var worker = new BenchWorkerProcess(process, reportPath);
+        process.OutputDataReceived += (_, line) => worker.OnOutput(line.Data);
+        process.Exited += (_, _) => worker.OnExited();
+        process.Start();
+        process.BeginOutputReadLine();
+        return worker;
+    }
+
+    /// <summary>Waits until the worker exits by itself (after the expected jobs) and returns its report.</summary>
+    public async Task<WorkerReport> WaitForReportAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _exited.Task.WaitAsync(timeout, cancellationToken);
+        if (_process.ExitCode != 0) throw new InvalidOperationException($"The bench worker exited with code {_process.ExitCode}; its diagnostics are on stderr above.");
+        using var reader = new StreamReader(_reportPath);
+        return WorkerReport.Parse(reader);
+    }
+
+    private static IEnumerable<string> Arguments(Uri server, int concurrency, string jobType, int expect, string reportPath) =>
+    [
+        typeof(BenchWorkerProcess).Assembly.Location, "bench-worker",
+        "--server", server.ToString(), "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--type", jobType, "--expect", expect.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--report", reportPath, "--stop-on-stdin-close",
+    ];
+
+    /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line?.Trim() == BenchWorkerHost.ReadyLine) _ready.TrySetResult();
+    }
+
+    private void OnExited()
+    {
+        _ready.TrySetException(new InvalidOperationException("The bench worker exited before it connected; its diagnostics are on stderr above."));
+        _exited.TrySetResult();
+    }
+
+    /// <summary>Closing its stdin asks the worker to leave; a worker that does not leave in time is killed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.Close();
+            try
+            {
+                await _exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        _process.Dispose();
+        File.Delete(_reportPath);
+    }
+}

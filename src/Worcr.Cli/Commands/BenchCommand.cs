@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Worcr.Cli.Bench;
+
+namespace Worcr.Cli.Commands;
+
+/// <summary>`worcr bench WORKLOAD`: the benchmarks of shared BENCH.md, and the hidden worker process they launch.</summary>
+internal static class BenchCommand
+{
+    public static Command Create() =>
+        new("bench", "Benchmarks (see bench/README.md): one JSON line per run and a median/min/max summary on stdout.")
+        {
+            Throughput(),
+            Latency(),
+        };
+
+    /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
+    public static Command CreateWorker()
+    {
+        var server = CommonOptions.Server();
+        var token = new Option<string?>("--token") { Description = "Worker token (env WORCR_WORKER_TOKEN)." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at once.", DefaultValueFactory = _ => 64 };
+        var type = new Option<string>("--type") { Description = "Job type to handle with a no-op.", DefaultValueFactory = _ => BenchNode.JobType };
+        var report = new Option<string?>("--report") { Description = "File for the report (default stdout)." };
+        var expect = new Option<int?>("--expect") { Description = "Exit after completing this many jobs." };
+        var stdinClose = new Option<bool>("--stop-on-stdin-close") { Description = "Exit when stdin closes (the bench's way to stop it)." };
+        var command = new Command("bench-worker", "Benchmark worker: no-op handler, records handler start times.")
+        {
+            server, token, concurrency, type, report, expect, stdinClose,
+        };
+        command.Hidden = true;
+        command.SetAction((parse, cancellationToken) => BenchWorkerHost.RunAsync(new BenchWorkerSettings(
+            new Uri(parse.GetValue(server)!),
+            parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WORCR_WORKER_TOKEN"),
+            parse.GetValue(concurrency),
+            parse.GetValue(type)!,
+            parse.GetValue(report),
+            parse.GetValue(expect),
+            parse.GetValue(stdinClose)), cancellationToken));
+        return command;
+    }
+
+    private static Command Throughput()
+    {
+        var jobs = new Option<int>("--jobs") { Description = "Jobs to enqueue and process.", DefaultValueFactory = _ => 20_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "The worker's concurrency.", DefaultValueFactory = _ => 64 };
+        var (postgres, redis, runs, timeout) = SharedOptions();
+        var command = new Command("throughput", "Enqueue jobs (2,000 one by one, the rest in batches of 1,000), then one worker process works them all.")
+        {
+            jobs, concurrency, postgres, redis, runs, timeout,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var benchmark = new ThroughputBenchmark(parse.GetValue(jobs), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            return BenchRunner.RunAsync(Settings(parse, postgres, redis, runs, timeout), benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Latency()
+    {
+        var jobs = new Option<int>("--jobs") { Description = "Jobs to enqueue.", DefaultValueFactory = _ => 1_000 };
+        var rate = new Option<double>("--rate") { Description = "Enqueue calls per second (open loop).", DefaultValueFactory = _ => 200 };
+        var concurrency = new Option<int>("--concurrency") { Description = "The idle worker's concurrency.", DefaultValueFactory = _ => 16 };
+        var (postgres, redis, runs, timeout) = SharedOptions();
+        var command = new Command("latency", "An idle worker waits; jobs are enqueued one call at a time at a fixed rate; prints enqueue-to-start percentiles.")
+        {
+            jobs, rate, concurrency, postgres, redis, runs, timeout,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var benchmark = new LatencyBenchmark(parse.GetValue(jobs), parse.GetValue(rate), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            return BenchRunner.RunAsync(Settings(parse, postgres, redis, runs, timeout), benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
+        });
+        return command;
+    }
+
+    private static (Option<string?> Postgres, Option<string?> Redis, Option<int> Runs, Option<int> Timeout) SharedOptions() =>
+    (
+        new Option<string?>("--postgres") { Description = "Use this PostgreSQL instead of starting one (each run gets its own schema, dropped afterwards)." },
+        new Option<string?>("--redis") { Description = "Use this Redis instead of starting one." },
+        new Option<int>("--runs") { Description = "How many times to run the workload.", DefaultValueFactory = _ => 1 },
+        new Option<int>("--timeout") { Description = "Seconds to wait for a run's jobs before giving up.", DefaultValueFactory = _ => 600 }
+    );
+
+    private static BenchSettings Settings(ParseResult parse, Option<string?> postgres, Option<string?> redis, Option<int> runs, Option<int> timeout) =>
+        new(parse.GetValue(postgres), parse.GetValue(redis), parse.GetValue(runs), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+}
