@@ -14,11 +14,11 @@ public sealed class JsSandboxTests
     [InlineData("[3, 1, 2].sort(function (a, b) { while (true) { } });")]
     public void Endless_code_stops_at_the_time_budget_and_the_rule_keeps_working(string spin)
     {
-        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, spin), name: "spinner");
+        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, spin), limits: Facts.TightJs, name: "spinner");
 
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
 
-        Assert.Equal("rule 'spinner' (js) exceeded its time budget of 100 ms", error.Message);
+        Assert.Equal("rule 'spinner' (js) exceeded its time budget of 300 ms", error.Message);
         Assert.Equal(2, rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
     }
 
@@ -36,7 +36,7 @@ public sealed class JsSandboxTests
     [Fact]
     public void Recursion_that_catches_its_own_overflow_still_stops()
     {
-        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, "function f() { try { f(); } catch (e) { } f(); } f();"), name: "deep");
+        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, "function f() { try { f(); } catch (e) { } f(); } f();"), limits: Facts.TightJs, name: "deep");
 
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
 
@@ -101,7 +101,7 @@ public sealed class JsSandboxTests
     [InlineData("importNamespace('System.IO');")]
     public void Dynamic_escapes_fail_at_run_time_and_the_rule_keeps_working(string attempt)
     {
-        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, attempt), name: "sneaky");
+        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, attempt), limits: Facts.TightJs, name: "sneaky");
 
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
 
@@ -130,7 +130,7 @@ public sealed class JsSandboxTests
     [Fact]
     public void Top_level_code_that_loops_forever_fails_compilation()
     {
-        var error = Assert.Throws<RuleCompileException>(() => Facts.Js("while (true) { }\nfunction weight() { return 1; }"));
+        var error = Assert.Throws<RuleCompileException>(() => Facts.Js("while (true) { }\nfunction weight() { return 1; }", limits: Facts.TightJs));
 
         Assert.Contains("time budget", error.Message);
     }

@@ -35,6 +35,7 @@ internal sealed class JsonLine
             case string text: writer.WriteString(name, text); break;
             case int number: writer.WriteNumber(name, number); break;
             case long number: writer.WriteNumber(name, number); break;
+            case double number when !double.IsFinite(number): writer.WriteNull(name); break; // e.g. no batches to time
             case double number: writer.WriteNumber(name, Math.Round(number, 3)); break;
             case bool flag: writer.WriteBoolean(name, flag); break;
             case JsonLine nested:

@@ -19,20 +19,21 @@ public sealed class LaneIndex
     public void Reconcile(IEnumerable<LaneState> truth)
     {
         _lanes.Clear();
-        foreach (var lane in truth) _lanes[lane.Lane.Id] = lane;
+        foreach (var lane in truth) _lanes[lane.Lane.Id] = lane.Waiting < 0 ? lane with { Waiting = 0 } : lane;
     }
 
     /// <summary>New ready jobs were announced for a lane this node already knows.</summary>
     public void AddWaiting(long laneId, long count, DateTimeOffset now)
     {
-        if (!_lanes.TryGetValue(laneId, out var state)) return;
+        // A non-positive count announces nothing; applying it could drive the estimate below zero.
+        if (count <= 0 || !_lanes.TryGetValue(laneId, out var state)) return;
         var oldest = state.Waiting > 0 ? state.OldestEnqueuedAt : now;
         _lanes[laneId] = state with { Waiting = state.Waiting + count, OldestEnqueuedAt = oldest };
     }
 
     /// <summary>Adds a lane learnt from a notification.</summary>
     public void Add(Lane lane, long waiting, DateTimeOffset oldestEnqueuedAt) =>
-        _lanes[lane.Id] = new LaneState(lane, waiting, oldestEnqueuedAt);
+        _lanes[lane.Id] = new LaneState(lane, Math.Max(0, waiting), oldestEnqueuedAt);
 
     /// <summary>
     /// Records a claim: <paramref name="got"/> jobs came back for <paramref name="asked"/>. A short claim means the
@@ -41,7 +42,7 @@ public sealed class LaneIndex
     public void Claimed(long laneId, int asked, int got, DateTimeOffset? nextOldest)
     {
         if (!_lanes.TryGetValue(laneId, out var state)) return;
-        var waiting = got < asked ? 0 : Math.Max(0, state.Waiting - got);
+        var waiting = got < asked ? 0 : Math.Max(0, state.Waiting - Math.Max(0, got));
         _lanes[laneId] = state with { Waiting = waiting, OldestEnqueuedAt = nextOldest ?? state.OldestEnqueuedAt };
     }
 }

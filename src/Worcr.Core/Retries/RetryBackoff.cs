@@ -25,8 +25,11 @@ public sealed class RetryBackoff
     /// <summary>The delay after the <paramref name="failures"/>-th failure (1 for the first).</summary>
     public TimeSpan DelayAfter(int failures)
     {
-        var exponent = Math.Clamp(failures - 1, 0, 30);
+        // Clamp before subtracting: failures - 1 overflows for int.MinValue and would give the longest delay.
+        var exponent = Math.Clamp(failures, 1, 31) - 1;
         var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(ceiling / 2 + _random() * ceiling / 2);
+        // A random source outside [0, 1] must not push the delay outside [ceiling/2, ceiling].
+        var jitter = Math.Clamp(_random(), 0, 1);
+        return TimeSpan.FromMilliseconds(ceiling / 2 + jitter * ceiling / 2);
     }
 }

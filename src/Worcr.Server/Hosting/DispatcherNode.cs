@@ -76,6 +76,8 @@ public sealed class DispatcherNode : IAsyncDisposable
         if (configureLogging is null) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         else configureLogging(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ConfigureGrpcDefaults();
@@ -85,7 +87,7 @@ public sealed class DispatcherNode : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http2;
                 if (options.TlsCertificatePath is not null) listen.UseHttps(TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!));
             });
-            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddWorcrGrpc(grpc =>
         {

@@ -1,0 +1,79 @@
+namespace Worcr.Scripting.Tests;
+
+public sealed class RuleResultTests
+{
+    [Theory]
+    [InlineData(RuleLanguage.Lua, "function weight(job, worker) return '10' end", "rule 'typed' (lua) returned a string where a number was expected")]
+    [InlineData(RuleLanguage.JavaScript, "function weight(job, worker) { return '10'; }", "rule 'typed' (js) returned a string where a number was expected")]
+    [InlineData(RuleLanguage.Lua, "function weight(job, worker) return nil end", "rule 'typed' (lua) returned nil where a number was expected")]
+    [InlineData(RuleLanguage.JavaScript, "function weight(job, worker) { }", "rule 'typed' (js) returned undefined where a number was expected")]
+    [InlineData(RuleLanguage.Lua, "function weight(job, worker) return -1 end", "rule 'typed' (lua) returned the weight -1")]
+    [InlineData(RuleLanguage.JavaScript, "function weight(job, worker) { return 0 / 0; }", "rule 'typed' (js) returned NaN")]
+    [InlineData(RuleLanguage.Lua, "function weight(job, worker) return weight end", "rule 'typed' (lua) returned a function")]
+    public void Weight_of_the_wrong_type_is_an_execution_error(RuleLanguage language, string code, string expected)
+    {
+        using var rule = Facts.Compile(language, code, name: "typed");
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
+
+        Assert.StartsWith(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData(RuleLanguage.Lua, "function on_enqueue(job) return { expire_at = 1 } end", "unknown change 'expire_at'")]
+    [InlineData(RuleLanguage.JavaScript, "function on_enqueue(job) { return { max_attempts: 1.5 }; }", "'max_attempts' = 1.5")]
+    [InlineData(RuleLanguage.Lua, "function on_enqueue(job) return { tags = { 1 } } end", "a number where only strings in tags was expected")]
+    [InlineData(RuleLanguage.JavaScript, "function on_enqueue(job) { return 5; }", "returned a number where an object of changes was expected")]
+    public void Malformed_enqueue_changes_are_execution_errors(RuleLanguage language, string code, string expected)
+    {
+        using var rule = Facts.Compile(language, code, RuleKind.Enqueue);
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateEnqueue(Facts.Job()));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Retry_rule_returning_true_is_an_error()
+    {
+        using var rule = Facts.Lua("function retry() return true end", RuleKind.Retry);
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateRetry(Facts.Job(), 1, "x"));
+
+        Assert.Contains("returned a boolean where a number of seconds or false was expected", error.Message);
+    }
+
+    [Theory]
+    [InlineData(RuleLanguage.Lua)]
+    [InlineData(RuleLanguage.JavaScript)]
+    public void Calling_a_method_of_another_kind_is_an_invalid_operation(RuleLanguage language)
+    {
+        using var rule = Facts.Compile(language, language == RuleLanguage.Lua ? "function weight() return 1 end" : "function weight() { return 1; }");
+
+        Assert.Throws<InvalidOperationException>(() => rule.EvaluateRetry(Facts.Job(), 1, "x"));
+        Assert.Throws<InvalidOperationException>(() => rule.EvaluateEnqueue(Facts.Job()));
+        Assert.Throws<InvalidOperationException>(() => rule.EvaluateLimitKeys(Facts.Job()));
+    }
+
+    [Fact]
+    public void Invalid_job_args_json_names_the_rule()
+    {
+        using var rule = Facts.Lua("function weight() return 1 end", name: "args");
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Job(args: "{not json"), Facts.Worker()));
+
+        Assert.StartsWith("rule 'args' (lua) could not read the job's args", error.Message);
+    }
+
+    [Theory]
+    [InlineData(RuleLanguage.Lua, "function limit_keys(job) local t = {} for i = 1, 20000 do t[i] = 'k' end return t end")]
+    [InlineData(RuleLanguage.JavaScript, "function limit_keys(job) { var t = []; for (var i = 0; i < 20000; i++) { t.push('k'); } return t; }")]
+    public void Oversized_results_are_refused(RuleLanguage language, string code)
+    {
+        using var rule = Facts.Compile(language, code, RuleKind.LimitKey);
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateLimitKeys(Facts.Job()));
+
+        Assert.Contains("more than 10000 entries", error.Message);
+    }
+}
