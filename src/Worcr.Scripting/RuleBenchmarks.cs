@@ -26,8 +26,10 @@ public static class RuleBenchmarks
         var half = duration / 2;
         var job = new JobFacts("email.send", "acme", ["premium"], """{"to":"a@example.com"}""", 1, DateTimeOffset.UnixEpoch);
         var worker = new WorkerFacts("bench-worker", ["premium"], ["email.send"]);
-        using var lua = RuleCompiler.Compile(new RuleSource("bench-lua", RuleKind.Weight, RuleLanguage.Lua, LuaRule));
-        using var js = RuleCompiler.Compile(new RuleSource("bench-js", RuleKind.Weight, RuleLanguage.JavaScript, JsRule));
+        // A generous time budget: on a busy machine the first JS call (code generation, JIT) can pass 100 ms.
+        var limits = new SandboxLimits { ScriptTimeBudget = TimeSpan.FromSeconds(10) };
+        using var lua = RuleCompiler.Compile(new RuleSource("bench-lua", RuleKind.Weight, RuleLanguage.Lua, LuaRule), limits);
+        using var js = RuleCompiler.Compile(new RuleSource("bench-js", RuleKind.Weight, RuleLanguage.JavaScript, JsRule), limits);
         return (CallsPerSecond(lua, job, worker, half), CallsPerSecond(js, job, worker, half));
     }
 

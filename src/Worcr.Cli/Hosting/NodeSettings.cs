@@ -24,6 +24,7 @@ internal static class NodeSettings
         if (!document.RootElement.TryGetProperty("Worcr", out var section)) return;
         foreach (var property in section.EnumerateObject())
         {
+            if (property.Value.ValueKind == JsonValueKind.Null) continue; // null means "keep the default"
             var value = property.Value.ValueKind == JsonValueKind.Array
                 ? string.Join(',', property.Value.EnumerateArray().Select(e => e.ToString()))
                 : property.Value.ToString();

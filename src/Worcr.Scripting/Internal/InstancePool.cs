@@ -1,16 +1,16 @@
-using System.Collections.Concurrent;
-
 namespace Worcr.Scripting.Internal;
 
 /// <summary>
 /// A small pool of single-threaded script instances (a Lua state, a JS engine), so one rule can be
-/// called from several threads at once. Instances are made on demand; at most <c>capacity</c> idle ones are kept.
+/// called from several threads at once. Instances are made on demand; at most <c>capacity</c> idle ones
+/// are kept. A plain lock: it is held only to push or pop, never while a script runs.
 /// </summary>
 internal sealed class InstancePool<T>(Func<T> create, int capacity) : IDisposable
     where T : class, IDisposable
 {
-    private readonly ConcurrentBag<T> _idle = [];
-    private volatile bool _disposed;
+    private readonly Stack<T> _idle = new();
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     public static int DefaultCapacity => Math.Max(2, Environment.ProcessorCount);
 
@@ -19,8 +19,7 @@ internal sealed class InstancePool<T>(Func<T> create, int capacity) : IDisposabl
 
     public TResult Use<TResult>(Func<T, TResult> work)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var instance = _idle.TryTake(out var idle) ? idle : create();
+        var instance = Take() ?? create();
         try
         {
             return work(instance);
@@ -33,25 +32,37 @@ internal sealed class InstancePool<T>(Func<T> create, int capacity) : IDisposabl
 
     public void Dispose()
     {
-        _disposed = true;
-        while (_idle.TryTake(out var instance))
+        List<T> idle;
+        lock (_gate)
         {
-            instance.Dispose();
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        idle.ForEach(instance => instance.Dispose());
+    }
+
+    private T? Take()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _idle.TryPop(out var instance) ? instance : null;
         }
     }
 
     private void Return(T instance)
     {
-        if (_disposed || _idle.Count >= capacity)
+        lock (_gate)
         {
-            instance.Dispose();
-            return;
+            if (!_disposed && _idle.Count < capacity)
+            {
+                _idle.Push(instance);
+                return;
+            }
         }
 
-        _idle.Add(instance);
-        if (_disposed && _idle.TryTake(out var late))
-        {
-            late.Dispose(); // Dispose raced with this return: do not leak the native state.
-        }
+        instance.Dispose(); // pool full or disposed: do not keep (or leak) the native state
     }
 }

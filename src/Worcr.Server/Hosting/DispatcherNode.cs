@@ -24,7 +24,6 @@ namespace Worcr.Server.Hosting;
 /// </summary>
 public sealed class DispatcherNode : IAsyncDisposable
 {
-    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
     private readonly WebApplication _app;
     private readonly WorcrDatabase _database;
     private readonly RedisConnection _redis;
@@ -178,12 +177,13 @@ public sealed class DispatcherNode : IAsyncDisposable
         if (_stopped) return;
         _stopped = true;
         await _draining.CancelAsync();
+        var deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + Options.DrainTimeout);
         foreach (var session in _dispatcher.Sessions)
         {
             session.StopAccepting();
-            session.Send(new DispatcherMessage { Drain = new Drain { Reason = "node shutting down" } });
+            session.Send(new DispatcherMessage { Drain = new Drain { Reason = "node shutting down", Deadline = deadline } });
         }
-        using (var grace = new CancellationTokenSource(DrainGrace))
+        using (var grace = new CancellationTokenSource(Options.DrainTimeout))
         {
             while (!grace.IsCancellationRequested)
             {

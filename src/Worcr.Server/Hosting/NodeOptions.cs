@@ -44,6 +44,12 @@ public sealed partial class NodeOptions
     /// <summary>How often workers must send a heartbeat. Default 10 s (a third of the lease).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// On a graceful stop, how long workers get to finish or yield their jobs before the node exits. Sent to them
+    /// as the Drain deadline. Default 20 s; keep it under the orchestrator's termination grace period.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Attempts a job gets when neither its enqueue call nor a rule says. Default 5.</summary>
     public int DefaultMaxAttempts { get; set; } = 5;
 
@@ -92,6 +98,7 @@ public sealed partial class NodeOptions
         if (GrpcPort != 0 && GrpcPort == HttpPort) problems.Add("GrpcPort and HttpPort must differ.");
         if (LeaseDuration < TimeSpan.FromMilliseconds(100)) problems.Add("LeaseDuration must be at least 100 ms.");
         if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= LeaseDuration) problems.Add("HeartbeatInterval must be positive and shorter than LeaseDuration (a third of it is a good choice).");
+        if (DrainTimeout < TimeSpan.Zero) problems.Add("DrainTimeout must not be negative.");
         if (DefaultMaxAttempts < 1) problems.Add("DefaultMaxAttempts must be at least 1.");
         if (RetryBaseDelay <= TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay) problems.Add("RetryBaseDelay must be positive and RetryMaxDelay at least as long.");
         if (ReconcileInterval <= TimeSpan.Zero) problems.Add("ReconcileInterval must be positive.");
