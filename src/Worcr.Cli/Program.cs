@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Worcr.Cli.Commands;
 
+// JavaScript rules use .NET regular expressions; cap them before any Regex exists (the setting is read once per process).
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromMilliseconds(250));
+
 var root = new RootCommand("Worcr: a smart job dispatcher for dumb workers.")
 {
     DevCommand.Create(),

@@ -15,6 +15,7 @@ public sealed class WorcrDatabase : IAsyncDisposable
         Schema = schema;
         _sql = new SchemaSql(schema);
         Jobs = new JobStore(dataSource, _sql, JobsChannel, CancelChannel);
+        Rules = new RuleStore(dataSource, _sql, RulesChannel);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -23,11 +24,16 @@ public sealed class WorcrDatabase : IAsyncDisposable
 
     public JobStore Jobs { get; }
 
+    public RuleStore Rules { get; }
+
     /// <summary>NOTIFY channel for new waiting jobs; payload format in <see cref="JobsPayload"/>.</summary>
     public string JobsChannel => $"{Schema}_jobs";
 
     /// <summary>NOTIFY channel for cancelled running jobs; payload format in <see cref="CancelPayload"/>.</summary>
     public string CancelChannel => $"{Schema}_cancel";
+
+    /// <summary>NOTIFY channel for rule changes; the payload is the new rules version.</summary>
+    public string RulesChannel => $"{Schema}_rules";
 
     /// <param name="connectionString">An Npgsql connection string or a postgres:// URL.</param>
     /// <param name="schema">Lower-case letters, digits and underscores, at most 40 characters.</param>

@@ -34,4 +34,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(3003, LogLevel.Information, "Maintenance: {Requeued} expired lease(s) requeued, {Promoted} job(s) promoted, {Expired} expired.")]
     public static partial void MaintenanceDone(ILogger logger, int requeued, int promoted, int expired);
+
+    [LoggerMessage(4001, LogLevel.Information, "Rules version {Version} is live ({Count} rule(s)).")]
+    public static partial void RulesLoaded(ILogger logger, string version, int count);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Rule '{Name}' is not loaded: {Error}")]
+    public static partial void RuleNotLoaded(ILogger logger, string name, string error);
+
+    [LoggerMessage(4003, LogLevel.Warning, "A rule failed and its documented default was used: {Error}")]
+    public static partial void RuleFailed(ILogger logger, string error);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Reloading rules failed; the previous version stays live.")]
+    public static partial void RulesReloadFailed(ILogger logger, Exception exception);
 }

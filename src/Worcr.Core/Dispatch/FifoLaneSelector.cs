@@ -15,4 +15,8 @@ public sealed class FifoLaneSelector : ILaneSelector
         }
         return best;
     }
+
+    public void Claimed(LaneState lane, WorkerProfile worker, int count, DateTimeOffset now)
+    {
+    }
 }

@@ -11,4 +11,7 @@ public interface ILaneSelector
 {
     /// <summary>The best lane for the worker, or null when no ready lane may run on it.</summary>
     LaneState? Select(IEnumerable<LaneState> readyLanes, WorkerProfile worker, DateTimeOffset now);
+
+    /// <summary>Feedback after a claim: <paramref name="count"/> jobs of <paramref name="lane"/> went to <paramref name="worker"/>.</summary>
+    void Claimed(LaneState lane, WorkerProfile worker, int count, DateTimeOffset now);
 }

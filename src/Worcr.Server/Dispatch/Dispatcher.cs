@@ -28,8 +28,13 @@ internal sealed class Dispatcher
     private TaskCompletionSource _sessionsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _rotation;
 
-    public Dispatcher(JobStore store, ILaneSelector selector, NodeOptions options, TimeProvider time, ILogger logger)
+    private readonly Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? _onDispatched;
+
+    /// <param name="onDispatched">Called after jobs of a lane went to a worker (the node notes rule failures on them).</param>
+    public Dispatcher(JobStore store, ILaneSelector selector, NodeOptions options, TimeProvider time, ILogger logger,
+        Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? onDispatched = null)
     {
+        _onDispatched = onDispatched;
         _store = store;
         _selector = selector;
         _options = options;
@@ -170,12 +175,14 @@ internal sealed class Dispatcher
         var asked = Math.Min(credits, _options.MaxClaimBatch);
         var claimed = await _store.ClaimAsync(lane.Lane.Id, asked, session.WorkerId, _options.NodeId, _options.LeaseDuration, stoppingToken);
         _lanes.Claimed(lane.Lane.Id, asked, claimed.Count, nextOldest: null);
+        _selector.Claimed(lane, session.Profile, claimed.Count, _time.GetUtcNow());
         foreach (var job in claimed)
         {
-            if (session.TryAssign(job.Id, job.Attempt, Messages.Assign(job))) continue;
+            if (session.TryAssign(job, Messages.Assign(job))) continue;
             // The worker left between the claim and now: give the job back without burning an attempt.
             await _store.YieldAsync(job.Id, job.Attempt, TimeSpan.Zero, stoppingToken);
         }
+        if (claimed.Count > 0) _onDispatched?.Invoke(lane, session.Profile, claimed);
         return claimed.Count > 0;
     }
 }

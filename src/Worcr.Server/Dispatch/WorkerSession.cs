@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Worcr.Core.Dispatch;
+using Worcr.Postgres;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Dispatch;
@@ -12,7 +13,7 @@ namespace Worcr.Server.Dispatch;
 internal sealed class WorkerSession
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, int> _running = new();
+    private readonly Dictionary<long, ClaimedJob> _running = new();
     private readonly Channel<DispatcherMessage> _outgoing = Channel.CreateUnbounded<DispatcherMessage>(
         new UnboundedChannelOptions { SingleReader = true });
     private int _credits;
@@ -59,14 +60,14 @@ internal sealed class WorkerSession
     }
 
     /// <summary>Hands a claimed job to the worker; false when it can no longer take it (the caller puts it back).</summary>
-    public bool TryAssign(long jobId, int attempt, DispatcherMessage assign)
+    public bool TryAssign(ClaimedJob job, DispatcherMessage assign)
     {
         lock (_lock)
         {
             if (!_accepting || _credits <= 0) return false;
             if (!_outgoing.Writer.TryWrite(assign)) return false;
             _credits--;
-            _running[jobId] = attempt;
+            _running[job.Id] = job;
             return true;
         }
     }
@@ -74,14 +75,20 @@ internal sealed class WorkerSession
     /// <summary>True when the worker holds this attempt of the job.</summary>
     public bool Holds(long jobId, int attempt)
     {
-        lock (_lock) return _running.TryGetValue(jobId, out var held) && held == attempt;
+        lock (_lock) return _running.TryGetValue(jobId, out var held) && held.Attempt == attempt;
+    }
+
+    /// <summary>The job as it was claimed, while this worker holds that attempt (rules need its facts).</summary>
+    public ClaimedJob? Held(long jobId, int attempt)
+    {
+        lock (_lock) return _running.TryGetValue(jobId, out var held) && held.Attempt == attempt ? held : null;
     }
 
     public void Finished(long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (_running.TryGetValue(jobId, out var held) && held == attempt) _running.Remove(jobId);
+            if (_running.TryGetValue(jobId, out var held) && held.Attempt == attempt) _running.Remove(jobId);
         }
     }
 

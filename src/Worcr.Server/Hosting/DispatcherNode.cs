@@ -13,6 +13,8 @@ using Worcr.Protocol.V1;
 using Worcr.Redis;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Maintenance;
+using Worcr.Server.Rules;
+using Worcr.Scripting;
 using Worcr.Server.Services;
 
 namespace Worcr.Server.Hosting;
@@ -33,6 +35,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     private readonly CancellationTokenSource _draining;
     private readonly List<Task> _background = new();
     private bool _stopped;
+    private RuleCatalog? _rules;
 
     private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, PostgresListener listener,
         Dispatcher dispatcher, CancellationTokenSource stopping, CancellationTokenSource draining, NodeOptions options)
@@ -68,7 +71,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var redisOptions = RedisOptions.Parse(options.RedisUrl);
         redisOptions.KeyPrefix = options.RedisKeyPrefix;
         var redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
-        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel], cancellationToken);
+        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel, database.RulesChannel], cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -99,14 +102,19 @@ public sealed class DispatcherNode : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var draining = new CancellationTokenSource();
         var store = database.Jobs;
-        var dispatcher = new Dispatcher(store, new FifoLaneSelector(), options, time, logger);
+        var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
+        await rules.ReloadAsync(cancellationToken);
+        var reports = new ReportWriter(store, time);
+        var oracle = new RuleWeightOracle(rules, error => ServerLog.RuleFailed(logger, error));
+        ILaneSelector selector = options.DispatchStrategy == "fifo" ? new FifoLaneSelector() : new WeightedLaneSelector(oracle, options.AgingPeriod);
+        var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs));
         var services = new NodeServices(
-            options, store, dispatcher, new CompletionBatcher(store), new ReportWriter(store, time),
+            options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), logger, draining.Token);
+            new Authenticator(options), rules, logger, draining.Token);
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
 
-        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options);
+        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules };
         MapEndpoints(app, services);
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
@@ -160,12 +168,39 @@ public sealed class DispatcherNode : IAsyncDisposable
             {
                 if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, Options.NodeId, _dispatcher);
                 else if (notification.Channel == database.JobsChannel) _dispatcher.OnJobsNotification(notification.Payload);
-                else _dispatcher.RequestReconcile();
+                else if (notification.Channel == database.RulesChannel) _ = ReloadRulesAsync(services, stoppingToken);
+                else
+                {
+                    // Reconnected: anything announced meanwhile is lost, so re-read both jobs and rules.
+                    _dispatcher.RequestReconcile();
+                    _ = ReloadRulesAsync(services, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private static async Task ReloadRulesAsync(NodeServices services, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await services.Rules.ReloadAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ServerLog.RulesReloadFailed(services.Logger, exception);
+        }
+    }
+
+    /// <summary>A weight rule failed for this lane and worker: say so in the log of every job it sent, so the failure is visible on the job.</summary>
+    private static void NoteRuleErrors(RuleWeightOracle oracle, ReportWriter reports, Core.Lanes.Lane lane, WorkerProfile worker, IReadOnlyList<ClaimedJob> jobs)
+    {
+        var errors = oracle.ErrorsFor(lane, worker);
+        if (errors.Count == 0) return;
+        var text = "dispatched with rule factor 1 after a rule failure: " + string.Join("; ", errors);
+        foreach (var job in jobs) reports.Log(new Log { JobId = Messages.JobId(job.Id), Attempt = job.Attempt, Level = "warn", Text = text });
     }
 
     /// <summary>
@@ -199,6 +234,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         await _redis.DisposeAsync();
         await _database.DisposeAsync();
         await _app.DisposeAsync();
+        _rules?.Dispose();
         _stopping.Dispose();
         _draining.Dispose();
     }

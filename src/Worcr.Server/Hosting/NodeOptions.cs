@@ -83,6 +83,15 @@ public sealed partial class NodeOptions
     /// <summary>Accept any job type at enqueue. Default false: a typo in a type is an error, not a job that waits forever.</summary>
     public bool AcceptUnknownJobTypes { get; set; }
 
+    /// <summary>Folder of rule files (*.lua, *.js, one rule each) loaded at start-up; none when unset.</summary>
+    public string? RulesDirectory { get; set; }
+
+    /// <summary>"weighted" (rules and weights decide, by stride scheduling) or "fifo" (oldest first). Default weighted.</summary>
+    public string DispatchStrategy { get; set; } = "weighted";
+
+    /// <summary>With weighted dispatch, a lane whose oldest job waited this long counts double. Default 5 min.</summary>
+    public TimeSpan AgingPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Largest gRPC message accepted. Default 4 MiB.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
 
@@ -104,6 +113,9 @@ public sealed partial class NodeOptions
         if (ReconcileInterval <= TimeSpan.Zero) problems.Add("ReconcileInterval must be positive.");
         if (MaintenanceInterval <= TimeSpan.Zero) problems.Add("MaintenanceInterval must be positive.");
         if (MaxClaimBatch is < 1 or > 10_000) problems.Add("MaxClaimBatch must be between 1 and 10000.");
+        if (DispatchStrategy is not ("weighted" or "fifo")) problems.Add($"DispatchStrategy '{DispatchStrategy}' must be \"weighted\" or \"fifo\".");
+        if (AgingPeriod <= TimeSpan.Zero) problems.Add("AgingPeriod must be positive.");
+        if (RulesDirectory is not null && !Directory.Exists(RulesDirectory)) problems.Add($"RulesDirectory '{RulesDirectory}' does not exist.");
         if (MaxMessageSize < 1024) problems.Add("MaxMessageSize must be at least 1024 bytes.");
         if (!AllowUnauthenticated && (string.IsNullOrEmpty(ApiKey) || string.IsNullOrEmpty(WorkerToken)))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
+using Worcr.Server.Rules;
 using Worcr.Server.Services;
 
 namespace Worcr.Server.Hosting;
@@ -14,5 +15,6 @@ internal sealed record NodeServices(
     ReportWriter Reports,
     JobTypeRegistry JobTypes,
     Authenticator Authenticator,
+    RuleCatalog Rules,
     ILogger Logger,
     CancellationToken Draining);

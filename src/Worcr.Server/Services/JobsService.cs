@@ -4,6 +4,7 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
+using Worcr.Scripting;
 
 namespace Worcr.Server.Services;
 
@@ -47,17 +48,32 @@ internal sealed class JobsService
         return enqueued.Select(e => new EnqueueResponse { JobId = Messages.JobId(e.Id), Duplicate = e.Duplicate, State = Messages.ToProto(e.State) }).ToList();
     }
 
-    private NewJob ToNewJob(JobSpec spec, string field) => new(
-        Tenant: spec.Tenant,
-        Type: spec.Type,
-        Tags: Core.Lanes.Lane.NormaliseTags(spec.Tags),
-        ArgsJson: JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json"),
-        Weight: spec.Weight == 0 ? 1 : spec.Weight,
-        MaxAttempts: spec.MaxAttempts == 0 ? _node.Options.DefaultMaxAttempts : spec.MaxAttempts,
-        RunAt: spec.RunAt?.ToDateTimeOffset(),
-        ExpiresAt: spec.ExpiresAt?.ToDateTimeOffset(),
-        UniqueKey: string.IsNullOrEmpty(spec.UniqueKey) ? null : spec.UniqueKey,
-        UniqueWindow: spec.UniqueWindow?.ToTimeSpan());
+    /// <summary>
+    /// The job as it will be stored: the producer's spec, then the enqueue rules' changes (a rule's value wins
+    /// over the spec's: rules are the operators' policy). A failing rule changes nothing and is logged.
+    /// </summary>
+    private NewJob ToNewJob(JobSpec spec, string field)
+    {
+        var argsJson = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json");
+        var tags = Core.Lanes.Lane.NormaliseTags(spec.Tags);
+        var facts = new JobFacts(spec.Type, spec.Tenant, tags, argsJson, 0, DateTimeOffset.UtcNow);
+        var (changes, errors) = _node.Rules.Current.ApplyEnqueue(facts);
+        foreach (var error in errors) ServerLog.RuleFailed(_node.Logger, error);
+        var weight = changes.Weight ?? (spec.Weight == 0 ? 1 : spec.Weight);
+        var maxAttempts = changes.MaxAttempts ?? (spec.MaxAttempts == 0 ? _node.Options.DefaultMaxAttempts : spec.MaxAttempts);
+        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) weight = 1;
+        return new NewJob(
+            Tenant: spec.Tenant,
+            Type: spec.Type,
+            Tags: changes.ExtraTags.Count == 0 ? tags : Core.Lanes.Lane.NormaliseTags([.. tags, .. changes.ExtraTags]),
+            ArgsJson: argsJson,
+            Weight: weight,
+            MaxAttempts: Math.Clamp(maxAttempts, 1, 1000),
+            RunAt: changes.RunAt ?? spec.RunAt?.ToDateTimeOffset(),
+            ExpiresAt: changes.ExpiresAt ?? spec.ExpiresAt?.ToDateTimeOffset(),
+            UniqueKey: string.IsNullOrEmpty(spec.UniqueKey) ? null : spec.UniqueKey,
+            UniqueWindow: spec.UniqueWindow?.ToTimeSpan());
+    }
 
     public async Task<GetJobResponse> GetAsync(GetJobRequest request, ServerCallContext context)
     {

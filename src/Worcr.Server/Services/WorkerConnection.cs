@@ -9,6 +9,7 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
+using Worcr.Scripting;
 
 namespace Worcr.Server.Services;
 
@@ -30,6 +31,10 @@ internal sealed class WorkerConnection
 
     public async Task ServeAsync(IAsyncEnumerable<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
+        // A drained SDK worker reconnects to the same address at once; accepting it here would hand it new jobs
+        // on a node that is going away and keep the node waiting out its whole drain grace. UNAVAILABLE makes it
+        // retry with backoff (behind a load balancer, on another node).
+        //RefuseWhileDraining();
         await using var reader = requests.GetAsyncEnumerator(context.CancellationToken);
         if (!await reader.MoveNextAsync()) return;
         var hello = reader.Current.Hello ?? throw new RpcException(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello.");
@@ -37,6 +42,9 @@ internal sealed class WorkerConnection
         await responses.WriteAsync(Welcome(), context.CancellationToken);
         await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
         _node.Dispatcher.Register(session);
+        // The node may have begun draining after the check above but before this session was registered, in which
+        // case StopAsync did not see it: drain it here so it neither takes jobs nor holds the node's stop.
+        //x
         ServerLog.WorkerConnected(_node.Logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token);
@@ -58,6 +66,20 @@ internal sealed class WorkerConnection
             await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ReleaseAsync(session);
         }
+    }
+
+    private void RefuseWhileDraining()
+    {
+        if (_node.Draining.IsCancellationRequested)
+        {
+            throw new RpcException(StatusCode.Unavailable, "This node is shutting down; connect again (a load balancer picks another node).");
+        }
+    }
+
+    private static void DrainLateSession(WorkerSession session)
+    {
+        session.StopAccepting();
+        session.Send(new DispatcherMessage { Drain = new Drain { Reason = "node shutting down" } });
     }
 
     private WorkerSession OpenSession(Hello hello, ServerCallContext context)
@@ -153,10 +175,34 @@ internal sealed class WorkerConnection
     {
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId);
-        var delay = fail.RetryAfter is { } retryAfter ? retryAfter.ToTimeSpan() : _backoff.DelayAfter(Math.Max(1, fail.Attempt));
-        if (delay < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Fail.retry_after must not be negative.");
-        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, Truncate(fail.Error, 8192), fail.Retryable, delay, cancellationToken);
+        var (retryable, delay) = RetryPlan(session, jobId, fail);
+        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, Truncate(fail.Error, 8192), retryable, delay, cancellationToken);
         await FinishAsync(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
+    }
+
+    /// <summary>
+    /// Whether and when a failed attempt runs again: the worker's retry_after if it gave one, else the first
+    /// retry rule (which may give up), else exponential backoff with jitter.
+    /// </summary>
+    private (bool Retryable, TimeSpan Delay) RetryPlan(WorkerSession session, long jobId, Fail fail)
+    {
+        if (fail.RetryAfter is { } retryAfter)
+        {
+            var requested = retryAfter.ToTimeSpan();
+            if (requested < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Fail.retry_after must not be negative.");
+            return (fail.Retryable, requested);
+        }
+        var fallback = _backoff.DelayAfter(Math.Max(1, fail.Attempt));
+        if (!fail.Retryable || session.Held(jobId, fail.Attempt) is not { } job) return (fail.Retryable, fallback);
+        var facts = new JobFacts(job.Lane.Type, job.Lane.Tenant, job.Lane.Tags, job.ArgsJson, job.Attempt, job.EnqueuedAt);
+        var (decision, error) = _node.Rules.Current.DecideRetry(facts, fail.Attempt, fail.Error);
+        if (error is not null) ServerLog.RuleFailed(_node.Logger, error);
+        return decision switch
+        {
+            null => (true, fallback),
+            { GiveUp: true } => (false, TimeSpan.Zero),
+            _ => (true, decision.Delay),
+        };
     }
 
     private async Task YieldAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)

@@ -1,0 +1,65 @@
+using Worcr.Core.Lanes;
+
+namespace Worcr.Core.Dispatch;
+
+/// <summary>
+/// Weighted dispatch by stride scheduling. A lane's score for a worker is base weight × rule multiplier ×
+/// an aging bonus; the worker takes work from the allowed lane with the lowest <em>pass</em>, and a claim of
+/// n jobs advances that lane's pass by n / score. Over time every allowed lane gets a share proportional
+/// to its score (a ×10 lane runs ten jobs for each one of a ×1 lane), and no allowed lane waits forever.
+/// A lane that (re)appears starts at the current virtual time, so it neither starves nor monopolises.
+/// Forbidden lanes (score 0) are never chosen. Not thread-safe: the dispatch loop owns it.
+/// </summary>
+public sealed class WeightedLaneSelector : ILaneSelector
+{
+    private readonly IWeightOracle _oracle;
+    private readonly TimeSpan _agingPeriod;
+    private readonly Dictionary<long, double> _pass = new();
+    private double _virtualTime;
+
+    /// <param name="oracle">The rules' multipliers.</param>
+    /// <param name="agingPeriod">A lane whose oldest job waited this long counts double (three times after twice as long, ...).</param>
+    public WeightedLaneSelector(IWeightOracle oracle, TimeSpan agingPeriod)
+    {
+        if (agingPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(agingPeriod), "The aging period must be positive.");
+        _oracle = oracle;
+        _agingPeriod = agingPeriod;
+    }
+
+    public LaneState? Select(IEnumerable<LaneState> readyLanes, WorkerProfile worker, DateTimeOffset now)
+    {
+        LaneState? best = null;
+        var bestPass = double.MaxValue;
+        foreach (var lane in readyLanes)
+        {
+            if (lane.Waiting <= 0 || !worker.JobTypes.Contains(lane.Lane.Type)) continue;
+            if (Score(lane, worker, now) <= 0) continue;
+            var pass = _pass.TryGetValue(lane.Lane.Id, out var known) ? Math.Max(known, _virtualTime) : _virtualTime;
+            if (pass < bestPass || (pass == bestPass && lane.OldestEnqueuedAt < best!.OldestEnqueuedAt))
+            {
+                best = lane;
+                bestPass = pass;
+            }
+        }
+        if (best is not null) _virtualTime = bestPass;
+        return best;
+    }
+
+    public void Claimed(LaneState lane, WorkerProfile worker, int count, DateTimeOffset now)
+    {
+        if (count <= 0) return;
+        var score = Score(lane, worker, now);
+        if (score <= 0) return;
+        var pass = _pass.TryGetValue(lane.Lane.Id, out var known) ? Math.Max(known, _virtualTime) : _virtualTime;
+        _pass[lane.Lane.Id] = pass + count / score;
+    }
+
+    /// <summary>Base weight × rule multiplier × aging bonus; 0 means the worker must never get this lane.</summary>
+    public double Score(LaneState lane, WorkerProfile worker, DateTimeOffset now)
+    {
+        var multiplier = _oracle.Multiplier(lane.Lane, worker);
+        if (multiplier <= 0 || double.IsNaN(multiplier)) return 0;
+        var age = Math.Max(0, (now - lane.OldestEnqueuedAt).TotalSeconds);
+        return lane.Lane.Weight * multiplier * (1 + age / _agingPeriod.TotalSeconds);
+    }
+}

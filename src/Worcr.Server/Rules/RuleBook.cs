@@ -1,0 +1,87 @@
+using Worcr.Scripting;
+
+namespace Worcr.Server.Rules;
+
+/// <summary>What one rule in a book is, for listings and the explain output.</summary>
+internal sealed record RuleEntry(string Name, string Kind, string Language, int Order, bool Enabled, string Origin, int Version, string? Error);
+
+/// <summary>
+/// One version of the installation's rules, compiled and immutable: the weight evaluator and the enqueue,
+/// retry and limit-key rules in order. A new version is a new book; the old one is dropped once unused.
+/// </summary>
+internal sealed class RuleBook
+{
+    public RuleBook(string version, WeightEvaluator weights, IReadOnlyList<ICompiledRule> enqueue, IReadOnlyList<ICompiledRule> retry,
+        IReadOnlyList<ICompiledRule> limitKeys, IReadOnlyList<RuleEntry> entries, IReadOnlyList<IDisposable> owned)
+    {
+        Version = version;
+        Weights = weights;
+        Enqueue = enqueue;
+        Retry = retry;
+        LimitKeys = limitKeys;
+        Entries = entries;
+        Owned = owned;
+    }
+
+    public static RuleBook Empty { get; } = new("empty", new WeightEvaluator([]), [], [], [], [], []);
+
+    /// <summary>Changes whenever any rule changes; part of every rule-cache key.</summary>
+    public string Version { get; }
+
+    public WeightEvaluator Weights { get; }
+
+    public IReadOnlyList<ICompiledRule> Enqueue { get; }
+
+    public IReadOnlyList<ICompiledRule> Retry { get; }
+
+    public IReadOnlyList<ICompiledRule> LimitKeys { get; }
+
+    public IReadOnlyList<RuleEntry> Entries { get; }
+
+    /// <summary>Compiled scripts to dispose when the book is retired.</summary>
+    public IReadOnlyList<IDisposable> Owned { get; }
+
+    /// <summary>
+    /// Runs the enqueue rules in order; each sees the job as the previous ones left it. A rule that fails is
+    /// skipped (its error is returned) and the job is enqueued as the other rules made it.
+    /// </summary>
+    public (EnqueueChanges Changes, IReadOnlyList<string> Errors) ApplyEnqueue(JobFacts job)
+    {
+        if (Enqueue.Count == 0) return (EnqueueChanges.None, []);
+        var merged = EnqueueChanges.None;
+        var errors = new List<string>();
+        foreach (var rule in Enqueue)
+        {
+            try
+            {
+                var changes = rule.EvaluateEnqueue(job);
+                merged = new EnqueueChanges(
+                    changes.ExpiresAt ?? merged.ExpiresAt, changes.MaxAttempts ?? merged.MaxAttempts, changes.RunAt ?? merged.RunAt,
+                    changes.Weight ?? merged.Weight, [.. merged.ExtraTags, .. changes.ExtraTags], [.. merged.LimitKeys, .. changes.LimitKeys]);
+                if (changes.ExtraTags.Count > 0) job = job with { Tags = [.. job.Tags, .. changes.ExtraTags] };
+            }
+            catch (RuleExecutionException exception)
+            {
+                errors.Add(exception.Message);
+            }
+        }
+        return (merged, errors);
+    }
+
+    /// <summary>
+    /// The first retry rule decides the delay or gives up; null when there is none (or it failed: then the
+    /// node's default backoff applies and the error is returned).
+    /// </summary>
+    public (RetryDecision? Decision, string? Error) DecideRetry(JobFacts job, int attempt, string error)
+    {
+        if (Retry.Count == 0) return (null, null);
+        try
+        {
+            return (Retry[0].EvaluateRetry(job, attempt, error), null);
+        }
+        catch (RuleExecutionException exception)
+        {
+            return (null, exception.Message);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Worcr.Postgres;
+using Worcr.Scripting;
+
+namespace Worcr.Server.Rules;
+
+/// <summary>
+/// Compiles rules from files and from the database into a <see cref="RuleBook"/>. A database rule with the
+/// same name as a file rule replaces it (operators override shipped defaults from the GUI). A rule that does
+/// not compile is left out and listed with its error; the others still go live.
+/// </summary>
+internal static class RuleBookBuilder
+{
+    public static RuleBook Build(IReadOnlyList<RuleSource> files, IReadOnlyList<StoredRule> stored, long databaseVersion, SandboxLimits limits)
+    {
+        var entries = new List<RuleEntry>();
+        var weightRules = new List<IWeightRule>();
+        var scripts = new List<ICompiledRule>();
+        var overridden = stored.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in files.Where(f => !overridden.Contains(f.Name)))
+        {
+            AddScript(file, "file", version: 0, limits, entries, weightRules, scripts);
+        }
+        foreach (var rule in stored)
+        {
+            if (!rule.Enabled)
+            {
+                entries.Add(new RuleEntry(rule.Name, rule.Kind, rule.Language, rule.Order, false, "database", rule.Version, null));
+                continue;
+            }
+            if (rule.Language == RuleNames.TagMatch)
+            {
+                AddTagMatch(rule, entries, weightRules);
+                continue;
+            }
+            var kind = RuleNames.ParseKind(rule.Kind);
+            var language = RuleNames.ParseLanguage(rule.Language);
+            if (kind is null || language is null)
+            {
+                entries.Add(new RuleEntry(rule.Name, rule.Kind, rule.Language, rule.Order, true, "database", rule.Version, "unknown kind or language"));
+                continue;
+            }
+            AddScript(new RuleSource(rule.Name, kind.Value, language.Value, rule.Code, rule.Order), "database", rule.Version, limits, entries, weightRules, scripts);
+        }
+        return new RuleBook(
+            Version(files, databaseVersion),
+            new WeightEvaluator(weightRules),
+            Ordered(scripts, RuleKind.Enqueue),
+            Ordered(scripts, RuleKind.Retry),
+            Ordered(scripts, RuleKind.LimitKey),
+            entries.OrderBy(e => e.Order).ThenBy(e => e.Name, StringComparer.Ordinal).ToList(),
+            scripts);
+    }
+
+    private static void AddScript(RuleSource source, string origin, int version, SandboxLimits limits,
+        List<RuleEntry> entries, List<IWeightRule> weightRules, List<ICompiledRule> scripts)
+    {
+        var entry = new RuleEntry(source.Name, RuleNames.Kind(source.Kind), RuleNames.Language(source.Language), source.Order, true, origin, version, null);
+        try
+        {
+            var compiled = RuleCompiler.Compile(source, limits);
+            scripts.Add(compiled);
+            if (source.Kind == RuleKind.Weight) weightRules.Add(compiled);
+            entries.Add(entry);
+        }
+        catch (RuleCompileException exception)
+        {
+            entries.Add(entry with { Error = exception.Message });
+        }
+    }
+
+    private static void AddTagMatch(StoredRule rule, List<RuleEntry> entries, List<IWeightRule> weightRules)
+    {
+        var entry = new RuleEntry(rule.Name, rule.Kind, rule.Language, rule.Order, true, "database", rule.Version, null);
+        try
+        {
+            weightRules.Add(TagMatchDefinition.Parse(rule.Name, rule.Code, rule.Order));
+            entries.Add(entry);
+        }
+        catch (FormatException exception)
+        {
+            entries.Add(entry with { Error = exception.Message });
+        }
+    }
+
+    private static List<ICompiledRule> Ordered(List<ICompiledRule> scripts, RuleKind kind) =>
+        scripts.Where(s => s.Source.Kind == kind).OrderBy(s => s.Source.Order).ThenBy(s => s.Source.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>"db{n}-files{hash}": changes when a database rule changes or the rule files differ.</summary>
+    private static string Version(IReadOnlyList<RuleSource> files, long databaseVersion)
+    {
+        var text = string.Join('\n', files.Select(f => $"{f.Name}|{f.Kind}|{f.Language}|{f.Order}|{f.Code}"));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..8];
+        return string.Create(CultureInfo.InvariantCulture, $"db{databaseVersion}-files{hash}");
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+using Worcr.Scripting;
+
+namespace Worcr.Server.Rules;
+
+/// <summary>
+/// The node's current <see cref="RuleBook"/>: rule files read once at start-up plus the database's rules,
+/// reloaded whenever a rules NOTIFY arrives (a change on any node reaches every node within moments).
+/// Readers take <see cref="Current"/> and use that book for one whole decision.
+/// </summary>
+internal sealed class RuleCatalog : IDisposable
+{
+    /// <summary>Scripts of a retired book are disposed this long after it stopped being current (decisions in flight finish first).</summary>
+    private static readonly TimeSpan RetireDelay = TimeSpan.FromSeconds(30);
+    private readonly RuleStore _store;
+    private readonly IReadOnlyList<RuleSource> _files;
+    private readonly SandboxLimits _limits;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private volatile RuleBook _current = RuleBook.Empty;
+
+    public RuleCatalog(RuleStore store, IReadOnlyList<RuleSource> files, SandboxLimits limits, ILogger logger)
+    {
+        _store = store;
+        _files = files;
+        _limits = limits;
+        _logger = logger;
+    }
+
+    public RuleBook Current => _current;
+
+    public SandboxLimits Limits => _limits;
+
+    /// <summary>Loads rule files from a directory (none when null or missing).</summary>
+    public static IReadOnlyList<RuleSource> LoadFiles(string? directory) =>
+        directory is not null && Directory.Exists(directory) ? RuleFileLoader.LoadDirectory(directory) : [];
+
+    /// <summary>Re-reads the database's rules and swaps in a new book when anything changed.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _reloading.WaitAsync(cancellationToken);
+        try
+        {
+            var version = await _store.VersionAsync(cancellationToken);
+            var stored = await _store.ListAsync(cancellationToken);
+            var book = RuleBookBuilder.Build(_files, stored, version, _limits);
+            if (book.Version == _current.Version)
+            {
+                Dispose(book);
+                return;
+            }
+            var retired = _current;
+            _current = book;
+            foreach (var broken in book.Entries.Where(e => e.Error is not null)) ServerLog.RuleNotLoaded(_logger, broken.Name, broken.Error!);
+            ServerLog.RulesLoaded(_logger, book.Version, book.Entries.Count(e => e.Enabled && e.Error is null));
+            _ = Task.Delay(RetireDelay, CancellationToken.None).ContinueWith(_ => Dispose(retired), TaskScheduler.Default);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private static void Dispose(RuleBook book)
+    {
+        foreach (var owned in book.Owned) owned.Dispose();
+    }
+
+    public void Dispose()
+    {
+        Dispose(_current);
+        _reloading.Dispose();
+    }
+}

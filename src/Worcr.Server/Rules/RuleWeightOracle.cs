@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Worcr.Core.Dispatch;
+using Worcr.Core.Lanes;
+using Worcr.Scripting;
+
+namespace Worcr.Server.Rules;
+
+/// <summary>
+/// Weight rule results per (lane, worker, rules version). Weight rules judge a lane — tenant, type, tag set —
+/// on a worker, so scripts run once per distinct pair and rules version, never once per job. A rule that
+/// fails contributes the documented default factor 1; the failure is logged once, counted, and kept here so
+/// the dispatcher can note it on the jobs it sends from that lane.
+/// </summary>
+internal sealed class RuleWeightOracle : IWeightOracle
+{
+    private static readonly Meter Meter = new("Worcr.Rules");
+    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("worcr_rule_failures_total", description: "Weight rule calls that failed and fell back to factor 1.");
+    private readonly RuleCatalog _catalog;
+    private readonly Action<string> _onRuleError;
+    private volatile VersionedCache _cache = new("", new());
+
+    public RuleWeightOracle(RuleCatalog catalog, Action<string> onRuleError)
+    {
+        _catalog = catalog;
+        _onRuleError = onRuleError;
+    }
+
+    public double Multiplier(Lane lane, WorkerProfile worker) => Decide(lane, worker).Multiplier;
+
+    /// <summary>The full decision (with trace and errors) for a lane on a worker, from the cache when possible.</summary>
+    public WeightDecision Decide(Lane lane, WorkerProfile worker)
+    {
+        var book = _catalog.Current;
+        var cache = _cache;
+        if (cache.Version != book.Version)
+        {
+            // A new rules version: start a fresh cache (the old one is simply dropped).
+            cache = new VersionedCache(book.Version, new());
+            _cache = cache;
+        }
+        return cache.Decisions.GetOrAdd((lane.Id, worker.WorkerId, worker.Signature), _ => Evaluate(book, lane, worker));
+    }
+
+    /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
+    public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
+        _cache.Decisions.TryGetValue((lane.Id, worker.WorkerId, worker.Signature), out var decision) ? decision.Errors : [];
+
+    private WeightDecision Evaluate(RuleBook book, Lane lane, WorkerProfile worker)
+    {
+        var decision = book.Weights.Evaluate(LaneFacts(lane), new WorkerFacts(worker.WorkerId, worker.Tags, worker.JobTypes.ToArray()));
+        foreach (var error in decision.Errors)
+        {
+            Failures.Add(1);
+            _onRuleError(error);
+        }
+        return decision;
+    }
+
+    private sealed record VersionedCache(string Version, ConcurrentDictionary<(long LaneId, string WorkerId, string Signature), WeightDecision> Decisions);
+
+    /// <summary>What a weight rule sees of a lane's jobs: tenant, type and tags (args are per job and not part of a lane).</summary>
+    public static JobFacts LaneFacts(Lane lane) => new(lane.Type, lane.Tenant, lane.Tags, "{}", 0, DateTimeOffset.UnixEpoch);
+}
