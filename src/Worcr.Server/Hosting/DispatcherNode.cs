@@ -60,6 +60,9 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// <summary>Where the admin API, GUI, health and metrics are served.</summary>
     public Uri HttpAddress { get; private set; } = null!;
 
+    /// <summary>The version of the rules this node dispatches with right now.</summary>
+    public string RulesVersion => _rules?.Current.Version ?? "";
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 

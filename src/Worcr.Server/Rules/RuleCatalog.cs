@@ -32,6 +32,12 @@ internal sealed class RuleCatalog : IDisposable
 
     public SandboxLimits Limits => _limits;
 
+    /// <summary>Where database rules are kept (the admin API saves and deletes through it).</summary>
+    public RuleStore Store => _store;
+
+    /// <summary>The rule files read at start-up, for listings (their code is not in the book).</summary>
+    public IReadOnlyList<RuleSource> Files => _files;
+
     /// <summary>Loads rule files from a directory (none when null or missing).</summary>
     public static IReadOnlyList<RuleSource> LoadFiles(string? directory) =>
         directory is not null && Directory.Exists(directory) ? RuleFileLoader.LoadDirectory(directory) : [];

@@ -34,7 +34,7 @@ internal sealed class WorkerConnection
         // A drained SDK worker reconnects to the same address at once; accepting it here would hand it new jobs
         // on a node that is going away and keep the node waiting out its whole drain grace. UNAVAILABLE makes it
         // retry with backoff (behind a load balancer, on another node).
-        //RefuseWhileDraining();
+        RefuseWhileDraining();
         await using var reader = requests.GetAsyncEnumerator(context.CancellationToken);
         if (!await reader.MoveNextAsync()) return;
         var hello = reader.Current.Hello ?? throw new RpcException(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello.");
@@ -44,7 +44,7 @@ internal sealed class WorkerConnection
         _node.Dispatcher.Register(session);
         // The node may have begun draining after the check above but before this session was registered, in which
         // case StopAsync did not see it: drain it here so it neither takes jobs nor holds the node's stop.
-        //x
+        if (_node.Draining.IsCancellationRequested) DrainLateSession(session);
         ServerLog.WorkerConnected(_node.Logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token);
