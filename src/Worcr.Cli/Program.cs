@@ -12,6 +12,7 @@ var root = new RootCommand("Worcr: a smart job dispatcher for dumb workers.")
     EnqueueCommand.Create(),
     JobCommand.Create(),
     TestCommand.Create(),
+    RulesCommand.Create(),
     BenchCommand.Create(),
     BenchCommand.CreateWorker(),
 };

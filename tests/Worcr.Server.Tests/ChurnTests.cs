@@ -33,10 +33,12 @@ public sealed class ChurnTests
         var specs = Enumerable.Range(0, JobCount).Select(i => new JobSpec { Type = "test.echo", Tenant = $"t{i % 5}", ArgsJson = $"{{\"i\":{i}}}" });
         var ids = await cluster.Client(0).EnqueueBatchAsync(specs);
         await thirdRan.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var ranBeforeStop = runs.Count;
         await cluster.Nodes[2].StopAsync();
         await cluster.WaitForCountAsync(CoreJobState.Completed, JobCount, TimeSpan.FromSeconds(60));
 
         var summary = await cluster.CompletedSummaryAsync();
+        Assert.True(ranBeforeStop < JobCount, "every job had run before the node was stopped: the stop was not mid-way");
         Assert.Equal(JobCount, ids.Distinct().Count());
         Assert.Equal(JobCount, summary.DistinctIds);
         Assert.Equal(JobCount, summary.Rows);

@@ -26,10 +26,10 @@ internal sealed class RuleChecker
     {
         if (!RuleNameFormat.IsValid(name)) return (null, new RuleProblem($"The rule name '{name}' is not valid: use {RuleNameFormat.Description}."));
         if (string.IsNullOrEmpty(input.Kind)) return (null, new RuleProblem("Field 'kind' is required: weight, enqueue, retry or limit_key."));
-        if (RuleNames.ParseKind(input.Kind) is null) return Refuse($"Field 'kind' is '{input.Kind}'; use weight, enqueue, retry or limit_key.");
+        if (RuleNames.ParseKind(input.Kind) is null) return (null, new RuleProblem($"Field 'kind' is '{input.Kind}'; use weight, enqueue, retry or limit_key."));
         if (string.IsNullOrEmpty(input.Language)) return (null, new RuleProblem("Field 'language' is required: lua, javascript or tag_match."));
         var language = input.Language == RuleNames.TagMatch ? RuleNames.TagMatch : RuleNames.ParseLanguage(input.Language) is { } parsed ? RuleNames.Language(parsed) : null;
-        if (language is null) return Refuse($"Field 'language' is '{input.Language}'; use lua, javascript or tag_match.");
+        if (language is null) return (null, new RuleProblem($"Field 'language' is '{input.Language}'; use lua, javascript or tag_match."));
         var (code, problem) = language == RuleNames.TagMatch ? TagMatchCode(input) : ScriptCode(input);
         if (code is null) return (null, problem);
         return (new CheckedRule(name, input.Kind, language, code, input.Order ?? 0, input.Enabled ?? true), null);

@@ -27,6 +27,9 @@ internal sealed class WorkerSession
 
     public WorkerProfile Profile { get; }
 
+    /// <summary>Completions sent to the batcher whose outcome is not known yet.</summary>
+    public InflightWrites Inflight { get; } = new();
+
     public string WorkerId => Profile.WorkerId;
 
     public ChannelReader<DispatcherMessage> Outgoing => _outgoing.Reader;

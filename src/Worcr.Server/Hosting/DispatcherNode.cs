@@ -151,6 +151,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         app.MapGrpcHealth(new HealthService());
         app.MapGrpcFallback();
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
+        Admin.AdminApi.Map(app, services);
     }
 
     private void ReadAddresses()

@@ -60,6 +60,9 @@ internal sealed class WorkerConnection
         finally
         {
             _node.Dispatcher.Unregister(session);
+            session.StopAccepting();
+            // Completions already sent to the batcher become durable (and acknowledged) before the stream closes.
+            await session.Inflight.SettledAsync();
             session.Close();
             if (cleanEnd) await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await pumpStop.CancelAsync();
@@ -132,7 +135,7 @@ internal sealed class WorkerConnection
                 _node.Dispatcher.Wake();
                 break;
             case WorkerMessage.MessageOneofCase.Complete:
-                await CompleteAsync(session, message, cancellationToken);
+                Complete(session, message);
                 break;
             case WorkerMessage.MessageOneofCase.Fail:
                 await FailAsync(session, message, cancellationToken);
@@ -162,13 +165,19 @@ internal sealed class WorkerConnection
         }
     }
 
-    private async Task CompleteAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the completion to the batcher and reads on: the read loop must not wait for the disk, or one worker
+    /// could complete only one job per flush. The acknowledgement goes out once the batch is durable.
+    /// </summary>
+    private void Complete(WorkerSession session, WorkerMessage message)
     {
         var complete = message.Complete;
         var jobId = RequireJobId(complete.JobId);
         var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
-        var accepted = await _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
-        await FinishAsync(session, message.RequestId, jobId, complete.Attempt, accepted);
+        var stored = _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
+        session.Inflight.Track(stored.ContinueWith(
+            done => FinishAsync(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
+            TaskScheduler.Default));
     }
 
     private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
