@@ -70,6 +70,20 @@ public sealed class AdminRulesApiTests : IClassFixture<AdminNodeFixture>
     }
 
     [Fact]
+    public async Task A_disabled_rule_is_listed_as_disabled_and_does_not_weigh()
+    {
+        const string code = "function weight(job, worker)\n  if has(job.tags, 'offme') then return 0 end\n  return 1\nend";
+        await ReadAsync(_admin.PutAsync("/api/rules/switched-off", new { kind = "weight", language = "lua", code, enabled = false }));
+
+        var listed = await _admin.FindRuleAsync("switched-off");
+        var (_, explained) = await ReadAsync(_admin.PostAsync("/api/rules/explain", Explain(["offme"], ["anyone"])));
+
+        Assert.False(listed!.Value.GetProperty("enabled").GetBoolean());
+        Assert.Equal(code, listed.Value.GetProperty("code").GetString());
+        Assert.False(explained.GetProperty("forbidden").GetBoolean());
+    }
+
+    [Fact]
     public async Task Lua_syntax_error_gets_400_with_its_line_and_nothing_is_saved()
     {
         const string broken = "function weight(job, worker)\n  local x = 1\n  return x +\nend\n";
@@ -103,6 +117,7 @@ public sealed class AdminRulesApiTests : IClassFixture<AdminNodeFixture>
     [InlineData("{\"kind\": \"weight\", \"language\": \"lua\"}", "'code'")]
     [InlineData("{\"kind\": \"weight\", \"language\": \"lua\", \"code\": \"x\", \"order\": \"first\"}", "'order'")]
     [InlineData("{\"kind\": \"retry\", \"language\": \"tag_match\", \"tag_match\": {\"action\": \"forbid\"}}", "'kind'")]
+    [InlineData("{\"kind\": \"weight\", \"language\": \"tag_match\", \"code\": \"{}\", \"tag_match\": {}}", "not both")]
     [InlineData("null", "JSON object")]
     public async Task Bad_request_body_gets_400_naming_the_problem(string body, string expected)
     {

@@ -1,3 +1,4 @@
+using Worcr.Grpc;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
@@ -61,5 +62,45 @@ public sealed class GracefulShutdownTests
         // With max_attempts = 1, a burnt attempt would have made them dead; another worker completes them instead.
         cluster.StartWorker(0, w => w.Handle("test.slow", _ => Task.FromResult(JobResult.Complete())));
         foreach (var id in stuck) await client.WaitForStateAsync(id, JobState.Completed);
+    }
+    /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
+    [Fact]
+    public async Task A_worker_that_says_goodbye_and_yields_its_unstarted_jobs_burns_no_attempt_and_its_stream_ends_ok()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        using var channel = new GrpcChannel(cluster.Nodes[0].GrpcAddress);
+        await using var call = channel.Duplex(WorcrMethods.Connect);
+        await using var replies = call.ReadAllAsync().GetAsyncEnumerator();
+        var hello = new Hello { WorkerId = "w-by-hand", Capacity = 3 };
+        hello.JobTypes.Add("test.echo");
+        await call.WriteAsync(new WorkerMessage { Hello = hello });
+        Assert.True(await replies.MoveNextAsync());
+        Assert.NotNull(replies.Current.Welcome);
+        var ids = await client.EnqueueBatchAsync(Enumerable.Range(0, 3).Select(_ => new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 }));
+        var assigned = new List<Assign>();
+        while (assigned.Count < 3 && await replies.MoveNextAsync()) assigned.Add(replies.Current.Assign);
+
+        await call.WriteAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = "shutdown" } });
+        await call.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assigned[0].JobId, Attempt = assigned[0].Attempt } });
+        for (var i = 1; i < 3; i++)
+        {
+            await call.WriteAsync(new WorkerMessage { RequestId = (ulong)(i + 1), Yield = new Yield { JobId = assigned[i].JobId, Attempt = assigned[i].Attempt } });
+        }
+        await call.CompleteRequestAsync();
+        var acks = new List<Ack>();
+        while (await replies.MoveNextAsync()) acks.Add(replies.Current.Ack);
+
+        Assert.Equal(3, acks.Count);
+        Assert.All(acks, ack => Assert.True(ack.Ok, ack.Error));
+        Assert.Equal(JobState.Completed, (await client.GetAsync(assigned[0].JobId)).State);
+        foreach (var unstarted in assigned.Skip(1))
+        {
+            var record = await cluster.Database.Jobs.GetAsync(long.Parse(unstarted.JobId, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(CoreJobState.Waiting, record!.State);
+            Assert.Equal(0, record.Failures);
+        }
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
+        foreach (var id in ids) await client.WaitForStateAsync(id, JobState.Completed);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -10,6 +11,8 @@ internal static class AdminJson
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Answers are application/json, never HTML: keep quotes and '<' readable in rule code and errors for curl users.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         // Reflection-based on purpose: the node is not trimmed, and these few shapes do not need a source generator.
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };

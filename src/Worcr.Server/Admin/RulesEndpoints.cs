@@ -41,8 +41,8 @@ internal sealed class RulesEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         var (draft, problem) = _checker.Compile(name, input.Value);
         if (draft is null) return AdminJson.Error(StatusCodes.Status400BadRequest, problem!.Error, problem.Line);
-        draft.Dispose();
         var rule = draft.Rule;
+        draft.Dispose(); // compiled only to prove it compiles; the node compiles its own copy on reload
         var saved = await _services.Rules.Store.SaveAsync(rule.Name, rule.Kind, rule.Language, rule.Code, rule.Order, rule.Enabled, cancellationToken);
         await _services.Rules.ReloadAsync(cancellationToken);
         return AdminJson.Ok(RuleListing.View(saved));

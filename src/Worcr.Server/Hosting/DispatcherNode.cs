@@ -108,7 +108,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
         await rules.ReloadAsync(cancellationToken);
         var reports = new ReportWriter(store, time);
-        var oracle = new RuleWeightOracle(rules, error => ServerLog.RuleFailed(logger, error));
+        var oracle = new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error));
         ILaneSelector selector = options.DispatchStrategy == "fifo" ? new FifoLaneSelector() : new WeightedLaneSelector(oracle, options.AgingPeriod);
         var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs));
         var services = new NodeServices(

@@ -16,13 +16,15 @@ internal sealed class RuleWeightOracle : IWeightOracle
 {
     private static readonly Meter Meter = new("Worcr.Rules");
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>("worcr_rule_failures_total", description: "Weight rule calls that failed and fell back to factor 1.");
-    private readonly RuleCatalog _catalog;
+    private readonly Func<RuleBook> _currentBook;
     private readonly Action<string> _onRuleError;
     private volatile VersionedCache _cache = new("", new());
 
-    public RuleWeightOracle(RuleCatalog catalog, Action<string> onRuleError)
+    /// <param name="currentBook">The rules live right now (the node passes its catalog's current book).</param>
+    /// <param name="onRuleError">Told about each rule failure once per cached decision.</param>
+    public RuleWeightOracle(Func<RuleBook> currentBook, Action<string> onRuleError)
     {
-        _catalog = catalog;
+        _currentBook = currentBook;
         _onRuleError = onRuleError;
     }
 
@@ -31,7 +33,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
     /// <summary>The full decision (with trace and errors) for a lane on a worker, from the cache when possible.</summary>
     public WeightDecision Decide(Lane lane, WorkerProfile worker)
     {
-        var book = _catalog.Current;
+        var book = _currentBook();
         var cache = _cache;
         if (cache.Version != book.Version)
         {
