@@ -11,4 +11,12 @@ internal static class BenchJobs
         Tenant = "bench",
         ArgsJson = $$"""{"i":{{index}}}""",
     };
+
+    /// <summary>A bench job, with the tags the bench weight rules look at when <paramref name="tagged"/>.</summary>
+    public static JobSpec Spec(int index, bool tagged)
+    {
+        var spec = Spec(index);
+        if (tagged) spec.Tags.Add(BenchWeightRules.JobTags(index));
+        return spec;
+    }
 }

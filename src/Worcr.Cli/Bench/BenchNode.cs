@@ -32,7 +32,11 @@ internal sealed class BenchNode : IAsyncDisposable
     /// <summary>A producer client with the node's API key.</summary>
     public WorcrClient Client { get; }
 
-    public static async Task<BenchNode> StartAsync(BenchServices services, CancellationToken cancellationToken)
+    public static Task<BenchNode> StartAsync(BenchServices services, CancellationToken cancellationToken) =>
+        StartAsync(services, rulesDirectory: null, cancellationToken);
+
+    /// <param name="rulesDirectory">Rule files the node loads at start-up (none when null).</param>
+    public static async Task<BenchNode> StartAsync(BenchServices services, string? rulesDirectory, CancellationToken cancellationToken)
     {
         var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var options = new NodeOptions
@@ -46,6 +50,7 @@ internal sealed class BenchNode : IAsyncDisposable
             ApiKey = "wk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             WorkerToken = "wt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             JobTypes = { JobType },
+            RulesDirectory = rulesDirectory,
         };
         var node = await DispatcherNode.StartAsync(options, QuietLogging, cancellationToken);
         return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));

@@ -13,19 +13,31 @@ internal static class BenchRunner
         if (settings.Runs < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Runs, "--runs must be at least 1.");
         Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis..." );
         await using var services = await BenchServices.StartAsync(settings, cancellationToken);
+        return await RunEachAsync(settings.Runs, parameters, () => runOnce(services, cancellationToken));
+    }
+
+    /// <summary>The same for a workload that needs no servers (e.g. rules, in process).</summary>
+    public static Task<int> RunInProcessAsync(int runs, JsonLine parameters, Func<IReadOnlyDictionary<string, double>> runOnce)
+    {
+        if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), runs, "--runs must be at least 1.");
+        return RunEachAsync(runs, parameters, () => Task.FromResult(runOnce()));
+    }
+
+    private static async Task<int> RunEachAsync(int runs, JsonLine parameters, Func<Task<IReadOnlyDictionary<string, double>>> runOnce)
+    {
         var results = new List<IReadOnlyDictionary<string, double>>();
-        for (var run = 1; run <= settings.Runs; run++)
+        for (var run = 1; run <= runs; run++)
         {
-            Console.Error.WriteLine($"bench: run {run} of {settings.Runs}...");
-            var figures = await runOnce(services, cancellationToken);
+            Console.Error.WriteLine($"bench: run {run} of {runs}...");
+            var figures = await runOnce();
             results.Add(figures);
             Console.Out.WriteLine(RunLine(parameters, run, figures));
         }
-        if (settings.Runs > 1) Console.Out.WriteLine(RunSummary.Summarise(parameters, results));
+        if (runs > 1) Console.Out.WriteLine(RunSummary.Summarise(parameters, results));
         return 0;
     }
 
-    private static JsonLine RunLine(JsonLine parameters, int run, IReadOnlyDictionary<string, double> figures)
+    internal static JsonLine RunLine(JsonLine parameters, int run, IReadOnlyDictionary<string, double> figures)
     {
         var line = new JsonLine();
         foreach (var (name, value) in parameters.Fields) line.Add(name, value);

@@ -42,6 +42,7 @@ internal static class BenchWorkerHost
             Address = settings.Server,
             Token = settings.Token,
             Concurrency = settings.Concurrency,
+            Tags = settings.Tags,
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
         var worker = new WorcrWorker(options).Handle(settings.JobType, context =>

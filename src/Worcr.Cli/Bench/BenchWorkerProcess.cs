@@ -22,11 +22,15 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     /// <summary>Completes when the worker is connected to the node; faults if it exits first.</summary>
     public Task Ready => _ready.Task;
 
-    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect)
+    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect) =>
+        Start(server, workerToken, concurrency, jobType, expect, tags: []);
+
+    /// <param name="tags">The worker's tags (what weight rules see of it).</param>
+    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect, IReadOnlyList<string> tags)
     {
         var reportPath = Path.Combine(Path.GetTempPath(), $"worcr-bench-worker-{Guid.NewGuid():N}.txt");
         var startInfo = new ProcessStartInfo(DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath)) startInfo.ArgumentList.Add(argument);
+        foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath, tags)) startInfo.ArgumentList.Add(argument);
         // The token travels in the environment, not on the command line where `ps` would show it.
         startInfo.Environment["WORCR_WORKER_TOKEN"] = workerToken;
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -47,12 +51,13 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         return WorkerReport.Parse(reader);
     }
 
-    private static IEnumerable<string> Arguments(Uri server, int concurrency, string jobType, int expect, string reportPath) =>
+    private static IEnumerable<string> Arguments(Uri server, int concurrency, string jobType, int expect, string reportPath, IReadOnlyList<string> tags) =>
     [
         typeof(BenchWorkerProcess).Assembly.Location, "bench-worker",
         "--server", server.ToString(), "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--type", jobType, "--expect", expect.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--report", reportPath, "--stop-on-stdin-close",
+        .. tags.Count > 0 ? ["--tags", string.Join(',', tags)] : Array.Empty<string>(),
     ];
 
     /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>

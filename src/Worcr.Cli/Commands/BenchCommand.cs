@@ -11,6 +11,7 @@ internal static class BenchCommand
         {
             Throughput(),
             Latency(),
+            Rules(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
@@ -23,9 +24,10 @@ internal static class BenchCommand
         var report = new Option<string?>("--report") { Description = "File for the report (default stdout)." };
         var expect = new Option<int?>("--expect") { Description = "Exit after completing this many jobs." };
         var stdinClose = new Option<bool>("--stop-on-stdin-close") { Description = "Exit when stdin closes (the bench's way to stop it)." };
+        var tags = new Option<string?>("--tags") { Description = "The worker's tags, comma-separated (what weight rules see)." };
         var command = new Command("bench-worker", "Benchmark worker: no-op handler, records handler start times.")
         {
-            server, token, concurrency, type, report, expect, stdinClose,
+            server, token, concurrency, type, report, expect, stdinClose, tags,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => BenchWorkerHost.RunAsync(new BenchWorkerSettings(
@@ -35,7 +37,8 @@ internal static class BenchCommand
             parse.GetValue(type)!,
             parse.GetValue(report),
             parse.GetValue(expect),
-            parse.GetValue(stdinClose)), cancellationToken));
+            parse.GetValue(stdinClose),
+            BenchWorkerSettings.ParseTags(parse.GetValue(tags))), cancellationToken));
         return command;
     }
 
@@ -43,15 +46,40 @@ internal static class BenchCommand
     {
         var jobs = new Option<int>("--jobs") { Description = "Jobs to enqueue and process.", DefaultValueFactory = _ => 20_000 };
         var concurrency = new Option<int>("--concurrency") { Description = "The worker's concurrency.", DefaultValueFactory = _ => 64 };
+        var weightRules = new Option<int?>("--weight-rules") { Description = $"Load this many weight rules (0–{BenchWeightRules.Max}) that apply to the bench jobs, which then carry tags." };
+        var compare = new Option<bool>("--compare-rule-free") { Description = "Run with the weight rules (5 unless --weight-rules) and without, alternately, --runs times each; prints ratio_with_rules." };
         var (postgres, redis, runs, timeout) = SharedOptions();
         var command = new Command("throughput", "Enqueue jobs (2,000 one by one, the rest in batches of 1,000), then one worker process works them all.")
         {
-            jobs, concurrency, postgres, redis, runs, timeout,
+            jobs, concurrency, weightRules, compare, postgres, redis, runs, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var benchmark = new ThroughputBenchmark(parse.GetValue(jobs), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(timeout)));
-            return BenchRunner.RunAsync(Settings(parse, postgres, redis, runs, timeout), benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
+            var rules = parse.GetValue(weightRules) ?? (parse.GetValue(compare) ? BenchWeightRules.Max : 0);
+            if (rules is < 0 or > BenchWeightRules.Max) throw new ArgumentOutOfRangeException(nameof(weightRules), rules, $"--weight-rules must be between 0 and {BenchWeightRules.Max}.");
+            var settings = Settings(parse, postgres, redis, runs, timeout);
+            ThroughputBenchmark Benchmark(int count) =>
+                new(parse.GetValue(jobs), parse.GetValue(concurrency), settings.Timeout, count, tagged: rules > 0);
+            if (parse.GetValue(compare)) return new RuleFreeComparison(Benchmark(rules), Benchmark(0), rules).RunAsync(settings, cancellationToken);
+            var benchmark = Benchmark(rules);
+            return BenchRunner.RunAsync(settings, benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Rules()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per run, shared among the five figures.", DefaultValueFactory = _ => 3 };
+        var runs = new Option<int>("--runs") { Description = "How many times to run the workload.", DefaultValueFactory = _ => 1 };
+        var command = new Command("rules", "In process, no servers: weight decisions/s for 10 rules × 100 job × 20 worker signatures, cached and not; raw Lua and JS calls/s; lane picks/s.")
+        {
+            seconds, runs,
+        };
+        command.SetAction((parse, _) =>
+        {
+            if (parse.GetValue(seconds) <= 0) throw new ArgumentOutOfRangeException(nameof(seconds), parse.GetValue(seconds), "--seconds must be positive.");
+            var benchmark = new RulesBenchmark(TimeSpan.FromSeconds(parse.GetValue(seconds)));
+            return BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters, benchmark.RunOnce);
         });
         return command;
     }
