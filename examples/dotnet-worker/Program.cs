@@ -1,7 +1,7 @@
 using System.Globalization;
 using Worcr.Worker;
 
-// A worker with two handlers. Ctrl+C leaves gracefully: running jobs get WorkerOptions.ShutdownGrace to finish.
+// A worker with three handlers. Ctrl+C leaves gracefully: running jobs get WorkerOptions.ShutdownGrace to finish.
 var address = new Uri(Environment.GetEnvironmentVariable("WORCR_GRPC") ?? "http://127.0.0.1:7070");
 var options = new WorkerOptions
 {
@@ -13,7 +13,8 @@ var options = new WorkerOptions
 
 await using var worker = new WorcrWorker(options)
     .Handle("demo.echo", Echo)
-    .Handle("demo.count", Count);
+    .Handle("demo.count", Count)
+    .Handle("demo.digest", Digest);
 worker.Diagnostic += Console.WriteLine;
 
 using var stop = new CancellationTokenSource();
@@ -53,4 +54,34 @@ static async Task<JobResult> Count(JobContext job)
     return JobResult.Complete(new { counted = n });
 }
 
+// Sends a digest to args.users users, one at a time, checkpointing after each send so a retry resumes after the
+// last user recorded. The "send" appends "user <i>" to args.outbox and flushes it. Delivery is at least once: if
+// the process dies between a send and its checkpoint, the next attempt sends to that one user again. A real
+// worker makes that repeat harmless with an idempotency key that is the same on every attempt, e.g.
+//     await mailer.SendAsync(user, digest, idempotencyKey: $"worcr-{job.JobId}-user-{i}");
+// (job id + user, never the attempt number), so the provider drops the second copy. See docs/job-lifecycle.md.
+static async Task<JobResult> Digest(JobContext job)
+{
+    var args = job.Args<DigestArgs>();
+    var last = job.Checkpoints.TryGetValue("user", out var saved) ? int.Parse(saved, CultureInfo.InvariantCulture) : 0;
+    if (last > 0) job.Log("info", $"resuming after user {last} of {args.Users} (attempt {job.Attempt})");
+    await using var outbox = new FileStream(args.Outbox, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+    for (var user = last + 1; user <= args.Users; user++)
+    {
+        job.CancellationToken.ThrowIfCancellationRequested();
+        await SendAsync(outbox, user);
+        await job.CheckpointAsync("user", user.ToString(CultureInfo.InvariantCulture));
+    }
+    return JobResult.Complete(new { sent = args.Users });
+}
+
+// The send: one line, flushed to the file before the checkpoint is saved, as a provider would have accepted it.
+static async Task SendAsync(FileStream outbox, int user)
+{
+    await outbox.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"user {user}\n"));
+    await outbox.FlushAsync();
+}
+
 internal sealed record CountArgs(int N);
+
+internal sealed record DigestArgs(int Users, string Outbox);

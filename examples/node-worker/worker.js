@@ -1,5 +1,6 @@
 // A minimal Worcr worker: handles demo.echo by completing each job with its own args.
 // Usage: node worker.js [address] [--max-jobs N]   (address also from WORCR_GRPC; token from WORCR_WORKER_TOKEN)
+// With WORCR_LIMIT_KEY set, each job first asks for a rate-limit permit on that key (Workers.AcquireLimit).
 // The whole protocol is in docs/protocol.md; this file shows how little of it a worker needs.
 'use strict';
 const path = require('path');
@@ -13,6 +14,7 @@ const maxJobs = maxJobsAt >= 0 ? Number(args.splice(maxJobsAt, 2)[1]) : Infinity
 const address = (args[0] || process.env.WORCR_GRPC || 'http://127.0.0.1:7070').replace(/^https?:\/\//, '').replace(/\/$/, '');
 const token = process.env.WORCR_WORKER_TOKEN || '';
 const CAPACITY = 4;
+const limitKey = process.env.WORCR_LIMIT_KEY || '';
 
 const definition = protoLoader.loadSync('worcr/v1/workers.proto', {
   includeDirs: [path.join(__dirname, '../../proto')],
@@ -23,6 +25,17 @@ const client = new Workers(address, grpc.credentials.createInsecure());
 
 let done = 0;
 let nextRequestId = 1;
+
+// A rate limit taken mid-job ("may I call the payment API now?"): one unary call. With wait, the node holds the
+// answer until a permit is free (up to maxWait) instead of answering "retry after".
+function acquireLimit(key, jobId) {
+  const metadata = new grpc.Metadata();
+  if (token) metadata.add('authorization', `Bearer ${token}`);
+  return new Promise((resolve, reject) => {
+    client.AcquireLimit({ key, cost: 1, wait: true, maxWait: { seconds: 10 }, jobId }, metadata,
+      (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
 
 function connect() {
   const metadata = new grpc.Metadata();
@@ -55,10 +68,20 @@ function connect() {
           send({ requestId: nextRequestId++, yield: { jobId: job.jobId, attempt: job.attempt } });
           break;
         }
-        send({ requestId: nextRequestId++, complete: { jobId: job.jobId, attempt: job.attempt, resultJson: job.argsJson || '{}' } });
-        done += 1;
-        if (done >= maxJobs) leave('max-jobs reached');
-        else send({ credit: { n: 1 } });
+        const finish = () => {
+          send({ requestId: nextRequestId++, complete: { jobId: job.jobId, attempt: job.attempt, resultJson: job.argsJson || '{}' } });
+          done += 1;
+          if (done >= maxJobs) leave('max-jobs reached');
+          else send({ credit: { n: 1 } });
+        };
+        if (!limitKey) {
+          finish();
+          break;
+        }
+        acquireLimit(limitKey, job.jobId).then((answer) => {
+          if (answer.granted) finish();
+          else send({ requestId: nextRequestId++, fail: { jobId: job.jobId, attempt: job.attempt, error: 'rate limited', retryable: true, retryAfter: answer.retryAfter } });
+        }, (error) => send({ requestId: nextRequestId++, fail: { jobId: job.jobId, attempt: job.attempt, error: `AcquireLimit: ${error.details}`, retryable: false } }));
         break;
       }
       case 'ack': // 4. The node stored an outcome durably (ok) or refused it (a stale attempt).

@@ -29,6 +29,7 @@ public sealed class JobStore
     private readonly ProgressWriter _progress;
     private readonly LogStore _logs;
     private readonly JobCounter _counter;
+    private readonly JobStatesReader _states;
 
     internal JobStore(NpgsqlDataSource dataSource, SchemaSql sql, string jobsChannel, string cancelChannel)
     {
@@ -52,6 +53,7 @@ public sealed class JobStore
         _progress = new ProgressWriter(dataSource, sql);
         _logs = new LogStore(dataSource, sql);
         _counter = new JobCounter(dataSource, sql);
+        _states = new JobStatesReader(dataSource, sql);
     }
 
     /// <summary>Inserts up to 10,000 jobs in one transaction; results are in input order (duplicates carry the existing id).</summary>
@@ -84,20 +86,36 @@ public sealed class JobStore
         _leases.RenewAsync(workerId, nodeId, lease, ct);
 
     /// <summary>The worker is gone: its running jobs count a failure and wait again (or are dead). Returns their ids.</summary>
-    public Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>
+    public async Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>
+        Ids(await _lost.ReleaseWorkerAsync(workerId, nodeId, reason, ct));
+
+    /// <summary>As <see cref="ReleaseWorkerAsync"/>, returning each released job's new state (waiting or dead).</summary>
+    public Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerJobsAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>
         _lost.ReleaseWorkerAsync(workerId, nodeId, reason, ct);
 
     /// <summary>The reaper: running jobs whose lease expired (DB clock) get the same treatment as a released worker's.</summary>
-    public Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct = default) => _lost.RequeueExpiredLeasesAsync(ct);
+    public async Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct = default) => Ids(await _lost.RequeueExpiredLeasesAsync(ct));
+
+    /// <summary>As <see cref="RequeueExpiredLeasesAsync"/>, returning each job's new state (waiting or dead).</summary>
+    public Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeaseJobsAsync(CancellationToken ct = default) => _lost.RequeueExpiredLeasesAsync(ct);
 
     /// <summary>Scheduled and failed jobs whose run_at has come become waiting; returns how many.</summary>
-    public Task<int> PromoteDueAsync(int limit, CancellationToken ct = default) => _promoter.PromoteAsync(limit, ct);
+    public async Task<int> PromoteDueAsync(int limit, CancellationToken ct = default) => (await _promoter.PromoteAsync(limit, ct)).Count;
+
+    /// <summary>As <see cref="PromoteDueAsync"/>, returning the promoted jobs.</summary>
+    public Task<IReadOnlyList<JobStateRecord>> PromoteDueJobsAsync(int limit, CancellationToken ct = default) => _promoter.PromoteAsync(limit, ct);
 
     /// <summary>The earliest run_at among scheduled and failed jobs, to know when to promote next.</summary>
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default) => _promoter.NextDueAsync(ct);
 
     /// <summary>Jobs not started before their expires_at move to history as expired; returns how many.</summary>
-    public Task<int> ExpireAsync(int limit, CancellationToken ct = default) => _expirer.ExpireAsync(limit, ct);
+    public async Task<int> ExpireAsync(int limit, CancellationToken ct = default) => (await _expirer.ExpireAsync(limit, ct)).Count;
+
+    /// <summary>As <see cref="ExpireAsync"/>, returning the expired jobs.</summary>
+    public Task<IReadOnlyList<JobStateRecord>> ExpireJobsAsync(int limit, CancellationToken ct = default) => _expirer.ExpireAsync(limit, ct);
+
+    /// <summary>The current state of each known job among <paramref name="jobIds"/> (unknown ids are left out).</summary>
+    public Task<IReadOnlyList<JobStateRecord>> GetStatesAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct = default) => _states.ReadAsync(jobIds, ct);
 
     public Task<JobRecord?> GetAsync(long jobId, CancellationToken ct = default) => _reader.GetAsync(jobId, ct);
 
@@ -116,8 +134,17 @@ public sealed class JobStore
 
     public Task AppendLogsAsync(IReadOnlyList<LogEntry> entries, CancellationToken ct = default) => _logs.AppendAsync(entries, ct);
 
+    /// <summary>
+    /// Appends log lines keeping each job's newest <paramref name="maxLinesPerJob"/>; older ones are counted in one note
+    /// line ("… K lines dropped") read back first. Returns the lines written (this batch's overflow is not).
+    /// </summary>
+    public Task<IReadOnlyList<LogEntry>> AppendLogsAsync(IReadOnlyList<LogEntry> entries, int maxLinesPerJob, CancellationToken ct = default) =>
+        _logs.AppendBoundedAsync(entries, maxLinesPerJob, ct);
+
     /// <summary>The job's latest <paramref name="limit"/> log lines, oldest first.</summary>
     public Task<IReadOnlyList<LogEntry>> ReadLogsAsync(long jobId, int limit, CancellationToken ct = default) => _logs.ReadAsync(jobId, limit, ct);
 
     public Task<long> CountAsync(JobState state, CancellationToken ct = default) => _counter.CountAsync(state, ct);
+
+    private static IReadOnlyList<long> Ids(IReadOnlyList<JobStateRecord> records) => records.Select(r => r.Id).ToList();
 }

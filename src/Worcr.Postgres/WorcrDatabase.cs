@@ -16,6 +16,10 @@ public sealed class WorcrDatabase : IAsyncDisposable
         _sql = new SchemaSql(schema);
         Jobs = new JobStore(dataSource, _sql, JobsChannel, CancelChannel);
         Rules = new RuleStore(dataSource, _sql, RulesChannel);
+        Cron = new CronStore(dataSource, _sql, JobsChannel);
+        Webhooks = new WebhookStore(dataSource, _sql);
+        Tenants = new TenantStore(dataSource, _sql, TenantsChannel);
+        Limits = new LimitStore(dataSource, _sql, LimitsChannel);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -26,6 +30,17 @@ public sealed class WorcrDatabase : IAsyncDisposable
 
     public RuleStore Rules { get; }
 
+    /// <summary>Cron schedules and their firing (docs/cron.md).</summary>
+    public CronStore Cron { get; }
+
+    /// <summary>Webhook subscriptions, outbox and delivery log (docs/webhooks.md).</summary>
+    public WebhookStore Webhooks { get; }
+
+    public TenantStore Tenants { get; }
+
+    /// <summary>Limit definitions (docs/fairness-and-limits.md); counters live in Redis.</summary>
+    public LimitStore Limits { get; }
+
     /// <summary>NOTIFY channel for new waiting jobs; payload format in <see cref="JobsPayload"/>.</summary>
     public string JobsChannel => $"{Schema}_jobs";
 
@@ -34,6 +49,12 @@ public sealed class WorcrDatabase : IAsyncDisposable
 
     /// <summary>NOTIFY channel for rule changes; the payload is the new rules version.</summary>
     public string RulesChannel => $"{Schema}_rules";
+
+    /// <summary>NOTIFY channel for tenant and plan changes.</summary>
+    public string TenantsChannel => $"{Schema}_tenants";
+
+    /// <summary>NOTIFY channel for limit definition changes.</summary>
+    public string LimitsChannel => $"{Schema}_limits";
 
     /// <param name="connectionString">An Npgsql connection string or a postgres:// URL.</param>
     /// <param name="schema">Lower-case letters, digits and underscores, at most 40 characters.</param>

@@ -46,4 +46,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(4004, LogLevel.Warning, "Reloading rules failed; the previous version stays live.")]
     public static partial void RulesReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4101, LogLevel.Warning, "Reloading tenant shares failed; the previous shares stay in force.")]
+    public static partial void TenantsReloadFailed(ILogger logger, Exception exception);
 }

@@ -70,11 +70,18 @@ public sealed class WorcrClient : IDisposable
     public Task<RetryJobResponse> RetryAsync(string jobId, CancellationToken ct = default) =>
         _channel.UnaryAsync(WorcrMethods.RetryJob, new RetryJobRequest { JobId = jobId }, Options(ct));
 
-    /// <summary>Streams the events of the given jobs (all visible jobs when empty) until cancelled or the node ends the call.</summary>
+    /// <summary>
+    /// Streams the events of the given jobs (all visible jobs when empty): each named job's current state first, then
+    /// what happens live. Ends when every named job reached a final state, when cancelled, or when the node ends the call.
+    /// </summary>
+    public IAsyncEnumerable<JobEvent> WatchAsync(IEnumerable<string> jobIds, CancellationToken ct = default) =>
+        WatchAsync(jobIds, tenant: null, ct);
+
+    /// <summary>As <see cref="WatchAsync(IEnumerable{string}, CancellationToken)"/>, restricted to one tenant's jobs when <paramref name="tenant"/> is set.</summary>
     public async IAsyncEnumerable<JobEvent> WatchAsync(
-        IEnumerable<string> jobIds, [EnumeratorCancellation] CancellationToken ct = default)
+        IEnumerable<string> jobIds, string? tenant, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var request = new WatchJobsRequest();
+        var request = new WatchJobsRequest { Tenant = tenant ?? "" };
         request.JobIds.AddRange(jobIds ?? []);
         using var call = _channel.ServerStreaming(WorcrMethods.WatchJobs, request, Options(ct));
         await foreach (var jobEvent in call.ReadAllAsync(ct))

@@ -2,7 +2,6 @@ using Worcr.Cli.Bench;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
-using Worcr.Server.Rules;
 
 namespace Worcr.Bench.Tests;
 
@@ -13,18 +12,11 @@ public sealed class RulesBenchmarkTests
     [Fact]
     public void Corpus_compiles_into_ten_weight_rules_four_lua_three_javascript_three_tag_matches()
     {
-        var book = RuleBenchCorpus.Build(Generous);
-        try
-        {
-            var languages = book.Entries.GroupBy(entry => entry.Language).ToDictionary(group => group.Key, group => group.Count());
-            Assert.Equal(10, book.Weights.Rules.Count);
-            Assert.All(book.Entries, entry => Assert.Null(entry.Error));
-            Assert.Equal((4, 3, 3), (languages["lua"], languages["javascript"], languages[RuleNames.TagMatch]));
-        }
-        finally
-        {
-            foreach (var owned in book.Owned) owned.Dispose();
-        }
+        using var book = RuleBenchCorpus.Build(Generous);
+        var languages = book.Rules.GroupBy(entry => entry.Language).ToDictionary(group => group.Key, group => group.Count());
+        Assert.Equal(10, book.Weights.Rules.Count);
+        Assert.All(book.Rules, entry => Assert.Null(entry.Error));
+        Assert.Equal((4, 3, 3), (languages["lua"], languages["javascript"], languages["tag_match"]));
     }
 
     [Fact]
@@ -48,19 +40,12 @@ public sealed class RulesBenchmarkTests
     [Fact]
     public void Corpus_forbids_some_pairs_and_weighs_the_others_differently()
     {
-        var book = RuleBenchCorpus.Build(Generous);
-        try
-        {
-            var pairs = RulePairs.Of(RuleBenchSignatures.Lanes(), RuleBenchSignatures.Workers());
-            var multipliers = Enumerable.Range(0, pairs.Count).Select(i => book.Weights.Evaluate(pairs.JobFactsAt(i), pairs.WorkerFactsAt(i))).ToArray();
-            Assert.All(multipliers, decision => Assert.Empty(decision.Errors));
-            Assert.Contains(multipliers, decision => decision.Forbidden);
-            Assert.True(multipliers.Where(decision => !decision.Forbidden).Select(decision => decision.Multiplier).Distinct().Count() >= 5);
-        }
-        finally
-        {
-            foreach (var owned in book.Owned) owned.Dispose();
-        }
+        using var book = RuleBenchCorpus.Build(Generous);
+        var pairs = RulePairs.Of(RuleBenchSignatures.Lanes(), RuleBenchSignatures.Workers());
+        var multipliers = Enumerable.Range(0, pairs.Count).Select(i => book.Weights.Evaluate(pairs.JobFactsAt(i), pairs.WorkerFactsAt(i))).ToArray();
+        Assert.All(multipliers, decision => Assert.Empty(decision.Errors));
+        Assert.Contains(multipliers, decision => decision.Forbidden);
+        Assert.True(multipliers.Where(decision => !decision.Forbidden).Select(decision => decision.Multiplier).Distinct().Count() >= 5);
     }
 
     [Fact]
@@ -75,19 +60,12 @@ public sealed class RulesBenchmarkTests
     [Fact]
     public void Selector_finds_a_lane_for_every_bench_worker_so_picks_are_real_picks()
     {
-        var book = RuleBenchCorpus.Build(Generous);
-        try
-        {
-            var oracle = new RuleWeightOracle(() => book, error => Assert.Fail(error));
-            var selector = new WeightedLaneSelector(oracle, TimeSpan.FromMinutes(5));
-            var now = DateTimeOffset.UnixEpoch.AddDays(1);
-            var lanes = RuleBenchSignatures.Lanes().Select(lane => new LaneState(lane, 10, now)).ToArray();
-            Assert.All(RuleBenchSignatures.Workers(), worker => Assert.NotNull(selector.Select(lanes, worker, now)));
-        }
-        finally
-        {
-            foreach (var owned in book.Owned) owned.Dispose();
-        }
+        using var book = RuleBenchCorpus.Build(Generous);
+        var oracle = book.CachedOracle(error => Assert.Fail(error));
+        var selector = new WeightedLaneSelector(oracle, TimeSpan.FromMinutes(5));
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        var lanes = RuleBenchSignatures.Lanes().Select(lane => new LaneState(lane, 10, now)).ToArray();
+        Assert.All(RuleBenchSignatures.Workers(), worker => Assert.NotNull(selector.Select(lanes, worker, now)));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
-using Worcr.Server.Rules;
 
 namespace Worcr.Cli.Bench;
 
@@ -18,7 +17,7 @@ internal sealed class RulePairs
     {
         Lanes = lanes;
         Workers = workers;
-        _jobFacts = lanes.Select(RuleWeightOracle.LaneFacts).ToArray();
+        _jobFacts = lanes.Select(BenchRuleBook.LaneFacts).ToArray();
         _workerFacts = workers.Select(worker => new WorkerFacts(worker.WorkerId, worker.Tags, worker.JobTypes.ToArray())).ToArray();
     }
 

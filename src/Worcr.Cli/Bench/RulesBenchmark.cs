@@ -1,13 +1,12 @@
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
-using Worcr.Server.Rules;
 
 namespace Worcr.Cli.Bench;
 
 /// <summary>
 /// BENCH.md workload 5, in process (no servers): effective-weight decisions for the 10 corpus rules over 100 job
-/// signatures × 20 worker signatures, with the node's cache (<see cref="RuleWeightOracle"/>) and without it
+/// signatures × 20 worker signatures, with the node's cache (the server's RuleWeightOracle) and without it
 /// (<see cref="WeightEvaluator"/> directly); raw Lua and JavaScript calls of the corpus rules; and the weighted
 /// lane selector picking among the 100 lanes. The run's seconds are shared among the five figures.
 /// </summary>
@@ -24,28 +23,21 @@ internal sealed class RulesBenchmark(TimeSpan duration)
 
     public IReadOnlyDictionary<string, double> RunOnce()
     {
-        var book = RuleBenchCorpus.Build(Limits);
-        try
+        using var book = RuleBenchCorpus.Build(Limits);
+        var pairs = RulePairs.Of(RuleBenchSignatures.Lanes(), RuleBenchSignatures.Workers());
+        var share = duration / 5;
+        var cached = book.CachedOracle(error => Console.Error.WriteLine("bench: rule failed: " + error));
+        return new Dictionary<string, double>
         {
-            var pairs = RulePairs.Of(RuleBenchSignatures.Lanes(), RuleBenchSignatures.Workers());
-            var share = duration / 5;
-            var cached = new RuleWeightOracle(() => book, error => Console.Error.WriteLine("bench: rule failed: " + error));
-            return new Dictionary<string, double>
-            {
-                ["decisions_per_s_cached"] = CachedDecisions(cached, pairs, share),
-                ["decisions_per_s_uncached"] = UncachedDecisions(book.Weights, pairs, share),
-                ["lua_calls_per_s"] = RawCalls(book, RuleLanguage.Lua, pairs, share),
-                ["js_calls_per_s"] = RawCalls(book, RuleLanguage.JavaScript, pairs, share),
-                ["selector_picks_per_s"] = SelectorPicks(cached, pairs, share),
-            };
-        }
-        finally
-        {
-            foreach (var owned in book.Owned) owned.Dispose();
-        }
+            ["decisions_per_s_cached"] = CachedDecisions(cached, pairs, share),
+            ["decisions_per_s_uncached"] = UncachedDecisions(book.Weights, pairs, share),
+            ["lua_calls_per_s"] = RawCalls(book, RuleLanguage.Lua, pairs, share),
+            ["js_calls_per_s"] = RawCalls(book, RuleLanguage.JavaScript, pairs, share),
+            ["selector_picks_per_s"] = SelectorPicks(cached, pairs, share),
+        };
     }
 
-    private static double CachedDecisions(RuleWeightOracle oracle, RulePairs pairs, TimeSpan duration)
+    private static double CachedDecisions(IWeightOracle oracle, RulePairs pairs, TimeSpan duration)
     {
         // Warm-up fills the cache for every pair, as a node's cache is after its first minute.
         for (var i = 0; i < pairs.Count; i++) oracle.Multiplier(pairs.LaneAt(i), pairs.WorkerAt(i));
@@ -59,9 +51,9 @@ internal sealed class RulesBenchmark(TimeSpan duration)
     }
 
     /// <summary>Calls of the corpus's rules in one language, round robin over rules and pairs.</summary>
-    private static double RawCalls(RuleBook book, RuleLanguage language, RulePairs pairs, TimeSpan duration)
+    private static double RawCalls(BenchRuleBook book, RuleLanguage language, RulePairs pairs, TimeSpan duration)
     {
-        var rules = book.Owned.OfType<ICompiledRule>().Where(rule => rule.Source.Language == language).ToArray();
+        var rules = book.Scripts(language).ToArray();
         if (rules.Length == 0) throw new InvalidOperationException($"The bench corpus has no {language} rule.");
         foreach (var rule in rules) rule.EvaluateWeight(pairs.JobFactsAt(0), pairs.WorkerFactsAt(0));
         return CallRate.Measure(i => rules[i % rules.Length].EvaluateWeight(pairs.JobFactsAt(i), pairs.WorkerFactsAt(i)), duration);

@@ -32,6 +32,8 @@ internal sealed class DevEnvironment
             ApiKey = apiKey,
             WorkerToken = workerToken,
             JobTypes = { DemoWorker.EchoType, DemoWorker.CountType },
+            // The shipped example rules, limits and schedules, so a fresh dev node shows them at work.
+            RulesDirectory = Directory.Exists("rules") ? Path.GetFullPath("rules") : null,
         };
         await using var node = await DispatcherNode.StartAsync(options, cancellationToken: stop.Token);
         PrintSummary(node, postgres?.Url ?? _settings.PostgresUrl!, redis?.Url ?? _settings.RedisUrl!, apiKey, workerToken);

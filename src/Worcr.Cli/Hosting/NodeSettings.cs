@@ -41,13 +41,31 @@ internal static class NodeSettings
             ("WORCR_WORKER_TOKEN", nameof(NodeOptions.WorkerToken)), ("WORCR_GRPC_PORT", nameof(NodeOptions.GrpcPort)),
             ("WORCR_HTTP_PORT", nameof(NodeOptions.HttpPort)), ("WORCR_BIND", nameof(NodeOptions.BindAddress)),
             ("WORCR_JOB_TYPES", nameof(NodeOptions.JobTypes)), ("WORCR_INSECURE", nameof(NodeOptions.AllowUnauthenticated)),
-            ("WORCR_NODE_ID", nameof(NodeOptions.NodeId)),
+            ("WORCR_NODE_ID", nameof(NodeOptions.NodeId)), ("WORCR_RULES", nameof(NodeOptions.RulesDirectory)),
+            ("WORCR_FAIRNESS", nameof(NodeOptions.Fairness)), ("WORCR_FAIRNESS_BY_JOB_TYPE", nameof(NodeOptions.FairnessByJobType)),
         ];
         foreach (var (variable, setting) in map)
         {
             var value = Environment.GetEnvironmentVariable(variable);
             if (!string.IsNullOrEmpty(value)) Apply(options, setting, value, variable);
         }
+    }
+
+    /// <summary>A map from a JSON object ({"a": "b"}) or from "a=b,c=d" (environment variables).</summary>
+    private static Dictionary<string, string> ParseMap(string value)
+    {
+        if (value.TrimStart().StartsWith('{'))
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? new Dictionary<string, string>();
+        }
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0) throw new FormatException($"'{pair}' is not name=value");
+            map[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
+        }
+        return map;
     }
 
     private static void Apply(NodeOptions options, string setting, string value, string source)
@@ -63,11 +81,12 @@ internal static class NodeSettings
                 var t when t == typeof(bool) => bool.Parse(value),
                 var t when t == typeof(TimeSpan) => TimeSpan.Parse(value, CultureInfo.InvariantCulture),
                 var t when t == typeof(IList<string>) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+                var t when t == typeof(IDictionary<string, string>) => ParseMap(value),
                 _ => throw new InvalidOperationException($"{source}: setting '{setting}' cannot be set from text."),
             };
             property.SetValue(options, converted);
         }
-        catch (FormatException exception)
+        catch (Exception exception) when (exception is FormatException or JsonException)
         {
             throw new InvalidOperationException($"{source}: '{value}' is not a valid value for {setting} ({exception.Message}).", exception);
         }

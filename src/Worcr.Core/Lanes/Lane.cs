@@ -12,6 +12,12 @@ namespace Worcr.Core.Lanes;
 /// <param name="Weight">The jobs' base weight.</param>
 public sealed record Lane(long Id, string Tenant, string Type, IReadOnlyList<string> Tags, double Weight)
 {
+    /// <summary>
+    /// The limit keys its jobs share, sorted and distinct (computed once, at enqueue). Part of the signature, so
+    /// a lane over a limit is skipped as a whole while other lanes run: no head-of-line blocking.
+    /// </summary>
+    public IReadOnlyList<string> LimitKeys { get; init; } = [];
+
     /// <summary>Sorts and de-duplicates tags the way lanes store them.</summary>
     public static string[] NormaliseTags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();

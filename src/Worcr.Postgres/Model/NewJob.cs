@@ -15,4 +15,8 @@ public sealed record NewJob(
     DateTimeOffset? RunAt,
     DateTimeOffset? ExpiresAt,
     string? UniqueKey,
-    TimeSpan? UniqueWindow);
+    TimeSpan? UniqueWindow)
+{
+    /// <summary>Limit keys (from limit definitions and rules); they become part of the job's lane. Normalised by the store.</summary>
+    public IReadOnlyList<string> LimitKeys { get; init; } = [];
+}

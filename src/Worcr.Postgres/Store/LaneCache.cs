@@ -14,21 +14,22 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     private const string UpsertSql = """
         WITH input AS (
-            SELECT i.tenant, i.type, ARRAY(SELECT jsonb_array_elements_text(i.tags::jsonb)) AS tags, i.weight
-            FROM unnest(@tenants, @types, @tags, @weights) AS i(tenant, type, tags, weight)
+            SELECT i.tenant, i.type, ARRAY(SELECT jsonb_array_elements_text(i.tags::jsonb)) AS tags, i.weight,
+                   ARRAY(SELECT jsonb_array_elements_text(i.limit_keys::jsonb)) AS limit_keys
+            FROM unnest(@tenants, @types, @tags, @weights, @limit_keys) AS i(tenant, type, tags, weight, limit_keys)
         ), added AS (
-            INSERT INTO __schema__.lanes (tenant, type, tags, weight)
-            SELECT tenant, type, tags, weight FROM input
-            ON CONFLICT (tenant, type, tags, weight) DO NOTHING
-            RETURNING id, tenant, type, tags, weight
+            INSERT INTO __schema__.lanes (tenant, type, tags, weight, limit_keys)
+            SELECT tenant, type, tags, weight, limit_keys FROM input
+            ON CONFLICT (tenant, type, tags, weight, limit_keys) DO NOTHING
+            RETURNING id, tenant, type, tags, weight, limit_keys
         )
-        SELECT id, tenant, type, tags, weight FROM added
+        SELECT id, tenant, type, tags, weight, limit_keys FROM added
         UNION ALL
-        SELECT l.id, l.tenant, l.type, l.tags, l.weight
-        FROM __schema__.lanes l JOIN input i USING (tenant, type, tags, weight)
+        SELECT l.id, l.tenant, l.type, l.tags, l.weight, l.limit_keys
+        FROM __schema__.lanes l JOIN input i USING (tenant, type, tags, weight, limit_keys)
         """;
 
-    private const string ByIdSql = "SELECT id, tenant, type, tags, weight FROM __schema__.lanes WHERE id = @id";
+    private const string ByIdSql = "SELECT id, tenant, type, tags, weight, limit_keys FROM __schema__.lanes WHERE id = @id";
 
     private readonly ConcurrentDictionary<LaneKey, long> _ids = new();
     private readonly ConcurrentDictionary<long, Lane> _lanes = new();
@@ -65,7 +66,8 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql)
         command.WithArray("tenants", NpgsqlDbType.Text, keys.Select(k => k.Tenant).ToArray())
             .WithArray("types", NpgsqlDbType.Text, keys.Select(k => k.Type).ToArray())
             .WithArray("tags", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.Tags)).ToArray())
-            .WithArray("weights", NpgsqlDbType.Double, keys.Select(k => k.Weight).ToArray());
+            .WithArray("weights", NpgsqlDbType.Double, keys.Select(k => k.Weight).ToArray())
+            .WithArray("limit_keys", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.LimitKeys)).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) Remember(ReadLane(reader));
     }
@@ -73,10 +75,13 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql)
     private Lane Remember(Lane lane)
     {
         _lanes[lane.Id] = lane;
-        _ids[LaneKey.Of(lane.Tenant, lane.Type, lane.Tags, lane.Weight)] = lane.Id;
+        _ids[LaneKey.Of(lane.Tenant, lane.Type, lane.Tags, lane.Weight, lane.LimitKeys)] = lane.Id;
         return lane;
     }
 
     private static Lane ReadLane(NpgsqlDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3), reader.GetDouble(4));
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3), reader.GetDouble(4))
+        {
+            LimitKeys = reader.GetFieldValue<string[]>(5),
+        };
 }

@@ -17,5 +17,9 @@ internal static class AdminApi
     {
         var api = app.MapGroup(Prefix).AddEndpointFilter(new AdminAccessFilter(services.Options));
         RulesEndpoints.Map(api, services);
+        CronEndpoints.Map(api, services);
+        WebhookEndpoints.Map(api, services);
+        JobTypesEndpoints.Map(api, services);
+        LimitsEndpoints.Map(api, services);
     }
 }

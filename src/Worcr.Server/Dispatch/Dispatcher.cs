@@ -4,6 +4,7 @@ using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
+using Worcr.Server.Limits;
 
 namespace Worcr.Server.Dispatch;
 
@@ -41,6 +42,19 @@ internal sealed class Dispatcher
         _time = time;
         _logger = logger;
     }
+
+    /// <summary>Job limits: lanes over a limit are parked and skipped (docs/fairness-and-limits.md). None by default.</summary>
+    public LimitGate LimitGate
+    {
+        get => _limitGate;
+        init
+        {
+            _limitGate = value;
+            value.Wake = Wake;
+        }
+    }
+
+    private readonly LimitGate _limitGate = LimitGate.Unlimited;
 
     public IEnumerable<WorkerSession> Sessions => _sessions.Keys;
 
@@ -104,7 +118,9 @@ internal sealed class Dispatcher
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
                 await DispatchRoundsAsync(stoppingToken);
-                var untilReconcile = nextReconcile - _time.GetUtcNow();
+                // A lane parked by a limit may run again at its retry time: sleep no longer than that.
+                var wakeAt = LimitGate.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
+                var untilReconcile = wakeAt - _time.GetUtcNow();
                 if (untilReconcile > TimeSpan.Zero) await _wake.WaitAsync(untilReconcile, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -170,17 +186,25 @@ internal sealed class Dispatcher
     {
         var credits = session.AvailableCredits;
         if (credits <= 0) return false;
-        var lane = _selector.Select(_lanes.Ready, session.Profile, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var lane = _selector.Select(LimitGate.Unparked(_lanes.Ready, now), session.Profile, now);
         if (lane is null) return false;
-        var asked = Math.Min(credits, _options.MaxClaimBatch);
+        // Job limits: claim only what every limit on the lane's keys granted. A lane granted nothing is parked now;
+        // true makes the round pass again, and the next pass picks another lane.
+        var permits = await LimitGate.AcquireAsync(lane.Lane, Math.Min(credits, _options.MaxClaimBatch), stoppingToken);
+        if (permits.Granted == 0) return true;
+        var asked = permits.Granted;
         var claimed = await _store.ClaimAsync(lane.Lane.Id, asked, session.WorkerId, _options.NodeId, _options.LeaseDuration, stoppingToken);
-        _lanes.Claimed(lane.Lane.Id, asked, claimed.Count, nextOldest: null);
+        await LimitGate.SettleAsync(permits, session.WorkerId, claimed, stoppingToken);
+        // Claims take the oldest jobs first, so the lane's next head is at least as young as the youngest claimed.
+        _lanes.Claimed(lane.Lane.Id, asked, claimed.Count, nextOldest: claimed.Count > 0 ? claimed.Max(j => j.EnqueuedAt) : null);
         _selector.Claimed(lane, session.Profile, claimed.Count, _time.GetUtcNow());
         foreach (var job in claimed)
         {
             if (session.TryAssign(job, Messages.Assign(job))) continue;
             // The worker left between the claim and now: give the job back without burning an attempt.
             await _store.YieldAsync(job.Id, job.Attempt, TimeSpan.Zero, stoppingToken);
+            await LimitGate.ReleaseAsync(session.WorkerId, job.Id);
         }
         if (claimed.Count > 0) _onDispatched?.Invoke(lane, session.Profile, claimed);
         return claimed.Count > 0;

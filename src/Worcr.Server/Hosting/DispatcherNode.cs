@@ -12,7 +12,10 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
 using Worcr.Server.Dispatch;
+using Worcr.Server.Events;
 using Worcr.Server.Maintenance;
+using Worcr.Server.Fairness;
+using Worcr.Core.Fairness;
 using Worcr.Server.Rules;
 using Worcr.Scripting;
 using Worcr.Server.Services;
@@ -36,6 +39,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     private readonly List<Task> _background = new();
     private bool _stopped;
     private RuleCatalog? _rules;
+    private TenantShareTable? _tenantShares;
 
     private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, PostgresListener listener,
         Dispatcher dispatcher, CancellationTokenSource stopping, CancellationTokenSource draining, NodeOptions options)
@@ -52,6 +56,12 @@ public sealed class DispatcherNode : IAsyncDisposable
 
     public NodeOptions Options { get; }
 
+    /// <summary>Live job events of this node (its publisher and its watchers), for tests.</summary>
+    internal LiveEvents Events { get; private init; } = null!;
+
+    /// <summary>The node's progress and log writer, for tests.</summary>
+    internal ReportWriter Reports { get; private init; } = null!;
+
     public string NodeId => Options.NodeId;
 
     /// <summary>Where workers and producers connect (HTTP/2).</summary>
@@ -62,6 +72,13 @@ public sealed class DispatcherNode : IAsyncDisposable
 
     /// <summary>The version of the rules this node dispatches with right now.</summary>
     public string RulesVersion => _rules?.Current.Version ?? "";
+
+    /// <summary>For tests: waits until this node uses the given share for a tenant (tenant changes arrive by NOTIFY).</summary>
+    internal async Task WaitForTenantShareAsync(string tenant, double share)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
+    }
 
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
@@ -74,7 +91,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var redisOptions = RedisOptions.Parse(options.RedisUrl);
         redisOptions.KeyPrefix = options.RedisKeyPrefix;
         var redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
-        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel, database.RulesChannel], cancellationToken);
+        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -107,29 +124,41 @@ public sealed class DispatcherNode : IAsyncDisposable
         var store = database.Jobs;
         var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
         await rules.ReloadAsync(cancellationToken);
-        var reports = new ReportWriter(store, time);
+        var limits = await Limits.NodeLimits.StartAsync(database.Limits, redis, redisOptions, options, time, logger, cancellationToken);
+        var events = await LiveEvents.StartAsync(redis, redisOptions, options.RedisKeyPrefix, logger, time, cancellationToken);
+        var reports = new ReportWriter(store, time, events.Publisher, options.MaxLogLinesPerJob);
         var oracle = new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error));
-        ILaneSelector selector = options.DispatchStrategy == "fifo" ? new FifoLaneSelector() : new WeightedLaneSelector(oracle, options.AgingPeriod);
-        var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs));
+        var tenantShares = new TenantShareTable(database.Tenants);
+        await tenantShares.ReloadAsync(cancellationToken);
+        var usage = new RedisGroupUsage(redis, options.RedisKeyPrefix, time);
+        var selector = new FairLaneSelector(oracle, FairnessOf(options), tenantShares, usage, options.AgingPeriod);
+        var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token);
+            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
+        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
-        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules };
+        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, Events = events, Reports = reports };
         MapEndpoints(app, services);
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
 
         var presence = new PresenceService(new PresenceRegistry(redis, options.RedisKeyPrefix), dispatcher, options, time, node.GrpcAddress.ToString());
-        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake);
+        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake, events.Publisher);
         node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => events.RunAsync(stopping.Token)));
+        maintenance.Cron = new CronService(database.Cron, options.NodeId, logger, dispatcher.Wake);
         node._background.Add(Task.Run(() => maintenance.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => presence.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
+        node._background.Add(Task.Run(() => limits.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => usage.RunAsync(stopping.Token)));
+        node._tenantShares = tenantShares;
         ServerLog.NodeStarted(logger, options.NodeId, node.GrpcAddress.ToString(), node.HttpAddress.ToString());
         return node;
     }
@@ -143,11 +172,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         app.MapUnary(WorcrMethods.GetJob, jobs.GetAsync);
         app.MapUnary(WorcrMethods.CancelJob, jobs.CancelAsync);
         app.MapUnary(WorcrMethods.RetryJob, jobs.RetryAsync);
-        app.MapServerStreaming<WatchJobsRequest, JobEvent>(WorcrMethods.WatchJobs, (_, _, _) =>
-            throw new RpcException(StatusCode.Unimplemented, "Jobs.Watch is not available in this version yet."));
+        app.MapServerStreaming<WatchJobsRequest, JobEvent>(WorcrMethods.WatchJobs, new WatchService(services).WatchAsync);
         app.MapDuplex(WorcrMethods.Connect, workers.ServeAsync);
-        app.MapUnary<AcquireLimitRequest, AcquireLimitResponse>(WorcrMethods.AcquireLimit, (_, _) =>
-            throw new RpcException(StatusCode.Unimplemented, "Workers.AcquireLimit is not available in this version yet."));
+        app.MapUnary(WorcrMethods.AcquireLimit, new LimitsService(services).AcquireAsync);
         app.MapGrpcHealth(new HealthService());
         app.MapGrpcFallback();
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
@@ -173,17 +200,40 @@ public sealed class DispatcherNode : IAsyncDisposable
                 if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, Options.NodeId, _dispatcher);
                 else if (notification.Channel == database.JobsChannel) _dispatcher.OnJobsNotification(notification.Payload);
                 else if (notification.Channel == database.RulesChannel) _ = ReloadRulesAsync(services, stoppingToken);
+                else if (notification.Channel == database.TenantsChannel) _ = ReloadTenantSharesAsync(services, stoppingToken);
+                else if (notification.Channel == database.LimitsChannel) _ = services.Limits.ReloadAsync(stoppingToken);
                 else
                 {
                     // Reconnected: anything announced meanwhile is lost, so re-read both jobs and rules.
                     _dispatcher.RequestReconcile();
                     _ = ReloadRulesAsync(services, stoppingToken);
+                    _ = services.Limits.ReloadAsync(stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task ReloadTenantSharesAsync(NodeServices services, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (_tenantShares is not null) await _tenantShares.ReloadAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ServerLog.TenantsReloadFailed(services.Logger, exception);
+        }
+    }
+
+    /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
+    private static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    {
+        var fallback = FairnessStrategies.Parse(options.Fairness);
+        var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);
+        return type => byType.TryGetValue(type, out var strategy) ? strategy : fallback;
     }
 
     private static async Task ReloadRulesAsync(NodeServices services, CancellationToken stoppingToken)
@@ -204,7 +254,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var errors = oracle.ErrorsFor(lane, worker);
         if (errors.Count == 0) return;
         var text = "dispatched with rule factor 1 after a rule failure: " + string.Join("; ", errors);
-        foreach (var job in jobs) reports.Log(new Log { JobId = Messages.JobId(job.Id), Attempt = job.Attempt, Level = "warn", Text = text });
+        foreach (var job in jobs) reports.Log(new Log { JobId = Messages.JobId(job.Id), Attempt = job.Attempt, Level = "warn", Text = text }, job.Lane.Tenant);
     }
 
     /// <summary>

@@ -86,14 +86,24 @@ public sealed partial class NodeOptions
     /// <summary>Folder of rule files (*.lua, *.js, one rule each) loaded at start-up; none when unset.</summary>
     public string? RulesDirectory { get; set; }
 
-    /// <summary>"weighted" (rules and weights decide, by stride scheduling) or "fifo" (oldest first). Default weighted.</summary>
-    public string DispatchStrategy { get; set; } = "weighted";
+    /// <summary>
+    /// How workers are shared between tenants: "round_robin" (equal turns), "weighted" (turns by tenant share:
+    /// its own weight, else its plan's) or "fifo" (oldest work first, no tenant fairness). Default round_robin.
+    /// Rule weights pick what each turn runs in every strategy.
+    /// </summary>
+    public string Fairness { get; set; } = "round_robin";
 
-    /// <summary>With weighted dispatch, a lane whose oldest job waited this long counts double. Default 5 min.</summary>
+    /// <summary>Per job type fairness strategy, overriding <see cref="Fairness"/> (e.g. "import.bulk" → "fifo").</summary>
+    public IDictionary<string, string> FairnessByJobType { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Inside a tenant's turn, a lane whose oldest job waited this long counts double. Default 5 min.</summary>
     public TimeSpan AgingPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Largest gRPC message accepted. Default 4 MiB.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Log lines stored per job: the newest are kept, older ones are counted in one "… K lines dropped" line. Default 1,000; at least 10.</summary>
+    public int MaxLogLinesPerJob { get; set; } = 1000;
 
     /// <summary>Throws with a message naming every invalid setting.</summary>
     public void Validate()
@@ -113,10 +123,17 @@ public sealed partial class NodeOptions
         if (ReconcileInterval <= TimeSpan.Zero) problems.Add("ReconcileInterval must be positive.");
         if (MaintenanceInterval <= TimeSpan.Zero) problems.Add("MaintenanceInterval must be positive.");
         if (MaxClaimBatch is < 1 or > 10_000) problems.Add("MaxClaimBatch must be between 1 and 10000.");
-        if (DispatchStrategy is not ("weighted" or "fifo")) problems.Add($"DispatchStrategy '{DispatchStrategy}' must be \"weighted\" or \"fifo\".");
+        foreach (var (scope, strategy) in FairnessByJobType.Prepend(new KeyValuePair<string, string>("", Fairness)))
+        {
+            if (strategy is not ("round_robin" or "weighted" or "fifo"))
+            {
+                problems.Add($"{(scope.Length == 0 ? "Fairness" : $"FairnessByJobType[{scope}]")} '{strategy}' must be \"round_robin\", \"weighted\" or \"fifo\".");
+            }
+        }
         if (AgingPeriod <= TimeSpan.Zero) problems.Add("AgingPeriod must be positive.");
         if (RulesDirectory is not null && !Directory.Exists(RulesDirectory)) problems.Add($"RulesDirectory '{RulesDirectory}' does not exist.");
         if (MaxMessageSize < 1024) problems.Add("MaxMessageSize must be at least 1024 bytes.");
+        if (MaxLogLinesPerJob < 10) problems.Add($"MaxLogLinesPerJob {MaxLogLinesPerJob} must be at least 10.");
         if (!AllowUnauthenticated && (string.IsNullOrEmpty(ApiKey) || string.IsNullOrEmpty(WorkerToken)))
         {
             problems.Add("ApiKey and WorkerToken are required (--api-key, --worker-token or WORCR_API_KEY, WORCR_WORKER_TOKEN); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.");

@@ -17,4 +17,15 @@ internal sealed record NodeServices(
     Authenticator Authenticator,
     RuleCatalog Rules,
     ILogger Logger,
-    CancellationToken Draining);
+    CancellationToken Draining,
+    Events.LiveEvents Events)
+{
+    /// <summary>Cron schedules, for the admin API (set by DispatcherNode).</summary>
+    public CronStore Cron { get; init; } = null!;
+
+    /// <summary>Webhook subscriptions and deliveries, for the admin API (set by DispatcherNode).</summary>
+    public WebhookStore Webhooks { get; init; } = null!;
+
+    /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
+    public Limits.NodeLimits Limits { get; init; } = null!;
+}

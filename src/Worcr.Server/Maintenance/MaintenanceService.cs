@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
 using Worcr.Redis;
+using Worcr.Server.Events;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Maintenance;
@@ -20,10 +21,14 @@ internal sealed class MaintenanceService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action _onJobsReady;
+    private readonly EventPublisher? _events;
     private LeaderLease? _lease;
 
-    public MaintenanceService(RedisLeaderLock leaderLock, JobStore store, NodeOptions options, TimeProvider time, ILogger logger, Action onJobsReady)
+    /// <param name="events">Where the jobs it moves are announced to watchers; none when null.</param>
+    public MaintenanceService(RedisLeaderLock leaderLock, JobStore store, NodeOptions options, TimeProvider time, ILogger logger, Action onJobsReady,
+        EventPublisher? events = null)
     {
+        _events = events;
         _leaderLock = leaderLock;
         _store = store;
         _options = options;
@@ -33,6 +38,9 @@ internal sealed class MaintenanceService
     }
 
     public bool IsLeader => _lease is not null;
+
+    /// <summary>Fires due cron schedules in each leader pass; none when null.</summary>
+    public CronService? Cron { get; set; }
 
     private TimeSpan LockTtl => _options.MaintenanceInterval * 5;
 
@@ -60,16 +68,23 @@ internal sealed class MaintenanceService
         {
             await HoldLeadershipAsync(stoppingToken);
             if (_lease is null) return;
-            var requeued = (await _store.RequeueExpiredLeasesAsync(stoppingToken)).Count;
-            var promoted = await _store.PromoteDueAsync(1000, stoppingToken);
-            var expired = await _store.ExpireAsync(1000, stoppingToken);
+            var requeued = Announce(await _store.RequeueExpiredLeaseJobsAsync(stoppingToken));
+            var promoted = Announce(await _store.PromoteDueJobsAsync(1000, stoppingToken));
+            var expired = Announce(await _store.ExpireJobsAsync(1000, stoppingToken));
             if (requeued + promoted > 0) _onJobsReady();
             if (requeued + promoted + expired > 0) ServerLog.MaintenanceDone(_logger, requeued, promoted, expired);
+            if (Cron is not null) await Cron.RunOnceAsync(_lease.FencingToken, stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             ServerLog.MaintenanceFailed(_logger, exception);
         }
+    }
+
+    private int Announce(IReadOnlyList<JobStateRecord> changes)
+    {
+        _events?.PublishStates(changes);
+        return changes.Count;
     }
 
     private async Task HoldLeadershipAsync(CancellationToken stoppingToken)

@@ -15,12 +15,30 @@ internal sealed class JobTypeRegistry
     private readonly string _schema;
     private readonly bool _acceptUnknown;
     private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+    private readonly JobTypeSettingsTable _settingsTable;
+    private readonly JobTypeSettingsCache _settings;
 
     public JobTypeRegistry(NpgsqlDataSource dataSource, string schema, bool acceptUnknown)
     {
         _dataSource = dataSource;
         _schema = schema;
         _acceptUnknown = acceptUnknown;
+        _settingsTable = new JobTypeSettingsTable(dataSource, schema);
+        _settings = new JobTypeSettingsCache(_settingsTable, TimeProvider.System);
+    }
+
+    /// <summary>The type's settings (cached, see <see cref="JobTypeSettingsCache"/>); <see cref="JobTypeSettings.None"/> for an unconfigured type.</summary>
+    public ValueTask<JobTypeSettings> SettingsAsync(string type, CancellationToken cancellationToken) => _settings.GetAsync(type, cancellationToken);
+
+    public Task<IReadOnlyList<JobTypeRow>> ListAsync(CancellationToken cancellationToken) => _settingsTable.ReadAllAsync(cancellationToken);
+
+    /// <summary>Stores the type's settings (declaring the type if it was unknown); this node uses them at once.</summary>
+    public async Task<JobTypeRow> SaveSettingsAsync(string type, JobTypeSettings settings, CancellationToken cancellationToken)
+    {
+        var row = await _settingsTable.SaveAsync(type, settings, cancellationToken);
+        _settings.Invalidate();
+        _known.TryAdd(type, 0);
+        return row;
     }
 
     public async Task RegisterAsync(IEnumerable<string> types, CancellationToken cancellationToken)

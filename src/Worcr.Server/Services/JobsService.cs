@@ -42,17 +42,28 @@ internal sealed class JobsService
             var field = specs.Count == 1 ? "job" : $"jobs[{i}]";
             JobSpecValidator.ValidateSpec(specs[i], field);
             await _node.JobTypes.RequireKnownAsync(specs[i].Type, $"{field}.type", context.CancellationToken);
-            jobs.Add(ToNewJob(specs[i], field));
+            var typeSettings = await _node.JobTypes.SettingsAsync(specs[i].Type, context.CancellationToken);
+            jobs.Add(ToNewJob(specs[i], field, typeSettings));
         }
         var enqueued = await _node.Store.EnqueueAsync(jobs, context.CancellationToken);
+        PublishEnqueued(jobs, enqueued);
         return enqueued.Select(e => new EnqueueResponse { JobId = Messages.JobId(e.Id), Duplicate = e.Duplicate, State = Messages.ToProto(e.State) }).ToList();
+    }
+
+    private void PublishEnqueued(IReadOnlyList<NewJob> jobs, IReadOnlyList<EnqueuedJob> enqueued)
+    {
+        for (var i = 0; i < enqueued.Count; i++)
+        {
+            if (!enqueued[i].Duplicate) _node.Events.Publisher.PublishState(jobs[i].Tenant, enqueued[i].Id, enqueued[i].State, 0);
+        }
     }
 
     /// <summary>
     /// The job as it will be stored: the producer's spec, then the enqueue rules' changes (a rule's value wins
-    /// over the spec's: rules are the operators' policy). A failing rule changes nothing and is logged.
+    /// over the spec's: rules are the operators' policy). A failing rule changes nothing and is logged. What both
+    /// leave unset comes from the job type's settings, then the node's defaults.
     /// </summary>
-    private NewJob ToNewJob(JobSpec spec, string field)
+    private NewJob ToNewJob(JobSpec spec, string field, JobTypeSettings typeSettings)
     {
         var argsJson = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json");
         var tags = Core.Lanes.Lane.NormaliseTags(spec.Tags);
@@ -60,19 +71,24 @@ internal sealed class JobsService
         var (changes, errors) = _node.Rules.Current.ApplyEnqueue(facts);
         foreach (var error in errors) ServerLog.RuleFailed(_node.Logger, error);
         var weight = changes.Weight ?? (spec.Weight == 0 ? 1 : spec.Weight);
-        var maxAttempts = changes.MaxAttempts ?? (spec.MaxAttempts == 0 ? _node.Options.DefaultMaxAttempts : spec.MaxAttempts);
+        var maxAttempts = changes.MaxAttempts ?? (spec.MaxAttempts == 0 ? typeSettings.MaxAttempts ?? _node.Options.DefaultMaxAttempts : spec.MaxAttempts);
         if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) weight = 1;
+        var finalTags = changes.ExtraTags.Count == 0 ? tags : Core.Lanes.Lane.NormaliseTags([.. tags, .. changes.ExtraTags]);
         return new NewJob(
             Tenant: spec.Tenant,
             Type: spec.Type,
-            Tags: changes.ExtraTags.Count == 0 ? tags : Core.Lanes.Lane.NormaliseTags([.. tags, .. changes.ExtraTags]),
+            Tags: finalTags,
             ArgsJson: argsJson,
             Weight: weight,
             MaxAttempts: Math.Clamp(maxAttempts, 1, 1000),
             RunAt: changes.RunAt ?? spec.RunAt?.ToDateTimeOffset(),
             ExpiresAt: changes.ExpiresAt ?? spec.ExpiresAt?.ToDateTimeOffset(),
             UniqueKey: string.IsNullOrEmpty(spec.UniqueKey) ? null : spec.UniqueKey,
-            UniqueWindow: spec.UniqueWindow?.ToTimeSpan());
+            UniqueWindow: spec.UniqueWindow?.ToTimeSpan())
+        {
+            // Computed once, here: the keys become part of the job's lane (docs/fairness-and-limits.md).
+            LimitKeys = Limits.LimitKeys.Compute(_node.Limits.Catalog.Current, _node.Rules.Current, facts with { Tags = finalTags }, changes.LimitKeys, _node.Logger),
+        };
     }
 
     public async Task<GetJobResponse> GetAsync(GetJobRequest request, ServerCallContext context)
@@ -97,6 +113,7 @@ internal sealed class JobsService
         var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
         var outcome = await _node.Store.CancelAsync(id, reason, context.CancellationToken);
         if (!outcome.Found) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        if (outcome.Cancelled) _node.Events.Publisher.PublishState(outcome.Tenant, id, Core.Jobs.JobState.Cancelled, outcome.Attempt, reason);
         return new CancelJobResponse { Cancelled = outcome.Cancelled, State = Messages.ToProto(outcome.State) };
     }
 

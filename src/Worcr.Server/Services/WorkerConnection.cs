@@ -115,6 +115,8 @@ internal sealed class WorkerConnection
         {
             await foreach (var message in session.Outgoing.ReadAllAsync(cancellationToken))
             {
+                // Published before the worker can see the job, so "running" precedes anything it reports.
+                if (message.Assign is { } assign) PublishRunning(assign);
                 await responses.WriteAsync(message, cancellationToken);
             }
         }
@@ -147,13 +149,15 @@ internal sealed class WorkerConnection
                 await CheckpointAsync(session, message, cancellationToken);
                 break;
             case WorkerMessage.MessageOneofCase.Progress:
-                _node.Reports.Progress(message.Progress);
+                _node.Reports.Progress(message.Progress, TenantOf(session, message.Progress.JobId, message.Progress.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Log:
-                _node.Reports.Log(message.Log);
+                _node.Reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
                 await _node.Store.RenewLeasesAsync(session.WorkerId, _node.Options.NodeId, _node.Options.LeaseDuration, cancellationToken);
+                // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
+                await _node.Limits.Gate.RenewAsync(session, cancellationToken);
                 break;
             case WorkerMessage.MessageOneofCase.Goodbye:
                 session.StopAccepting();
@@ -174,26 +178,46 @@ internal sealed class WorkerConnection
         var complete = message.Complete;
         var jobId = RequireJobId(complete.JobId);
         var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
+        var tenant = TenantOf(session, jobId, complete.Attempt);
         var stored = _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
         session.Inflight.Track(stored.ContinueWith(
-            done => FinishAsync(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
+            done => CompletedAsync(session, message.RequestId, jobId, complete.Attempt, tenant, done.IsCompletedSuccessfully && done.Result),
             TaskScheduler.Default));
+    }
+
+    private Task CompletedAsync(WorkerSession session, ulong requestId, long jobId, int attempt, string tenant, bool accepted)
+    {
+        if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, Core.Jobs.JobState.Completed, attempt);
+        return FinishAsync(session, requestId, jobId, attempt, accepted);
     }
 
     private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId);
-        var (retryable, delay) = RetryPlan(session, jobId, fail);
-        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, Truncate(fail.Error, 8192), retryable, delay, cancellationToken);
+        var held = session.Held(jobId, fail.Attempt);
+        var backoff = await BackoffForAsync(held, cancellationToken);
+        var (retryable, delay) = RetryPlan(held, fail, backoff);
+        var tenant = TenantOf(session, jobId, fail.Attempt);
+        var error = Truncate(fail.Error, 8192);
+        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, error, retryable, delay, cancellationToken);
+        if (outcome.Accepted) _node.Events.Publisher.PublishState(tenant, jobId, outcome.State, fail.Attempt, error);
         await FinishAsync(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
+    }
+
+    /// <summary>The job type's own backoff when its settings give one, else the node's.</summary>
+    private async ValueTask<RetryBackoff> BackoffForAsync(ClaimedJob? job, CancellationToken cancellationToken)
+    {
+        if (job is null) return _backoff;
+        var settings = await _node.JobTypes.SettingsAsync(job.Lane.Type, cancellationToken);
+        return settings.ChangesBackoff ? settings.Backoff(_node.Options) : _backoff;
     }
 
     /// <summary>
     /// Whether and when a failed attempt runs again: the worker's retry_after if it gave one, else the first
-    /// retry rule (which may give up), else exponential backoff with jitter.
+    /// retry rule (which may give up), else exponential backoff with jitter (the job type's, or the node's).
     /// </summary>
-    private (bool Retryable, TimeSpan Delay) RetryPlan(WorkerSession session, long jobId, Fail fail)
+    private (bool Retryable, TimeSpan Delay) RetryPlan(ClaimedJob? held, Fail fail, RetryBackoff backoff)
     {
         if (fail.RetryAfter is { } retryAfter)
         {
@@ -201,8 +225,8 @@ internal sealed class WorkerConnection
             if (requested < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Fail.retry_after must not be negative.");
             return (fail.Retryable, requested);
         }
-        var fallback = _backoff.DelayAfter(Math.Max(1, fail.Attempt));
-        if (!fail.Retryable || session.Held(jobId, fail.Attempt) is not { } job) return (fail.Retryable, fallback);
+        var fallback = backoff.DelayAfter(Math.Max(1, fail.Attempt));
+        if (!fail.Retryable || held is not { } job) return (fail.Retryable, fallback);
         var facts = new JobFacts(job.Lane.Type, job.Lane.Tenant, job.Lane.Tags, job.ArgsJson, job.Attempt, job.EnqueuedAt);
         var (decision, error) = _node.Rules.Current.DecideRetry(facts, fail.Attempt, fail.Error);
         if (error is not null) ServerLog.RuleFailed(_node.Logger, error);
@@ -220,7 +244,9 @@ internal sealed class WorkerConnection
         var jobId = RequireJobId(yield.JobId);
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
         if (delay < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Yield.delay must not be negative.");
+        var tenant = TenantOf(session, jobId, yield.Attempt);
         var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
+        if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, delay > TimeSpan.Zero ? Core.Jobs.JobState.Scheduled : Core.Jobs.JobState.Waiting, yield.Attempt);
         await FinishAsync(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
@@ -231,7 +257,7 @@ internal sealed class WorkerConnection
         if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.name is required (at most 200 characters).");
         if (checkpoint.Value.Length > 64 * 1024) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.value must be at most 64 KiB.");
         var accepted = await _node.Store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
-        if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint);
+        if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
         Ack(session, message.RequestId, accepted);
     }
 
@@ -239,6 +265,8 @@ internal sealed class WorkerConnection
     private Task FinishAsync(WorkerSession session, ulong requestId, long jobId, int attempt, bool accepted)
     {
         session.Finished(jobId, attempt);
+        // The job left the worker: its concurrency permits are freed (in the background; errors are logged there).
+        _ = _node.Limits.Gate.ReleaseAsync(session.WorkerId, jobId);
         if (!accepted) ServerLog.WorkerMessageRejected(_node.Logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
         return Task.CompletedTask;
@@ -262,12 +290,26 @@ internal sealed class WorkerConnection
         var released = 0;
         if (session.RunningCount > 0 && !_node.Draining.IsCancellationRequested)
         {
-            var ids = await _node.Store.ReleaseWorkerAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
-            released = ids.Count;
+            var changes = await _node.Store.ReleaseWorkerJobsAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
+            _node.Events.Publisher.PublishStates(changes);
+            released = changes.Count;
             if (released > 0) _node.Dispatcher.Wake();
         }
+        // Released jobs free their concurrency permits; a draining node's workers keep theirs until their lease ends.
+        if (!_node.Draining.IsCancellationRequested) await _node.Limits.Gate.ReleaseWorkerAsync(session.WorkerId);
         ServerLog.WorkerDisconnected(_node.Logger, session.WorkerId, released);
     }
+
+    private void PublishRunning(Assign assign)
+    {
+        if (Messages.ParseJobId(assign.JobId) is { } jobId) _node.Events.Publisher.PublishState(assign.Tenant, jobId, Core.Jobs.JobState.Running, assign.Attempt);
+    }
+
+    /// <summary>The tenant of a job this worker holds, for tenant-wide watchers ("" for a job it no longer holds).</summary>
+    private static string TenantOf(WorkerSession session, string jobId, int attempt) =>
+        Messages.ParseJobId(jobId) is { } id ? TenantOf(session, id, attempt) : "";
+
+    private static string TenantOf(WorkerSession session, long jobId, int attempt) => session.Held(jobId, attempt)?.Lane.Tenant ?? "";
 
     private static long RequireJobId(string jobId) =>
         Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"'{jobId}' is not a job id.");

@@ -11,6 +11,9 @@ internal static class RepositoryPaths
 
     public static string DotnetExampleWorker => Path.Combine(Root, "examples", "dotnet-worker", "bin", Configuration, "net10.0", "DotnetWorker.dll");
 
+    /// <summary>The `worcr` command as Worcr.sln builds it (the test project must not reference the CLI).</summary>
+    public static string CliAssembly => Path.Combine(Root, "src", "Worcr.Cli", "bin", Configuration, "net10.0", "worcr.dll");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

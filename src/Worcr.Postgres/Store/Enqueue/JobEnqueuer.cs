@@ -66,7 +66,7 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
     private static PreparedJob Prepare(NewJob job, int index)
     {
         var tags = Lane.NormaliseTags(job.Tags);
-        return new PreparedJob(index, job, LaneKey.Of(job.Tenant, job.Type, tags, job.Weight));
+        return new PreparedJob(index, job, LaneKey.Of(job.Tenant, job.Type, tags, job.Weight, Lane.NormaliseTags(job.LimitKeys)));
     }
 
     private async Task<long[]> AllocateIdsAsync(NpgsqlConnection connection, int count, CancellationToken ct)

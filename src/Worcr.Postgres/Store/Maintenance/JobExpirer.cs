@@ -15,16 +15,18 @@ internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
             DELETE FROM __schema__.jobs j USING due WHERE j.id = due.id RETURNING j.*
         ), moved AS (
             {HistorySql.InsertFrom("gone", "expired", lastError: "'expired before it started'")}
-            RETURNING id
+            RETURNING id, tenant, state, attempt, last_error
         )
-        SELECT count(*) FROM moved
+        SELECT id, tenant, state, attempt, last_error FROM moved
         """;
 
     private readonly string _expireSql = sql.Format(ExpireSql);
 
-    public async Task<int> ExpireAsync(int limit, CancellationToken ct)
+    /// <summary>Expires up to <paramref name="limit"/> jobs; returns each one as it is now (expired).</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> ExpireAsync(int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(_expireSql).With("limit", limit);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await JobStatesReader.ReadRecordsAsync(reader, ct);
     }
 }

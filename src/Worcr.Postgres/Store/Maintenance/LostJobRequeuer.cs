@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
@@ -18,10 +19,10 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
     private readonly string _releaseWorkerSql = sql.Format(ReleaseWorkerSql);
     private readonly string _expiredLeasesSql = sql.Format(ExpiredLeasesSql);
 
-    public Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct) =>
+    public Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct) =>
         RunAsync(_releaseWorkerSql, reason, command => command.With("worker_id", workerId).With("node_id", nodeId), ct);
 
-    public Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct) =>
+    public Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeasesAsync(CancellationToken ct) =>
         RunAsync(_expiredLeasesSql, "lease expired", _ => { }, ct);
 
     // SKIP LOCKED: a row locked right now is being completed or failed by its worker; leave it to that.
@@ -35,23 +36,23 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             UPDATE __schema__.jobs j
             SET state = 'waiting', failures = j.failures + 1, last_error = @reason, lease_expires_at = NULL
             FROM lost l WHERE j.id = l.id AND NOT l.dead
-            RETURNING j.id, j.lane_id
+            RETURNING j.id, j.lane_id, j.tenant, j.attempt
         ), gone AS (
             DELETE FROM __schema__.jobs j USING lost l WHERE j.id = l.id AND l.dead RETURNING j.*
         ), buried AS (
             {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@reason")}
-            RETURNING id
+            RETURNING id, tenant, attempt
         )
-        SELECT id, lane_id FROM requeued
+        SELECT id, lane_id, tenant, 'waiting', attempt FROM requeued
         UNION ALL
-        SELECT id, NULL FROM buried
+        SELECT id, NULL, tenant, 'dead', attempt FROM buried
         """;
 
-    private async Task<IReadOnlyList<long>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, CancellationToken ct)
+    private async Task<IReadOnlyList<JobStateRecord>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var ids = new List<long>();
+        var changes = new List<JobStateRecord>();
         var waitingLanes = new List<long>();
         await using (var command = new NpgsqlCommand(query, connection).With("reason", reason))
         {
@@ -59,12 +60,12 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                ids.Add(reader.GetInt64(0));
+                changes.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetInt32(4), reason));
                 if (!reader.IsDBNull(1)) waitingLanes.Add(reader.GetInt64(1));
             }
         }
         await notifier.NotifyAsync(connection, waitingLanes, ct);
         await transaction.CommitAsync(ct);
-        return ids;
+        return changes;
     }
 }

@@ -1,0 +1,80 @@
+using Npgsql;
+using NpgsqlTypes;
+using Worcr.Core.Lanes;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// Fires one tick in one transaction: the compare-and-set on next_fire_at goes first, so of two leaders racing
+/// for the same tick the second blocks on the row lock, then finds next_fire_at moved and writes nothing. The
+/// job carries the unique key cron:{name}:{tick}, a second guard should a tick ever be fired again by hand.
+/// </summary>
+internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, LaneNotifier notifier)
+{
+    private const string AdvanceSql = """
+        UPDATE __schema__.cron_schedules
+        SET next_fire_at = @next_fire_at, last_fired_at = now(), last_tick_at = @tick, last_fired_by = @node
+        WHERE name = @name AND enabled AND next_fire_at = @expected
+        """;
+
+    private const string InsertJobSql = """
+        INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight, unique_key)
+        VALUES (@lane_id, @tenant, @type, @args::jsonb, 'waiting', @max_attempts, @weight, @unique_key)
+        ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+        RETURNING id
+        """;
+
+    private const string LiveHolderSql = "SELECT id FROM __schema__.jobs WHERE tenant = @tenant AND type = @type AND unique_key = @unique_key";
+
+    private const string RecordJobSql = "UPDATE __schema__.cron_schedules SET last_job_id = @job_id WHERE name = @name";
+
+    private readonly string _advanceSql = sql.Format(AdvanceSql);
+    private readonly string _insertJobSql = sql.Format(InsertJobSql);
+    private readonly string _liveHolderSql = sql.Format(LiveHolderSql);
+    private readonly string _recordJobSql = sql.Format(RecordJobSql);
+
+    public async Task<CronFireOutcome> FireAsync(CronFire fire, CancellationToken ct)
+    {
+        var job = fire.Schedule.Definition.Job;
+        var lane = LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight);
+        await lanes.ResolveAsync([lane], ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (!await AdvanceAsync(connection, fire, ct)) return CronFireOutcome.Lost;
+        var inserted = await InsertJobAsync(connection, lanes.IdOf(lane), job, fire.UniqueKey, ct);
+        var jobId = inserted ?? await LiveHolderAsync(connection, job, fire.UniqueKey, ct);
+        await using (var record = new NpgsqlCommand(_recordJobSql, connection).With("job_id", jobId).With("name", fire.Schedule.Name))
+        {
+            await record.ExecuteNonQueryAsync(ct);
+        }
+        if (inserted is not null) await notifier.NotifyAsync(connection, [lanes.IdOf(lane)], ct);
+        await transaction.CommitAsync(ct);
+        return new CronFireOutcome(true, jobId);
+    }
+
+    private async Task<bool> AdvanceAsync(NpgsqlConnection connection, CronFire fire, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_advanceSql, connection)
+            .With("next_fire_at", NpgsqlDbType.TimestampTz, Times.ToUtc(fire.NextFireAt))
+            .With("tick", NpgsqlDbType.TimestampTz, fire.Tick.UtcDateTime)
+            .With("node", fire.NodeId)
+            .With("name", fire.Schedule.Name)
+            .With("expected", NpgsqlDbType.TimestampTz, fire.ExpectedNextFireAt.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private async Task<long?> InsertJobAsync(NpgsqlConnection connection, long laneId, CronJobTemplate job, string uniqueKey, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_insertJobSql, connection)
+            .With("lane_id", laneId).With("tenant", job.Tenant).With("type", job.Type).With("args", job.ArgsJson)
+            .With("max_attempts", job.MaxAttempts).With("weight", job.Weight).With("unique_key", uniqueKey);
+        return await command.ExecuteScalarAsync(ct) is long id ? id : null;
+    }
+
+    private async Task<long?> LiveHolderAsync(NpgsqlConnection connection, CronJobTemplate job, string uniqueKey, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_liveHolderSql, connection)
+            .With("tenant", job.Tenant).With("type", job.Type).With("unique_key", uniqueKey);
+        return await command.ExecuteScalarAsync(ct) is long id ? id : null;
+    }
+}

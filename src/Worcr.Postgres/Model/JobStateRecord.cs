@@ -1,0 +1,6 @@
+using Worcr.Core.Jobs;
+
+namespace Worcr.Postgres;
+
+/// <summary>A job's state as one statement left it (or as read now): enough to tell a watcher what happened.</summary>
+public sealed record JobStateRecord(long Id, string Tenant, JobState State, int Attempt, string? LastError);

@@ -1,0 +1,71 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Worcr.Postgres;
+
+/// <summary>
+/// The delivery side of the outbox. A claim pushes the rows' next_attempt_at one lease ahead, so no other node
+/// takes them while the POST is in flight; if this node dies mid-POST they come due again after the lease and
+/// are sent again (receivers dedupe on the Worcr-Delivery header, the outbox id).
+/// </summary>
+internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
+{
+    private const string ClaimSql = """
+        WITH due AS (
+            SELECT id FROM __schema__.webhook_outbox
+            WHERE state = 'pending' AND next_attempt_at <= now()
+            ORDER BY next_attempt_at, id
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE __schema__.webhook_outbox o
+        SET attempts = o.attempts + 1, next_attempt_at = now() + @lease
+        FROM due, __schema__.webhook_subscriptions s
+        WHERE o.id = due.id AND s.name = o.subscription
+        RETURNING o.id, o.subscription, o.event, o.job::text, o.created_at, o.attempts, s.url, s.secret
+        """;
+
+    // One statement: the attempt's log row and the outbox row's new state commit together.
+    private const string RecordSql = """
+        WITH logged AS (
+            INSERT INTO __schema__.webhook_deliveries (outbox_id, subscription, attempt, status_code, error, duration_ms)
+            VALUES (@id, @subscription, @attempt, @status_code, @error, @duration_ms)
+        )
+        UPDATE __schema__.webhook_outbox
+        SET state = CASE WHEN @succeeded THEN 'delivered'
+                         WHEN created_at + @give_up <= now() THEN 'failed'
+                         ELSE 'pending' END,
+            finished_at = CASE WHEN @succeeded OR created_at + @give_up <= now() THEN now() END,
+            next_attempt_at = now() + @retry_after,
+            last_error = CASE WHEN @succeeded THEN NULL ELSE @summary END
+        WHERE id = @id AND state = 'pending'
+        """;
+
+    private readonly string _claimSql = sql.Format(ClaimSql);
+    private readonly string _recordSql = sql.Format(RecordSql);
+
+    public async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int limit, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(_claimSql).With("limit", limit).With("lease", lease);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var messages = new List<WebhookMessage>();
+        while (await reader.ReadAsync(ct))
+        {
+            messages.Add(new WebhookMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetTime(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7)));
+        }
+        return messages;
+    }
+
+    public async Task RecordAsync(WebhookAttempt attempt, TimeSpan giveUpAfter, CancellationToken ct)
+    {
+        var message = attempt.Message;
+        await using var command = dataSource.CreateCommand(_recordSql)
+            .With("id", message.Id).With("subscription", message.Subscription).With("attempt", message.Attempt)
+            .With("status_code", NpgsqlDbType.Integer, attempt.StatusCode).With("error", NpgsqlDbType.Text, attempt.Error)
+            .With("duration_ms", (int)Math.Min(int.MaxValue, attempt.Duration.TotalMilliseconds))
+            .With("succeeded", attempt.Succeeded).With("give_up", giveUpAfter).With("retry_after", attempt.RetryAfter)
+            .With("summary", NpgsqlDbType.Text, attempt.Error ?? $"HTTP {attempt.StatusCode}");
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Worcr.Grpc;
+using Worcr.Server.Hosting;
+using Worcr.Server.Services;
+
+namespace Worcr.Server.Admin;
+
+/// <summary>
+/// /api/job-types: list the known types with their settings, and set one type's settings (which also declares
+/// it). This node applies a change at once; the other nodes within <see cref="JobTypeSettingsCache.Ttl"/>.
+/// </summary>
+internal sealed class JobTypesEndpoints
+{
+    private readonly NodeServices _services;
+
+    private JobTypesEndpoints(NodeServices services) => _services = services;
+
+    public static void Map(RouteGroupBuilder api, NodeServices services)
+    {
+        var endpoints = new JobTypesEndpoints(services);
+        api.MapGet("/job-types", endpoints.ListAsync);
+        api.MapPut("/job-types/{name}", endpoints.SaveAsync);
+    }
+
+    private async Task<IResult> ListAsync(CancellationToken cancellationToken)
+    {
+        var rows = await _services.JobTypes.ListAsync(cancellationToken);
+        return AdminJson.Ok(new JobTypeListView(rows.Select(JobTypeView.From).ToList()));
+    }
+
+    private async Task<IResult> SaveAsync(string name, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (InvalidName(name) is { } nameError) return AdminJson.Error(StatusCodes.Status400BadRequest, nameError);
+        var input = await AdminJson.ReadAsync<JobTypeInput>(request, cancellationToken);
+        if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
+        var (settings, error) = input.Value.Check();
+        if (settings is null) return AdminJson.Error(StatusCodes.Status400BadRequest, error!);
+        var saved = await _services.JobTypes.SaveSettingsAsync(name, settings, cancellationToken);
+        return AdminJson.Ok(JobTypeView.From(saved));
+    }
+
+    /// <summary>The same rule as for a job's type at enqueue, so every type saved here can be enqueued.</summary>
+    private static string? InvalidName(string name)
+    {
+        try
+        {
+            JobSpecValidator.ValidateType(name, "name");
+            return null;
+        }
+        catch (RpcException exception)
+        {
+            return exception.Detail;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Worcr.Redis;
+
+namespace Worcr.Server.Events;
+
+/// <summary>
+/// Publishes this node's job events to every node, best effort and batched: the first event goes out at once,
+/// later ones at most every <see cref="FlushInterval"/> in PUBLISH calls of up to <see cref="MaxBatch"/> events,
+/// so a chatty worker costs Redis a few commands per flush. PostgreSQL stays the truth: a lost batch is made good
+/// by watchers re-reading states.
+/// </summary>
+internal sealed class EventPublisher
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
+    public const int MaxBatch = 500;
+
+    // Beyond this many waiting events, progress, checkpoint and log events are dropped; state changes never are.
+    private const int MaxPending = 100_000;
+
+    private readonly Lock _lock = new();
+    private readonly Func<string, Task> _publish;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private PendingEvents _pending = new();
+    private long _published;
+    private long _publishedProgress;
+    private long _dropped;
+
+    /// <param name="publish">Sends one encoded batch (PUBLISH on the installation's events channel).</param>
+    public EventPublisher(Func<string, Task> publish, ILogger logger, TimeProvider time)
+    {
+        _publish = publish;
+        _logger = logger;
+        _time = time;
+    }
+
+    public static EventPublisher ForRedis(RedisConnection redis, string channel, ILogger logger, TimeProvider time) =>
+        new(payload => redis.ExecuteAsync("PUBLISH", channel, payload), logger, time);
+
+    /// <summary>Events handed to Redis so far.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Progress events handed to Redis so far (after coalescing).</summary>
+    public long PublishedProgress => Interlocked.Read(ref _publishedProgress);
+
+    public void Publish(string tenant, Protocol.V1.JobEvent jobEvent)
+    {
+        lock (_lock)
+        {
+            if (_pending.Count >= MaxPending && jobEvent.StateChanged is null)
+            {
+                _dropped++;
+                return;
+            }
+            _pending.Add(new TenantEvent(tenant, jobEvent));
+        }
+        _signal.Writer.TryWrite(true);
+    }
+
+    public void PublishState(string tenant, long jobId, Core.Jobs.JobState state, int attempt, string? error = null) =>
+        Publish(tenant, JobEvents.StateChanged(jobId, state, attempt, error));
+
+    public void PublishStates(IEnumerable<Postgres.JobStateRecord> changes)
+    {
+        foreach (var change in changes) Publish(change.Tenant, JobEvents.StateChanged(change));
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _signal.Reader.WaitToReadAsync(stoppingToken))
+            {
+                _signal.Reader.TryRead(out _);
+                var full = await FlushAsync();
+                if (!full) await Task.Delay(FlushInterval, _time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await FlushAsync();
+        }
+    }
+
+    /// <summary>Publishes what is pending; true when a full batch was waiting (so the next flush should not wait).</summary>
+    private async Task<bool> FlushAsync()
+    {
+        List<TenantEvent> events;
+        long dropped;
+        lock (_lock)
+        {
+            events = _pending.TakeAll();
+            dropped = _dropped;
+            _dropped = 0;
+        }
+        if (dropped > 0) EventLog.EventsDropped(_logger, dropped, MaxPending);
+        foreach (var chunk in events.Chunk(MaxBatch)) await PublishChunkAsync(chunk);
+        return events.Count >= MaxBatch;
+    }
+
+    private async Task PublishChunkAsync(TenantEvent[] chunk)
+    {
+        try
+        {
+            await _publish(EventCodec.Encode(chunk));
+            Interlocked.Add(ref _published, chunk.Length);
+            Interlocked.Add(ref _publishedProgress, chunk.Count(e => e.Event.Progress is not null));
+        }
+        catch (Exception exception)
+        {
+            EventLog.PublishFailed(_logger, chunk.Length, exception);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Worcr.Core.Lanes;
+
+namespace Worcr.Server.Limits;
+
+/// <summary>
+/// Lanes over a limit, each until the time its limit said to retry. The dispatcher skips them (other lanes run)
+/// and sleeps no longer than the earliest of them, so a parked lane costs no polling. A concurrency permit
+/// freed anywhere unparks the lanes sharing its key at once.
+/// </summary>
+internal sealed class LaneParking
+{
+    private readonly ConcurrentDictionary<long, (Lane Lane, DateTimeOffset Until)> _parked = new();
+
+    public bool IsEmpty => _parked.IsEmpty;
+
+    public void Park(Lane lane, DateTimeOffset until) => _parked[lane.Id] = (lane, until);
+
+    public bool IsParked(long laneId, DateTimeOffset now)
+    {
+        if (!_parked.TryGetValue(laneId, out var parked)) return false;
+        if (parked.Until > now) return true;
+        _parked.TryRemove(KeyValuePair.Create(laneId, parked));
+        return false;
+    }
+
+    /// <summary>
+    /// The earliest time a parked lane may run again; null when none is parked. Lanes whose time has come are
+    /// dropped here, so a lane no worker asked for since does not keep the dispatcher awake.
+    /// </summary>
+    public DateTimeOffset? NextUnpark(DateTimeOffset now)
+    {
+        if (_parked.IsEmpty) return null;
+        DateTimeOffset? next = null;
+        foreach (var (laneId, parked) in _parked)
+        {
+            if (parked.Until <= now) _parked.TryRemove(KeyValuePair.Create(laneId, parked));
+            else if (next is null || parked.Until < next) next = parked.Until;
+        }
+        return next;
+    }
+
+    /// <summary>Unparks the lanes that carry <paramref name="key"/>; true when there was one.</summary>
+    public bool UnparkKey(string key)
+    {
+        var any = false;
+        foreach (var (laneId, parked) in _parked)
+        {
+            if (parked.Lane.LimitKeys.Contains(key, StringComparer.Ordinal)) any |= _parked.TryRemove(laneId, out _);
+        }
+        return any;
+    }
+
+    public void Clear() => _parked.Clear();
+}

@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Worcr.Core.Lanes;
+using Worcr.Postgres;
+using Worcr.Redis.Limits;
+using Worcr.Server.Dispatch;
+
+namespace Worcr.Server.Limits;
+
+/// <summary>
+/// Job limits at dispatch. Before a claim, each job limit on the lane's keys is asked for up to the wanted number
+/// of permits; the smallest grant is what the dispatcher claims. After the claim the unused permits go back and
+/// concurrency placeholders become the claimed job ids. A lane granted nothing is parked until its retry time.
+/// Lanes without limit keys never touch Redis.
+/// </summary>
+internal sealed class LimitGate
+{
+    /// <summary>A freed permit is published to every node; this is only the fallback should that message be missed.</summary>
+    private static readonly TimeSpan ConcurrencyRecheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a lane waits after Redis could not be asked: its limits cannot be checked, so it does not run.</summary>
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly RedisLimiter? _limiter;
+    private readonly Func<LimitSet> _limits;
+    private readonly TimeSpan _lease;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LaneParking _parking = new();
+    private readonly HeldPermits _held = new();
+    private long _placeholders;
+
+    public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, TimeProvider time, ILogger logger)
+    {
+        _limiter = limiter;
+        _limits = limits;
+        _lease = lease;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A gate with no limits at all (no Redis needed).</summary>
+    public static LimitGate Unlimited { get; } = new(null, () => LimitSet.Empty, TimeSpan.FromSeconds(30), TimeProvider.System, NullLogger.Instance);
+
+    /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
+    public Action Wake { get; set; } = () => { };
+
+    /// <summary>The earliest time a parked lane may run again, so the dispatcher's sleep ends then.</summary>
+    public DateTimeOffset? NextUnpark(DateTimeOffset now) => _parking.NextUnpark(now);
+
+    /// <summary>The ready lanes that are not parked.</summary>
+    public IEnumerable<LaneState> Unparked(IEnumerable<LaneState> ready, DateTimeOffset now) =>
+        _parking.IsEmpty ? ready : ready.Where(l => !_parking.IsParked(l.Lane.Id, now));
+
+    public async Task<LanePermits> AcquireAsync(Lane lane, int asked, CancellationToken cancellationToken)
+    {
+        var counters = CountersOf(lane);
+        if (counters.Count == 0) return new LanePermits(asked, []);
+        var grants = new List<CounterGrant>(counters.Count);
+        try
+        {
+            long granted = asked;
+            foreach (var counter in counters)
+            {
+                var grant = await AcquireOneAsync(counter, granted, cancellationToken);
+                grants.Add(grant);
+                granted = Math.Min(granted, grant.Grant.Granted);
+                if (granted > 0) continue;
+                _parking.Park(lane, _time.GetUtcNow() + ParkingTime(grant));
+                await KeepAsync(grants, 0, cancellationToken);
+                return LanePermits.None;
+            }
+            await KeepAsync(grants, granted, cancellationToken);
+            return new LanePermits((int)granted, grants);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LimitLog.AcquireFailed(_logger, lane.Id, exception);
+            _parking.Park(lane, _time.GetUtcNow() + FailureBackoff);
+            return LanePermits.None;
+        }
+    }
+
+    /// <summary>After the claim: unused permits go back, and concurrency permits now belong to the claimed jobs.</summary>
+    public async Task SettleAsync(LanePermits permits, string workerId, IReadOnlyList<ClaimedJob> claimed, CancellationToken cancellationToken)
+    {
+        if (permits.Grants.Count == 0) return;
+        var concurrency = permits.Grants.Where(g => g.IsConcurrency).Select(g => g.Counter).ToArray();
+        // Tracked first: should Redis fail below, the next heartbeat registers these permits again.
+        if (concurrency.Length > 0) foreach (var job in claimed) _held.Add(workerId, job.Id, job.Attempt, concurrency);
+        try
+        {
+            await KeepAsync(permits.Grants, claimed.Count, cancellationToken);
+            var holders = claimed.Select(HolderOf).ToArray();
+            foreach (var grant in permits.Grants.Where(g => g.IsConcurrency))
+            {
+                await _limiter!.SettleHoldersAsync(grant.Counter, grant.Placeholders.Take((int)grant.Kept).ToArray(), holders, _lease, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LimitLog.SettleFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>A job left its worker (finished, failed, yielded, cancelled or given back): its concurrency permits are freed.</summary>
+    public async Task ReleaseAsync(string workerId, long jobId)
+    {
+        var counters = _held.Remove(workerId, jobId);
+        if (counters.Count == 0) return;
+        try
+        {
+            foreach (var counter in counters) await _limiter!.SettleHoldersAsync(counter, [HolderOf(jobId)], [], _lease);
+        }
+        catch (Exception exception)
+        {
+            LimitLog.SettleFailed(_logger, exception);
+        }
+        foreach (var counter in counters) OnReleased(counter.Key);
+    }
+
+    /// <summary>The worker's stream ended and its jobs went back to waiting: all its permits are freed.</summary>
+    public async Task ReleaseWorkerAsync(string workerId)
+    {
+        foreach (var (jobId, _, _) in _held.Of(workerId)) await ReleaseAsync(workerId, jobId);
+        _held.ForgetWorker(workerId);
+    }
+
+    /// <summary>
+    /// On a heartbeat: the permits of the worker's running jobs are registered again (idempotent; after a Redis
+    /// restart this restores them), and those of jobs it no longer holds (cancelled) are freed.
+    /// </summary>
+    public async Task RenewAsync(WorkerSession session, CancellationToken cancellationToken)
+    {
+        var jobs = _held.Of(session.WorkerId);
+        if (jobs.Count == 0) return;
+        var gone = jobs.Where(j => !session.Holds(j.JobId, j.Attempt)).ToArray();
+        foreach (var job in gone) await ReleaseAsync(session.WorkerId, job.JobId);
+        var running = jobs.Except(gone).SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId))));
+        try
+        {
+            foreach (var byCounter in running.GroupBy(r => r.Counter))
+            {
+                await _limiter!.SettleHoldersAsync(byCounter.Key, [], byCounter.Select(r => r.Holder).ToArray(), _lease, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LimitLog.SettleFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>A concurrency permit on <paramref name="key"/> was freed (here or on another node).</summary>
+    public void OnReleased(string key)
+    {
+        if (_parking.UnparkKey(key)) Wake();
+    }
+
+    /// <summary>The definitions changed: every lane gets a fresh look.</summary>
+    public void OnLimitsChanged()
+    {
+        _parking.Clear();
+        Wake();
+    }
+
+    private IReadOnlyList<LimitCounter> CountersOf(Lane lane)
+    {
+        if (lane.LimitKeys.Count == 0) return [];
+        var limits = _limits();
+        var counters = new List<LimitCounter>();
+        foreach (var key in lane.LimitKeys)
+        {
+            foreach (var limit in limits.JobLimitsOn(key)) counters.Add(limit.CounterFor(key));
+        }
+        return counters;
+    }
+
+    private async Task<CounterGrant> AcquireOneAsync(LimitCounter counter, long wanted, CancellationToken cancellationToken)
+    {
+        if (counter.Kind != LimitKind.Concurrency)
+        {
+            return new CounterGrant(counter, await _limiter!.AcquireAsync(counter, wanted, allOrNothing: false, cancellationToken), []);
+        }
+        var placeholders = Enumerable.Range(0, (int)wanted).Select(_ => $"pending:{Interlocked.Increment(ref _placeholders)}:{Guid.NewGuid():N}").ToArray();
+        return new CounterGrant(counter, await _limiter!.AcquireHoldersAsync(counter, placeholders, _lease, cancellationToken), placeholders);
+    }
+
+    /// <summary>Gives back what each counter granted beyond <paramref name="keep"/>.</summary>
+    private async Task KeepAsync(IReadOnlyList<CounterGrant> grants, long keep, CancellationToken cancellationToken)
+    {
+        foreach (var grant in grants)
+        {
+            var excess = grant.Kept - keep;
+            if (excess <= 0) continue;
+            if (grant.IsConcurrency)
+            {
+                var unused = grant.Placeholders.Skip((int)keep).Take((int)excess).ToArray();
+                await _limiter!.SettleHoldersAsync(grant.Counter, unused, [], _lease, cancellationToken);
+            }
+            else
+            {
+                await _limiter!.GiveBackAsync(grant.Counter, grant.Grant, excess, cancellationToken);
+            }
+            grant.Kept = keep;
+        }
+    }
+
+    private static TimeSpan ParkingTime(CounterGrant grant)
+    {
+        var retry = grant.Grant.RetryAfter > TimeSpan.Zero ? grant.Grant.RetryAfter : TimeSpan.FromMilliseconds(1);
+        return grant.IsConcurrency && retry > ConcurrencyRecheck ? ConcurrencyRecheck : retry;
+    }
+
+    private static string HolderOf(ClaimedJob job) => HolderOf(job.Id);
+
+    private static string HolderOf(long jobId) => "job:" + jobId;
+}

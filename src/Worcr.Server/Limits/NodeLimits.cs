@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+using Worcr.Redis;
+using Worcr.Redis.Limits;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Limits;
+
+/// <summary>
+/// A node's limits, wired: the definitions (file + table), the Redis counters, the dispatch gate, and the
+/// subscription through which a permit freed on any node unparks this node's lanes at once.
+/// </summary>
+internal sealed class NodeLimits
+{
+    private readonly RedisOptions _redisOptions;
+    private readonly ILogger _logger;
+
+    private NodeLimits(LimitCatalog catalog, RedisLimiter limiter, LimitGate gate, RedisOptions redisOptions, ILogger logger)
+    {
+        Catalog = catalog;
+        Limiter = limiter;
+        Gate = gate;
+        _redisOptions = redisOptions;
+        _logger = logger;
+    }
+
+    public LimitCatalog Catalog { get; }
+
+    public RedisLimiter Limiter { get; }
+
+    public LimitGate Gate { get; }
+
+    public static async Task<NodeLimits> StartAsync(LimitStore store, RedisConnection redis, RedisOptions redisOptions, NodeOptions options, TimeProvider time,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        var catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
+        await catalog.ReloadAsync(cancellationToken);
+        var limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
+        var gate = new LimitGate(limiter, () => catalog.Current, options.LeaseDuration, time, logger);
+        catalog.Changed += gate.OnLimitsChanged;
+        return new NodeLimits(catalog, limiter, gate, redisOptions, logger);
+    }
+
+    /// <summary>Reloads after a NOTIFY; a failure keeps the previous definitions live.</summary>
+    public async Task ReloadAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Catalog.ReloadAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LimitLog.ReloadFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>Listens for freed concurrency permits until the node stops.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var subscriber = await RedisSubscriber.ConnectAsync(_redisOptions, stoppingToken);
+            await subscriber.SubscribeAsync(Limiter.ReleasedChannel, (_, key) => Gate.OnReleased(key));
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LimitLog.SubscriptionFailed(_logger, exception);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>snake_case JSON for schedules.json, the same names the admin API uses.</summary>
+internal static class CronJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
+}

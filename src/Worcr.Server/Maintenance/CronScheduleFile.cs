@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>
+/// Loads rules/schedules.json (a JSON array of schedules, each with a "name") at start-up and upserts every
+/// schedule with origin 'file'. A schedule whose timing did not change keeps its next tick, so restarting nodes
+/// neither skips nor repeats one. An invalid file stops the node with a message naming the schedule and field.
+/// </summary>
+internal static class CronScheduleFile
+{
+    public const string FileName = "schedules.json";
+
+    public static async Task LoadAsync(CronStore store, string? rulesDirectory, int defaultMaxAttempts, ILogger logger, CancellationToken ct)
+    {
+        if (rulesDirectory is null) return;
+        var path = Path.Combine(rulesDirectory, FileName);
+        if (!File.Exists(path)) return;
+        var now = DateTimeOffset.UtcNow;
+        var schedules = Read(path, defaultMaxAttempts);
+        foreach (var (definition, timing) in schedules) await store.UpsertAsync(definition, timing.NextAfter(now), ct);
+        CronLog.FileLoaded(logger, schedules.Count, path);
+    }
+
+    private static List<(CronScheduleDefinition, CronTiming)> Read(string path, int defaultMaxAttempts)
+    {
+        List<CronScheduleInput>? inputs;
+        try
+        {
+            inputs = JsonSerializer.Deserialize<List<CronScheduleInput>>(File.ReadAllText(path), CronJson.Options);
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidOperationException($"{path}: not a JSON array of schedules (line {(exception.LineNumber ?? 0) + 1}): {exception.Message}", exception);
+        }
+        var schedules = new List<(CronScheduleDefinition, CronTiming)>();
+        foreach (var (input, index) in (inputs ?? []).Select((input, index) => (input, index)))
+        {
+            try
+            {
+                schedules.Add(CronScheduleValidator.Validate(input.Name ?? "", input, defaultMaxAttempts, "file"));
+            }
+            catch (CronDefinitionException exception)
+            {
+                throw new InvalidOperationException($"{path}: schedule {index + 1} ('{input.Name}'): {exception.Message}", exception);
+            }
+        }
+        return schedules;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Worcr.Grpc;
+using Worcr.Postgres;
+using Worcr.Server.Services;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>Turns a <see cref="CronScheduleInput"/> into a stored definition, or throws naming the field at fault.</summary>
+internal static partial class CronScheduleValidator
+{
+    public static (CronScheduleDefinition Definition, CronTiming Timing) Validate(string name, CronScheduleInput input, int defaultMaxAttempts, string origin)
+    {
+        if (!ScheduleName().IsMatch(name)) throw new CronDefinitionException("name", $"'{name}' must be 1-100 letters, digits or '.', '-', '_'.");
+        var timing = CronTiming.Parse(input.Expression ?? "", input.TimeZone ?? "UTC");
+        var job = ValidateJob(input.Job ?? throw new CronDefinitionException("job", "the job to enqueue is required ({\"type\": ..., \"tenant\": ...})."), defaultMaxAttempts);
+        var definition = new CronScheduleDefinition(name, input.Expression!.Trim(), timing.Zone.Id, job, input.Enabled ?? true, origin);
+        return (definition, timing);
+    }
+
+    private static CronJobTemplate ValidateJob(CronJobInput job, int defaultMaxAttempts)
+    {
+        var tags = job.Tags ?? [];
+        Check(() => JobSpecValidator.ValidateType(job.Type ?? "", "job.type"), "job.type");
+        Check(() => JobSpecValidator.ValidateTenant(job.Tenant ?? "", "job.tenant"), "job.tenant");
+        Check(() => JobSpecValidator.ValidateTags(tags, "job.tags"), "job.tags");
+        var args = job.Args is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } value ? value.GetRawText() : "{}";
+        if (args.Length > JobSpecValidator.MaxArgsBytes) throw new CronDefinitionException("job.args", $"at most {JobSpecValidator.MaxArgsBytes} bytes of JSON.");
+        var weight = job.Weight ?? 1;
+        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) throw new CronDefinitionException("job.weight", "must be a positive number.");
+        var maxAttempts = job.MaxAttempts ?? defaultMaxAttempts;
+        if (maxAttempts is < 1 or > 1000) throw new CronDefinitionException("job.max_attempts", "must be between 1 and 1000.");
+        return new CronJobTemplate(job.Type!, job.Tenant!, tags, args, weight, maxAttempts);
+    }
+
+    private static void Check(Action validate, string field)
+    {
+        try
+        {
+            validate();
+        }
+        catch (RpcException exception)
+        {
+            // The validator's messages start with the field already.
+            var detail = exception.Detail.StartsWith(field + ":", StringComparison.Ordinal) ? exception.Detail[(field.Length + 1)..].TrimStart() : exception.Detail;
+            throw new CronDefinitionException(field, detail);
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,100}$")]
+    private static partial Regex ScheduleName();
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>
+/// Leader-only: fires the cron schedules whose next tick has come. Each fire is one transaction that enqueues the
+/// tick's job and moves next_fire_at on with a compare-and-set, so a stale leader racing the new one cannot fire
+/// a tick twice. Missed ticks (no leader for a while) collapse into one fire of the latest of them.
+/// </summary>
+internal sealed class CronService
+{
+    private const int BatchSize = 100;
+    private readonly CronStore _store;
+    private readonly string _nodeId;
+    private readonly ILogger _logger;
+    private readonly Action _onJobsReady;
+    private readonly ConcurrentDictionary<(string Expression, string Zone), CronTiming> _timings = new();
+
+    public CronService(CronStore store, string nodeId, ILogger logger, Action onJobsReady)
+    {
+        _store = store;
+        _nodeId = nodeId;
+        _logger = logger;
+        _onJobsReady = onJobsReady;
+    }
+
+    /// <summary>One pass; returns how many ticks this node fired.</summary>
+    public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
+    {
+        var batch = await _store.DueAsync(BatchSize, ct);
+        var fired = 0;
+        foreach (var schedule in batch.Due)
+        {
+            if (await TryFireAsync(schedule, batch.Now, fencingToken, ct)) fired++;
+        }
+        if (fired > 0) _onJobsReady();
+        return fired;
+    }
+
+    private async Task<bool> TryFireAsync(CronScheduleRecord schedule, DateTimeOffset now, long fencingToken, CancellationToken ct)
+    {
+        try
+        {
+            var expected = schedule.NextFireAt!.Value;
+            if (TimingOf(schedule.Definition).LatestDue(expected, now) is not { } due) return false;
+            if (due.Tick != expected) CronLog.CaughtUp(_logger, schedule.Name, expected, due.Tick);
+            var outcome = await _store.FireAsync(new CronFire(schedule, expected, due.Tick, due.Next, _nodeId), ct);
+            if (outcome.Fired) CronLog.Fired(_logger, schedule.Name, due.Tick, outcome.JobId, fencingToken);
+            else CronLog.AlreadyFired(_logger, schedule.Name, due.Tick);
+            return outcome.Fired;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            CronLog.FireFailed(_logger, schedule.Name, exception);
+            return false;
+        }
+    }
+
+    private CronTiming TimingOf(CronScheduleDefinition definition) =>
+        _timings.GetOrAdd((definition.Expression, definition.TimeZone), key => CronTiming.Parse(key.Expression, key.Zone));
+}

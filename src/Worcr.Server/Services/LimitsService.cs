@@ -1,0 +1,63 @@
+using Google.Protobuf.WellKnownTypes;
+using Worcr.Grpc;
+using Worcr.Grpc.Server;
+using Worcr.Protocol.V1;
+using Worcr.Redis.Limits;
+using Worcr.Server.Hosting;
+using Worcr.Server.Limits;
+
+namespace Worcr.Server.Services;
+
+/// <summary>
+/// Workers.AcquireLimit: a worker asks, mid-job, for units of a rate limit ("may I call the payment API now?").
+/// The key names a rate-mode limit or falls under one's match. With wait, the node itself waits (up to max_wait,
+/// at most <see cref="MaxWait"/>) by sleeping until the limit's retry time, then asks again.
+/// </summary>
+internal sealed class LimitsService
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
+    private const long MaxCost = LimitValidator.MaxCapacity;
+    private readonly NodeServices _node;
+    private readonly RedisLimiter _limiter;
+
+    public LimitsService(NodeServices node)
+    {
+        _node = node;
+        _limiter = node.Limits.Limiter;
+    }
+
+    public async Task<AcquireLimitResponse> AcquireAsync(AcquireLimitRequest request, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateWorker("", context);
+        var key = request.Key;
+        if (key.Length is 0 or > LimitKeys.MaxKeyLength) throw new RpcException(StatusCode.InvalidArgument, $"AcquireLimitRequest.key is required (at most {LimitKeys.MaxKeyLength} characters).");
+        var cost = request.Cost == 0 ? 1 : request.Cost;
+        if (cost is < 1 or > MaxCost) throw new RpcException(StatusCode.InvalidArgument, $"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
+        var limit = _node.Limits.Catalog.Current.RateLimitFor(key)
+            ?? throw new RpcException(StatusCode.NotFound, $"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\".");
+        var counter = limit.CounterFor(key);
+        var deadline = DateTimeOffset.UtcNow + WaitOf(request);
+        while (true)
+        {
+            var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
+            if (grant.Impossible) throw new RpcException(StatusCode.InvalidArgument, $"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
+            if (grant.Granted > 0 || DateTimeOffset.UtcNow + grant.RetryAfter > deadline) return Answer(grant);
+            await Task.Delay(grant.RetryAfter, context.CancellationToken);
+        }
+    }
+
+    private static TimeSpan WaitOf(AcquireLimitRequest request)
+    {
+        if (!request.Wait) return TimeSpan.Zero;
+        var asked = request.MaxWait?.ToTimeSpan() ?? MaxWait;
+        if (asked < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "AcquireLimitRequest.max_wait must not be negative.");
+        return asked > MaxWait ? MaxWait : asked;
+    }
+
+    private static AcquireLimitResponse Answer(LimitGrant grant) => new()
+    {
+        Granted = grant.Granted > 0,
+        RetryAfter = grant.Granted > 0 ? null : Duration.FromTimeSpan(grant.RetryAfter),
+        Remaining = grant.Remaining,
+    };
+}

@@ -1,0 +1,78 @@
+using Worcr.Grpc;
+using Worcr.Grpc.Server;
+using Worcr.Postgres;
+using Worcr.Protocol.V1;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Events;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Services;
+
+/// <summary>
+/// Jobs.Watch: the current state of each named job from PostgreSQL first, then live events as nodes publish them.
+/// Subscribing comes before that first read, so nothing that happens in between is missed. A watch of named jobs
+/// ends when all of them reached a final state.
+/// </summary>
+internal sealed class WatchService
+{
+    public const int MaxJobIds = 10_000;
+
+    // A watch of named jobs that hears nothing for this long re-reads their states: a lost batch cannot leave it waiting forever.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    private readonly NodeServices _node;
+
+    public WatchService(NodeServices node) => _node = node;
+
+    public async Task WatchAsync(WatchJobsRequest request, IServerStreamWriter<JobEvent> responses, ServerCallContext context)
+    {
+        _node.Authenticator.AuthenticateProducer(context);
+        var filter = FilterOf(request);
+        var ct = context.CancellationToken;
+        using var watcher = _node.Events.Hub.Subscribe(filter);
+        var jobs = new WatchedJobs(filter);
+        var current = await _node.Store.GetStatesAsync(filter.JobIds, ct);
+        RequireVisible(filter, current);
+        await SendStatesAsync(current, jobs, responses, ct);
+        while (!jobs.Done)
+        {
+            var next = await watcher.ReadAsync(Patience, ct);
+            if (watcher.TakeLost() || (next is null && filter.HasJobIds)) await CatchUpAsync(jobs, responses, ct);
+            if (next is not null && jobs.Accept(next)) await responses.WriteAsync(next, ct);
+        }
+    }
+
+    private async Task CatchUpAsync(WatchedJobs jobs, IServerStreamWriter<JobEvent> responses, CancellationToken ct)
+    {
+        var unfinished = jobs.Unfinished;
+        if (unfinished.Count > 0) await SendStatesAsync(await _node.Store.GetStatesAsync(unfinished, ct), jobs, responses, ct);
+    }
+
+    private static async Task SendStatesAsync(IReadOnlyList<JobStateRecord> states, WatchedJobs jobs, IServerStreamWriter<JobEvent> responses, CancellationToken ct)
+    {
+        foreach (var state in states)
+        {
+            var jobEvent = JobEvents.StateChanged(state);
+            if (jobs.Accept(jobEvent)) await responses.WriteAsync(jobEvent, ct);
+        }
+    }
+
+    private static WatchFilter FilterOf(WatchJobsRequest request)
+    {
+        if (request.JobIds.Count > MaxJobIds) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxJobIds} job_ids per Watch call.");
+        var ids = new HashSet<long>();
+        foreach (var jobId in request.JobIds)
+        {
+            ids.Add(Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"job_ids: '{jobId}' is not a job id."));
+        }
+        if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
+        return new WatchFilter(ids, request.Tenant);
+    }
+
+    // A job of another tenant is reported as missing, not as forbidden: its existence is not the caller's business.
+    private static void RequireVisible(WatchFilter filter, IReadOnlyList<JobStateRecord> states)
+    {
+        var visible = states.Where(s => filter.Tenant is null || s.Tenant == filter.Tenant).Select(s => s.Id).ToHashSet();
+        var missing = filter.JobIds.FirstOrDefault(id => !visible.Contains(id), -1);
+        if (missing != -1) throw new RpcException(StatusCode.NotFound, $"Job {Messages.JobId(missing)} does not exist.");
+    }
+}

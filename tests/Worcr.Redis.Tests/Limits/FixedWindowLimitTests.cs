@@ -1,0 +1,77 @@
+using Worcr.Redis.Limits;
+
+namespace Worcr.Redis.Tests.Limits;
+
+public sealed class FixedWindowLimitTests
+{
+    private static LimitCounter Counter(long capacity, TimeSpan period) => new("api:" + Guid.NewGuid().ToString("N"), "fw-test", LimitKind.FixedWindow, capacity, period);
+
+    [Fact]
+    public async Task Grants_up_to_the_capacity_then_answers_retry_at_the_window_end()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(5, TimeSpan.FromSeconds(10));
+
+        var first = await kit.Limiter.AcquireAsync(counter, 3, allOrNothing: false);
+        var second = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
+        var third = await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
+
+        Assert.Equal((3, 2, 0L), (first.Granted, second.Granted, third.Granted));
+        Assert.InRange(third.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        Assert.Equal(0, second.Remaining);
+    }
+
+    [Fact]
+    public async Task All_or_nothing_takes_nothing_when_the_cost_does_not_fit_and_says_when_it_never_can()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(5, TimeSpan.FromSeconds(10));
+
+        var taken = await kit.Limiter.AcquireAsync(counter, 4, allOrNothing: true);
+        var refused = await kit.Limiter.AcquireAsync(counter, 2, allOrNothing: true);
+        var impossible = await kit.Limiter.AcquireAsync(counter, 6, allOrNothing: true);
+        var last = await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: true);
+
+        Assert.Equal((4, 0L, 1L), (taken.Granted, refused.Granted, last.Granted));
+        Assert.True(impossible.Impossible);
+    }
+
+    [Fact]
+    public async Task Units_given_back_can_be_taken_again_in_the_same_window()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(5, TimeSpan.FromSeconds(10));
+
+        var grant = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
+        await kit.Limiter.GiveBackAsync(counter, grant, 2);
+        var again = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
+
+        Assert.Equal(2, again.Granted);
+    }
+
+    [Fact]
+    public async Task The_window_key_expires_by_the_end_of_its_window()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(5, TimeSpan.FromSeconds(10));
+
+        await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
+
+        Assert.All(await kit.TimesToLiveAsync(counter), ttl => Assert.InRange(ttl, 1, 10_000));
+    }
+
+    [Fact]
+    public async Task Over_two_seconds_of_100_ms_windows_of_10_no_window_grants_more_than_10()
+    {
+        // 100 ms windows instead of seconds keep the test short; ~20 windows, each filled at once by 4 callers.
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(10, TimeSpan.FromMilliseconds(100));
+
+        var (granted, byWindow, _) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(2));
+
+        // The promise: never more than 10 in one window, so never more than 210 over 20-21 windows. The lower bound
+        // is loose: on a busy machine the callers themselves may sleep through a window now and then.
+        Assert.All(byWindow.Values, inWindow => Assert.InRange(inWindow, 1, 10));
+        Assert.InRange(granted, 120, 210);
+    }
+}

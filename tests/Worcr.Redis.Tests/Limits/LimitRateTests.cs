@@ -1,0 +1,29 @@
+using Worcr.Redis.Limits;
+
+namespace Worcr.Redis.Tests.Limits;
+
+/// <summary>Timing-sensitive tests run alone, so other tests of this project do not steal their CPU.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LimitTimingCollection
+{
+    public const string Name = "Limit timing";
+}
+
+/// <summary>A token bucket run for real against the Redis clock, with a few concurrent callers.</summary>
+[Collection(LimitTimingCollection.Name)]
+public sealed class LimitRateTests
+{
+    [Fact]
+    public async Task At_100_per_second_with_a_burst_of_20_ten_seconds_grant_1020_within_5_percent()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = new LimitCounter("api:" + Guid.NewGuid().ToString("N"), "tb-test", LimitKind.TokenBucket, 100, TimeSpan.FromSeconds(1), 20);
+
+        var (granted, _, elapsed) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(10));
+
+        // 20 + 100 × 10 s; the callers' last calls may end a little after 10 s, and those milliseconds count too.
+        var expected = 20 + (100 * elapsed.TotalSeconds);
+        Assert.InRange(granted, expected * 0.95, expected * 1.05);
+        Assert.InRange(expected, 1020, 1100);
+    }
+}

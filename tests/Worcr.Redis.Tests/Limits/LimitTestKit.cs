@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Worcr.Redis.Limits;
+
+namespace Worcr.Redis.Tests.Limits;
+
+/// <summary>A limiter on the shared test Redis with a key prefix of its own, and a load of concurrent callers.</summary>
+internal sealed class LimitTestKit : IAsyncDisposable
+{
+    private LimitTestKit(RedisConnection connection, RedisOptions options)
+    {
+        Connection = connection;
+        Options = options;
+        Limiter = new RedisLimiter(connection, options.KeyPrefix);
+    }
+
+    public RedisConnection Connection { get; }
+
+    public RedisOptions Options { get; }
+
+    public RedisLimiter Limiter { get; }
+
+    public static async Task<LimitTestKit> StartAsync()
+    {
+        var options = await Servers.SharedAsync();
+        return new LimitTestKit(await RedisConnection.ConnectAsync(options), options);
+    }
+
+    /// <summary>Milliseconds to live of every key the counter uses (-2: missing, -1: no TTL).</summary>
+    public async Task<long[]> TimesToLiveAsync(LimitCounter counter)
+    {
+        var keys = Limiter.KeysOf(counter);
+        var ttls = new long[keys.Count];
+        for (var i = 0; i < keys.Count; i++) ttls[i] = (await Connection.ExecuteAsync("PTTL", keys[i])).AsInt64();
+        return ttls;
+    }
+
+    /// <summary>
+    /// <paramref name="callers"/> clients take one unit at a time for <paramref name="duration"/>; a refused client
+    /// comes back after the retry_after it was given, as a real client would. Returns the units granted, in all
+    /// and by the grants' ticket (the window, for a fixed window).
+    /// </summary>
+    public async Task<LoadResult> RunLoadAsync(LimitCounter counter, int callers, TimeSpan duration)
+    {
+        var clock = Stopwatch.StartNew();
+        var granted = 0L;
+        var byTicket = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
+        async Task CallerAsync()
+        {
+            while (clock.Elapsed < duration)
+            {
+                var grant = await Limiter.AcquireAsync(counter, 1, allOrNothing: true);
+                if (grant.Granted > 0)
+                {
+                    Interlocked.Add(ref granted, grant.Granted);
+                    byTicket.AddOrUpdate(grant.Ticket, grant.Granted, (_, sum) => sum + grant.Granted);
+                }
+                // Pacing the load by the limiter's own answer, not synchronising the test.
+                else await Task.Delay(grant.RetryAfter);
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync)));
+        return new LoadResult(granted, byTicket, clock.Elapsed);
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>What a load run got: units granted, by ticket, and how long the callers ran (the last one's last call included).</summary>
+internal sealed record LoadResult(long Granted, IReadOnlyDictionary<long, long> ByTicket, TimeSpan Elapsed);

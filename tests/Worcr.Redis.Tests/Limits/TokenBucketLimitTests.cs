@@ -1,0 +1,57 @@
+using Worcr.Redis.Limits;
+
+namespace Worcr.Redis.Tests.Limits;
+
+public sealed class TokenBucketLimitTests
+{
+    private static LimitCounter Counter(long perSecond, long burst) =>
+        new("api:" + Guid.NewGuid().ToString("N"), "tb-test", LimitKind.TokenBucket, perSecond, TimeSpan.FromSeconds(1), burst);
+
+    [Fact]
+    public async Task A_full_bucket_grants_its_burst_then_retry_after_one_token_time()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(perSecond: 10, burst: 5);
+
+        var burst = await kit.Limiter.AcquireAsync(counter, 8, allOrNothing: false);
+        var refused = await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
+
+        Assert.Equal(5, burst.Granted);
+        Assert.Equal(0, refused.Granted);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Tokens_given_back_can_be_taken_again()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(perSecond: 1, burst: 5);
+
+        var grant = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
+        await kit.Limiter.GiveBackAsync(counter, grant, 4);
+        var again = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
+
+        Assert.Equal(4, again.Granted);
+    }
+
+    [Fact]
+    public async Task A_cost_above_the_burst_is_impossible()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+
+        var grant = await kit.Limiter.AcquireAsync(Counter(perSecond: 100, burst: 20), 21, allOrNothing: true);
+
+        Assert.True(grant.Impossible);
+    }
+
+    [Fact]
+    public async Task The_bucket_key_lives_only_until_the_bucket_would_be_full_again()
+    {
+        await using var kit = await LimitTestKit.StartAsync();
+        var counter = Counter(perSecond: 10, burst: 10);
+
+        await kit.Limiter.AcquireAsync(counter, 10, allOrNothing: false);
+
+        Assert.All(await kit.TimesToLiveAsync(counter), ttl => Assert.InRange(ttl, 1, 1000));
+    }
+}

@@ -1,0 +1,14 @@
+using Worcr.Grpc;
+using Worcr.Protocol.V1;
+
+namespace Worcr.Server.Tests.Infrastructure;
+
+/// <summary>Jobs.Enqueue with the whole response (WorcrClient returns only the id; tests also need duplicate and state).</summary>
+internal static class EnqueueCalls
+{
+    public static async Task<EnqueueResponse> EnqueueAsync(Uri node, JobSpec spec)
+    {
+        using var channel = new GrpcChannel(node);
+        return await channel.UnaryAsync(WorcrMethods.Enqueue, new EnqueueRequest { Job = spec });
+    }
+}

@@ -1,0 +1,134 @@
+using Worcr.Server.Tests.Infrastructure;
+using Worcr.Worker;
+
+namespace Worcr.Server.Tests.Limits;
+
+/// <summary>Job limits enforced at dispatch, on real nodes, PostgreSQL and Redis.</summary>
+public sealed class JobLimitDispatchTests
+{
+    [Fact]
+    public async Task A_concurrency_limit_of_5_holds_across_3_nodes_and_6_workers_and_every_job_completes()
+    {
+        const int jobCount = 60;
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(LimitJobs.PerHost(5)));
+        await using var cluster = await TestCluster.StartAsync(nodes: 3, configure: o => o.RulesDirectory = rules.Path);
+        var peak = new PeakCounter();
+        var done = 0;
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        for (var worker = 0; worker < 6; worker++)
+        {
+            cluster.StartWorker(worker % 3, w => w.Handle("test.echo", async _ =>
+            {
+                peak.Enter();
+                // Simulated work, so that jobs overlap; nothing waits on it.
+                await Task.Delay(15);
+                peak.Leave();
+                if (Interlocked.Increment(ref done) == jobCount) allDone.TrySetResult();
+                return JobResult.Complete();
+            }), concurrency: 4);
+        }
+
+        await cluster.Client().EnqueueBatchAsync(Enumerable.Range(0, jobCount).Select(_ => LimitJobs.ForHost("api.example.com")));
+        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.InRange(peak.Peak, 1, 5);
+    }
+
+    [Fact]
+    public async Task Jobs_held_back_by_a_limit_do_not_delay_an_unlimited_lane()
+    {
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(LimitJobs.PerHost(1)));
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
+        var client = cluster.Client();
+        var releaseLimited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var limitedDone = 0;
+        var unlimitedDone = 0;
+        var limitedDoneWhenUnlimitedFinished = -1;
+        var unlimitedAllDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var limitedAllDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.StartWorker(0, w => w
+            .Handle("test.slow", async _ =>
+            {
+                // The one permit of the limited lane stays taken until the unlimited lane has drained.
+                await releaseLimited.Task;
+                if (Interlocked.Increment(ref limitedDone) == 10) limitedAllDone.TrySetResult();
+                return JobResult.Complete();
+            })
+            .Handle("test.echo", _ =>
+            {
+                if (Interlocked.Increment(ref unlimitedDone) == 20)
+                {
+                    limitedDoneWhenUnlimitedFinished = Volatile.Read(ref limitedDone);
+                    unlimitedAllDone.TrySetResult();
+                }
+                return Task.FromResult(JobResult.Complete());
+            }), concurrency: 4);
+
+        await client.EnqueueBatchAsync(Enumerable.Range(0, 10).Select(_ => LimitJobs.ForHost("slow.example.com", "test.slow")));
+        await client.EnqueueBatchAsync(Enumerable.Range(0, 20).Select(_ => LimitJobs.Tagged("plain")));
+        await unlimitedAllDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        releaseLimited.TrySetResult();
+        await limitedAllDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, limitedDoneWhenUnlimitedFinished);
+        Assert.Equal(10, limitedDone);
+    }
+
+    [Fact]
+    public async Task A_token_bucket_job_limit_paces_dispatch()
+    {
+        const int jobCount = 45;
+        var limit = new { name = "paced", kind = "token_bucket", match = new { by = "tag", value = "paced" }, capacity = 20, period = "1s", burst = 5 };
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(limit));
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
+        var starts = new List<TimeSpan>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ =>
+        {
+            lock (starts)
+            {
+                starts.Add(clock.Elapsed);
+                if (starts.Count == jobCount) allDone.TrySetResult();
+            }
+            return Task.FromResult(JobResult.Complete());
+        }), concurrency: 16);
+
+        await cluster.Client().EnqueueBatchAsync(Enumerable.Range(0, jobCount).Select(_ => LimitJobs.Tagged("paced")));
+        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // 5 at once, then 20 a second: the 40 after the burst need about 2 s. Loose bounds: a busy machine is slow,
+        // never fast, and no second may see much more than its 20 plus the burst.
+        var spread = starts[^1] - starts[0];
+        var busiestSecond = starts.Max(start => starts.Count(s => s >= start && s < start + TimeSpan.FromSeconds(1)));
+        Assert.InRange(spread, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(20));
+        Assert.InRange(busiestSecond, 1, 30);
+    }
+
+    [Fact]
+    public async Task Concurrency_permits_of_running_jobs_come_back_at_the_next_heartbeat_after_redis_lost_them()
+    {
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(LimitJobs.PerHost(2)));
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.StartWorker(0, w => w.Handle("test.echo", async _ =>
+        {
+            running.TrySetResult();
+            await finish.Task;
+            return JobResult.Complete();
+        }), concurrency: 1);
+        await cluster.Client().EnqueueAsync(LimitJobs.ForHost("lost.example.com"));
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await using var redis = await Redis.RedisConnection.ConnectAsync(new Redis.RedisOptions { Url = await Testing.TestServices.RedisAsync() });
+        var key = $"{cluster.RedisPrefix}limit:{{host:lost.example.com}}:per-host:cc";
+
+        var before = (await redis.ExecuteAsync("ZCARD", key)).AsInt64();
+        await redis.ExecuteAsync("DEL", key);
+        var restored = await Probe.WaitUntilAsync(async () => (await redis.ExecuteAsync("ZCARD", key)).AsInt64() == 1, TimeSpan.FromSeconds(10));
+        finish.TrySetResult();
+
+        Assert.Equal(1, before);
+        Assert.True(restored, "the running job's permit was not registered again");
+    }
+}
