@@ -140,7 +140,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
-        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, Events = events, Reports = reports };
+        var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, _tenantShares = tenantShares, Events = events, Reports = reports };
         MapEndpoints(app, services);
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
@@ -158,7 +158,6 @@ public sealed class DispatcherNode : IAsyncDisposable
         node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
         node._background.Add(Task.Run(() => limits.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => usage.RunAsync(stopping.Token)));
-        node._tenantShares = tenantShares;
         ServerLog.NodeStarted(logger, options.NodeId, node.GrpcAddress.ToString(), node.HttpAddress.ToString());
         return node;
     }

@@ -181,14 +181,14 @@ internal sealed class WorkerConnection
         var tenant = TenantOf(session, jobId, complete.Attempt);
         var stored = _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
         session.Inflight.Track(stored.ContinueWith(
-            done => CompletedAsync(session, message.RequestId, jobId, complete.Attempt, tenant, done.IsCompletedSuccessfully && done.Result),
+            done => Completed(session, message.RequestId, jobId, complete.Attempt, tenant, done.IsCompletedSuccessfully && done.Result),
             TaskScheduler.Default));
     }
 
-    private Task CompletedAsync(WorkerSession session, ulong requestId, long jobId, int attempt, string tenant, bool accepted)
+    private void Completed(WorkerSession session, ulong requestId, long jobId, int attempt, string tenant, bool accepted)
     {
         if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, Core.Jobs.JobState.Completed, attempt);
-        return FinishAsync(session, requestId, jobId, attempt, accepted);
+        Finish(session, requestId, jobId, attempt, accepted);
     }
 
     private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
@@ -202,7 +202,7 @@ internal sealed class WorkerConnection
         var error = Truncate(fail.Error, 8192);
         var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, error, retryable, delay, cancellationToken);
         if (outcome.Accepted) _node.Events.Publisher.PublishState(tenant, jobId, outcome.State, fail.Attempt, error);
-        await FinishAsync(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
+        Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
     }
 
     /// <summary>The job type's own backoff when its settings give one, else the node's.</summary>
@@ -247,7 +247,7 @@ internal sealed class WorkerConnection
         var tenant = TenantOf(session, jobId, yield.Attempt);
         var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
         if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, delay > TimeSpan.Zero ? Core.Jobs.JobState.Scheduled : Core.Jobs.JobState.Waiting, yield.Attempt);
-        await FinishAsync(session, message.RequestId, jobId, yield.Attempt, accepted);
+        Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
@@ -262,14 +262,13 @@ internal sealed class WorkerConnection
     }
 
     /// <summary>The job left the worker: free its slot, acknowledge, and let the loop refill if credits allow.</summary>
-    private Task FinishAsync(WorkerSession session, ulong requestId, long jobId, int attempt, bool accepted)
+    private void Finish(WorkerSession session, ulong requestId, long jobId, int attempt, bool accepted)
     {
         session.Finished(jobId, attempt);
         // The job left the worker: its concurrency permits are freed (in the background; errors are logged there).
         _ = _node.Limits.Gate.ReleaseAsync(session.WorkerId, jobId);
         if (!accepted) ServerLog.WorkerMessageRejected(_node.Logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
-        return Task.CompletedTask;
     }
 
     private static void Ack(WorkerSession session, ulong requestId, bool accepted)
