@@ -80,6 +80,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
     }
 
+    /// <summary>For tests: every endpoint this node serves (its admin API among them), as routing sees them.</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).ToList();
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
@@ -136,7 +140,8 @@ public sealed class DispatcherNode : IAsyncDisposable
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits };
+            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+              Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime) };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 

@@ -28,4 +28,7 @@ internal sealed record NodeServices(
 
     /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
     public Limits.NodeLimits Limits { get; init; } = null!;
+
+    /// <summary>Admin sessions in Redis (set by DispatcherNode; docs/admin-api.md, Authentication).</summary>
+    public Admin.SessionStore Sessions { get; init; } = null!;
 }
