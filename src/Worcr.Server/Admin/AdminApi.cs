@@ -24,5 +24,6 @@ internal static class AdminApi
         WebhookEndpoints.Map(api, services);
         JobTypesEndpoints.Map(api, services);
         LimitsEndpoints.Map(api, services);
+        TenantEndpoints.Map(api, services);
     }
 }

@@ -31,4 +31,12 @@ internal sealed record NodeServices(
 
     /// <summary>Admin sessions in Redis (set by DispatcherNode; docs/admin-api.md, Authentication).</summary>
     public Admin.SessionStore Sessions { get; init; } = null!;
+
+    /// <summary>Tenants and plans, for the admin API (set by DispatcherNode).</summary>
+    public TenantStore Tenants { get; init; } = null!;
+
+    /// <summary>Tenant API keys and the node's short-lived cache of them (set by DispatcherNode).</summary>
+    public TenantKeyStore TenantKeys { get; init; } = null!;
+
+    public TenantKeyCache TenantKeyCache { get; init; } = null!;
 }
