@@ -25,5 +25,6 @@ internal static class AdminApi
         JobTypesEndpoints.Map(api, services);
         LimitsEndpoints.Map(api, services);
         TenantEndpoints.Map(api, services);
+        WorkerEndpoints.Map(api, services);
     }
 }

@@ -39,4 +39,10 @@ internal sealed record NodeServices(
     public TenantKeyStore TenantKeys { get; init; } = null!;
 
     public TenantKeyCache TenantKeyCache { get; init; } = null!;
+
+    /// <summary>Nodes and workers alive in Redis, for the admin API (set by DispatcherNode).</summary>
+    public Redis.PresenceRegistry Presence { get; init; } = null!;
+
+    /// <summary>Routes an operator's drain to the node holding the worker (set by DispatcherNode).</summary>
+    public WorkerDrainRouter WorkerDrains { get; init; } = null!;
 }
