@@ -74,7 +74,8 @@ public sealed class EndpointAccessTests : IClassFixture<SecuredAdminFixture>
     {
         using var viewer = await _fixture.SignInAsync(SecuredAdminFixture.ReadOnlyPassword);
         var failures = new List<string>();
-        foreach (var (method, path) in ProtectedEndpoints())
+        // Signing out would end the session this loop uses: AuthTests.Read_only_session_may_sign_out covers it.
+        foreach (var (method, path) in ProtectedEndpoints().Where(e => !(e.Path == "/api/session" && Changes(e.Method))))
         {
             using var response = await viewer.SendAsync(new HttpMethod(method), path, Changes(method) ? "{}" : null);
             var refused = response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized;
