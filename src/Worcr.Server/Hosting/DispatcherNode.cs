@@ -136,7 +136,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits };
+            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits, Enqueues = new EnqueueBatcher(store, logger) };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -149,6 +149,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake, events.Publisher);
         node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.Enqueues.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => events.RunAsync(stopping.Token)));
         maintenance.Cron = new CronService(database.Cron, options.NodeId, logger, dispatcher.Wake);
