@@ -36,7 +36,7 @@ public sealed class JobStore
         var notifier = new LaneNotifier(jobsChannel);
         var states = new JobStateLookup(dataSource, sql);
         _lanes = new LaneCache(dataSource, sql);
-        _enqueuer = new JobEnqueuer(dataSource, sql, _lanes, notifier);
+        _enqueuer = new JobEnqueuer(dataSource, sql, _lanes, jobsChannel);
         _backlog = new BacklogReader(dataSource, sql, _lanes);
         _claimer = new JobClaimer(dataSource, sql, _lanes);
         _completer = new JobCompleter(dataSource, sql);

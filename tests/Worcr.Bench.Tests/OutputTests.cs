@@ -50,4 +50,14 @@ public sealed class OutputTests
         var report = new WorkerReport([new JobStart("a", 103), new JobStart("b", 201), new JobStart("a", 150)], 150);
         Assert.Equal([1.0, 3.0], LatencyBenchmark.Latencies(callStarts, report));
     }
+
+    [Fact]
+    public void Latency_parameters_name_the_warm_up_only_when_there_is_one()
+    {
+        var cold = new LatencyBenchmark(1000, 200, 16, TimeSpan.FromMinutes(1));
+        var warm = new LatencyBenchmark(1000, 200, 16, TimeSpan.FromMinutes(1)) { WarmupJobs = 200 };
+        Assert.Equal("""{"system":"worcr","workload":"latency","jobs":1000,"rate":200,"concurrency":16}""", cold.Parameters.ToString());
+        Assert.Equal("""{"system":"worcr","workload":"latency","jobs":1000,"rate":200,"concurrency":16,"warmup":200}""", warm.Parameters.ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LatencyBenchmark(1000, 200, 16, TimeSpan.FromMinutes(1)) { WarmupJobs = -1 });
+    }
 }

@@ -62,4 +62,25 @@ public sealed class ClaimTests
         Assert.Equal(["a", "b"], read.Tags);
         Assert.Null(await db.Jobs.GetLaneAsync(lane + 1000));
     }
+
+    [Fact]
+    public async Task A_claims_asynchronous_commit_stays_in_its_own_transaction()
+    {
+        // One pooled connection that is not reset when returned, so the check below sees the very session that made
+        // the claim; durable commits for that session (the shared test server has them off).
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(await Worcr.Testing.TestServices.PostgresAsync())
+        {
+            MaxPoolSize = 1,
+            NoResetOnClose = true,
+            Options = "-c synchronous_commit=on",
+        }.ConnectionString;
+        await using var db = WorcrDatabase.Create(connectionString, await Worcr.Testing.TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        var id = await db.EnqueueOneAsync();
+
+        Assert.Single(await db.Jobs.ClaimAsync(await db.LaneOfAsync(id), 1, "w1", "n1", TimeSpan.FromMinutes(1)));
+
+        Assert.Equal("on", await db.ScalarAsync("SHOW synchronous_commit"));
+        Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(id))!.State);
+    }
 }

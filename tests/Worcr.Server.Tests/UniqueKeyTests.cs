@@ -56,5 +56,18 @@ public sealed class UniqueKeyTests
         Assert.Equal(JobState.Completed, again.State);
     }
 
+    [Fact]
+    public async Task Concurrent_single_enqueues_with_one_key_make_one_job_and_all_return_its_id()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var node = cluster.Nodes[0].GrpcAddress;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => EnqueueCalls.EnqueueAsync(node, Keyed("report-4"))));
+
+        Assert.Single(responses.Select(r => r.JobId).Distinct());
+        Assert.Single(responses, r => !r.Duplicate);
+        Assert.Equal(1, await cluster.LiveJobsAsync());
+    }
+
     private static JobSpec Keyed(string key) => new() { Type = "test.echo", Tenant = "acme", UniqueKey = key };
 }

@@ -89,14 +89,15 @@ internal static class BenchCommand
         var jobs = new Option<int>("--jobs") { Description = "Jobs to enqueue.", DefaultValueFactory = _ => 1_000 };
         var rate = new Option<double>("--rate") { Description = "Enqueue calls per second (open loop).", DefaultValueFactory = _ => 200 };
         var concurrency = new Option<int>("--concurrency") { Description = "The idle worker's concurrency.", DefaultValueFactory = _ => 16 };
+        var warmup = new Option<int>("--warmup") { Description = "Jobs enqueued first on the same schedule and left out of the figures (a freshly started node compiles its code paths and opens its connections on the first ones).", DefaultValueFactory = _ => 0 };
         var (postgres, redis, runs, timeout) = SharedOptions();
         var command = new Command("latency", "An idle worker waits; jobs are enqueued one call at a time at a fixed rate; prints enqueue-to-start percentiles.")
         {
-            jobs, rate, concurrency, postgres, redis, runs, timeout,
+            jobs, rate, concurrency, warmup, postgres, redis, runs, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var benchmark = new LatencyBenchmark(parse.GetValue(jobs), parse.GetValue(rate), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            var benchmark = new LatencyBenchmark(parse.GetValue(jobs), parse.GetValue(rate), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(timeout))) { WarmupJobs = parse.GetValue(warmup) };
             return BenchRunner.RunAsync(Settings(parse, postgres, redis, runs, timeout), benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
         });
         return command;

@@ -145,7 +145,8 @@ public sealed class DispatcherNode : IAsyncDisposable
               Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
               Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
-              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken) };
+              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken),
+              Enqueues = new EnqueueBatcher(store, logger) };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -161,6 +162,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         };
         node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.Enqueues.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => events.RunAsync(stopping.Token)));
         maintenance.Cron = new CronService(database.Cron, options.NodeId, logger, dispatcher.Wake);

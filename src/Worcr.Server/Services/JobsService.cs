@@ -20,8 +20,11 @@ internal sealed class JobsService
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         if (request.Job is null) throw new RpcException(StatusCode.InvalidArgument, "EnqueueRequest.job is required.");
-        var results = await EnqueueManyAsync([request.Job], scope, context);
-        return results[0];
+        var job = await ToNewJobAsync(request.Job, "job", scope, context.CancellationToken);
+        // Concurrent single calls share a commit (EnqueueBatcher); a batch call below is one transaction of its own.
+        var enqueued = await _node.Enqueues.EnqueueAsync(job, context.CancellationToken);
+        PublishEnqueued([job], [enqueued]);
+        return ToResponse(enqueued);
     }
 
     public async Task<EnqueueBatchResponse> EnqueueBatchAsync(EnqueueBatchRequest request, ServerCallContext context)
@@ -37,19 +40,23 @@ internal sealed class JobsService
     private async Task<IReadOnlyList<EnqueueResponse>> EnqueueManyAsync(IReadOnlyList<JobSpec> specs, ProducerScope scope, ServerCallContext context)
     {
         var jobs = new List<NewJob>(specs.Count);
-        for (var i = 0; i < specs.Count; i++)
-        {
-            var field = specs.Count == 1 ? "job" : $"jobs[{i}]";
-            JobSpecValidator.ValidateSpec(specs[i], field);
-            scope.RequireTenant(specs[i].Tenant, $"{field}.tenant");
-            await _node.JobTypes.RequireKnownAsync(specs[i].Type, $"{field}.type", context.CancellationToken);
-            var typeSettings = await _node.JobTypes.SettingsAsync(specs[i].Type, context.CancellationToken);
-            jobs.Add(ToNewJob(specs[i], field, typeSettings));
-        }
+        for (var i = 0; i < specs.Count; i++) jobs.Add(await ToNewJobAsync(specs[i], specs.Count == 1 ? "job" : $"jobs[{i}]", scope, context.CancellationToken));
         var enqueued = await _node.Store.EnqueueAsync(jobs, context.CancellationToken);
         PublishEnqueued(jobs, enqueued);
-        return enqueued.Select(e => new EnqueueResponse { JobId = Messages.JobId(e.Id), Duplicate = e.Duplicate, State = Messages.ToProto(e.State) }).ToList();
+        return enqueued.Select(ToResponse).ToList();
     }
+
+    private async Task<NewJob> ToNewJobAsync(JobSpec spec, string field, ProducerScope scope, CancellationToken cancellationToken)
+    {
+        JobSpecValidator.ValidateSpec(spec, field);
+        scope.RequireTenant(spec.Tenant, $"{field}.tenant");
+        await _node.JobTypes.RequireKnownAsync(spec.Type, $"{field}.type", cancellationToken);
+        var typeSettings = await _node.JobTypes.SettingsAsync(spec.Type, cancellationToken);
+        return ToNewJob(spec, field, typeSettings);
+    }
+
+    private static EnqueueResponse ToResponse(EnqueuedJob enqueued) =>
+        new() { JobId = Messages.JobId(enqueued.Id), Duplicate = enqueued.Duplicate, State = Messages.ToProto(enqueued.State) };
 
     private void PublishEnqueued(IReadOnlyList<NewJob> jobs, IReadOnlyList<EnqueuedJob> enqueued)
     {

@@ -24,15 +24,29 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         ORDER BY c.enqueued_at, c.id
         """;
 
+    // A claim is a lease, so it need not wait for the disk: if PostgreSQL crashes before flushing it, the job is
+    // simply waiting again and runs again (at least once, as after a lost worker); the attempt fence turns the
+    // first run's late report into a stale one or the outcome of the job. Any later durable commit (an enqueue,
+    // a completion) flushes it anyway. Local to the batch's one implicit transaction.
+    private const string AsyncCommitSql = "SELECT set_config('synchronous_commit', 'off', true)";
+
     private readonly string _claimSql = sql.Format(ClaimSql);
 
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long laneId, int limit, string workerId, string nodeId, TimeSpan lease, CancellationToken ct)
     {
         if (limit < 1) return [];
         var lane = await lanes.GetAsync(laneId, ct) ?? throw new ArgumentException($"Lane {laneId} does not exist.", nameof(laneId));
-        await using var command = dataSource.CreateCommand(_claimSql)
-            .With("lane_id", laneId).With("limit", limit).With("worker_id", workerId).With("node_id", nodeId).With("lease", lease);
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsyncCommitSql));
+        var claim = new NpgsqlBatchCommand(_claimSql);
+        claim.Parameters.AddWithValue("lane_id", laneId);
+        claim.Parameters.AddWithValue("limit", limit);
+        claim.Parameters.AddWithValue("worker_id", workerId);
+        claim.Parameters.AddWithValue("node_id", nodeId);
+        claim.Parameters.AddWithValue("lease", lease);
+        batch.BatchCommands.Add(claim);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
         var claimed = new List<ClaimedJob>();
         while (await reader.ReadAsync(ct))
         {

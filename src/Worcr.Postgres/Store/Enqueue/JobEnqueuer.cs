@@ -6,29 +6,43 @@ using Worcr.Core.Lanes;
 namespace Worcr.Postgres;
 
 /// <summary>
-/// Inserts a batch of jobs in one transaction with INSERT ... SELECT FROM unnest(...), resolves unique-key
-/// duplicates, and sends one NOTIFY listing the new waiting jobs per lane.
+/// Inserts a batch of jobs with one statement: ids, rows and the one NOTIFY listing the new waiting jobs per lane
+/// (<see cref="JobsPayload"/>) all come from one INSERT ... SELECT FROM unnest(...), so a batch without unique keys
+/// is a single round trip that commits on its own. Unique keys add a transaction around it: the window lookup before,
+/// and the lookup of the jobs that made rows conflict after, both before the commit.
 /// </summary>
-internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, LaneNotifier notifier)
+internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, string jobsChannel)
 {
     public const int MaxBatch = 10_000;
 
-    // Ids are allocated first so every input row knows its id: RETURNING alone cannot say which input a row came from.
-    private const string AllocateIdsSql = "SELECT nextval('__schema__.job_ids') FROM generate_series(1, @count)";
-
+    // input is materialised once (it calls nextval), so ord -> id is fixed; RETURNING alone could not say which
+    // input a row came from. The payload is JobsPayload.Format's: "lane:count" by lane id, or the reconcile word.
     private const string InsertSql = """
-        INSERT INTO __schema__.jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, expires_at, unique_key)
-        SELECT i.id, i.lane_id, i.tenant, i.type, i.args::jsonb,
-               CASE WHEN i.run_at > now() THEN 'scheduled' ELSE 'waiting' END,
-               i.max_attempts, i.weight, now(), coalesce(i.run_at, now()), i.expires_at, i.unique_key
-        FROM unnest(@ids, @lane_ids, @tenants, @types, @args, @max_attempts, @weights, @run_ats, @expires_ats, @unique_keys)
-             AS i(id, lane_id, tenant, type, args, max_attempts, weight, run_at, expires_at, unique_key)
-        ORDER BY i.id
-        ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-        RETURNING id, state
+        WITH input AS (
+            SELECT nextval('__schema__.job_ids') AS id, i.*
+            FROM unnest(@lane_ids, @tenants, @types, @args, @max_attempts, @weights, @run_ats, @expires_ats, @unique_keys)
+                 WITH ORDINALITY AS i(lane_id, tenant, type, args, max_attempts, weight, run_at, expires_at, unique_key, ord)
+        ), inserted AS (
+            INSERT INTO __schema__.jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, expires_at, unique_key)
+            SELECT i.id, i.lane_id, i.tenant, i.type, i.args::jsonb,
+                   CASE WHEN i.run_at > now() THEN 'scheduled' ELSE 'waiting' END,
+                   i.max_attempts, i.weight, now(), coalesce(i.run_at, now()), i.expires_at, i.unique_key
+            FROM input i
+            ORDER BY i.id
+            ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            RETURNING id, lane_id, state
+        ), waiting AS (
+            SELECT string_agg(lane_id || ':' || n, ',' ORDER BY lane_id) AS payload
+            FROM (SELECT lane_id, count(*) AS n FROM inserted WHERE state = 'waiting' GROUP BY lane_id) per_lane
+        ), notified AS (
+            SELECT pg_notify(@channel, CASE WHEN length(payload) > @max_payload THEN @reconcile ELSE payload END)
+            FROM waiting WHERE payload IS NOT NULL
+        )
+        SELECT i.ord, i.id, n.state, (SELECT count(*) FROM notified)
+        FROM input i LEFT JOIN inserted n ON n.id = i.id
+        ORDER BY i.ord
         """;
 
-    private readonly string _allocateIdsSql = sql.Format(AllocateIdsSql);
     private readonly string _insertSql = sql.Format(InsertSql);
     private readonly UniqueKeyLookup _unique = new(sql);
 
@@ -39,19 +53,15 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
         var prepared = jobs.Select(Prepare).ToArray();
         await lanes.ResolveAsync(prepared.Select(p => p.Lane), ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // Without unique keys no row can conflict: the statement alone is the transaction.
+        if (prepared.All(p => p.Unique is null)) return (await InsertAsync(connection, prepared, ct)).Select(r => r!).ToArray();
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var results = new EnqueuedJob?[prepared.Length];
         foreach (var (index, duplicate) in await _unique.FindWithinWindowAsync(connection, prepared, ct)) results[index] = duplicate;
         var toInsert = prepared.Where(p => results[p.Index] is null).ToArray();
-        var ids = await AllocateIdsAsync(connection, toInsert.Length, ct);
-        var inserted = await InsertAsync(connection, toInsert, ids, ct);
-        for (var i = 0; i < toInsert.Length; i++)
-        {
-            if (inserted.TryGetValue(ids[i], out var state)) results[toInsert[i].Index] = new EnqueuedJob(ids[i], false, state);
-        }
+        var inserted = await InsertAsync(connection, toInsert, ct);
+        for (var i = 0; i < toInsert.Length; i++) results[toInsert[i].Index] = inserted[i];
         await FillConflictsAsync(connection, prepared, results, ct);
-        var newWaitingLanes = toInsert.Where((_, i) => inserted.GetValueOrDefault(ids[i]) == JobState.Waiting).Select(p => lanes.IdOf(p.Lane));
-        await notifier.NotifyAsync(connection, newWaitingLanes, ct);
         await transaction.CommitAsync(ct);
         return results.Select(r => r!).ToArray();
     }
@@ -69,22 +79,12 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
         return new PreparedJob(index, job, LaneKey.Of(job.Tenant, job.Type, tags, job.Weight, Lane.NormaliseTags(job.LimitKeys)));
     }
 
-    private async Task<long[]> AllocateIdsAsync(NpgsqlConnection connection, int count, CancellationToken ct)
+    /// <summary>One result per job in input order; null where the row conflicted on its unique key.</summary>
+    private async Task<EnqueuedJob?[]> InsertAsync(NpgsqlConnection connection, PreparedJob[] jobs, CancellationToken ct)
     {
-        var ids = new long[count];
-        if (count == 0) return ids;
-        await using var command = new NpgsqlCommand(_allocateIdsSql, connection).With("count", count);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        for (var i = 0; await reader.ReadAsync(ct); i++) ids[i] = reader.GetInt64(0);
-        return ids;
-    }
-
-    private async Task<Dictionary<long, JobState>> InsertAsync(NpgsqlConnection connection, PreparedJob[] jobs, long[] ids, CancellationToken ct)
-    {
-        var inserted = new Dictionary<long, JobState>();
-        if (jobs.Length == 0) return inserted;
+        var results = new EnqueuedJob?[jobs.Length];
+        if (jobs.Length == 0) return results;
         await using var command = new NpgsqlCommand(_insertSql, connection)
-            .WithArray("ids", NpgsqlDbType.Bigint, ids)
             .WithArray("lane_ids", NpgsqlDbType.Bigint, jobs.Select(p => lanes.IdOf(p.Lane)).ToArray())
             .WithArray("tenants", NpgsqlDbType.Text, jobs.Select(p => p.Job.Tenant).ToArray())
             .WithArray("types", NpgsqlDbType.Text, jobs.Select(p => p.Job.Type).ToArray())
@@ -93,10 +93,17 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
             .WithArray("weights", NpgsqlDbType.Double, jobs.Select(p => p.Job.Weight).ToArray())
             .WithArray("run_ats", NpgsqlDbType.TimestampTz, jobs.Select(p => Times.ToUtc(p.Job.RunAt)).ToArray())
             .WithArray("expires_ats", NpgsqlDbType.TimestampTz, jobs.Select(p => Times.ToUtc(p.Job.ExpiresAt)).ToArray())
-            .WithArray("unique_keys", NpgsqlDbType.Text, jobs.Select(p => p.Job.UniqueKey).ToArray());
+            .WithArray("unique_keys", NpgsqlDbType.Text, jobs.Select(p => p.Job.UniqueKey).ToArray())
+            .With("channel", jobsChannel)
+            .With("max_payload", JobsPayload.MaxLength)
+            .With("reconcile", JobsPayload.Reconcile);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) inserted[reader.GetInt64(0)] = JobStates.Parse(reader.GetString(1));
-        return inserted;
+        while (await reader.ReadAsync(ct))
+        {
+            var ord = (int)reader.GetInt64(0) - 1;
+            if (!reader.IsDBNull(2)) results[ord] = new EnqueuedJob(reader.GetInt64(1), false, JobStates.Parse(reader.GetString(2)));
+        }
+        return results;
     }
 
     /// <summary>Jobs skipped by ON CONFLICT duplicate the live job holding their key (possibly one of this batch).</summary>
