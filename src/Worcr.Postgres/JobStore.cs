@@ -125,7 +125,10 @@ public sealed class JobStore
         _canceller.CancelAsync(jobId, reason, ct);
 
     /// <summary>Puts a dead, expired or cancelled job back to waiting; returns the job's state after the call, null if unknown.</summary>
-    public Task<JobState?> RetryAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
+    public async Task<JobState?> RetryAsync(long jobId, CancellationToken ct = default) => (await _retrier.RetryAsync(jobId, ct))?.State;
+
+    /// <summary>As <see cref="RetryAsync"/>, saying whether the job moved back and, if so, its tenant and attempt (for its live event).</summary>
+    public Task<RetryOutcome?> RetryJobAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
 
     /// <summary>Durably saves a checkpoint for the running attempt; false when that attempt is no longer running.</summary>
     public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, CancellationToken ct = default) =>

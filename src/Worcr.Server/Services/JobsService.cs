@@ -121,9 +121,12 @@ internal sealed class JobsService
     {
         _node.Authenticator.AuthenticateProducer(context);
         var id = RequireJobId(request.JobId);
-        var state = await _node.Store.RetryAsync(id, context.CancellationToken)
+        var outcome = await _node.Store.RetryJobAsync(id, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
-        return new RetryJobResponse { State = Messages.ToProto(state) };
+        // Watchers see the job come back as they see every other manual transition. No webhook: waiting is not a
+        // webhook event, and the outbox triggers cover every state that is.
+        if (outcome.Retried) _node.Events.Publisher.PublishState(outcome.Tenant, id, outcome.State, outcome.Attempt);
+        return new RetryJobResponse { State = Messages.ToProto(outcome.State) };
     }
 
     private static long RequireJobId(string jobId) =>
