@@ -49,4 +49,16 @@ public sealed class ComparisonAndReportTests
 
         Assert.Equal("""{"system":"worcr","workload":"fairness","strategy":"round_robin","big":10000,"small":100,"tenants":10,"job_ms":2,"concurrency":8}""", line);
     }
+
+    [Fact]
+    public void Jain_counts_only_starts_after_every_tenant_was_enqueued_against_the_work_left_then()
+    {
+        // t0's first two jobs ran while t1 was still being enqueued (before 100); from then on they alternate.
+        var starts = new[] { ("t0", 10.0), ("t0", 20.0), ("t0", 110.0), ("t1", 120.0), ("t0", 130.0), ("t1", 140.0), ("t1", 150.0) };
+        var report = new WorkerReport([.. starts.Select((s, i) => new JobStart(i.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Item2, s.Item1))], 160);
+
+        var jain = FairnessBenchmark.JainFromAllEnqueued(report, new Dictionary<string, int> { ["t0"] = 10, ["t1"] = 3 }, allEnqueuedMs: 100);
+
+        Assert.Equal(1.0, jain, 9);
+    }
 }

@@ -9,7 +9,9 @@ namespace Worcr.Cli.Bench;
 /// <paramref name="big"/> jobs (batches of 1,000) and t1..t(n-1) enqueue <paramref name="small"/> each right after.
 /// The same small tenants also run alone on a fresh node, for the baseline. Makespan of a tenant = its last durable
 /// completion − the start of its first enqueue call; Jain's index counts job starts per tenant while every tenant
-/// still had work waiting (<see cref="FairnessMeasures"/>, shared with the fairness tests).
+/// had work waiting: from the end of the last enqueue call (the worker already ran t0's jobs while the others were
+/// still being enqueued) until any tenant's last job starts (<see cref="FairnessMeasures"/>, shared with the
+/// fairness tests).
 /// </summary>
 internal sealed class FairnessBenchmark(string strategy, int big, int small, int tenants, double jobMs, int concurrency, TimeSpan timeout)
 {
@@ -60,13 +62,25 @@ internal sealed class FairnessBenchmark(string strategy, int big, int small, int
                 await node.Client.EnqueueBatchAsync(batch, cancellationToken);
             }
         }
+        var allEnqueuedMs = BenchClock.NowMs();
         await node.WaitForCompletedAsync(jobs, timeout, cancellationToken);
         var report = await worker.WaitForReportAsync(timeout, cancellationToken);
         ReportAnomalies.Check(report, jobs);
         var lastCompletion = await node.LastCompletionByTenantAsync(cancellationToken);
         var makespans = totals.Keys.ToDictionary(t => t, t => lastCompletion[t] - enqueuedAt[t], StringComparer.Ordinal);
-        var startsInOrder = report.Starts.OrderBy(s => s.UnixMs).Select(s => s.Tenant ?? throw new InvalidOperationException("The bench worker did not record tenants."));
-        return (makespans, FairnessMeasures.JainIndexWhileAllBacklogged(startsInOrder, totals));
+        return (makespans, JainFromAllEnqueued(report, totals, allEnqueuedMs));
+    }
+
+    /// <summary>Jain's index over the starts after <paramref name="allEnqueuedMs"/>, of the work each tenant still had then.</summary>
+    internal static double JainFromAllEnqueued(WorkerReport report, IReadOnlyDictionary<string, int> totals, double allEnqueuedMs)
+    {
+        var ordered = report.Starts.OrderBy(s => s.UnixMs)
+            .Select(s => (s.UnixMs, Tenant: s.Tenant ?? throw new InvalidOperationException("The bench worker did not record tenants."))).ToArray();
+        var remaining = totals.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var start in ordered.TakeWhile(s => s.UnixMs < allEnqueuedMs)) remaining[start.Tenant]--;
+        var backlogged = remaining.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return FairnessMeasures.JainIndexWhileAllBacklogged(
+            ordered.SkipWhile(s => s.UnixMs < allEnqueuedMs).Select(s => s.Tenant).Where(backlogged.ContainsKey), backlogged);
     }
 
     private static JobSpec Job(string tenant, int index) => new()
