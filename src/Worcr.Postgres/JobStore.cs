@@ -66,6 +66,7 @@ public sealed class JobStore
     public Task<Lane?> GetLaneAsync(long laneId, CancellationToken ct = default) => _lanes.GetAsync(laneId, ct);
 
     /// <summary>Leases up to <paramref name="limit"/> of the lane's oldest waiting, unexpired jobs to a worker.</summary>
+    /// <param name="lease">The lease for jobs whose type sets no <c>lease_ms</c> of its own.</param>
     public Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long laneId, int limit, string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
         _claimer.ClaimAsync(laneId, limit, workerId, nodeId, lease, ct);
 
@@ -81,7 +82,7 @@ public sealed class JobStore
     public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct = default) =>
         _yielder.YieldAsync(jobId, attempt, delay, ct);
 
-    /// <summary>Extends the leases of all jobs the worker runs; returns how many.</summary>
+    /// <summary>Extends the leases of all jobs the worker runs (by their type's <c>lease_ms</c>, else <paramref name="lease"/>); returns how many.</summary>
     public Task<int> RenewLeasesAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
         _leases.RenewAsync(workerId, nodeId, lease, ct);
 
@@ -124,7 +125,10 @@ public sealed class JobStore
         _canceller.CancelAsync(jobId, reason, ct);
 
     /// <summary>Puts a dead, expired or cancelled job back to waiting; returns the job's state after the call, null if unknown.</summary>
-    public Task<JobState?> RetryAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
+    public async Task<JobState?> RetryAsync(long jobId, CancellationToken ct = default) => (await _retrier.RetryAsync(jobId, ct))?.State;
+
+    /// <summary>As <see cref="RetryAsync"/>, saying whether the job moved back and, if so, its tenant and attempt (for its live event).</summary>
+    public Task<RetryOutcome?> RetryJobAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
 
     /// <summary>Durably saves a checkpoint for the running attempt; false when that attempt is no longer running.</summary>
     public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, CancellationToken ct = default) =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Worcr.Core.Fairness;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
@@ -19,9 +20,10 @@ public sealed class FairnessTests
     private static JobSpec Job(string tenant) => new() { Type = "test.slow", Tenant = tenant };
 
     /// <summary>Enqueues the big tenant (optionally) then the small ones, and runs them all on one worker of concurrency 8.</summary>
-    private static async Task<Outcome> RunAsync(string fairness, bool withBigTenant)
+    /// <param name="nodes">With 2, each node gets a worker of half the concurrency; usage is shared through Redis.</param>
+    private static async Task<Outcome> RunAsync(string fairness, bool withBigTenant, int nodes = 1)
     {
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.Fairness = fairness);
+        await using var cluster = await TestCluster.StartAsync(nodes, configure: o => o.Fairness = fairness);
         var totals = new Dictionary<string, int>();
         var client = cluster.Client();
         if (withBigTenant)
@@ -40,7 +42,7 @@ public sealed class FairnessTests
         var lastFinish = new ConcurrentDictionary<string, TimeSpan>();
         var smallDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var smallTenantsDone = 0;
-        cluster.StartWorker(0, w => w.Handle("test.slow", async context =>
+        for (var node = 0; node < nodes; node++) cluster.StartWorker(node, w => w.Handle("test.slow", async context =>
         {
             starts.Enqueue(context.Tenant);
             await Task.Delay(JobDuration); // the job's simulated work
@@ -51,25 +53,11 @@ public sealed class FairnessTests
                 smallDone.TrySetResult();
             }
             return JobResult.Complete();
-        }), concurrency: 8);
+        }), concurrency: 8 / nodes);
         await smallDone.Task.WaitAsync(TimeSpan.FromSeconds(120));
 
         var makespans = lastFinish.Where(p => p.Key != "t0").ToDictionary(p => p.Key, p => p.Value);
-        return new Outcome(makespans, JainIndexWhileAllBacklogged(starts.ToArray(), totals));
-    }
-
-    /// <summary>Jain's index of jobs started per tenant, over the prefix in which no tenant has run out of work.</summary>
-    private static double JainIndexWhileAllBacklogged(string[] starts, IReadOnlyDictionary<string, int> totals)
-    {
-        var counts = totals.Keys.ToDictionary(t => t, _ => 0);
-        foreach (var tenant in starts)
-        {
-            if (counts[tenant] + 1 == totals[tenant]) break; // this tenant's last job: from here on it is not backlogged
-            counts[tenant]++;
-        }
-        var sum = counts.Values.Sum(c => (double)c);
-        var sumOfSquares = counts.Values.Sum(c => (double)c * c);
-        return sum * sum / (counts.Count * sumOfSquares);
+        return new Outcome(makespans, FairnessMeasures.JainIndexWhileAllBacklogged(starts.ToArray(), totals));
     }
 
     private static TimeSpan Median(IEnumerable<TimeSpan> values)
@@ -90,6 +78,17 @@ public sealed class FairnessTests
         Assert.True(roundRobin.JainWhileAllBacklogged >= 0.9, $"Jain's index {roundRobin.JainWhileAllBacklogged:F3}");
         Assert.True(Median(fifo.SmallMakespans.Values) > baseline * 2, $"fifo: {Median(fifo.SmallMakespans.Values).TotalMilliseconds:F0} ms vs {baseline.TotalMilliseconds:F0} ms alone");
         Assert.True(fifo.JainWhileAllBacklogged < 0.5, $"fifo Jain's index {fifo.JainWhileAllBacklogged:F3}");
+    }
+
+    [Fact]
+    public async Task Round_robin_across_two_nodes_with_workers_on_both_still_keeps_small_tenants_close_to_their_time_alone()
+    {
+        var alone = await RunAsync("round_robin", withBigTenant: false, nodes: 2);
+        var roundRobin = await RunAsync("round_robin", withBigTenant: true, nodes: 2);
+
+        var baseline = Median(alone.SmallMakespans.Values);
+        Assert.All(roundRobin.SmallMakespans, p => Assert.True(p.Value <= baseline * 2, $"{p.Key} took {p.Value.TotalMilliseconds:F0} ms with round_robin on 2 nodes; alone the small tenants need {baseline.TotalMilliseconds:F0} ms"));
+        Assert.True(roundRobin.JainWhileAllBacklogged >= 0.9, $"Jain's index on 2 nodes {roundRobin.JainWhileAllBacklogged:F3}");
     }
 
     [Fact]

@@ -73,6 +73,33 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task A_tenant_watcher_sees_a_dead_job_retried_by_hand_come_back_to_waiting_and_run_again()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        var subscribed = cluster.Nodes[0].Events.Hub.WatcherAdded;
+        await using var events = Collect(client.WatchAsync([], tenant: "acme"));
+        var first = events.NextAsync();
+        await subscribed.WaitAsync(Patience);
+        var calls = 0;
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(Interlocked.Increment(ref calls) == 1
+            ? JobResult.Fail("downstream is down")
+            : JobResult.Complete())));
+        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var beforeRetry = new List<JobEvent> { await first };
+        while (beforeRetry[^1].StateChanged?.State != JobState.Dead) beforeRetry.Add(await events.NextAsync());
+
+        await client.RetryAsync(id);
+        var afterRetry = new List<JobEvent> { await events.NextAsync() };
+        while (afterRetry[^1].StateChanged?.State != JobState.Completed) afterRetry.Add(await events.NextAsync());
+
+        Assert.All(afterRetry, e => Assert.Equal(id, e.JobId));
+        Assert.Equal([JobState.Waiting, JobState.Running, JobState.Completed], afterRetry.Select(e => e.StateChanged.State));
+        Assert.Equal(1, afterRetry[0].StateChanged.Attempt);
+        Assert.Equal(2, afterRetry[1].StateChanged.Attempt);
+    }
+
+    [Fact]
     public async Task Watching_a_job_of_another_tenant_is_not_found()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -12,11 +12,17 @@ internal static class BenchJobs
         ArgsJson = $$"""{"i":{{index}}}""",
     };
 
-    /// <summary>A bench job, with the tags the bench weight rules look at when <paramref name="tagged"/>.</summary>
-    public static JobSpec Spec(int index, bool tagged)
+    /// <summary>
+    /// A bench job, with the tags the bench weight rules look at when <paramref name="tagged"/>; with more than one
+    /// tenant, job i belongs to tenant "t{i mod tenants}" (so every tenant has work waiting from the start).
+    /// </summary>
+    public static JobSpec Spec(int index, bool tagged, int tenants = 1)
     {
         var spec = Spec(index);
         if (tagged) spec.Tags.Add(BenchWeightRules.JobTags(index));
+        if (tenants > 1) spec.Tenant = Tenant(index % tenants);
         return spec;
     }
+
+    public static string Tenant(int number) => "t" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

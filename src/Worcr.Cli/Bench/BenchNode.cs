@@ -14,6 +14,9 @@ internal sealed class BenchNode : IAsyncDisposable
 {
     public const string JobType = "bench.noop";
 
+    /// <summary>The job a flooding worker takes (`bench progress`).</summary>
+    public const string FloodJobType = "bench.flood";
+
     private readonly DispatcherNode _node;
     private readonly WorcrDatabase _database;
 
@@ -36,7 +39,8 @@ internal sealed class BenchNode : IAsyncDisposable
         StartAsync(services, rulesDirectory: null, cancellationToken);
 
     /// <param name="rulesDirectory">Rule files the node loads at start-up (none when null).</param>
-    public static async Task<BenchNode> StartAsync(BenchServices services, string? rulesDirectory, CancellationToken cancellationToken)
+    /// <param name="fairness">The node's fairness strategy (the node's default when null).</param>
+    public static async Task<BenchNode> StartAsync(BenchServices services, string? rulesDirectory, CancellationToken cancellationToken, string? fairness = null)
     {
         var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var options = new NodeOptions
@@ -49,9 +53,10 @@ internal sealed class BenchNode : IAsyncDisposable
             HttpPort = 0,
             ApiKey = "wk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             WorkerToken = "wt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            JobTypes = { JobType },
+            JobTypes = { JobType, FloodJobType },
             RulesDirectory = rulesDirectory,
         };
+        if (fairness is not null) options.Fairness = fairness;
         var node = await DispatcherNode.StartAsync(options, QuietLogging, cancellationToken);
         return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));
     }
@@ -70,6 +75,17 @@ internal sealed class BenchNode : IAsyncDisposable
             if (completed >= expected) return BenchClock.NowMs();
             await poll.WaitForNextTickAsync(deadline.Token);
         }
+    }
+
+    /// <summary>Each tenant's last durable completion (history's <c>finished_at</c>, the database's clock on this machine), in unix ms.</summary>
+    public async Task<IReadOnlyDictionary<string, double>> LastCompletionByTenantAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _database.DataSource.CreateCommand(
+            $"SELECT tenant, extract(epoch FROM max(finished_at)) * 1000 FROM {_database.Schema}.job_history WHERE state = 'completed' GROUP BY tenant");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var last = new Dictionary<string, double>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) last[reader.GetString(0)] = (double)reader.GetDecimal(1);
+        return last;
     }
 
     /// <summary>Worcr's own log lines go to stderr, warnings and up only, so stdout carries nothing but JSON lines.</summary>

@@ -16,6 +16,16 @@ internal static class BenchRunner
         return await RunEachAsync(settings.Runs, parameters, () => runOnce(services, cancellationToken));
     }
 
+    /// <summary>Several workloads (e.g. one per fairness strategy) one after the other, against one set of services.</summary>
+    public static async Task<int> RunAllAsync(BenchSettings settings, IReadOnlyList<(JsonLine Parameters, RunOnce RunOnce)> workloads, CancellationToken cancellationToken)
+    {
+        if (settings.Runs < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Runs, "--runs must be at least 1.");
+        Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis...");
+        await using var services = await BenchServices.StartAsync(settings, cancellationToken);
+        foreach (var (parameters, runOnce) in workloads) await RunEachAsync(settings.Runs, parameters, () => runOnce(services, cancellationToken));
+        return 0;
+    }
+
     /// <summary>The same for a workload that needs no servers (e.g. rules, in process).</summary>
     public static Task<int> RunInProcessAsync(int runs, JsonLine parameters, Func<IReadOnlyDictionary<string, double>> runOnce)
     {

@@ -17,6 +17,11 @@ internal static class BenchWorkerHost
 
     public static async Task<int> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.FloodUpdates > 0)
+        {
+            WriteReport(await FloodWorker.RunAsync(settings, cancellationToken), settings.ReportPath);
+            return 0;
+        }
         var recorder = new StartRecorder(settings.Expect);
         await using var worker = CreateWorker(settings, recorder);
         using var shutdown = new ShutdownSignal();
@@ -45,18 +50,32 @@ internal static class BenchWorkerHost
             Tags = settings.Tags,
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
-        var worker = new WorcrWorker(options).Handle(settings.JobType, context =>
-        {
-            recorder.Started(context.JobId, BenchClock.NowMs());
-            recorder.Finished(BenchClock.NowMs());
-            return Done;
-        });
+        var worker = settings.JobMs > 0
+            ? new WorcrWorker(options).Handle(settings.JobType, async context =>
+            {
+                recorder.Started(context.JobId, BenchClock.NowMs(), context.Tenant);
+                await Task.Delay(TimeSpan.FromMilliseconds(settings.JobMs), context.CancellationToken); // the job's simulated work
+                recorder.Finished(BenchClock.NowMs());
+                return JobResult.Complete();
+            })
+            : new WorcrWorker(options).Handle(settings.JobType, context =>
+            {
+                recorder.Started(context.JobId, BenchClock.NowMs(), context.Tenant);
+                recorder.Finished(BenchClock.NowMs());
+                return Done;
+            });
         worker.Diagnostic += text => Console.Error.WriteLine("bench-worker: " + text);
         return worker;
     }
 
     private static Task WaitForStdinCloseAsync() =>
         Task.Run(async () => await Console.OpenStandardInput().CopyToAsync(Stream.Null));
+
+    internal static void WriteReady()
+    {
+        Console.Out.WriteLine(ReadyLine);
+        Console.Out.Flush();
+    }
 
     private static void WriteReport(WorkerReport report, string? path)
     {

@@ -26,11 +26,15 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         Start(server, workerToken, concurrency, jobType, expect, tags: []);
 
     /// <param name="tags">The worker's tags (what weight rules see of it).</param>
-    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect, IReadOnlyList<string> tags)
+    /// <param name="jobMs">How long each handler sleeps (0: a no-op).</param>
+    /// <param name="floodUpdates">When positive, a flooding worker (<see cref="FloodWorker"/>) instead of a no-op one.</param>
+    public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect, IReadOnlyList<string> tags,
+        double jobMs = 0, int floodUpdates = 0)
     {
         var reportPath = Path.Combine(Path.GetTempPath(), $"worcr-bench-worker-{Guid.NewGuid():N}.txt");
         var startInfo = new ProcessStartInfo(DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
         foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath, tags)) startInfo.ArgumentList.Add(argument);
+        foreach (var argument in Extras(jobMs, floodUpdates)) startInfo.ArgumentList.Add(argument);
         // The token travels in the environment, not on the command line where `ps` would show it.
         startInfo.Environment["WORCR_WORKER_TOKEN"] = workerToken;
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -59,6 +63,14 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         "--report", reportPath, "--stop-on-stdin-close",
         .. tags.Count > 0 ? ["--tags", string.Join(',', tags)] : Array.Empty<string>(),
     ];
+
+    private static IEnumerable<string> Extras(double jobMs, int floodUpdates)
+    {
+        if (jobMs > 0) yield return "--job-ms";
+        if (jobMs > 0) yield return jobMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (floodUpdates > 0) yield return "--flood";
+        if (floodUpdates > 0) yield return floodUpdates.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
     private static string DotnetHost()

@@ -1,9 +1,12 @@
 namespace Worcr.Cli.Bench;
 
-/// <summary>What `worcr bench-worker` was asked for.</summary>
+/// <summary>
+/// What `worcr bench-worker` was asked for. <paramref name="JobMs"/>: how long each handler sleeps (0 = no-op).
+/// <paramref name="FloodUpdates"/>: when positive, the process is a flooding worker instead (see <see cref="FloodWorker"/>).
+/// </summary>
 internal sealed record BenchWorkerSettings(
     Uri Server, string? Token, int Concurrency, string JobType, string? ReportPath, int? Expect, bool StopOnStdinClose,
-    IReadOnlyList<string> Tags)
+    IReadOnlyList<string> Tags, double JobMs = 0, int FloodUpdates = 0)
 {
     /// <summary>Tags from the comma-separated `--tags` value; empty or missing means none.</summary>
     public static IReadOnlyList<string> ParseTags(string? commaSeparated) =>

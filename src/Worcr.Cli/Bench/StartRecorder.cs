@@ -26,7 +26,7 @@ internal sealed class StartRecorder
 
     public int CompletedCount => Volatile.Read(ref _completed);
 
-    public void Started(string jobId, double unixMs) => _starts.Enqueue(new JobStart(jobId, unixMs));
+    public void Started(string jobId, double unixMs, string? tenant = null) => _starts.Enqueue(new JobStart(jobId, unixMs, tenant));
 
     public void Finished(double unixMs)
     {

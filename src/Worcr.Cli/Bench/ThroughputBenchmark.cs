@@ -7,9 +7,12 @@ namespace Worcr.Cli.Bench;
 /// batches of 1,000), then one worker process at the given concurrency works them all. With weight rules, the
 /// node loads that many <see cref="BenchWeightRules"/> from a temporary folder; when <paramref name="tagged"/>,
 /// jobs and worker carry the tags those rules look at (a rule-free run to compare with is tagged too, so the
-/// two differ by the rules alone).
+/// two differ by the rules alone). With <paramref name="tenants"/> above 1 the jobs are spread over that many tenants
+/// and the node uses <paramref name="fairness"/>. With <paramref name="floodUpdates"/>, a second worker process
+/// (<see cref="FloodWorker"/>), launched with the first, floods one job's progress meanwhile.
 /// </summary>
-internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan timeout, int weightRules = 0, bool tagged = false)
+internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan timeout, int weightRules = 0, bool tagged = false,
+    int tenants = 1, string? fairness = null, int floodUpdates = 0)
 {
     public const int SingleCalls = 2_000;
     public const int BatchSize = 1_000;
@@ -19,36 +22,59 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
         get
         {
             var line = new JsonLine().Add("system", "worcr").Add("workload", "throughput").Add("jobs", jobs).Add("concurrency", concurrency);
-            return tagged ? line.Add("weight_rules", weightRules) : line;
+            if (tagged) line.Add("weight_rules", weightRules);
+            if (tenants > 1) line.Add("tenants", tenants);
+            if (fairness is not null) line.Add("fairness", fairness);
+            if (floodUpdates > 0) line.Add("flood_updates", floodUpdates);
+            return line;
         }
     }
 
     public async Task<IReadOnlyDictionary<string, double>> RunOnceAsync(BenchServices services, CancellationToken cancellationToken)
     {
         using var rules = weightRules > 0 ? BenchRulesFolder.Create(weightRules) : null;
-        await using var node = await BenchNode.StartAsync(services, rules?.Path, cancellationToken);
+        await using var node = await BenchNode.StartAsync(services, rules?.Path, cancellationToken, fairness);
         var singles = Math.Min(SingleCalls, jobs);
         var singleSeconds = await EnqueueOneByOneAsync(node, singles, cancellationToken);
         var bulkSeconds = await EnqueueInBatchesAsync(node, singles, jobs, cancellationToken);
+        if (floodUpdates > 0) await node.Client.EnqueueAsync(new Protocol.V1.JobSpec { Type = BenchNode.FloodJobType, Tenant = "bench" }, cancellationToken);
 
         var workerStartMs = BenchClock.NowMs();
+        await using var flood = floodUpdates > 0 ? BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, 1, BenchNode.FloodJobType, 1, [], floodUpdates: floodUpdates) : null;
         await using var worker = BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, concurrency, BenchNode.JobType, jobs, tagged ? BenchWeightRules.WorkerTags : []);
         var durableMs = await node.WaitForCompletedAsync(jobs, timeout, cancellationToken);
         var report = await worker.WaitForReportAsync(timeout, cancellationToken);
         ReportAnomalies.Check(report, jobs);
-        return new Dictionary<string, double>
+        var figures = new Dictionary<string, double>
         {
             ["enqueue_bulk_jobs_per_s"] = jobs > singles ? (jobs - singles) / bulkSeconds : double.NaN,
             ["enqueue_single_jobs_per_s"] = singles / singleSeconds,
             ["process_jobs_per_s"] = jobs / ((report.LastCompletionMs!.Value - report.FirstStartMs) / 1000),
             ["wall_s"] = (durableMs - workerStartMs) / 1000,
         };
+        if (flood is not null) AddFloodFigures(figures, (await flood.WaitForReportAsync(timeout, cancellationToken)).Flood, report);
+        return figures;
+    }
+
+    /// <summary>
+    /// How long the flood took, how fast it went, and <c>flood_overlap</c>: the share of the processing window
+    /// (first start to last completion) during which the flood was running; below 1 the flood missed part of it.
+    /// </summary>
+    private static void AddFloodFigures(Dictionary<string, double> figures, FloodSpan? flood, WorkerReport report)
+    {
+        if (flood is not { } span) throw new InvalidOperationException("The flooding worker reported no flood.");
+        var floodSeconds = (span.EndMs - span.StartMs) / 1000;
+        var windowMs = report.LastCompletionMs!.Value - report.FirstStartMs;
+        var overlapMs = Math.Min(span.EndMs, report.LastCompletionMs.Value) - Math.Max(span.StartMs, report.FirstStartMs);
+        figures["flood_s"] = floodSeconds;
+        figures["flood_updates_per_s"] = span.Updates / floodSeconds;
+        figures["flood_overlap"] = Math.Clamp(overlapMs / windowMs, 0, 1);
     }
 
     private async Task<double> EnqueueOneByOneAsync(BenchNode node, int count, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++) await node.Client.EnqueueAsync(BenchJobs.Spec(i, tagged), cancellationToken);
+        for (var i = 0; i < count; i++) await node.Client.EnqueueAsync(BenchJobs.Spec(i, tagged, tenants), cancellationToken);
         return watch.Elapsed.TotalSeconds;
     }
 
@@ -57,7 +83,7 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
         var watch = Stopwatch.StartNew();
         for (var first = from; first < to; first += BatchSize)
         {
-            var batch = Enumerable.Range(first, Math.Min(BatchSize, to - first)).Select(index => BenchJobs.Spec(index, tagged));
+            var batch = Enumerable.Range(first, Math.Min(BatchSize, to - first)).Select(index => BenchJobs.Spec(index, tagged, tenants));
             await node.Client.EnqueueBatchAsync(batch, cancellationToken);
         }
         return watch.Elapsed.TotalSeconds;

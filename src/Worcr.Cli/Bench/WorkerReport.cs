@@ -3,14 +3,16 @@ using System.Globalization;
 namespace Worcr.Cli.Bench;
 
 /// <summary>
-/// What the bench worker measured, in its own process: when each job's handler started (unix ms) and when the
-/// last handler returned. Text lines, so a broken run can be read by eye: "start JOB_ID MS" and "last_completion MS"
+/// What the bench worker measured, in its own process: when each job's handler started (unix ms, with the job's
+/// tenant) and when the last handler returned; a flooding worker reports its flood instead. Text lines, so a broken
+/// run can be read by eye: "start JOB_ID MS [TENANT]", "last_completion MS" and "flood START_MS END_MS UPDATES"
 /// (a "ready" line is allowed, since a worker reporting on stdout prints it first).
 /// </summary>
-internal sealed record WorkerReport(IReadOnlyList<JobStart> Starts, double? LastCompletionMs)
+internal sealed record WorkerReport(IReadOnlyList<JobStart> Starts, double? LastCompletionMs, FloodSpan? Flood = null)
 {
     private const string StartTag = "start";
     private const string LastCompletionTag = "last_completion";
+    private const string FloodTag = "flood";
 
     public double FirstStartMs => Starts.Count == 0
         ? throw new InvalidOperationException("The worker started no job.")
@@ -18,24 +20,30 @@ internal sealed record WorkerReport(IReadOnlyList<JobStart> Starts, double? Last
 
     public void WriteTo(TextWriter writer)
     {
-        foreach (var start in Starts) writer.WriteLine($"{StartTag} {start.JobId} {Format(start.UnixMs)}");
+        foreach (var start in Starts) writer.WriteLine(start.Tenant is null ? $"{StartTag} {start.JobId} {Format(start.UnixMs)}" : $"{StartTag} {start.JobId} {Format(start.UnixMs)} {start.Tenant}");
         if (LastCompletionMs is { } last) writer.WriteLine($"{LastCompletionTag} {Format(last)}");
+        if (Flood is { } flood) writer.WriteLine($"{FloodTag} {Format(flood.StartMs)} {Format(flood.EndMs)} {flood.Updates.ToString(CultureInfo.InvariantCulture)}");
     }
 
     public static WorkerReport Parse(TextReader reader)
     {
         var starts = new List<JobStart>();
         double? last = null;
+        FloodSpan? flood = null;
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 3 && parts[0] == StartTag) starts.Add(new JobStart(parts[1], ParseMs(parts[2], lineNumber)));
+            if (parts.Length is 3 or 4 && parts[0] == StartTag) starts.Add(new JobStart(parts[1], ParseMs(parts[2], lineNumber), parts.Length == 4 ? parts[3] : null));
             else if (parts.Length == 2 && parts[0] == LastCompletionTag) last = ParseMs(parts[1], lineNumber);
+            else if (parts.Length == 4 && parts[0] == FloodTag && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var updates))
+            {
+                flood = new FloodSpan(ParseMs(parts[1], lineNumber), ParseMs(parts[2], lineNumber), updates);
+            }
             else if (parts.Length > 0 && line.Trim() != BenchWorkerHost.ReadyLine) throw new FormatException($"Worker report line {lineNumber} is not a start or last_completion line: '{line}'.");
         }
-        return new WorkerReport(starts, last);
+        return new WorkerReport(starts, last, flood);
     }
 
     private static string Format(double unixMs) => unixMs.ToString("F3", CultureInfo.InvariantCulture);
@@ -46,5 +54,8 @@ internal sealed record WorkerReport(IReadOnlyList<JobStart> Starts, double? Last
             : throw new FormatException($"Worker report line {lineNumber}: '{text}' is not a time in unix ms.");
 }
 
-/// <summary>One handler start: the job and the worker's clock at that moment.</summary>
-internal readonly record struct JobStart(string JobId, double UnixMs);
+/// <summary>One handler start: the job, the worker's clock at that moment, and the job's tenant when recorded.</summary>
+internal readonly record struct JobStart(string JobId, double UnixMs, string? Tenant = null);
+
+/// <summary>A flooding worker's run: when it sent its first and last progress update, and how many it sent.</summary>
+internal readonly record struct FloodSpan(double StartMs, double EndMs, int Updates);

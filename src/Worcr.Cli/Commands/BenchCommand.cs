@@ -12,6 +12,8 @@ internal static class BenchCommand
             Throughput(),
             Latency(),
             Rules(),
+            Progress(),
+            Fairness(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
@@ -25,9 +27,11 @@ internal static class BenchCommand
         var expect = new Option<int?>("--expect") { Description = "Exit after completing this many jobs." };
         var stdinClose = new Option<bool>("--stop-on-stdin-close") { Description = "Exit when stdin closes (the bench's way to stop it)." };
         var tags = new Option<string?>("--tags") { Description = "The worker's tags, comma-separated (what weight rules see)." };
+        var jobMs = new Option<double>("--job-ms") { Description = "Each handler sleeps this long (0: no-op)." };
+        var flood = new Option<int>("--flood") { Description = "Be a flooding worker: take one bench.flood job and send this many progress updates on the raw stream." };
         var command = new Command("bench-worker", "Benchmark worker: no-op handler, records handler start times.")
         {
-            server, token, concurrency, type, report, expect, stdinClose, tags,
+            server, token, concurrency, type, report, expect, stdinClose, tags, jobMs, flood,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => BenchWorkerHost.RunAsync(new BenchWorkerSettings(
@@ -38,7 +42,9 @@ internal static class BenchCommand
             parse.GetValue(report),
             parse.GetValue(expect),
             parse.GetValue(stdinClose),
-            BenchWorkerSettings.ParseTags(parse.GetValue(tags))), cancellationToken));
+            BenchWorkerSettings.ParseTags(parse.GetValue(tags)),
+            parse.GetValue(jobMs),
+            parse.GetValue(flood)), cancellationToken));
         return command;
     }
 
@@ -48,21 +54,78 @@ internal static class BenchCommand
         var concurrency = new Option<int>("--concurrency") { Description = "The worker's concurrency.", DefaultValueFactory = _ => 64 };
         var weightRules = new Option<int?>("--weight-rules") { Description = $"Load this many weight rules (0–{BenchWeightRules.Max}) that apply to the bench jobs, which then carry tags." };
         var compare = new Option<bool>("--compare-rule-free") { Description = "Run with the weight rules (5 unless --weight-rules) and without, alternately, --runs times each; prints ratio_with_rules." };
+        var tenants = new Option<int>("--tenants") { Description = "Spread the jobs over this many tenants (job i belongs to t{i mod N}).", DefaultValueFactory = _ => 1 };
+        var fairness = new Option<string?>("--fairness") { Description = "The node's fairness strategy: fifo, round_robin (the node's default) or weighted." };
+        var compareFifo = new Option<bool>("--compare-fifo") { Description = "Run with --fairness (round_robin unless given) and with fifo, alternately, --runs times each; prints ratio_vs_fifo." };
         var (postgres, redis, runs, timeout) = SharedOptions();
         var command = new Command("throughput", "Enqueue jobs (2,000 one by one, the rest in batches of 1,000), then one worker process works them all.")
         {
-            jobs, concurrency, weightRules, compare, postgres, redis, runs, timeout,
+            jobs, concurrency, weightRules, compare, tenants, fairness, compareFifo, postgres, redis, runs, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
+            if (parse.GetValue(tenants) < 1) throw new ArgumentOutOfRangeException(nameof(tenants), parse.GetValue(tenants), "--tenants must be at least 1.");
+            var strategy = parse.GetValue(fairness);
+            if (strategy is not (null or "fifo" or "round_robin" or "weighted")) throw new ArgumentException($"--fairness '{strategy}' must be fifo, round_robin or weighted.", nameof(fairness));
+            if (parse.GetValue(compareFifo))
+            {
+                if (parse.GetValue(compare) || parse.GetValue(weightRules) is > 0) throw new ArgumentException("--compare-fifo runs without weight rules; leave out --weight-rules and --compare-rule-free.");
+                return ThroughputComparisons.FairnessVersusFifoAsync(Settings(parse, postgres, redis, runs, timeout), parse.GetValue(jobs), parse.GetValue(concurrency),
+                    parse.GetValue(tenants), strategy ?? "round_robin", cancellationToken);
+            }
             var rules = parse.GetValue(weightRules) ?? (parse.GetValue(compare) ? BenchWeightRules.Max : 0);
             if (rules is < 0 or > BenchWeightRules.Max) throw new ArgumentOutOfRangeException(nameof(weightRules), rules, $"--weight-rules must be between 0 and {BenchWeightRules.Max}.");
             var settings = Settings(parse, postgres, redis, runs, timeout);
             ThroughputBenchmark Benchmark(int count) =>
-                new(parse.GetValue(jobs), parse.GetValue(concurrency), settings.Timeout, count, tagged: rules > 0);
+                new(parse.GetValue(jobs), parse.GetValue(concurrency), settings.Timeout, count, tagged: rules > 0, parse.GetValue(tenants), strategy);
             if (parse.GetValue(compare)) return new RuleFreeComparison(Benchmark(rules), Benchmark(0), rules).RunAsync(settings, cancellationToken);
             var benchmark = Benchmark(rules);
             return BenchRunner.RunAsync(settings, benchmark.Parameters, benchmark.RunOnceAsync, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Progress()
+    {
+        var jobs = new Option<int>("--jobs") { Description = "No-op jobs of the throughput workload.", DefaultValueFactory = _ => 20_000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "The no-op worker's concurrency.", DefaultValueFactory = _ => 64 };
+        var updates = new Option<int>("--updates") { Description = "Progress updates the flooding worker sends (and a log line every 100).", DefaultValueFactory = _ => 100_000 };
+        var (postgres, redis, runs, timeout) = SharedOptions();
+        var command = new Command("progress", "The throughput workload alone and while another worker floods one job's progress, alternately; prints both and the slowdown.")
+        {
+            jobs, concurrency, updates, postgres, redis, runs, timeout,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            if (parse.GetValue(updates) < 1) throw new ArgumentOutOfRangeException(nameof(updates), parse.GetValue(updates), "--updates must be at least 1.");
+            return ThroughputComparisons.ProgressFloodAsync(Settings(parse, postgres, redis, runs, timeout), parse.GetValue(jobs), parse.GetValue(concurrency), parse.GetValue(updates), cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Fairness()
+    {
+        var big = new Option<int>("--big") { Description = "Jobs of the big tenant t0 (the issue's full size: 100000).", DefaultValueFactory = _ => 10_000 };
+        var small = new Option<int>("--small") { Description = "Jobs of each small tenant.", DefaultValueFactory = _ => 100 };
+        var tenants = new Option<int>("--tenants") { Description = "Tenants in all, t0 included.", DefaultValueFactory = _ => 10 };
+        var jobMs = new Option<double>("--job-ms") { Description = "How long every job sleeps.", DefaultValueFactory = _ => 2 };
+        var concurrency = new Option<int>("--concurrency") { Description = "The worker's concurrency.", DefaultValueFactory = _ => 8 };
+        var strategies = new Option<string>("--strategies") { Description = "Comma-separated strategies to run, in order.", DefaultValueFactory = _ => "fifo,round_robin,weighted" };
+        var (postgres, redis, runs, timeout) = SharedOptions();
+        var command = new Command("fairness", "Noisy neighbour (BENCH.md workload 3) per strategy: small tenants' makespans with and without t0, Jain's index, t0's throughput.")
+        {
+            big, small, tenants, jobMs, concurrency, strategies, postgres, redis, runs, timeout,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            if (parse.GetValue(big) < 1 || parse.GetValue(small) < 1) throw new ArgumentOutOfRangeException(nameof(big), "--big and --small must be at least 1.");
+            if (parse.GetValue(tenants) < 2) throw new ArgumentOutOfRangeException(nameof(tenants), parse.GetValue(tenants), "--tenants must be at least 2 (t0 and one small tenant).");
+            var names = parse.GetValue(strategies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (names.Length == 0 || names.Any(n => n is not ("fifo" or "round_robin" or "weighted"))) throw new ArgumentException($"--strategies '{parse.GetValue(strategies)}' must list fifo, round_robin or weighted.", nameof(strategies));
+            var settings = Settings(parse, postgres, redis, runs, timeout);
+            var workloads = names.Select(name => new FairnessBenchmark(name, parse.GetValue(big), parse.GetValue(small), parse.GetValue(tenants), parse.GetValue(jobMs), parse.GetValue(concurrency), settings.Timeout))
+                .Select(b => (b.Parameters, (BenchRunner.RunOnce)b.RunOnceAsync)).ToArray();
+            return BenchRunner.RunAllAsync(settings, workloads, cancellationToken);
         });
         return command;
     }

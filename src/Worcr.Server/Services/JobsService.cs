@@ -131,9 +131,12 @@ internal sealed class JobsService
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
         await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
-        var state = await _node.Store.RetryAsync(id, context.CancellationToken)
+        var outcome = await _node.Store.RetryJobAsync(id, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
-        return new RetryJobResponse { State = Messages.ToProto(state) };
+        // Watchers see the job come back as they see every other manual transition. No webhook: waiting is not a
+        // webhook event, and the outbox triggers cover every state that is.
+        if (outcome.Retried) _node.Events.Publisher.PublishState(outcome.Tenant, id, outcome.State, outcome.Attempt);
+        return new RetryJobResponse { State = Messages.ToProto(outcome.State) };
     }
 
     /// <summary>A tenant-bound caller may act only on its tenant's jobs; others look missing. No extra read for the operator.</summary>

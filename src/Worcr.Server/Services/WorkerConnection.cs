@@ -39,7 +39,7 @@ internal sealed class WorkerConnection
         if (!await reader.MoveNextAsync()) return;
         var hello = reader.Current.Hello ?? throw new RpcException(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello.");
         var session = OpenSession(hello, context);
-        await responses.WriteAsync(Welcome(), context.CancellationToken);
+        await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
         await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
         _node.Dispatcher.Register(session);
         // The node may have begun draining after the check above but before this session was registered, in which
@@ -99,12 +99,31 @@ internal sealed class WorkerConnection
         return new WorkerSession(profile, hello.Capacity);
     }
 
-    private DispatcherMessage Welcome() => new()
+    /// <summary>
+    /// The node's heartbeat interval, shortened to a third of the shortest <c>lease_ms</c> among the worker's job
+    /// types, so a type with a short lease is renewed before it expires. A lease changed after the worker connected
+    /// applies to its next connection.
+    /// </summary>
+    private async Task<TimeSpan> HeartbeatIntervalAsync(Hello hello, CancellationToken cancellationToken)
+    {
+        var interval = _node.Options.HeartbeatInterval;
+        foreach (var type in hello.JobTypes.Distinct(StringComparer.Ordinal))
+        {
+            if ((await _node.JobTypes.SettingsAsync(type, cancellationToken)).LeaseMs is { } leaseMs)
+            {
+                var third = TimeSpan.FromMilliseconds(leaseMs / 3.0);
+                if (third < interval) interval = third;
+            }
+        }
+        return interval;
+    }
+
+    private DispatcherMessage Welcome(TimeSpan heartbeatInterval) => new()
     {
         Welcome = new Welcome
         {
             NodeId = _node.Options.NodeId,
-            HeartbeatInterval = Duration.FromTimeSpan(_node.Options.HeartbeatInterval),
+            HeartbeatInterval = Duration.FromTimeSpan(heartbeatInterval),
             LeaseDuration = Duration.FromTimeSpan(_node.Options.LeaseDuration),
         },
     };

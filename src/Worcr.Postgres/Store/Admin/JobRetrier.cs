@@ -20,35 +20,37 @@ internal sealed class JobRetrier(NpgsqlDataSource dataSource, SchemaSql sql, Lan
                    enqueued_at, now(), NULL, unique_key, last_error, worker_id, node_id
             FROM gone
             ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-            RETURNING lane_id
+            RETURNING lane_id, tenant, attempt
         )
-        SELECT (SELECT count(*) FROM gone), (SELECT lane_id FROM back)
+        SELECT (SELECT count(*) FROM gone), back.lane_id, back.tenant, back.attempt FROM (SELECT 1) one LEFT JOIN back ON true
         """;
 
     private readonly string _retrySql = sql.Format(RetrySql);
 
-    public async Task<JobState?> RetryAsync(long jobId, CancellationToken ct)
+    /// <returns>What the retry did; null when the job does not exist.</returns>
+    public async Task<RetryOutcome?> RetryAsync(long jobId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (removed, laneId) = await MoveBackAsync(connection, jobId, ct);
-        if (laneId is { } lane)
+        var (removed, back) = await MoveBackAsync(connection, jobId, ct);
+        if (back is { } moved)
         {
-            await notifier.NotifyAsync(connection, [lane], ct);
+            await notifier.NotifyAsync(connection, [moved.LaneId], ct);
             await transaction.CommitAsync(ct);
-            return JobState.Waiting;
+            return new RetryOutcome(true, JobState.Waiting, moved.Tenant, moved.Attempt);
         }
         // Not retryable here, or a live job now holds its unique key: leave it where it was.
         if (removed) await transaction.RollbackAsync(ct);
         else await transaction.CommitAsync(ct);
-        return await states.GetAsync(jobId, ct);
+        return await states.GetAsync(jobId, ct) is { } state ? new RetryOutcome(false, state) : null;
     }
 
-    private async Task<(bool Removed, long? LaneId)> MoveBackAsync(NpgsqlConnection connection, long jobId, CancellationToken ct)
+    private async Task<(bool Removed, (long LaneId, string Tenant, int Attempt)? Back)> MoveBackAsync(NpgsqlConnection connection, long jobId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_retrySql, connection).With("id", jobId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetInt64(0) > 0, reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        var removed = reader.GetInt64(0) > 0;
+        return (removed, reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)));
     }
 }

@@ -2,11 +2,15 @@ using Npgsql;
 
 namespace Worcr.Postgres;
 
-/// <summary>A live worker's heartbeat pushes the leases of all its running jobs forward (DB clock).</summary>
+/// <summary>
+/// A live worker's heartbeat pushes the leases of all its running jobs forward (DB clock), each by its job type's
+/// own <c>lease_ms</c> when set, else by the node's default passed in.
+/// </summary>
 internal sealed class LeaseRenewer(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     private const string RenewSql = """
-        UPDATE __schema__.jobs SET lease_expires_at = now() + @lease
+        UPDATE __schema__.jobs j SET lease_expires_at = now() + coalesce(
+            (SELECT t.lease_ms FROM __schema__.job_types t WHERE t.name = j.type) * interval '1 millisecond', @lease)
         WHERE state = 'running' AND worker_id = @worker_id AND node_id = @node_id
         """;
 

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Worcr.Grpc;
+using Worcr.Protocol.V1;
+
+namespace Worcr.Cli.Bench;
+
+/// <summary>
+/// `worcr bench-worker --flood N`: a chatty worker on the raw Workers.Connect stream (the SDK would coalesce its
+/// progress before sending it). It takes one job of <see cref="BenchNode.FloodJobType"/> and sends N progress
+/// updates of one counter, one message each, plus a log line every <see cref="LogEvery"/> updates, as fast as the
+/// stream takes them; then it completes the job and reports when the flood started and ended.
+/// </summary>
+internal static class FloodWorker
+{
+    public const int LogEvery = 100;
+
+    public static async Task<WorkerReport> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
+    {
+        using var channel = new GrpcChannel(settings.Server);
+        await using var call = channel.Duplex(WorcrMethods.Connect);
+        var hello = new Hello { WorkerId = $"bench-flood-{Environment.ProcessId}", Token = settings.Token ?? "", Capacity = 1 };
+        hello.JobTypes.Add(BenchNode.FloodJobType);
+        await call.WriteAsync(new WorkerMessage { Hello = hello }, cancellationToken);
+        await using var replies = call.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        BenchWorkerHost.WriteReady();
+        var assign = await NextAssignAsync(replies);
+
+        var startMs = BenchClock.NowMs();
+        for (var i = 1; i <= settings.FloodUpdates; i++)
+        {
+            await call.WriteAsync(Progress(assign, i, settings.FloodUpdates), cancellationToken);
+            if (i % LogEvery == 0) await call.WriteAsync(Log(assign, i), cancellationToken);
+        }
+        var endMs = BenchClock.NowMs();
+        await call.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } }, cancellationToken);
+        await call.CompleteRequestAsync();
+        // Read to the end so the completion's Ack arrives before the process leaves.
+        while (await replies.MoveNextAsync()) { }
+        return new WorkerReport([], null, new FloodSpan(startMs, endMs, settings.FloodUpdates));
+    }
+
+    private static async Task<Assign> NextAssignAsync(IAsyncEnumerator<DispatcherMessage> replies)
+    {
+        while (await replies.MoveNextAsync())
+        {
+            if (replies.Current.Assign is { } assign) return assign;
+        }
+        throw new InvalidOperationException("The node ended the flooding worker's stream before assigning it a job.");
+    }
+
+    private static WorkerMessage Progress(Assign assign, long current, long total) => new()
+    {
+        Progress = new Progress { JobId = assign.JobId, Attempt = assign.Attempt, Name = "rows", Current = current, Total = total },
+    };
+
+    private static WorkerMessage Log(Assign assign, int update) => new()
+    {
+        Log = new Log
+        {
+            JobId = assign.JobId, Attempt = assign.Attempt, Level = "info",
+            Text = "flooded " + update.ToString(CultureInfo.InvariantCulture),
+            At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow),
+        },
+    };
+}
