@@ -21,5 +21,8 @@ internal static class AdminApi
         WebhookEndpoints.Map(api, services);
         JobTypesEndpoints.Map(api, services);
         LimitsEndpoints.Map(api, services);
+        JobsEndpoints.Map(api, services);
+        OverviewEndpoints.Map(api, services);
+        DryRunEndpoint.Map(api, services);
     }
 }

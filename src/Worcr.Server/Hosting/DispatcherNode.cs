@@ -136,7 +136,8 @@ public sealed class DispatcherNode : IAsyncDisposable
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits };
+            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+                Presence = new PresenceRegistry(redis, options.RedisKeyPrefix), TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -228,7 +229,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
-    private static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    internal static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
     {
         var fallback = FairnessStrategies.Parse(options.Fairness);
         var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);

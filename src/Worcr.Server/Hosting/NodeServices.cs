@@ -28,4 +28,10 @@ internal sealed record NodeServices(
 
     /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
     public Limits.NodeLimits Limits { get; init; } = null!;
+
+    /// <summary>Nodes and workers of every node (Redis presence), for the admin API's overview and dry run (set by DispatcherNode).</summary>
+    public Worcr.Redis.PresenceRegistry Presence { get; init; } = null!;
+
+    /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
+    public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
 }
