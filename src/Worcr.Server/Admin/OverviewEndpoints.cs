@@ -26,7 +26,10 @@ internal sealed class OverviewEndpoints
 
     private async Task<IResult> GetAsync(CancellationToken cancellationToken) => AdminJson.Ok(await _snapshots.GetAsync(cancellationToken));
 
-    /// <summary>An "overview" event every 2 s until the client leaves or the node stops; a failed read sends a comment instead.</summary>
+    /// <summary>
+    /// An "overview" event every 2 s until the client leaves or the node stops; a failed read sends a comment instead,
+    /// and a heartbeat comment goes out every 15 s as on every stream.
+    /// </summary>
     private async Task StreamAsync(HttpContext context)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _services.Draining);
@@ -35,22 +38,22 @@ internal sealed class OverviewEndpoints
         {
             var stream = await EventStreamWriter.StartAsync(context, ct);
             using var timer = new PeriodicTimer(OverviewSnapshots.MaxAge);
-            var lastWrite = TimeProvider.System.GetTimestamp();
+            var lastComment = TimeProvider.System.GetTimestamp();
             do
             {
                 try
                 {
                     await stream.WriteAsync("overview", await _snapshots.GetAsync(ct), ct);
-                    lastWrite = TimeProvider.System.GetTimestamp();
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not IOException)
                 {
                     AdminDataLog.OverviewFailed(_services.Logger, exception);
-                    if (TimeProvider.System.GetElapsedTime(lastWrite) >= EventStreamWriter.HeartbeatInterval)
-                    {
-                        await stream.CommentAsync("heartbeat (overview unavailable)", ct);
-                        lastWrite = TimeProvider.System.GetTimestamp();
-                    }
+                    await stream.CommentAsync("overview unavailable: the node could not read it, it tries again", ct);
+                }
+                if (TimeProvider.System.GetElapsedTime(lastComment) >= EventStreamWriter.HeartbeatInterval)
+                {
+                    await stream.CommentAsync("heartbeat", ct);
+                    lastComment = TimeProvider.System.GetTimestamp();
                 }
             }
             while (await timer.WaitForNextTickAsync(ct));
