@@ -80,6 +80,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
     }
 
+    /// <summary>For tests: every endpoint this node serves (its admin API among them), as routing sees them.</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).ToList();
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
@@ -133,11 +137,16 @@ public sealed class DispatcherNode : IAsyncDisposable
         var usage = new RedisGroupUsage(redis, options.RedisKeyPrefix, time);
         var selector = new FairLaneSelector(oracle, FairnessOf(options), tenantShares, usage, options.AgingPeriod);
         var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
+        var tenantKeyCache = new TenantKeyCache(database.TenantKeys, time);
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
-                Presence = new PresenceRegistry(redis, options.RedisKeyPrefix), TenantShares = tenantShares };
+            new Authenticator(options, tenantKeyCache), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+              Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
+              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
+              Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
+              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken),
+              TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -146,8 +155,11 @@ public sealed class DispatcherNode : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
 
-        var presence = new PresenceService(new PresenceRegistry(redis, options.RedisKeyPrefix), dispatcher, options, time, node.GrpcAddress.ToString());
         var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake, events.Publisher);
+        var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
+        {
+            HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
+        };
         node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
@@ -156,6 +168,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         node._background.Add(Task.Run(() => maintenance.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => presence.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.WorkerDrains.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
         node._background.Add(Task.Run(() => limits.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => usage.RunAsync(stopping.Token)));

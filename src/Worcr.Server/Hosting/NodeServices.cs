@@ -29,8 +29,22 @@ internal sealed record NodeServices(
     /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
     public Limits.NodeLimits Limits { get; init; } = null!;
 
-    /// <summary>Nodes and workers of every node (Redis presence), for the admin API's overview and dry run (set by DispatcherNode).</summary>
-    public Worcr.Redis.PresenceRegistry Presence { get; init; } = null!;
+    /// <summary>Admin sessions in Redis (set by DispatcherNode; docs/admin-api.md, Authentication).</summary>
+    public Admin.SessionStore Sessions { get; init; } = null!;
+
+    /// <summary>Tenants and plans, for the admin API (set by DispatcherNode).</summary>
+    public TenantStore Tenants { get; init; } = null!;
+
+    /// <summary>Tenant API keys and the node's short-lived cache of them (set by DispatcherNode).</summary>
+    public TenantKeyStore TenantKeys { get; init; } = null!;
+
+    public TenantKeyCache TenantKeyCache { get; init; } = null!;
+
+    /// <summary>Nodes and workers alive in Redis, for the admin API (set by DispatcherNode).</summary>
+    public Redis.PresenceRegistry Presence { get; init; } = null!;
+
+    /// <summary>Routes an operator's drain to the node holding the worker (set by DispatcherNode).</summary>
+    public WorkerDrainRouter WorkerDrains { get; init; } = null!;
 
     /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
     public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
