@@ -26,5 +26,8 @@ internal static class AdminApi
         LimitsEndpoints.Map(api, services);
         TenantEndpoints.Map(api, services);
         WorkerEndpoints.Map(api, services);
+        JobsEndpoints.Map(api, services);
+        OverviewEndpoints.Map(api, services);
+        DryRunEndpoint.Map(api, services);
     }
 }

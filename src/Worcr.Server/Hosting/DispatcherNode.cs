@@ -146,7 +146,8 @@ public sealed class DispatcherNode : IAsyncDisposable
               Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
               WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken),
-              Enqueues = new EnqueueBatcher(store, logger) };
+              Enqueues = new EnqueueBatcher(store, logger),
+              TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -243,7 +244,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
-    private static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    internal static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
     {
         var fallback = FairnessStrategies.Parse(options.Fairness);
         var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);

@@ -48,4 +48,7 @@ internal sealed record NodeServices(
 
     /// <summary>Routes an operator's drain to the node holding the worker (set by DispatcherNode).</summary>
     public WorkerDrainRouter WorkerDrains { get; init; } = null!;
+
+    /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
+    public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
 }
