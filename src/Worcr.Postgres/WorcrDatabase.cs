@@ -20,6 +20,7 @@ public sealed class WorcrDatabase : IAsyncDisposable
         Webhooks = new WebhookStore(dataSource, _sql);
         Tenants = new TenantStore(dataSource, _sql, TenantsChannel);
         Limits = new LimitStore(dataSource, _sql, LimitsChannel);
+        TenantKeys = new TenantKeyStore(dataSource, _sql);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -37,6 +38,9 @@ public sealed class WorcrDatabase : IAsyncDisposable
     public WebhookStore Webhooks { get; }
 
     public TenantStore Tenants { get; }
+
+    /// <summary>Tenant API keys (hashed) that bind producers to one tenant.</summary>
+    public TenantKeyStore TenantKeys { get; }
 
     /// <summary>Limit definitions (docs/fairness-and-limits.md); counters live in Redis.</summary>
     public LimitStore Limits { get; }

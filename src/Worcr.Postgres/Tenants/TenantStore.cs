@@ -56,6 +56,19 @@ public sealed class TenantStore
     public async Task<bool> DeletePlanAsync(string name, CancellationToken ct = default) =>
         await ExecuteAndNotifyAsync("DELETE FROM __schema__.plans WHERE name = @name", ct, ("name", name)) > 0;
 
+    /// <summary>Waiting and running jobs per tenant (tenants with neither are absent).</summary>
+    public async Task<IReadOnlyList<TenantActivity>> ActivityAsync(CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.Format("""
+            SELECT tenant, count(*) FILTER (WHERE state = 'waiting'), count(*) FILTER (WHERE state = 'running')
+            FROM __schema__.jobs WHERE state IN ('waiting', 'running') GROUP BY tenant ORDER BY tenant
+            """));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var activity = new List<TenantActivity>();
+        while (await reader.ReadAsync(ct)) activity.Add(new TenantActivity(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return activity;
+    }
+
     private async Task<int> ExecuteAndNotifyAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);

@@ -7,7 +7,7 @@ namespace Worcr.Server.Admin;
 
 /// <summary>
 /// The JSON admin API under /api/ on the node's HTTP port. Every endpoint goes through one
-/// <see cref="AdminAccessFilter"/>, so sessions, CSRF and roles (the GUI issue) are added in that one place.
+/// <see cref="AdminAccessFilter"/>, which checks sessions, CSRF tokens and roles in that one place.
 /// </summary>
 internal static class AdminApi
 {
@@ -15,11 +15,15 @@ internal static class AdminApi
 
     public static void Map(WebApplication app, NodeServices services)
     {
-        var api = app.MapGroup(Prefix).AddEndpointFilter(new AdminAccessFilter(services.Options));
+        var credentials = new AdminCredentials(services.Options);
+        var access = new AdminAccessFilter(services.Options, credentials, services.Sessions);
+        var api = app.MapGroup(Prefix).AddEndpointFilter(access);
+        SessionEndpoints.Map(api, services.Options, credentials, services.Sessions, access);
         RulesEndpoints.Map(api, services);
         CronEndpoints.Map(api, services);
         WebhookEndpoints.Map(api, services);
         JobTypesEndpoints.Map(api, services);
         LimitsEndpoints.Map(api, services);
+        TenantEndpoints.Map(api, services);
     }
 }

@@ -80,6 +80,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
     }
 
+    /// <summary>For tests: every endpoint this node serves (its admin API among them), as routing sees them.</summary>
+    internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).ToList();
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
@@ -133,10 +137,13 @@ public sealed class DispatcherNode : IAsyncDisposable
         var usage = new RedisGroupUsage(redis, options.RedisKeyPrefix, time);
         var selector = new FairLaneSelector(oracle, FairnessOf(options), tenantShares, usage, options.AgingPeriod);
         var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
+        var tenantKeyCache = new TenantKeyCache(database.TenantKeys, time);
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits };
+            new Authenticator(options, tenantKeyCache), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+              Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
+              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 

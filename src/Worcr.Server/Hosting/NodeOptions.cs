@@ -74,6 +74,15 @@ public sealed partial class NodeOptions
     /// <summary>Token workers present in Hello. Required unless <see cref="AllowUnauthenticated"/>.</summary>
     public string? WorkerToken { get; set; }
 
+    /// <summary>Password that signs in to the admin GUI/API with full rights (POST /api/session). Unset: no password sign-in.</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Optional second password that signs in with the read-only role (GETs and pure checks only).</summary>
+    public string? ReadOnlyPassword { get; set; }
+
+    /// <summary>An admin session ends after this long without a request (sliding; kept in Redis). Default 12 h.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
     /// <summary>Accept calls without credentials. Only for local development; never on a shared network.</summary>
     public bool AllowUnauthenticated { get; set; }
 
@@ -134,10 +143,16 @@ public sealed partial class NodeOptions
         if (RulesDirectory is not null && !Directory.Exists(RulesDirectory)) problems.Add($"RulesDirectory '{RulesDirectory}' does not exist.");
         if (MaxMessageSize < 1024) problems.Add("MaxMessageSize must be at least 1024 bytes.");
         if (MaxLogLinesPerJob < 10) problems.Add($"MaxLogLinesPerJob {MaxLogLinesPerJob} must be at least 10.");
-        if (!AllowUnauthenticated && (string.IsNullOrEmpty(ApiKey) || string.IsNullOrEmpty(WorkerToken)))
+        if (!AllowUnauthenticated && string.IsNullOrEmpty(WorkerToken))
         {
-            problems.Add("ApiKey and WorkerToken are required (--api-key, --worker-token or WORCR_API_KEY, WORCR_WORKER_TOKEN); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.");
+            problems.Add("WorkerToken is required (--worker-token or WORCR_WORKER_TOKEN); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.");
         }
+        if (!AllowUnauthenticated && string.IsNullOrEmpty(ApiKey) && string.IsNullOrEmpty(AdminPassword))
+        {
+            problems.Add("An AdminPassword or an ApiKey is required, or nobody could administer the node (--admin-password / WORCR_ADMIN_PASSWORD, --api-key / WORCR_API_KEY); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.");
+        }
+        if (!string.IsNullOrEmpty(ReadOnlyPassword) && ReadOnlyPassword == AdminPassword) problems.Add("ReadOnlyPassword must differ from AdminPassword (it signs in with fewer rights).");
+        if (SessionLifetime < TimeSpan.FromMinutes(1)) problems.Add("SessionLifetime must be at least 1 minute.");
         if ((TlsCertificatePath is null) != (TlsKeyPath is null)) problems.Add("TlsCertificatePath and TlsKeyPath go together: set both or neither.");
         if (problems.Count > 0) throw new InvalidOperationException("Invalid node settings:\n- " + string.Join("\n- ", problems));
     }

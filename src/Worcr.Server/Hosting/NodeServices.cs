@@ -28,4 +28,15 @@ internal sealed record NodeServices(
 
     /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
     public Limits.NodeLimits Limits { get; init; } = null!;
+
+    /// <summary>Admin sessions in Redis (set by DispatcherNode; docs/admin-api.md, Authentication).</summary>
+    public Admin.SessionStore Sessions { get; init; } = null!;
+
+    /// <summary>Tenants and plans, for the admin API (set by DispatcherNode).</summary>
+    public TenantStore Tenants { get; init; } = null!;
+
+    /// <summary>Tenant API keys and the node's short-lived cache of them (set by DispatcherNode).</summary>
+    public TenantKeyStore TenantKeys { get; init; } = null!;
+
+    public TenantKeyCache TenantKeyCache { get; init; } = null!;
 }

@@ -2,24 +2,39 @@ using System.Security.Cryptography;
 using System.Text;
 using Worcr.Grpc;
 using Worcr.Grpc.Server;
+using Worcr.Postgres;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Services;
 
 /// <summary>
-/// Checks credentials: producers send "authorization: Bearer API_KEY", workers their token in Hello (or the
-/// same header). Comparisons are constant-time. Open only when the node was explicitly started insecure.
+/// Checks credentials: producers send "authorization: Bearer KEY" (the operator key, or a tenant key that binds
+/// them to one tenant), workers their token in Hello (or the same header). Comparisons are constant-time.
+/// Open only when the node was explicitly started insecure.
 /// </summary>
 internal sealed class Authenticator
 {
     private readonly NodeOptions _options;
+    private readonly TenantKeyCache? _tenantKeys;
 
-    public Authenticator(NodeOptions options) => _options = options;
-
-    public void AuthenticateProducer(ServerCallContext context)
+    public Authenticator(NodeOptions options, TenantKeyCache? tenantKeys = null)
     {
-        if (_options.AllowUnauthenticated) return;
-        if (!Matches(BearerToken(context), _options.ApiKey)) throw new RpcException(StatusCode.Unauthenticated, "A valid API key is required: send 'authorization: Bearer <key>'.");
+        _options = options;
+        _tenantKeys = tenantKeys;
+    }
+
+    /// <summary>What the calling producer may touch; throws Unauthenticated without a valid key.</summary>
+    public async ValueTask<ProducerScope> AuthenticateProducerAsync(ServerCallContext context)
+    {
+        if (_options.AllowUnauthenticated) return ProducerScope.Unrestricted;
+        var token = BearerToken(context);
+        if (Matches(token, _options.ApiKey)) return ProducerScope.Unrestricted;
+        if (token is not null && _tenantKeys is not null && token.StartsWith(TenantKeyStore.KeyPrefix, StringComparison.Ordinal)
+            && await _tenantKeys.TenantOfAsync(token, context.CancellationToken) is { } tenant)
+        {
+            return new ProducerScope(tenant);
+        }
+        throw new RpcException(StatusCode.Unauthenticated, "A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key).");
     }
 
     public void AuthenticateWorker(string helloToken, ServerCallContext context)
@@ -36,7 +51,8 @@ internal sealed class Authenticator
         return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
     }
 
+    // An unset secret matches nothing, not even an empty token.
     private static bool Matches(string? given, string? expected) =>
-        given is not null && expected is not null &&
+        !string.IsNullOrEmpty(given) && !string.IsNullOrEmpty(expected) &&
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

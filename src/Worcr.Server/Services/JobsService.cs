@@ -18,29 +18,30 @@ internal sealed class JobsService
 
     public async Task<EnqueueResponse> EnqueueAsync(EnqueueRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         if (request.Job is null) throw new RpcException(StatusCode.InvalidArgument, "EnqueueRequest.job is required.");
-        var results = await EnqueueManyAsync([request.Job], context);
+        var results = await EnqueueManyAsync([request.Job], scope, context);
         return results[0];
     }
 
     public async Task<EnqueueBatchResponse> EnqueueBatchAsync(EnqueueBatchRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         if (request.Jobs.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "EnqueueBatchRequest.jobs is empty.");
         if (request.Jobs.Count > MaxBatch) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
         var response = new EnqueueBatchResponse();
-        response.Results.AddRange(await EnqueueManyAsync(request.Jobs, context));
+        response.Results.AddRange(await EnqueueManyAsync(request.Jobs, scope, context));
         return response;
     }
 
-    private async Task<IReadOnlyList<EnqueueResponse>> EnqueueManyAsync(IReadOnlyList<JobSpec> specs, ServerCallContext context)
+    private async Task<IReadOnlyList<EnqueueResponse>> EnqueueManyAsync(IReadOnlyList<JobSpec> specs, ProducerScope scope, ServerCallContext context)
     {
         var jobs = new List<NewJob>(specs.Count);
         for (var i = 0; i < specs.Count; i++)
         {
             var field = specs.Count == 1 ? "job" : $"jobs[{i}]";
             JobSpecValidator.ValidateSpec(specs[i], field);
+            scope.RequireTenant(specs[i].Tenant, $"{field}.tenant");
             await _node.JobTypes.RequireKnownAsync(specs[i].Type, $"{field}.type", context.CancellationToken);
             var typeSettings = await _node.JobTypes.SettingsAsync(specs[i].Type, context.CancellationToken);
             jobs.Add(ToNewJob(specs[i], field, typeSettings));
@@ -93,10 +94,10 @@ internal sealed class JobsService
 
     public async Task<GetJobResponse> GetAsync(GetJobRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
-        var record = await _node.Store.GetAsync(id, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        var record = await _node.Store.GetAsync(id, context.CancellationToken);
+        if (record is null || !scope.Sees(record.Tenant)) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
         var response = new GetJobResponse { Job = Messages.ToProto(record) };
         if (request.LogLines > 0)
         {
@@ -108,8 +109,9 @@ internal sealed class JobsService
 
     public async Task<CancelJobResponse> CancelAsync(CancelJobRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
+        await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
         var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
         var outcome = await _node.Store.CancelAsync(id, reason, context.CancellationToken);
         if (!outcome.Found) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
@@ -119,11 +121,20 @@ internal sealed class JobsService
 
     public async Task<RetryJobResponse> RetryAsync(RetryJobRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
+        await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
         var state = await _node.Store.RetryAsync(id, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
         return new RetryJobResponse { State = Messages.ToProto(state) };
+    }
+
+    /// <summary>A tenant-bound caller may act only on its tenant's jobs; others look missing. No extra read for the operator.</summary>
+    private async Task RequireVisibleAsync(ProducerScope scope, long id, string jobId, CancellationToken cancellationToken)
+    {
+        if (scope.Tenant is null) return;
+        var states = await _node.Store.GetStatesAsync([id], cancellationToken);
+        if (states.Count == 0 || !scope.Sees(states[0].Tenant)) throw new RpcException(StatusCode.NotFound, $"Job {jobId} does not exist.");
     }
 
     private static long RequireJobId(string jobId) =>

@@ -25,8 +25,8 @@ internal sealed class WatchService
 
     public async Task WatchAsync(WatchJobsRequest request, IServerStreamWriter<JobEvent> responses, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateProducer(context);
-        var filter = FilterOf(request);
+        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
+        var filter = FilterOf(request, scope);
         var ct = context.CancellationToken;
         using var watcher = _node.Events.Hub.Subscribe(filter);
         var jobs = new WatchedJobs(filter);
@@ -56,7 +56,8 @@ internal sealed class WatchService
         }
     }
 
-    private static WatchFilter FilterOf(WatchJobsRequest request)
+    /// <summary>The request's filter; a tenant-bound caller watches its own tenant only (named jobs of others look missing).</summary>
+    private static WatchFilter FilterOf(WatchJobsRequest request, ProducerScope scope)
     {
         if (request.JobIds.Count > MaxJobIds) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxJobIds} job_ids per Watch call.");
         var ids = new HashSet<long>();
@@ -65,7 +66,9 @@ internal sealed class WatchService
             ids.Add(Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"job_ids: '{jobId}' is not a job id."));
         }
         if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
-        return new WatchFilter(ids, request.Tenant);
+        var tenant = string.IsNullOrEmpty(request.Tenant) ? scope.Tenant : request.Tenant;
+        if (tenant is not null && !scope.Sees(tenant)) throw new RpcException(StatusCode.PermissionDenied, $"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant '{tenant}'.");
+        return new WatchFilter(ids, tenant);
     }
 
     // A job of another tenant is reported as missing, not as forbidden: its existence is not the caller's business.

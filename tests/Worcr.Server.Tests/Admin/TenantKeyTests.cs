@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json;
+using Worcr.Grpc;
+using Worcr.Protocol.V1;
+using Worcr.Server.Tests.Infrastructure;
+
+namespace Worcr.Server.Tests.Admin;
+
+/// <summary>Tenant API keys: created once, listed without the key, revoked; over gRPC they bind a producer to its tenant.</summary>
+public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
+{
+    private readonly SecuredAdminFixture _fixture;
+
+    public TenantKeyTests(SecuredAdminFixture fixture) => _fixture = fixture;
+
+    private AdminClient Operator() => new(_fixture.HttpAddress, SecuredAdminFixture.ApiKey);
+
+    private async Task<(long Id, string Key)> CreateKeyAsync(string tenant, string label = "ci")
+    {
+        using var admin = Operator();
+        using var response = await admin.PostAsync($"/api/tenants/{tenant}/keys", new { label });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await AdminClient.ReadAsync(response);
+        return (body.GetProperty("id").GetInt64(), body.GetProperty("key").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_key_is_shown_once_listed_by_prefix_and_label_and_revoked()
+    {
+        using var admin = Operator();
+
+        using var created = await admin.PostAsync("/api/tenants/keys-a/keys", new { label = "billing service" });
+        var body = await AdminClient.ReadAsync(created);
+        var key = body.GetProperty("key").GetString()!;
+        var listed = (await admin.GetJsonAsync("/api/tenants/keys-a/keys")).GetProperty("keys");
+        using var revoke = await admin.DeleteAsync($"/api/tenants/keys-a/keys/{body.GetProperty("id").GetInt64()}");
+        using var revokeAgain = await admin.DeleteAsync($"/api/tenants/keys-a/keys/{body.GetProperty("id").GetInt64()}");
+        var afterwards = (await admin.GetJsonAsync("/api/tenants/keys-a/keys")).GetProperty("keys");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.StartsWith("wt_", key, StringComparison.Ordinal);
+        Assert.Equal(51, key.Length);
+        Assert.Equal(key[..11], body.GetProperty("prefix").GetString());
+        var entry = Assert.Single(listed.EnumerateArray());
+        Assert.Equal("billing service", entry.GetProperty("label").GetString());
+        Assert.Equal(key[..11], entry.GetProperty("prefix").GetString());
+        Assert.False(entry.TryGetProperty("key", out _));
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("last_used_at").ValueKind);
+        Assert.DoesNotContain(key, listed.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, revokeAgain.StatusCode);
+        Assert.Empty(afterwards.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Keys_count_in_the_tenant_listing_and_a_too_long_label_gets_400()
+    {
+        using var admin = Operator();
+        await CreateKeyAsync("keys-b");
+
+        using var tooLong = await admin.PostAsync("/api/tenants/keys-b/keys", new { label = new string('x', 201) });
+        var tenants = (await admin.GetJsonAsync("/api/tenants")).GetProperty("tenants").EnumerateArray();
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains(tenants, t => t.GetProperty("name").GetString() == "keys-b" && t.GetProperty("api_keys").GetInt32() == 1);
+    }
+
+    [Fact]
+    public async Task A_tenant_key_enqueues_into_its_own_tenant_and_is_refused_for_another()
+    {
+        var (_, key) = await CreateKeyAsync("keys-c");
+        var producer = _fixture.Cluster.Client(apiKey: key);
+
+        var id = await producer.EnqueueAsync("test.echo", "keys-c");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueAsync("test.echo", "keys-other"));
+        var batchRefused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueBatchAsync(
+            [new JobSpec { Type = "test.echo", Tenant = "keys-c" }, new JobSpec { Type = "test.echo", Tenant = "keys-other" }]));
+
+        Assert.Equal(JobState.Waiting, (await producer.GetAsync(id)).State);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains("keys-c", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.PermissionDenied, batchRefused.StatusCode);
+        Assert.Equal(1, (await _fixture.Cluster.Database.Tenants.ActivityAsync()).Single(a => a.Tenant == "keys-c").Waiting);
+        Assert.DoesNotContain(await _fixture.Cluster.Database.Tenants.ActivityAsync(), a => a.Tenant == "keys-other");
+        var listed = (await Operator().GetJsonAsync("/api/tenants/keys-c/keys")).GetProperty("keys")[0];
+        Assert.NotEqual(JsonValueKind.Null, listed.GetProperty("last_used_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task Jobs_of_other_tenants_look_missing_to_a_tenant_key()
+    {
+        var (_, key) = await CreateKeyAsync("keys-d");
+        var producer = _fixture.Cluster.Client(apiKey: key);
+        var foreign = await _fixture.Cluster.Client(apiKey: SecuredAdminFixture.ApiKey).EnqueueAsync("test.echo", "keys-d-neighbour");
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => producer.GetAsync(foreign));
+        var cancel = await Assert.ThrowsAsync<RpcException>(() => producer.CancelAsync(foreign));
+        var retry = await Assert.ThrowsAsync<RpcException>(() => producer.RetryAsync(foreign));
+        var watch = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in producer.WatchAsync([foreign])) { }
+        });
+        var watchTenant = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in producer.WatchAsync([], "keys-d-neighbour")) { }
+        });
+
+        Assert.Equal(StatusCode.NotFound, get.StatusCode);
+        Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
+        Assert.Equal(StatusCode.NotFound, retry.StatusCode);
+        Assert.Equal(StatusCode.NotFound, watch.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, watchTenant.StatusCode);
+        Assert.Equal(Core.Jobs.JobState.Waiting, (await _fixture.Cluster.Database.Jobs.GetAsync(Dispatch.Messages.ParseJobId(foreign)!.Value))!.State);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_through_the_api_is_rejected_at_once()
+    {
+        var (id, key) = await CreateKeyAsync("keys-e");
+        var producer = _fixture.Cluster.Client(apiKey: key);
+        await producer.EnqueueAsync("test.echo", "keys-e");
+        using var admin = Operator();
+
+        using var revoke = await admin.DeleteAsync($"/api/tenants/keys-e/keys/{id}");
+        var refused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueAsync("test.echo", "keys-e"));
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_revoked_elsewhere_stops_working_within_seconds()
+    {
+        var (id, key) = await CreateKeyAsync("keys-f");
+        var producer = _fixture.Cluster.Client(apiKey: key);
+        await producer.EnqueueAsync("test.echo", "keys-f");
+
+        // As another node would: straight in the database, so this node only learns it when its cache entry ages out.
+        Assert.True(await _fixture.Cluster.Database.TenantKeys.RevokeAsync("keys-f", id));
+        var deadline = DateTimeOffset.UtcNow + Services.TenantKeyCache.Freshness + TimeSpan.FromSeconds(10);
+        RpcException? refused = null;
+        while (refused is null && DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                await producer.EnqueueAsync("test.echo", "keys-f");
+                await Task.Delay(100);
+            }
+            catch (RpcException exception)
+            {
+                refused = exception;
+            }
+        }
+
+        Assert.Equal(StatusCode.Unauthenticated, refused?.StatusCode);
+    }
+}
