@@ -17,6 +17,7 @@ export function ruleEditor(onSaved) {
   const name = h('input', { id: 'rule-name', placeholder: 'premium-boost', required: true });
   const kind = select(KINDS, 'weight');
   const language = select(LANGUAGES, 'tag_match');
+  language.id = 'rule-language';
   const order = h('input', { type: 'number', value: '0', step: '1' });
   const enabled = checkbox('enabled', true);
   const code = codeEditor(TEMPLATES.lua);
