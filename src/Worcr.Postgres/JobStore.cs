@@ -54,7 +54,11 @@ public sealed class JobStore
         _logs = new LogStore(dataSource, sql);
         _counter = new JobCounter(dataSource, sql);
         _states = new JobStatesReader(dataSource, sql);
+        Browser = new JobBrowser(dataSource, sql, _lanes, notifier);
     }
+
+    /// <summary>Listings, the job page, delete and the overview's counts, for the admin API and GUI.</summary>
+    public JobBrowser Browser { get; }
 
     /// <summary>Inserts up to 10,000 jobs in one transaction; results are in input order (duplicates carry the existing id).</summary>
     public Task<IReadOnlyList<EnqueuedJob>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken ct = default) =>

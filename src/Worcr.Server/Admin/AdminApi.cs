@@ -25,5 +25,9 @@ internal static class AdminApi
         JobTypesEndpoints.Map(api, services);
         LimitsEndpoints.Map(api, services);
         TenantEndpoints.Map(api, services);
+        WorkerEndpoints.Map(api, services);
+        JobsEndpoints.Map(api, services);
+        OverviewEndpoints.Map(api, services);
+        DryRunEndpoint.Map(api, services);
     }
 }

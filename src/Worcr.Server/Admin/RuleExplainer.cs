@@ -21,7 +21,7 @@ internal static class RuleExplainer
             decision.Errors);
     }
 
-    private static WeightEvaluator WithDraft(WeightEvaluator current, CompiledDraft draft)
+    public static WeightEvaluator WithDraft(WeightEvaluator current, CompiledDraft draft)
     {
         var kept = current.Rules.Where(rule => !string.Equals(rule.Name, draft.Rule.Name, StringComparison.Ordinal));
         return new WeightEvaluator(draft.WeightRule is null ? kept : kept.Append(draft.WeightRule));

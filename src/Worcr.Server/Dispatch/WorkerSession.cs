@@ -18,12 +18,22 @@ internal sealed class WorkerSession
         new UnboundedChannelOptions { SingleReader = true });
     private int _credits;
     private bool _accepting = true;
+    private volatile bool _draining;
 
     public WorkerSession(WorkerProfile profile, int initialCredits)
     {
         Profile = profile;
         _credits = initialCredits;
+        Capacity = initialCredits;
     }
+
+    /// <summary>The capacity the worker announced in Hello (its first credits).</summary>
+    public int Capacity { get; }
+
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>True once the node told the worker to drain (an operator's request or the node stopping).</summary>
+    public bool IsDraining => _draining;
 
     public WorkerProfile Profile { get; }
 
@@ -60,6 +70,20 @@ internal sealed class WorkerSession
     public void StopAccepting()
     {
         lock (_lock) _accepting = false;
+    }
+
+    /// <summary>Sends no more jobs and asks the worker to finish or yield what it runs, then reconnect.</summary>
+    public void Drain(Drain drain)
+    {
+        StopAccepting();
+        _draining = true;
+        Send(new DispatcherMessage { Drain = drain });
+    }
+
+    /// <summary>Ids of the jobs the worker holds right now.</summary>
+    public IReadOnlyList<long> RunningJobIds()
+    {
+        lock (_lock) return _running.Keys.ToArray();
     }
 
     /// <summary>Hands a claimed job to the worker; false when it can no longer take it (the caller puts it back).</summary>

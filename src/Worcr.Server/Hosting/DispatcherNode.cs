@@ -143,7 +143,10 @@ public sealed class DispatcherNode : IAsyncDisposable
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
             new Authenticator(options, tenantKeyCache), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
               Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
-              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache };
+              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
+              Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
+              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken),
+              TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
 
@@ -152,8 +155,11 @@ public sealed class DispatcherNode : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
 
-        var presence = new PresenceService(new PresenceRegistry(redis, options.RedisKeyPrefix), dispatcher, options, time, node.GrpcAddress.ToString());
         var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake, events.Publisher);
+        var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
+        {
+            HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
+        };
         node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
@@ -162,6 +168,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         node._background.Add(Task.Run(() => maintenance.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => presence.RunAsync(stopping.Token)));
+        node._background.Add(Task.Run(() => services.WorkerDrains.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
         node._background.Add(Task.Run(() => limits.RunAsync(stopping.Token)));
         node._background.Add(Task.Run(() => usage.RunAsync(stopping.Token)));
@@ -236,7 +243,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
-    private static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    internal static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
     {
         var fallback = FairnessStrategies.Parse(options.Fairness);
         var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);

@@ -39,4 +39,13 @@ internal sealed record NodeServices(
     public TenantKeyStore TenantKeys { get; init; } = null!;
 
     public TenantKeyCache TenantKeyCache { get; init; } = null!;
+
+    /// <summary>Nodes and workers alive in Redis, for the admin API (set by DispatcherNode).</summary>
+    public Redis.PresenceRegistry Presence { get; init; } = null!;
+
+    /// <summary>Routes an operator's drain to the node holding the worker (set by DispatcherNode).</summary>
+    public WorkerDrainRouter WorkerDrains { get; init; } = null!;
+
+    /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
+    public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
 }

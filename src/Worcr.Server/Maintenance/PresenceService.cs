@@ -5,14 +5,20 @@ using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Maintenance;
 
-/// <summary>Announces this node and its connected workers in Redis, so every node and the GUI can list them.</summary>
+/// <summary>
+/// Announces this node and its connected workers in Redis, so every node and the GUI can list them. Beats every
+/// heartbeat interval and soon after a worker leaves; a worker that left is removed at once, not left to expire.
+/// </summary>
 internal sealed class PresenceService
 {
+    // Workers leaving in a burst (a deploy) are announced together, not one beat each.
+    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
     private readonly PresenceRegistry _registry;
     private readonly Dispatcher _dispatcher;
     private readonly NodeOptions _options;
     private readonly TimeProvider _time;
     private readonly string _grpcAddress;
+    private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
 
     public PresenceService(PresenceRegistry registry, Dispatcher dispatcher, NodeOptions options, TimeProvider time, string grpcAddress)
     {
@@ -23,23 +29,39 @@ internal sealed class PresenceService
         _grpcAddress = grpcAddress;
     }
 
+    /// <summary>Where this node serves the admin API and GUI.</summary>
+    public string HttpAddress { get; init; } = "";
+
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Whether this node holds the maintenance leader lock right now.</summary>
+    public Func<bool> IsLeader { get; init; } = () => false;
+
     private TimeSpan Ttl => _options.HeartbeatInterval * 3;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
         try
         {
             do
             {
                 await BeatAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (await WaitForNextBeatAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         await _registry.RemoveAsync("node", _options.NodeId, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task<bool> WaitForNextBeatAsync(CancellationToken stoppingToken)
+    {
+        var left = _dispatcher.SessionsChanged;
+        var interval = Task.Delay(_options.HeartbeatInterval, _time, stoppingToken);
+        if (await Task.WhenAny(interval, left) == left) await Task.Delay(Coalesce, _time, stoppingToken);
+        stoppingToken.ThrowIfCancellationRequested();
+        return true;
     }
 
     private async Task BeatAsync(CancellationToken stoppingToken)
@@ -48,17 +70,33 @@ internal sealed class PresenceService
         await _registry.HeartbeatAsync("node", _options.NodeId, new Dictionary<string, string>
         {
             ["grpc"] = _grpcAddress,
+            ["http"] = HttpAddress,
             ["workers"] = sessions.Length.ToString(CultureInfo.InvariantCulture),
+            ["started"] = StartedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ["leader"] = IsLeader() ? "1" : "0",
         }, Ttl, stoppingToken);
         foreach (var session in sessions)
         {
-            await _registry.HeartbeatAsync("worker", session.WorkerId, new Dictionary<string, string>
-            {
-                ["node"] = _options.NodeId,
-                ["tags"] = string.Join(',', session.Profile.Tags),
-                ["types"] = string.Join(',', session.Profile.JobTypes),
-                ["running"] = session.RunningCount.ToString(CultureInfo.InvariantCulture),
-            }, Ttl, stoppingToken);
+            await _registry.HeartbeatAsync("worker", session.WorkerId, WorkerInfo(session), Ttl, stoppingToken);
+            _announced.Add(session.WorkerId);
+        }
+        var present = sessions.Select(s => s.WorkerId).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _announced.Where(id => !present.Contains(id)).ToArray())
+        {
+            await _registry.RemoveAsync("worker", gone, stoppingToken);
+            _announced.Remove(gone);
         }
     }
+
+    private Dictionary<string, string> WorkerInfo(WorkerSession session) => new()
+    {
+        ["node"] = _options.NodeId,
+        ["tags"] = string.Join(',', session.Profile.Tags),
+        ["types"] = string.Join(',', session.Profile.JobTypes),
+        ["running"] = session.RunningCount.ToString(CultureInfo.InvariantCulture),
+        ["capacity"] = session.Capacity.ToString(CultureInfo.InvariantCulture),
+        ["jobs"] = string.Join(',', session.RunningJobIds().Select(Messages.JobId)),
+        ["connected"] = session.ConnectedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        ["draining"] = session.IsDraining ? "1" : "0",
+    };
 }

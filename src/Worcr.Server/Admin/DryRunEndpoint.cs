@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Admin;
+
+/// <summary>
+/// POST /api/rules/dry-run: what every connected worker (all nodes) would get from the lanes that have waiting
+/// jobs, under the live rules and under a draft rule, before the draft is saved. Read-only: nothing is claimed.
+/// </summary>
+internal sealed class DryRunEndpoint
+{
+    /// <summary>The lanes with the most waiting jobs that are considered (bounds rule evaluations to workers × lanes).</summary>
+    public const int MaxLanes = 1_000;
+    private const string DraftName = "draft";
+    private readonly NodeServices _services;
+    private readonly RuleChecker _checker;
+
+    private DryRunEndpoint(NodeServices services)
+    {
+        _services = services;
+        _checker = new RuleChecker(services.Rules.Limits);
+    }
+
+    public static void Map(RouteGroupBuilder api, NodeServices services) => api.MapPost("/rules/dry-run", new DryRunEndpoint(services).RunAsync);
+
+    private async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var input = await AdminJson.ReadAsync<DryRunInput>(request, cancellationToken);
+        if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
+        CompiledDraft? draft = null;
+        if (input.Value.Draft is { } rule)
+        {
+            var (compiled, problem) = _checker.Compile(rule.Name ?? DraftName, rule);
+            if (compiled is null) return AdminJson.Error(StatusCodes.Status400BadRequest, "Field 'draft': " + problem!.Error, problem.Line);
+            draft = compiled;
+        }
+        using (draft)
+        {
+            return AdminJson.Ok(await PlanAsync(draft, cancellationToken));
+        }
+    }
+
+    private async Task<DryRunView> PlanAsync(CompiledDraft? draft, CancellationToken cancellationToken)
+    {
+        var book = _services.Rules.Current;
+        var backlog = (await _services.Store.ReadBacklogAsync(cancellationToken))
+            .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
+        var workers = await ConnectedWorkers.ListAsync(_services, cancellationToken);
+        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_services.Options), _services.TenantShares, _services.Options.AgingPeriod, DateTimeOffset.UtcNow);
+        var draftWeights = draft is null ? null : RuleExplainer.WithDraft(book.Weights, draft);
+        var currentCache = new Dictionary<(long, string), double>();
+        var draftCache = new Dictionary<(long, string), double>();
+        var views = workers.Select(w => new DryRunWorkerView(
+            w.Profile.WorkerId, w.NodeId, w.Profile.Tags,
+            planner.Plan(w.Profile, book.Weights, currentCache),
+            draftWeights is null ? null : planner.Plan(w.Profile, draftWeights, draftCache))).ToList();
+        return new DryRunView(book.Version, views);
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Admin;
+
+/// <summary>
+/// /api/workers and /api/nodes: who is connected, across all nodes (Redis presence, refreshed every heartbeat
+/// interval), and draining one worker on whichever node holds its stream.
+/// </summary>
+internal sealed class WorkerEndpoints
+{
+    private readonly NodeServices _services;
+
+    private WorkerEndpoints(NodeServices services) => _services = services;
+
+    public static void Map(RouteGroupBuilder api, NodeServices services)
+    {
+        var endpoints = new WorkerEndpoints(services);
+        api.MapGet("/workers", endpoints.ListWorkersAsync);
+        api.MapGet("/nodes", endpoints.ListNodesAsync);
+        api.MapPost("/workers/{id}/drain", endpoints.DrainAsync);
+    }
+
+    private async Task<IResult> ListWorkersAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _services.Presence.ListAsync("worker", cancellationToken);
+        return AdminJson.Ok(new WorkerListView(entries.Select(PresenceViews.Worker).ToList()));
+    }
+
+    private async Task<IResult> ListNodesAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _services.Presence.ListAsync("node", cancellationToken);
+        return AdminJson.Ok(new NodeListView(entries.Select(PresenceViews.Node).ToList()));
+    }
+
+    private async Task<IResult> DrainAsync(string id, CancellationToken cancellationToken)
+    {
+        var worker = (await _services.Presence.ListAsync("worker", cancellationToken)).FirstOrDefault(w => w.Id == id);
+        if (worker is null || !worker.Info.TryGetValue("node", out var nodeId))
+        {
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"No worker '{id}' is connected (GET /api/workers lists those that are).");
+        }
+        if (!await _services.WorkerDrains.RequestAsync(nodeId, id, cancellationToken))
+        {
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"Worker '{id}' was last seen on node '{nodeId}', which no longer holds it.");
+        }
+        return Results.Json(new DrainView(id, nodeId), AdminJson.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+}

@@ -1,0 +1,86 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Worcr.Protocol.V1;
+using Worcr.Redis;
+using Worcr.Server.Admin;
+
+namespace Worcr.Server.Dispatch;
+
+/// <summary>
+/// Drains one worker wherever it is connected: the request goes over Redis pub/sub to the node holding the
+/// worker's stream (channel "{prefix}drain:{node id}", payload the worker id), which sends it Drain and stops
+/// giving it jobs. The worker finishes or yields what it runs and reconnects, as after a node's drain.
+/// </summary>
+internal sealed class WorkerDrainRouter
+{
+    private const string Reason = "drained by an operator";
+    private readonly RedisConnection _redis;
+    private readonly RedisSubscriber _subscriber;
+    private readonly string _keyPrefix;
+    private readonly string _nodeId;
+    private readonly Dispatcher _dispatcher;
+    private readonly TimeSpan _drainTimeout;
+    private readonly ILogger _logger;
+
+    private WorkerDrainRouter(RedisConnection redis, RedisSubscriber subscriber, string keyPrefix, string nodeId, Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger)
+    {
+        _redis = redis;
+        _subscriber = subscriber;
+        _keyPrefix = keyPrefix;
+        _nodeId = nodeId;
+        _dispatcher = dispatcher;
+        _drainTimeout = drainTimeout;
+        _logger = logger;
+    }
+
+    public static async Task<WorkerDrainRouter> StartAsync(RedisConnection redis, RedisOptions options, string keyPrefix, string nodeId,
+        Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger, CancellationToken cancellationToken)
+    {
+        var subscriber = await RedisSubscriber.ConnectAsync(options, cancellationToken);
+        var router = new WorkerDrainRouter(redis, subscriber, keyPrefix, nodeId, dispatcher, drainTimeout, logger);
+        await subscriber.SubscribeAsync(router.Channel(nodeId), (_, workerId) =>
+        {
+            if (!router.DrainHere(workerId)) AdminLog.DrainTargetGone(logger, workerId);
+        });
+        return router;
+    }
+
+    /// <summary>Asks the node holding the worker to drain it; false when that node does not answer (gone) or, here, the worker is not connected.</summary>
+    public async Task<bool> RequestAsync(string nodeId, string workerId, CancellationToken cancellationToken)
+    {
+        if (nodeId == _nodeId) return DrainHere(workerId);
+        var listeners = await _redis.ExecuteAsync("PUBLISH", [Channel(nodeId), workerId], cancellationToken);
+        return listeners.AsInt64() > 0;
+    }
+
+    /// <summary>Keeps the subscription until the node stops.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await _subscriber.DisposeAsync();
+        }
+    }
+
+    private bool DrainHere(string workerId)
+    {
+        var deadline = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + _drainTimeout);
+        var drained = false;
+        foreach (var session in _dispatcher.Sessions.Where(s => s.WorkerId == workerId))
+        {
+            session.Drain(new Drain { Reason = Reason, Deadline = deadline });
+            drained = true;
+        }
+        if (drained) AdminLog.WorkerDrained(_logger, workerId);
+        return drained;
+    }
+
+    private string Channel(string nodeId) => $"{_keyPrefix}drain:{nodeId}";
+}
