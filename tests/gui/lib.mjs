@@ -50,7 +50,7 @@ export async function scenario(name, body) {
   page.setDefaultTimeout(timeout);
   const problems = [];
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && !expectedConsoleError(m.text())) problems.push('console error: ' + m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error' && !expectedConsoleError(m.text())) problems.push(`console error: ${m.text()} (${m.location()?.url ?? ''})`); });
   try {
     await body(page);
     if (problems.length) fail(problems.join('\n'));
