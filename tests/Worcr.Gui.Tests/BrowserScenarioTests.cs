@@ -6,7 +6,8 @@ namespace Worcr.Gui.Tests;
 /// The admin GUI in headless Chromium against a real node and worker. Each test runs one scenario script of
 /// tests/gui and checks its exit code and output, and where the browser changed something, the job store too.
 /// </summary>
-public sealed class BrowserScenarioTests : IClassFixture<GuiNodeFixture>
+[Collection(GuiCollection.Name)]
+public sealed class BrowserScenarioTests
 {
     private readonly GuiNodeFixture _fixture;
 
@@ -33,26 +34,41 @@ public sealed class BrowserScenarioTests : IClassFixture<GuiNodeFixture>
     public async Task A_running_jobs_progress_bar_moves_and_its_log_lines_appear_live()
     {
         var id = await _fixture.EnqueueSlowAsync();
-        var result = await GuiScript.RunAsync("job-progress", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
-        result.AssertPassed("job progress");
-        await _fixture.Client.CancelAsync(id, "test over");
+        try
+        {
+            var result = await GuiScript.RunAsync("job-progress", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
+            result.AssertPassed("job progress");
+        }
+        finally
+        {
+            await _fixture.Client.CancelAsync(id, "test over");
+        }
     }
 
     [Fact]
     public async Task Cancelling_a_job_from_its_page_cancels_it()
     {
         var id = await _fixture.EnqueueSlowAsync("globex");
-        var result = await GuiScript.RunAsync("cancel-job", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
-        result.AssertPassed("cancel job");
-        Assert.Equal(JobState.Cancelled, (await _fixture.Client.GetAsync(id)).State);
+        try
+        {
+            var result = await GuiScript.RunAsync("cancel-job", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
+            result.AssertPassed("cancel job");
+            Assert.Equal(JobState.Cancelled, (await _fixture.Client.GetAsync(id)).State);
+        }
+        finally
+        {
+            await _fixture.Client.CancelAsync(id, "test over");
+        }
     }
 
     [Fact]
     public async Task The_main_pages_render_without_errors_and_the_read_only_role_sees_no_change_buttons()
     {
-        // Something to show: finished jobs, a running one, a failed rule-free backlog of another tenant.
+        // Something to show: finished jobs, then more slow jobs than the worker's 4 slots, so some run and some wait.
         for (var i = 0; i < 12; i++) await _fixture.Client.EnqueueAsync(GuiNodeFixture.QuickType, i % 3 == 0 ? "globex" : "acme", new { n = i }, ["email"]);
         var running = await _fixture.EnqueueSlowAsync();
+        var slow = new List<string> { running };
+        for (var i = 0; i < 6; i++) slow.Add(await _fixture.EnqueueSlowAsync(i % 2 == 0 ? "globex" : "initech"));
         var environment = new Dictionary<string, string>
         {
             ["JOB_ID"] = running,
@@ -60,8 +76,15 @@ public sealed class BrowserScenarioTests : IClassFixture<GuiNodeFixture>
             ["WORCR_SCREENSHOTS_DIR"] = Path.Combine(GuiScript.RepositoryRoot, "docs", "screenshots"),
         };
         if (Environment.GetEnvironmentVariable("WORCR_SCREENSHOTS") == "1") environment["WORCR_SCREENSHOTS"] = "1";
-        var result = await GuiScript.RunAsync("pages", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, environment);
-        await _fixture.Client.CancelAsync(running, "test over");
+        ScriptResult result;
+        try
+        {
+            result = await GuiScript.RunAsync("pages", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, environment);
+        }
+        finally
+        {
+            foreach (var id in slow) await _fixture.Client.CancelAsync(id, "test over");
+        }
         result.AssertPassed("pages");
         Assert.Contains("ok: read-only sees no change buttons", result.Output, StringComparison.Ordinal);
     }

@@ -52,12 +52,20 @@ await scenario('pages', async (page) => {
   await page.click('#bench-explain');
   await page.waitForSelector('#bench-weight[data-weight="4"]');
   await page.click('#bench-dry-run');
-  await page.waitForSelector('#dry-run table, #dry-run p');
+  await page.waitForSelector('#dry-run tr b');
   ok('rules page: a draft weighs 4 on the bench, dry run answers');
   await snap(page, 'rules');
 
   await page.goto(baseUrl + '/#/tenants');
   await page.waitForSelector('#tenant-list tr[data-tenant=acme]');
+  await page.fill('input[placeholder=gold]', 'gold');
+  await page.fill('input[placeholder="4"]', '4');
+  await page.click('button:has-text("Save plan")');
+  await page.waitForSelector('#tenant-list tr[data-tenant=acme] option[value=gold]', { state: 'attached' });
+  await page.selectOption('#tenant-list tr[data-tenant=acme] select', 'gold');
+  await page.click('#tenant-list tr[data-tenant=acme] button:has-text("Save")');
+  await page.waitForSelector('#tenant-list tr[data-tenant=acme] td:nth-child(2):has-text("gold")');
+  ok('tenants page: a plan is created and given to a tenant');
   await page.click('#tenant-list tr[data-tenant=acme] button:has-text("key")');
   await page.fill('#key-label', 'importer on host-1');
   await page.click('button:has-text("Create key")');

@@ -1,7 +1,7 @@
 // Hand-drawn SVG charts: a line chart of time series with axes, grid and legend.
 import { h, svg } from './dom.js';
 
-const W = 640, H = 200, LEFT = 44, RIGHT = 10, TOP = 10, BOTTOM = 24;
+const W = 640, H = 200, LEFT = 60, RIGHT = 10, TOP = 10, BOTTOM = 24;
 
 /** lineChart(times, [{name, color, values}], unit): values may hold nulls (gaps). */
 export function lineChart(times, series, unit = '') {

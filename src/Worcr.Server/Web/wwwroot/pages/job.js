@@ -51,7 +51,7 @@ export async function render(root, route) {
           await api.del(`/jobs/${id}`);
           location.hash = '#/jobs';
         }), 'danger') : null));
-    fill(facts, h('table', null, h('tbody', null,
+    fill(facts, h('table', { class: 'facts' }, h('tbody', null,
       fact('type', job.type), fact('tenant', job.tenant), fact('tags', tags(job.tags)),
       fact('attempt', `${job.attempt} of ${job.max_attempts}` + (job.failures ? ` · ${job.failures} failure(s)` : '')),
       fact('worker', job.worker_id ? h('span', { class: 'mono' }, job.worker_id, job.node_id ? ` on ${job.node_id}` : '') : '—'),

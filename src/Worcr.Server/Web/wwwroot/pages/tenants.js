@@ -34,11 +34,13 @@ export async function render(root) {
             if (!confirm(`Revoke key ${k.label}? Producers using it stop working.`)) return;
             await api.del(`/tenants/${encodeURIComponent(tenant)}/keys/${encodeURIComponent(k.id)}`);
             await render();
+            await load();
           }), 'danger')))), 'No keys: this tenant\'s producers use the operator key.'),
         h('div', { class: 'fields change progress' }, field('label', label), changeButton('Create key', (e) => act(e.target, keyError, async () => {
           const k = await api.post(`/tenants/${encodeURIComponent(tenant)}/keys`, { label: label.value.trim() });
           label.value = '';
           await render();
+          await load();
           fill(created, h('div', { class: 'notice' }, h('p', null, `New key "${k.label}": copy it now, it is never shown again.`), h('div', { class: 'secret', id: 'new-key' }, k.key)));
         }), 'primary')), keyError);
     };
