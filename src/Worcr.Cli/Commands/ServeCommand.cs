@@ -17,11 +17,13 @@ internal static class ServeCommand
         var bind = new Option<string?>("--bind") { Description = "Address to listen on (default 127.0.0.1)." };
         var apiKey = new Option<string?>("--api-key") { Description = "Producer API key (env WORCR_API_KEY)." };
         var workerToken = new Option<string?>("--worker-token") { Description = "Worker token (env WORCR_WORKER_TOKEN)." };
+        var adminPassword = new Option<string?>("--admin-password") { Description = "Password of the admin GUI/API, full rights (env WORCR_ADMIN_PASSWORD)." };
+        var readOnlyPassword = new Option<string?>("--read-only-password") { Description = "Password of the admin GUI/API, read-only (env WORCR_READ_ONLY_PASSWORD)." };
         var insecure = new Option<bool>("--insecure") { Description = "Accept calls without credentials (local development only)." };
         var jobTypes = new Option<string[]>("--job-type") { Description = "A job type producers may enqueue before its workers connect (repeatable).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("serve", "Run one dispatcher node. Settings come from flags, then WORCR_* environment variables, then appsettings.json (section \"Worcr\").")
         {
-            postgres, redis, schema, grpcPort, httpPort, bind, apiKey, workerToken, insecure, jobTypes,
+            postgres, redis, schema, grpcPort, httpPort, bind, apiKey, workerToken, insecure, jobTypes, adminPassword, readOnlyPassword,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,8 +36,20 @@ internal static class ServeCommand
             options.BindAddress = parse.GetValue(bind) ?? options.BindAddress;
             options.ApiKey = parse.GetValue(apiKey) ?? options.ApiKey;
             options.WorkerToken = parse.GetValue(workerToken) ?? options.WorkerToken;
+            options.AdminPassword = parse.GetValue(adminPassword) ?? options.AdminPassword;
+            options.ReadOnlyPassword = parse.GetValue(readOnlyPassword) ?? options.ReadOnlyPassword;
             options.AllowUnauthenticated |= parse.GetValue(insecure);
             foreach (var type in parse.GetValue(jobTypes) ?? []) options.JobTypes.Add(type);
+            try
+            {
+                options.Validate();
+            }
+            catch (InvalidOperationException exception)
+            {
+                // Settings problems are the operator's to fix: say which, without a stack trace.
+                Console.Error.WriteLine("error: " + exception.Message);
+                return 2;
+            }
             await using var node = await DispatcherNode.StartAsync(options, cancellationToken: cancellationToken);
             Console.WriteLine($"Worcr node {node.NodeId}: gRPC {node.GrpcAddress}  HTTP {node.HttpAddress}");
             await ShutdownSignal.WaitAsync(cancellationToken);

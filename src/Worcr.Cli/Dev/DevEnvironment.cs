@@ -22,7 +22,7 @@ internal sealed class DevEnvironment
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token, cancellationToken);
         await using var postgres = _settings.PostgresUrl is null ? await StartPostgresAsync(stop.Token) : null;
         await using var redis = _settings.RedisUrl is null ? await StartRedisAsync(stop.Token) : null;
-        var (apiKey, workerToken) = DevCredentials.LoadOrCreate(Path.Combine(_settings.DataDirectory, "dev.env"));
+        var (apiKey, workerToken, adminPassword) = DevCredentials.LoadOrCreate(Path.Combine(_settings.DataDirectory, "dev.env"));
         var options = new NodeOptions
         {
             PostgresUrl = _settings.PostgresUrl ?? postgres!.ConnectionString,
@@ -31,12 +31,13 @@ internal sealed class DevEnvironment
             HttpPort = _settings.HttpPort,
             ApiKey = apiKey,
             WorkerToken = workerToken,
+            AdminPassword = adminPassword,
             JobTypes = { DemoWorker.EchoType, DemoWorker.CountType },
             // The shipped example rules, limits and schedules, so a fresh dev node shows them at work.
             RulesDirectory = Directory.Exists("rules") ? Path.GetFullPath("rules") : null,
         };
         await using var node = await DispatcherNode.StartAsync(options, cancellationToken: stop.Token);
-        PrintSummary(node, postgres?.Url ?? _settings.PostgresUrl!, redis?.Url ?? _settings.RedisUrl!, apiKey, workerToken);
+        PrintSummary(node, postgres?.Url ?? _settings.PostgresUrl!, redis?.Url ?? _settings.RedisUrl!, apiKey, workerToken, adminPassword);
         var demo = _settings.Demo ? RunDemoAsync(node.GrpcAddress, apiKey, workerToken, stop.Token) : Task.CompletedTask;
         await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Console.WriteLine("\nStopping: demo worker, node, Redis, PostgreSQL...");
@@ -66,18 +67,19 @@ internal sealed class DevEnvironment
         await working;
     }
 
-    private static void PrintSummary(DispatcherNode node, string postgresUrl, string redisUrl, string apiKey, string workerToken)
+    private static void PrintSummary(DispatcherNode node, string postgresUrl, string redisUrl, string apiKey, string workerToken, string adminPassword)
     {
         Console.WriteLine($"""
 
             Worcr is running.
               gRPC (workers, producers)  {node.GrpcAddress}
               HTTP (admin, health)       {node.HttpAddress}
+              Admin GUI                  {node.HttpAddress}  (password {adminPassword})
               PostgreSQL                 {postgresUrl}
               Redis                      {redisUrl}
               API key                    {apiKey}
               Worker token               {workerToken}
-              (both saved in .worcr/dev.env; the CLI on this machine reads them from there)
+              (all three saved in .worcr/dev.env; the CLI on this machine reads them from there)
 
             Try it in another terminal:
               ./worcr enqueue --type demo.echo --tenant acme --args '{"{"}"hello": "world"{"}"}'

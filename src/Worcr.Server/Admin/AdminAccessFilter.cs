@@ -14,12 +14,13 @@ internal sealed class AdminAccessFilter : IEndpointFilter
     public const string CsrfHeader = "X-CSRF-Token";
     private const string BearerPrefix = "Bearer ";
 
-    // The POSTs that only compute an answer and change nothing: the read-only role may call them.
-    private static readonly HashSet<string> PurePosts = new(StringComparer.OrdinalIgnoreCase)
+    // What the read-only role may call besides GETs: the POSTs that only compute an answer, and signing out.
+    private static readonly HashSet<string> ReadOnlyAllowed = new(StringComparer.OrdinalIgnoreCase)
     {
         AdminApi.Prefix + "/rules/validate",
         AdminApi.Prefix + "/rules/explain",
         AdminApi.Prefix + "/rules/dry-run",
+        AdminApi.Prefix + "/session",
     };
 
     private readonly NodeOptions _options;
@@ -71,7 +72,7 @@ internal sealed class AdminAccessFilter : IEndpointFilter
         {
             return $"missing or wrong CSRF token: send the csrf_token from POST or GET /api/session in the {CsrfHeader} header with every change.";
         }
-        if (caller.Role == AdminRole.ReadOnly && !PurePosts.Contains(request.Path.Value ?? ""))
+        if (caller.Role == AdminRole.ReadOnly && !ReadOnlyAllowed.Contains(request.Path.Value ?? ""))
         {
             return "read-only session: it may look, not change; sign in with the admin password to change things.";
         }

@@ -7,7 +7,7 @@ namespace Worcr.Server.Admin;
 /// <summary>
 /// GET /api/jobs/{id}/stream: the job's live events as server-sent events, from whichever node they happen on (the
 /// node's <see cref="EventHub"/>, fed by every node through Redis, as Jobs.Watch uses). It subscribes first, then
-/// sends the job's current state from PostgreSQL, then live events; when events were lost or nothing was heard for
+/// sends the job's current state, progress counters and checkpoints from PostgreSQL, then live events; when events were lost or nothing was heard for
 /// a while, it re-reads the state. The stream stays open after a final state (a retry starts the job again) until
 /// the client leaves or the node stops. A pump moves events from the hub's inbox into a bounded
 /// <see cref="JobEventBuffer"/> that the writer drains, so a slow browser loses old progress values, not the node's time.
@@ -31,15 +31,15 @@ internal sealed class JobStreamEndpoint
         var ct = stop.Token;
         var filter = new WatchFilter([jobId], null);
         using var watcher = _services.Events.Hub.Subscribe(filter);
-        var current = await _services.Store.GetStatesAsync([jobId], ct);
-        if (current.Count == 0)
+        var current = await _services.Store.Browser.GetAsync(jobId, ct);
+        if (current is null)
         {
             await JobsEndpoints.NotFound(jobId).ExecuteAsync(context);
             return;
         }
         var buffer = new JobEventBuffer();
         var accepted = new WatchedJobs(new WatchFilter([], null));
-        foreach (var state in current) Forward(JobEvents.StateChanged(state), accepted, buffer);
+        foreach (var initial in InitialEvents(current)) Forward(initial, accepted, buffer);
         try
         {
             var stream = await EventStreamWriter.StartAsync(context, ct);
@@ -56,9 +56,22 @@ internal sealed class JobStreamEndpoint
         }
     }
 
+    /// <summary>The job as stored when the stream starts: its state, then every progress counter and checkpoint.</summary>
+    private static IEnumerable<Protocol.V1.JobEvent> InitialEvents(Postgres.JobDetailRecord job)
+    {
+        var summary = job.Summary;
+        yield return JobEvents.StateChanged(summary.Id, summary.State, summary.Attempt, summary.LastError);
+        foreach (var p in summary.Progress) yield return JobEvents.Progress(summary.Id, new Postgres.ProgressUpdate(summary.Id, summary.Attempt, p.Name, p.Current, p.Total, p.Text));
+        foreach (var c in job.Checkpoints) yield return JobEvents.Checkpoint(summary.Id, c.Name, c.Value);
+    }
+
+    /// <summary>
+    /// State changes pass in the job's order (a late, older one is left out); reports always pass, even after the final
+    /// state: the last log lines of a run are written up to 200 ms after its completion is published.
+    /// </summary>
     private static void Forward(Protocol.V1.JobEvent jobEvent, WatchedJobs accepted, JobEventBuffer buffer)
     {
-        if (accepted.Accept(jobEvent)) buffer.Offer(jobEvent);
+        if (jobEvent.StateChanged is null || accepted.Accept(jobEvent)) buffer.Offer(jobEvent);
     }
 
     /// <summary>Hub inbox → buffer. If it fails (PostgreSQL away), the whole stream ends so the browser reconnects.</summary>

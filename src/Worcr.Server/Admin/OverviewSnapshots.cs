@@ -26,9 +26,6 @@ internal sealed class OverviewSnapshots
         _time = time;
     }
 
-    /// <summary>How many times the database was read, for tests of the sharing.</summary>
-    public int Reads { get; private set; }
-
     public async Task<OverviewView> GetAsync(CancellationToken cancellationToken)
     {
         if (Fresh() is { } fresh) return fresh;
@@ -57,7 +54,6 @@ internal sealed class OverviewSnapshots
         var first = OverviewHistory.FirstBucket(_time.GetUtcNow());
         var since = _history.SinceBucket(first);
         var counts = await _services.Store.Browser.ReadOverviewAsync(OverviewHistory.StepSeconds, first, since, cancellationToken);
-        Reads++;
         _history.Apply(counts, since);
         var (workers, nodes) = await CountPresenceAsync(cancellationToken);
         var finished = _history.FinishedInWindow();

@@ -87,6 +87,18 @@ public sealed class AuthTests : IClassFixture<SecuredAdminFixture>
     }
 
     [Fact]
+    public async Task Read_only_session_may_sign_out()
+    {
+        using var viewer = await _fixture.SignInAsync(SecuredAdminFixture.ReadOnlyPassword);
+
+        using var signOut = await viewer.SendAsync(HttpMethod.Delete, "/api/session");
+        using var afterwards = await viewer.SendAsync(HttpMethod.Get, "/api/rules");
+
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
     public async Task Sign_out_without_the_csrf_token_is_refused()
     {
         using var admin = await _fixture.SignInAsync(SecuredAdminFixture.AdminPassword);

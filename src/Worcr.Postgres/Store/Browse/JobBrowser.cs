@@ -8,6 +8,9 @@ namespace Worcr.Postgres;
 /// </summary>
 public sealed class JobBrowser
 {
+    /// <summary>The most ids of each table one listing page reads.</summary>
+    public const int ScanWindow = JobLister.ScanWindow;
+
     private readonly JobLister _lister;
     private readonly JobDetailReader _details;
     private readonly JobDeleter _deleter;
