@@ -67,9 +67,22 @@ export async function render(root, route) {
     showJob();
   };
 
+  const handlers = {
+    state: (x) => { job.state = x.state; job.attempt = x.attempt ?? job.attempt; if (x.error) job.last_error = x.error; showJob(); reload().catch((e) => error.show(e)); },
+    progress: showProgress,
+    checkpoint: (c) => { points.set(c.name, { ...points.get(c.name), ...c, updated_at: new Date().toISOString() }); showCheckpoints(); },
+    log: appendLog,
+  };
+  // The stream opens before the job is read, so no line written in between is lost; events that arrive
+  // meanwhile wait, and log lines the read already has are not shown twice.
+  const early = [];
+  let ready = false;
+  const stop = listen(`/jobs/${id}/stream`, Object.fromEntries(Object.entries(handlers).map(([kind, handle]) =>
+    [kind, (x) => (ready ? handle(x) : early.push([kind, x]))])));
   try {
     job = await api.get('/jobs/' + id);
   } catch (e) {
+    stop();
     error.show(e);
     return undefined;
   }
@@ -78,15 +91,14 @@ export async function render(root, route) {
   for (const p of job.progress ?? []) showProgress(p);
   for (const c of job.checkpoints ?? []) points.set(c.name, c);
   showCheckpoints();
-  for (const l of job.logs ?? []) appendLog(l);
+  const seen = new Set();
+  for (const l of job.logs ?? []) { appendLog(l); seen.add(logKey(l)); }
   logNote.textContent = job.logs_dropped ? `${job.logs_dropped} older line(s) dropped` : '';
-
-  return listen(`/jobs/${id}/stream`, {
-    state: (s) => { job.state = s.state; job.attempt = s.attempt ?? job.attempt; if (s.error) job.last_error = s.error; showJob(); reload().catch((e) => error.show(e)); },
-    progress: showProgress,
-    checkpoint: (c) => { points.set(c.name, { ...points.get(c.name), ...c, updated_at: new Date().toISOString() }); showCheckpoints(); },
-    log: appendLog,
-  });
+  ready = true;
+  for (const [kind, x] of early) if (kind !== 'log' || !seen.has(logKey(x))) handlers[kind](x);
+  return stop;
 }
+
+function logKey(l) { return `${l.attempt}|${new Date(l.at).getTime()}|${l.level}|${l.text}`; }
 
 function fact(label, value) { return h('tr', null, h('th', null, label), h('td', null, value)); }
