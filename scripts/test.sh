@@ -10,7 +10,8 @@ need 'command -v redis-server' redis-server
 need 'test -x /usr/lib/postgresql/15/bin/postgres' postgresql-15
 need 'command -v node' nodejs
 need 'command -v npm' npm
-for dir in tests/interop/grpc-js examples/node-worker; do
+need 'test -x /usr/bin/chromium' chromium
+for dir in tests/interop/grpc-js examples/node-worker tests/gui; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "worcr test: npm install in $dir" >&2
     (cd "$dir" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }) >&2

@@ -194,6 +194,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         app.MapGrpcFallback();
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
         Admin.AdminApi.Map(app, services);
+        Web.GuiFiles.Map(app);
     }
 
     private void ReadAddresses()

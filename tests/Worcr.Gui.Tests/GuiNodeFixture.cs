@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Server.Hosting;
+using Worcr.Testing;
+using Worcr.Worker;
+
+namespace Worcr.Gui.Tests;
+
+/// <summary>
+/// One dispatcher node with an admin password on the shared real PostgreSQL and Redis, and one in-process SDK
+/// worker tagged "gui-worker" that runs "gui.slow" jobs: they report progress and a log line a few times a second
+/// until cancelled. "gui.quick" jobs complete at once, so the overview has something to show.
+/// </summary>
+public sealed class GuiNodeFixture : IAsyncLifetime
+{
+    public const string AdminPassword = "gui-admin-pass-5d2e";
+    public const string ReadOnlyPassword = "gui-viewer-pass-81c4";
+    public const string ApiKey = "gui-operator-key-09f3";
+    public const string WorkerToken = "gui-worker-token-6a7b";
+    public const string SlowType = "gui.slow";
+    public const string QuickType = "gui.quick";
+    public const string WorkerId = "gui-worker-1";
+
+    private readonly CancellationTokenSource _stopWorker = new();
+    private DispatcherNode? _node;
+    private WorcrWorker? _worker;
+    private Task? _workerRun;
+
+    public DispatcherNode Node => _node ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public Uri HttpAddress => Node.HttpAddress;
+
+    public WorcrClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new NodeOptions
+        {
+            PostgresUrl = await TestServices.PostgresAsync(),
+            RedisUrl = await TestServices.RedisAsync(),
+            Schema = await TestServices.CreateSchemaAsync("gui"),
+            RedisKeyPrefix = TestServices.NewKeyPrefix("gui"),
+            GrpcPort = 0,
+            HttpPort = 0,
+            AdminPassword = AdminPassword,
+            ReadOnlyPassword = ReadOnlyPassword,
+            ApiKey = ApiKey,
+            WorkerToken = WorkerToken,
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            MaintenanceInterval = TimeSpan.FromMilliseconds(500),
+            NodeId = "gui-node-1",
+        };
+        options.JobTypes.Add(SlowType);
+        options.JobTypes.Add(QuickType);
+        _node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        Client = new WorcrClient(_node.GrpcAddress, ApiKey);
+        _worker = new WorcrWorker(new WorkerOptions
+        {
+            Address = _node.GrpcAddress, Token = WorkerToken, WorkerId = WorkerId, Tags = ["gui-worker", "fast"], Concurrency = 4,
+            ShutdownGrace = TimeSpan.FromSeconds(2),
+        });
+        _worker.Handle(SlowType, RunSlowAsync).Handle(QuickType, _ => Task.FromResult(JobResult.Complete(new { ok = true })));
+        _workerRun = _worker.RunAsync(_stopWorker.Token);
+        await _worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Counts up slowly, one progress report and one log line per step, until the job is cancelled.</summary>
+    private static async Task<JobResult> RunSlowAsync(JobContext context)
+    {
+        const int steps = 1000;
+        for (var step = 1; step <= steps; step++)
+        {
+            await context.ProgressAsync("rows", step, steps, $"row {step} of {steps}");
+            context.Log(step % 10 == 0 ? "warn" : "info", $"processed row {step}");
+            if (step % 5 == 0) await context.CheckpointAsync("last_row", step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(400), context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return JobResult.Fail("cancelled while processing", retryable: false);
+            }
+        }
+        return JobResult.Complete(new { rows = steps });
+    }
+
+    public async Task<string> EnqueueSlowAsync(string tenant = "acme") =>
+        await Client.EnqueueAsync(SlowType, tenant, new { rows = 1000 }, ["import", "gui"]);
+
+    public async Task DisposeAsync()
+    {
+        await _stopWorker.CancelAsync();
+        if (_workerRun is not null) await _workerRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_worker is not null) await _worker.DisposeAsync();
+        Client?.Dispose();
+        if (_node is not null) await _node.DisposeAsync();
+        _stopWorker.Dispose();
+    }
+}
