@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Admin;
@@ -60,16 +61,7 @@ public sealed class AdminJobStreamTests
     }
 
     private static async Task<JsonElement> WaitForPageAsync(SecuredCluster cluster, string id, Func<JsonElement, bool> done)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var admin = cluster.Admin(0);
-        while (true)
-        {
-            var page = await admin.GetJsonAsync($"/api/jobs/{id}");
-            if (done(page)) return page;
-            await Task.Delay(50, deadline.Token);
-        }
-    }
+        => await Eventually.ReadUntilAsync(() => cluster.Admin(0).GetJsonAsync($"/api/jobs/{id}"), done, TimeSpan.FromSeconds(10), $"job page {id}");
 
     [Fact]
     public async Task A_stream_of_an_unknown_or_malformed_job_id_is_a_json_404_or_400_not_a_stream()

@@ -34,15 +34,7 @@ public sealed class AdminJobsApiTests : IClassFixture<SecuredClusterFixture>
     private async Task<JsonElement> JobAsync(long id) => await _admin.GetJsonAsync($"/api/jobs/{id}");
 
     private async Task<JsonElement> WaitForJobAsync(long id, Func<JsonElement, bool> done)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var job = await JobAsync(id);
-            if (done(job)) return job;
-            await Task.Delay(50, deadline.Token);
-        }
-    }
+        => await Eventually.ReadUntilAsync(() => JobAsync(id), done, TimeSpan.FromSeconds(30), $"job {id}");
 
     [Fact]
     public async Task Listing_filters_by_tenant_type_tag_and_state_newest_first()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Admin;
@@ -8,17 +9,8 @@ public sealed class AdminOverviewTests
 {
     private static long State(JsonElement overview, string state) => overview.GetProperty("states").GetProperty(state).GetInt64();
 
-    private static async Task<JsonElement> WaitForOverviewAsync(SecuredCluster cluster, Func<JsonElement, bool> done)
-    {
-        var admin = cluster.Admin();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var overview = await admin.GetJsonAsync("/api/overview");
-            if (done(overview)) return overview;
-            await Task.Delay(200, deadline.Token);
-        }
-    }
+    private static async Task<JsonElement> WaitForOverviewAsync(SecuredCluster cluster, Func<JsonElement, bool> done) =>
+        await Eventually.ReadUntilAsync(() => cluster.Admin().GetJsonAsync("/api/overview"), done, TimeSpan.FromSeconds(30), "the overview");
 
     [Fact]
     public async Task The_overview_counts_every_state_the_backlog_per_tenant_and_lane_and_the_series()

@@ -41,15 +41,7 @@ public sealed class WorkerAdminTests : IAsyncLifetime
 
     /// <summary>Presence is refreshed every heartbeat (1 s in tests): poll the listing until it shows what the test waits for.</summary>
     private static async Task<JsonElement> PollAsync(AdminClient admin, string path, Func<JsonElement, bool> done)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var body = await admin.GetJsonAsync(path);
-            if (done(body)) return body;
-            await Task.Delay(100, patience.Token);
-        }
-    }
+        => await Eventually.ReadUntilAsync(() => admin.GetJsonAsync(path), done, TimeSpan.FromSeconds(20), path);
 
     private static JsonElement? Worker(JsonElement listing, string id) =>
         listing.GetProperty("workers").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(w => w!.Value.GetProperty("worker_id").GetString() == id);
