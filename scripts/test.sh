@@ -21,7 +21,9 @@ done
 dotnet build Worcr.sln -c Release -nologo -clp:ErrorsOnly -v:q
 log="$(mktemp)"
 status=0
-dotnet test Worcr.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+# A test that runs past --blame-hang-timeout is named in the output and its test host is stopped, so a hang
+# fails the run in minutes with the culprit's name instead of eating CI's whole time budget.
+dotnet test Worcr.sln -c Release --no-build -nologo --blame-hang-timeout 5min --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=$?
 # dotnet test prints one "Failed: a, Passed: b, Skipped: c, Total: d" line per test project; add them up.
 summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" \
   | awk -F'[:,]' '{f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
