@@ -11,6 +11,9 @@ internal static partial class ServerLog
     [LoggerMessage(1002, LogLevel.Information, "Node {NodeId} listening: gRPC {GrpcAddress}, HTTP {HttpAddress}.")]
     public static partial void NodeStarted(ILogger logger, string nodeId, string grpcAddress, string httpAddress);
 
+    [LoggerMessage(1004, LogLevel.Error, "Background loop(s) {Loops} did not stop within {Seconds} s of the node stopping; the node stops without them.")]
+    public static partial void LoopsDidNotStop(ILogger logger, string loops, double seconds);
+
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Dispatch;
 using Worcr.Grpc;
 using Worcr.Grpc.Server;
@@ -36,7 +37,8 @@ public sealed class DispatcherNode : IAsyncDisposable
     private readonly Dispatcher _dispatcher;
     private readonly CancellationTokenSource _stopping;
     private readonly CancellationTokenSource _draining;
-    private readonly List<Task> _background = new();
+    private readonly List<(string Name, Task Run)> _background = new();
+    private ILogger _logger = NullLogger.Instance;
     private bool _stopped;
     private RuleCatalog? _rules;
     private TenantShareTable? _tenantShares;
@@ -55,6 +57,16 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     public NodeOptions Options { get; }
+
+    /// <summary>
+    /// How long a stopping node waits for its background loops once told to stop. A loop that ignores the signal
+    /// is a bug: it is named in the log and in <see cref="LoopsThatDidNotStop"/>, and the node stops anyway rather
+    /// than hang its host's shutdown.
+    /// </summary>
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(20);
+
+    /// <summary>After <see cref="StopAsync"/>: background loops still running when the node gave up waiting (none when healthy).</summary>
+    public IReadOnlyList<string> LoopsThatDidNotStop { get; private set; } = [];
 
     /// <summary>Live job events of this node (its publisher and its watchers), for tests.</summary>
     internal LiveEvents Events { get; private init; } = null!;
@@ -161,19 +173,20 @@ public sealed class DispatcherNode : IAsyncDisposable
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
         };
-        node._background.Add(Task.Run(() => dispatcher.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => services.Completions.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => services.Enqueues.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => services.Reports.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => events.RunAsync(stopping.Token)));
+        node.RunInBackground("dispatch loop", () => dispatcher.RunAsync(stopping.Token));
+        node.RunInBackground("completion writer", () => services.Completions.RunAsync(stopping.Token));
+        node.RunInBackground("enqueue batcher", () => services.Enqueues.RunAsync(stopping.Token));
+        node.RunInBackground("report writer", () => services.Reports.RunAsync(stopping.Token));
+        node.RunInBackground("live events", () => events.RunAsync(stopping.Token));
         maintenance.Cron = new CronService(database.Cron, options.NodeId, logger, dispatcher.Wake);
-        node._background.Add(Task.Run(() => maintenance.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => presence.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => services.WorkerDrains.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => node.PumpNotificationsAsync(database, services, stopping.Token)));
-        node._background.Add(Task.Run(() => limits.RunAsync(stopping.Token)));
-        node._background.Add(Task.Run(() => usage.RunAsync(stopping.Token)));
+        node.RunInBackground("maintenance", () => maintenance.RunAsync(stopping.Token));
+        node.RunInBackground("webhook dispatcher", () => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token));
+        node.RunInBackground("presence", () => presence.RunAsync(stopping.Token));
+        node.RunInBackground("worker drain router", () => services.WorkerDrains.RunAsync(stopping.Token));
+        node.RunInBackground("notification pump", () => node.PumpNotificationsAsync(database, services, stopping.Token));
+        node.RunInBackground("limits", () => limits.RunAsync(stopping.Token));
+        node.RunInBackground("tenant usage", () => usage.RunAsync(stopping.Token));
+        node._logger = logger;
         ServerLog.NodeStarted(logger, options.NodeId, node.GrpcAddress.ToString(), node.HttpAddress.ToString());
         return node;
     }
@@ -299,7 +312,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         }
         await _stopping.CancelAsync();
         await _app.StopAsync();
-        await Task.WhenAll(_background).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(_background.Select(b => b.Run)).WaitAsync(StopPatience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        LoopsThatDidNotStop = _background.Where(b => !b.Run.IsCompleted).Select(b => b.Name).ToArray();
+        if (LoopsThatDidNotStop.Count > 0) ServerLog.LoopsDidNotStop(_logger, string.Join(", ", LoopsThatDidNotStop), StopPatience.TotalSeconds);
         await _listener.DisposeAsync();
         await _redis.DisposeAsync();
         await _database.DisposeAsync();
@@ -310,4 +325,6 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void RunInBackground(string name, Func<Task> loop) => _background.Add((name, Task.Run(loop)));
 }

@@ -50,8 +50,10 @@ public sealed class AdminJobStreamTests
         Assert.Equal("rows", progress[^1].GetProperty("name").GetString());
         Assert.Single(all, e => e.Name == "state" && e.Data.GetProperty("state").GetString() == "completed");
 
-        // Live events go out as reports arrive; the node writes log lines to PostgreSQL up to 200 ms later.
-        var page = await WaitForPageAsync(cluster, id, p => p.GetProperty("logs").GetArrayLength() > 0);
+        // Live events go out as reports arrive; the node writes progress and log lines to PostgreSQL in batches up to
+        // 200 ms later, so the log line and the second progress report may land in different batches.
+        var page = await WaitForPageAsync(cluster, id, p => p.GetProperty("logs").GetArrayLength() > 0
+            && p.GetProperty("progress").EnumerateArray().Any(r => r.GetProperty("current").GetInt64() == 2));
         Assert.Equal("completed", page.GetProperty("state").GetString());
         Assert.Equal("row-1", Assert.Single(page.GetProperty("checkpoints").EnumerateArray()).GetProperty("value").GetString());
         Assert.Contains(page.GetProperty("logs").EnumerateArray(), l => l.GetProperty("text").GetString() == "halfway there");

@@ -98,6 +98,9 @@ internal sealed class TestCluster : IAsyncDisposable
         for (var i = _owned.Count - 1; i >= 0; i--) await _owned[i].DisposeAsync();
         foreach (var node in _nodes) await node.DisposeAsync();
         await Database.DisposeAsync();
+        // A loop that ignores its stop signal would hang a real node's shutdown: fail the test that found it.
+        var stuck = _nodes.SelectMany(n => n.LoopsThatDidNotStop.Select(loop => $"{n.NodeId}: {loop}")).ToArray();
+        if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable

@@ -40,7 +40,15 @@ export async function render(root, route) {
     if (stick) logs.scrollTop = logs.scrollHeight;
   };
 
+  // The header (state badge and buttons) is rebuilt only when the state changes: every state event re-reads the
+  // job, and rebuilding the buttons under a pointer between its press and release would swallow the click.
+  let headerState = null;
   const showJob = () => {
+    if (job.state !== headerState) showHeader();
+    headerState = job.state;
+    showFacts();
+  };
+  const showHeader = () => {
     fill(header,
       h('div', { class: 'row' }, h('h1', null, `Job ${job.id}`), badge(job.state)),
       h('div', { class: 'row' },
@@ -51,6 +59,8 @@ export async function render(root, route) {
           await api.del(`/jobs/${id}`);
           location.hash = '#/jobs';
         }), 'danger') : null));
+  };
+  const showFacts = () => {
     fill(facts, h('table', { class: 'facts' }, h('tbody', null,
       fact('type', job.type), fact('tenant', job.tenant), fact('tags', tags(job.tags)),
       fact('attempt', `${job.attempt} of ${job.max_attempts}` + (job.failures ? ` · ${job.failures} failure(s)` : '')),
