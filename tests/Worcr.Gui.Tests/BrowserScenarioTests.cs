@@ -33,7 +33,7 @@ public sealed class BrowserScenarioTests
     [Fact]
     public async Task A_running_jobs_progress_bar_moves_and_its_log_lines_appear_live()
     {
-        var id = await _fixture.EnqueueSlowAsync();
+        var id = await _fixture.StartSlowAsync();
         try
         {
             var result = await GuiScript.RunAsync("job-progress", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
@@ -48,7 +48,7 @@ public sealed class BrowserScenarioTests
     [Fact]
     public async Task Cancelling_a_job_from_its_page_cancels_it()
     {
-        var id = await _fixture.EnqueueSlowAsync("globex");
+        var id = await _fixture.StartSlowAsync("globex");
         try
         {
             var result = await GuiScript.RunAsync("cancel-job", _fixture.HttpAddress, GuiNodeFixture.AdminPassword, new Dictionary<string, string> { ["JOB_ID"] = id });
@@ -66,7 +66,7 @@ public sealed class BrowserScenarioTests
     {
         // Something to show: finished jobs, then more slow jobs than the worker's 4 slots, so some run and some wait.
         for (var i = 0; i < 12; i++) await _fixture.Client.EnqueueAsync(GuiNodeFixture.QuickType, i % 3 == 0 ? "globex" : "acme", new { n = i }, ["email"]);
-        var running = await _fixture.EnqueueSlowAsync();
+        var running = await _fixture.StartSlowAsync();
         var slow = new List<string> { running };
         for (var i = 0; i < 6; i++) slow.Add(await _fixture.EnqueueSlowAsync(i % 2 == 0 ? "globex" : "initech"));
         var environment = new Dictionary<string, string>

@@ -87,6 +87,18 @@ public sealed class GuiNodeFixture : IAsyncLifetime
     public async Task<string> EnqueueSlowAsync(string tenant = "acme") =>
         await Client.EnqueueAsync(SlowType, tenant, new { rows = 1000 }, ["import", "gui"]);
 
+    /// <summary>Enqueues a slow job and returns once the worker runs it (seen on a Watch stream, not polled).</summary>
+    public async Task<string> StartSlowAsync(string tenant = "acme")
+    {
+        var id = await EnqueueSlowAsync(tenant);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var e in Client.WatchAsync([id], ct: patience.Token))
+        {
+            if (e.StateChanged?.State == Protocol.V1.JobState.Running) return id;
+        }
+        throw new InvalidOperationException($"Job {id} finished before it was seen running.");
+    }
+
     public async Task DisposeAsync()
     {
         await _stopWorker.CancelAsync();

@@ -115,7 +115,12 @@ public sealed class WatchTests
     [Fact]
     public async Task A_log_flood_of_5000_lines_stores_at_most_MaxLogLinesPerJob_lines_plus_one_note()
     {
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.MaxLogLinesPerJob = 1000);
+        // The hand-made worker sends no heartbeats, so its lease must outlast the flood on a busy machine.
+        await using var cluster = await TestCluster.StartAsync(configure: o =>
+        {
+            o.MaxLogLinesPerJob = 1000;
+            o.LeaseDuration = TimeSpan.FromMinutes(5);
+        });
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         await using var worker = await HandWorker.ConnectAsync(cluster.Nodes[0], "test.echo");
@@ -139,7 +144,13 @@ public sealed class WatchTests
     {
         const int updates = 100_000;
         const int otherJobs = 200;
-        await using var cluster = await TestCluster.StartAsync();
+        // Coalescing is what is under test here, not pacing: the report budget is out of the way. The hand-made
+        // worker sends no heartbeats, so its lease must outlast the flood on a busy machine.
+        await using var cluster = await TestCluster.StartAsync(configure: o =>
+        {
+            o.WorkerReportsPerSecond = 10_000_000;
+            o.LeaseDuration = TimeSpan.FromMinutes(5);
+        });
         var node = cluster.Nodes[0];
         var client = cluster.Client();
         var chatty = await client.EnqueueAsync("test.count", "acme");
@@ -155,7 +166,8 @@ public sealed class WatchTests
             await worker.SendAsync(new WorkerMessage { Progress = new Progress { JobId = chatty, Attempt = assign.Attempt, Name = "n", Current = i, Total = updates } });
         }
         await worker.SendAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = chatty, Attempt = assign.Attempt } });
-        var watched = await events.AllAsync();
+        // On a busy machine (CI runs two test projects at once) the node may need well over half a minute for the flood.
+        var watched = await events.AllAsync(TimeSpan.FromSeconds(120));
         await cluster.WaitForCountAsync(CoreJobState.Completed, otherJobs + 1, Patience);
 
         var progress = watched.Where(e => e.Progress is not null).ToList();
@@ -164,6 +176,48 @@ public sealed class WatchTests
         Assert.True(progress.Count < updates / 10, $"{progress.Count} progress events reached the watcher");
         Assert.True(node.Events.Publisher.PublishedProgress < updates / 10, $"{node.Events.Publisher.PublishedProgress} progress events published");
         Assert.True(node.Reports.ProgressRowsWritten < updates / 10, $"{node.Reports.ProgressRowsWritten} progress rows written");
+    }
+
+    [Fact]
+    public async Task A_worker_reporting_faster_than_its_budget_is_paced_loses_no_report_and_slows_no_other_worker()
+    {
+        const int budget = 500;
+        const int updates = 3000;
+        const int otherJobs = 20;
+        // The hand-made worker sends no heartbeats, so its lease must outlast the paced reports.
+        await using var cluster = await TestCluster.StartAsync(configure: o =>
+        {
+            o.WorkerReportsPerSecond = budget;
+            o.LeaseDuration = TimeSpan.FromMinutes(5);
+        });
+        var client = cluster.Client();
+        var chatty = await client.EnqueueAsync("test.count", "acme");
+        await using var worker = await HandWorker.ConnectAsync(cluster.Nodes[0], "test.count");
+        var assign = await worker.NextAssignAsync();
+        await using var events = Collect(client.WatchAsync([chatty]));
+        await events.NextAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 1; i <= updates; i++)
+        {
+            await worker.SendAsync(new WorkerMessage { Progress = new Progress { JobId = chatty, Attempt = assign.Attempt, Name = "n", Current = i, Total = updates } });
+        }
+        await worker.SendAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = chatty, Attempt = assign.Attempt } });
+        // The node is still working through the chatty worker's backlog; another worker's jobs go through meanwhile.
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
+        await client.EnqueueBatchAsync(Enumerable.Range(0, otherJobs).Select(_ => new JobSpec { Type = "test.echo", Tenant = "globex" }));
+        await cluster.WaitForCountAsync(CoreJobState.Completed, otherJobs, Patience);
+        var chattyWhenOthersWereDone = (await client.GetAsync(chatty)).State;
+        var watched = await events.AllAsync();
+        var elapsed = clock.Elapsed;
+
+        // 2,500 reports beyond the burst at 500 a second: at least 5 s (less one minimum pause of rounding).
+        Assert.True(elapsed >= TimeSpan.FromSeconds(4.9), $"the chatty worker's reports were handled in {elapsed.TotalSeconds:F2} s");
+        Assert.Equal(JobState.Running, chattyWhenOthersWereDone);
+        Assert.Equal(updates, watched.Last(e => e.Progress is not null).Progress.Current);
+        Assert.Equal(JobState.Completed, watched[^1].StateChanged.State);
+        var stored = await Eventually.ReadUntilAsync(() => client.GetAsync(chatty), job => job.Progress.Any(p => p.Current == updates), Patience, "the last progress stored");
+        Assert.Equal(updates, Assert.Single(stored.Progress).Total);
     }
 
     private static string Describe(JobEvent e) => e.EventCase switch
@@ -195,26 +249,34 @@ public sealed class WatchTests
     {
         private readonly CancellationTokenSource _stop = new();
         private IAsyncEnumerator<JobEvent>? _events;
+        private Task<bool>? _read;
 
         public async Task<JobEvent> NextAsync()
         {
-            _events ??= stream.GetAsyncEnumerator(_stop.Token);
-            if (!await _events.MoveNextAsync().AsTask().WaitAsync(Patience)) throw new InvalidOperationException("The watch ended.");
-            return _events.Current;
+            if (!await ReadAsync(Patience)) throw new InvalidOperationException("The watch ended.");
+            return _events!.Current;
         }
 
-        /// <summary>Every remaining event, until the node ends the stream.</summary>
-        public async Task<List<JobEvent>> AllAsync()
+        /// <summary>Every remaining event, until the node ends the stream, each within <paramref name="patience"/>.</summary>
+        public async Task<List<JobEvent>> AllAsync(TimeSpan? patience = null)
+        {
+            var all = new List<JobEvent>();
+            while (await ReadAsync(patience ?? Patience)) all.Add(_events!.Current);
+            return all;
+        }
+
+        private async Task<bool> ReadAsync(TimeSpan patience)
         {
             _events ??= stream.GetAsyncEnumerator(_stop.Token);
-            var all = new List<JobEvent>();
-            while (await _events.MoveNextAsync().AsTask().WaitAsync(Patience)) all.Add(_events.Current);
-            return all;
+            _read = _events.MoveNextAsync().AsTask();
+            return await _read.WaitAsync(patience);
         }
 
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();
+            // An async iterator refuses DisposeAsync while a read is pending (one that outlived its patience).
+            if (_read is not null) await ((Task)_read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (_events is not null) await _events.DisposeAsync().AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
             _stop.Dispose();
         }

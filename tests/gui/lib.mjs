@@ -56,12 +56,22 @@ export async function scenario(name, body) {
     if (problems.length) fail(problems.join('\n'));
     ok(`${name} passed`);
   } catch (e) {
-    fail(`${name}: ${e.message}\n${problems.join('\n')}`);
+    fail(`${name}: ${e.message}\n${problems.join('\n')}\n${await whatThePageShows(page)}`);
   } finally {
     await context.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
   }
   process.exit(0);
+}
+
+/** Where the page was and what it showed when a step failed, so a failure in CI can be read without a rerun. */
+async function whatThePageShows(page) {
+  try {
+    const text = await page.evaluate(() => document.body.innerText);
+    return `page ${page.url()} showed:\n${text.replace(/\n{2,}/g, '\n').slice(0, 1500)}`;
+  } catch (e) {
+    return `(the page could not be read: ${e.message})`;
+  }
 }
 
 /** The browser logs failed fetches itself; the GUI shows those to the user, so they are expected (a wrong password is a 401). */

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Workers;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 
@@ -20,12 +21,16 @@ internal sealed class WorkerSession
     private bool _accepting = true;
     private volatile bool _draining;
 
-    public WorkerSession(WorkerProfile profile, int initialCredits)
+    public WorkerSession(WorkerProfile profile, int initialCredits, ReportBudget reportBudget)
     {
         Profile = profile;
         _credits = initialCredits;
         Capacity = initialCredits;
+        ReportBudget = reportBudget;
     }
+
+    /// <summary>Paces the worker's progress and log messages (used by its read loop only).</summary>
+    public ReportBudget ReportBudget { get; }
 
     /// <summary>The capacity the worker announced in Hello (its first credits).</summary>
     public int Capacity { get; }

@@ -114,6 +114,14 @@ public sealed partial class NodeOptions
     /// <summary>Log lines stored per job: the newest are kept, older ones are counted in one "… K lines dropped" line. Default 1,000; at least 10.</summary>
     public int MaxLogLinesPerJob { get; set; } = 1000;
 
+    /// <summary>
+    /// Progress and log messages one worker stream may send per second (and at once, after a quiet spell). A worker
+    /// over it is paused, not cut off: its reports arrive late but complete, and its other messages wait behind them,
+    /// so a chatty worker slows itself and not the node. The SDK coalesces progress and stays far below it. Default
+    /// 5,000; at least 10.
+    /// </summary>
+    public int WorkerReportsPerSecond { get; set; } = 5000;
+
     /// <summary>Throws with a message naming every invalid setting.</summary>
     public void Validate()
     {
@@ -142,6 +150,7 @@ public sealed partial class NodeOptions
         if (AgingPeriod <= TimeSpan.Zero) problems.Add("AgingPeriod must be positive.");
         if (RulesDirectory is not null && !Directory.Exists(RulesDirectory)) problems.Add($"RulesDirectory '{RulesDirectory}' does not exist.");
         if (MaxMessageSize < 1024) problems.Add("MaxMessageSize must be at least 1024 bytes.");
+        if (WorkerReportsPerSecond < 10) problems.Add($"WorkerReportsPerSecond {WorkerReportsPerSecond} must be at least 10.");
         if (MaxLogLinesPerJob < 10) problems.Add($"MaxLogLinesPerJob {MaxLogLinesPerJob} must be at least 10.");
         if (!AllowUnauthenticated && string.IsNullOrEmpty(WorkerToken))
         {

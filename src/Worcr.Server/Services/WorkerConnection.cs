@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Core.Retries;
+using Worcr.Core.Workers;
 using Worcr.Grpc;
 using Worcr.Grpc.Server;
 using Worcr.Postgres;
@@ -96,7 +98,8 @@ internal sealed class WorkerConnection
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
         if (hello.Capacity is < 0 or > MaxCapacity) throw new RpcException(StatusCode.InvalidArgument, $"Hello.capacity must be between 0 and {MaxCapacity}.");
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
-        return new WorkerSession(profile, hello.Capacity);
+        var rate = _node.Options.WorkerReportsPerSecond;
+        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()));
     }
 
     /// <summary>
@@ -168,9 +171,11 @@ internal sealed class WorkerConnection
                 await CheckpointAsync(session, message, cancellationToken);
                 break;
             case WorkerMessage.MessageOneofCase.Progress:
+                await PaceAsync(session, cancellationToken);
                 _node.Reports.Progress(message.Progress, TenantOf(session, message.Progress.JobId, message.Progress.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Log:
+                await PaceAsync(session, cancellationToken);
                 _node.Reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
@@ -186,6 +191,16 @@ internal sealed class WorkerConnection
             default:
                 throw new RpcException(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage.");
         }
+    }
+
+    /// <summary>
+    /// Holds this worker's read loop while it reports faster than its budget. Not reading lets HTTP/2 flow control
+    /// stop the sender once the stream's window is full, so the flood costs the node nothing more meanwhile.
+    /// </summary>
+    private static async Task PaceAsync(WorkerSession session, CancellationToken cancellationToken)
+    {
+        var pause = session.ReportBudget.Take(Stopwatch.GetTimestamp());
+        if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellationToken);
     }
 
     /// <summary>
