@@ -26,6 +26,9 @@ internal static partial class ServerLog
     [LoggerMessage(2003, LogLevel.Warning, "Worker {WorkerId} sent a message the node could not apply: {Reason}")]
     public static partial void WorkerMessageRejected(ILogger logger, string workerId, string reason);
 
+    [LoggerMessage(2005, LogLevel.Warning, "Renewing the leases of worker {WorkerId} failed; the next heartbeat tries again.")]
+    public static partial void HeartbeatFailed(ILogger logger, string workerId, Exception exception);
+
     [LoggerMessage(2004, LogLevel.Warning, "Writing to worker {WorkerId} failed; its stream ends.")]
     public static partial void WorkerWriteFailed(ILogger logger, string workerId, Exception exception);
 

@@ -56,6 +56,27 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Renewing_skips_a_job_locked_by_its_completion_instead_of_waiting_for_it()
+    {
+        await using var db = await CreateAsync();
+        var finishing = await db.RunOneAsync();
+        await db.RunOneAsync();
+        // Another session holds the row lock a completion batch takes, and keeps it until rolled back.
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM \"{db.Schema}\".jobs WHERE id = {finishing.Id} FOR UPDATE", other, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var renewed = await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, renewed);
+        await transaction.RollbackAsync();
+        Assert.Equal(2, await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task A_stale_worker_cannot_complete_the_run_that_replaced_it()
     {
         await using var db = await CreateAsync();

@@ -40,7 +40,8 @@ internal sealed class BenchNode : IAsyncDisposable
 
     /// <param name="rulesDirectory">Rule files the node loads at start-up (none when null).</param>
     /// <param name="fairness">The node's fairness strategy (the node's default when null).</param>
-    public static async Task<BenchNode> StartAsync(BenchServices services, string? rulesDirectory, CancellationToken cancellationToken, string? fairness = null)
+    public static async Task<BenchNode> StartAsync(BenchServices services, string? rulesDirectory, CancellationToken cancellationToken, string? fairness = null,
+        int? reportBudget = null)
     {
         var run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var options = new NodeOptions
@@ -57,6 +58,7 @@ internal sealed class BenchNode : IAsyncDisposable
             RulesDirectory = rulesDirectory,
         };
         if (fairness is not null) options.Fairness = fairness;
+        if (reportBudget is { } budget) options.WorkerReportsPerSecond = budget;
         var node = await DispatcherNode.StartAsync(options, QuietLogging, cancellationToken);
         return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));
     }

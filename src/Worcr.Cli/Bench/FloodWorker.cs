@@ -8,11 +8,15 @@ namespace Worcr.Cli.Bench;
 /// `worcr bench-worker --flood N`: a chatty worker on the raw Workers.Connect stream (the SDK would coalesce its
 /// progress before sending it). It takes one job of <see cref="BenchNode.FloodJobType"/> and sends N progress
 /// updates of one counter, one message each, plus a log line every <see cref="LogEvery"/> updates, as fast as the
-/// stream takes them; then it completes the job and reports when the flood started and ended.
+/// stream takes them; it says it is ready once the flood is under way, then completes the job and reports when the
+/// flood started and ended.
 /// </summary>
 internal static class FloodWorker
 {
     public const int LogEvery = 100;
+
+    /// <summary>Updates sent before the worker says it is ready (flooding).</summary>
+    private const int ReadyAfter = 1000;
 
     public static async Task<WorkerReport> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
     {
@@ -22,7 +26,6 @@ internal static class FloodWorker
         hello.JobTypes.Add(BenchNode.FloodJobType);
         await call.WriteAsync(new WorkerMessage { Hello = hello }, cancellationToken);
         await using var replies = call.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        BenchWorkerHost.WriteReady();
         var assign = await NextAssignAsync(replies);
 
         var startMs = BenchClock.NowMs();
@@ -30,7 +33,10 @@ internal static class FloodWorker
         {
             await call.WriteAsync(Progress(assign, i, settings.FloodUpdates), cancellationToken);
             if (i % LogEvery == 0) await call.WriteAsync(Log(assign, i), cancellationToken);
+            // Ready once flooding: the bench starts the measured worker then, so this process's start-up is not measured.
+            if (i == ReadyAfter) BenchWorkerHost.WriteReady();
         }
+        if (settings.FloodUpdates < ReadyAfter) BenchWorkerHost.WriteReady();
         var endMs = BenchClock.NowMs();
         await call.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } }, cancellationToken);
         await call.CompleteRequestAsync();

@@ -9,10 +9,11 @@ namespace Worcr.Cli.Bench;
 /// jobs and worker carry the tags those rules look at (a rule-free run to compare with is tagged too, so the
 /// two differ by the rules alone). With <paramref name="tenants"/> above 1 the jobs are spread over that many tenants
 /// and the node uses <paramref name="fairness"/>. With <paramref name="floodUpdates"/>, a second worker process
-/// (<see cref="FloodWorker"/>), launched with the first, floods one job's progress meanwhile.
+/// (<see cref="FloodWorker"/>), launched before the first, floods one job's progress meanwhile; <paramref name="reportBudget"/>
+/// sets the node's <c>WorkerReportsPerSecond</c>.
 /// </summary>
 internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan timeout, int weightRules = 0, bool tagged = false,
-    int tenants = 1, string? fairness = null, int floodUpdates = 0)
+    int tenants = 1, string? fairness = null, int floodUpdates = 0, int? reportBudget = null)
 {
     public const int SingleCalls = 2_000;
     public const int BatchSize = 1_000;
@@ -26,6 +27,7 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
             if (tenants > 1) line.Add("tenants", tenants);
             if (fairness is not null) line.Add("fairness", fairness);
             if (floodUpdates > 0) line.Add("flood_updates", floodUpdates);
+            if (reportBudget is { } budget) line.Add("report_budget", budget);
             return line;
         }
     }
@@ -33,14 +35,17 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
     public async Task<IReadOnlyDictionary<string, double>> RunOnceAsync(BenchServices services, CancellationToken cancellationToken)
     {
         using var rules = weightRules > 0 ? BenchRulesFolder.Create(weightRules) : null;
-        await using var node = await BenchNode.StartAsync(services, rules?.Path, cancellationToken, fairness);
+        await using var node = await BenchNode.StartAsync(services, rules?.Path, cancellationToken, fairness, reportBudget);
         var singles = Math.Min(SingleCalls, jobs);
         var singleSeconds = await EnqueueOneByOneAsync(node, singles, cancellationToken);
         var bulkSeconds = await EnqueueInBatchesAsync(node, singles, jobs, cancellationToken);
         if (floodUpdates > 0) await node.Client.EnqueueAsync(new Protocol.V1.JobSpec { Type = BenchNode.FloodJobType, Tenant = "bench" }, cancellationToken);
 
-        var workerStartMs = BenchClock.NowMs();
         await using var flood = floodUpdates > 0 ? BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, 1, BenchNode.FloodJobType, 1, [], floodUpdates: floodUpdates) : null;
+        // The measured worker starts once the flood is under way: what is measured is the flood, not the start-up
+        // (runtime, JIT) of the flooding process, which would share the machine's cores with the node meanwhile.
+        if (flood is not null) await flood.Ready.WaitAsync(timeout, cancellationToken);
+        var workerStartMs = BenchClock.NowMs();
         await using var worker = BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, concurrency, BenchNode.JobType, jobs, tagged ? BenchWeightRules.WorkerTags : []);
         var durableMs = await node.WaitForCompletedAsync(jobs, timeout, cancellationToken);
         var report = await worker.WaitForReportAsync(timeout, cancellationToken);

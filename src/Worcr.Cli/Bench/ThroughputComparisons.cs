@@ -10,15 +10,17 @@ internal static class ThroughputComparisons
     public const string Figure = "process_jobs_per_s";
 
     /// <summary>Prints <c>ratio_with_flood</c> and <c>slowdown</c> = 1 − ratio (goal: at most 0.1).</summary>
-    public static async Task<int> ProgressFloodAsync(BenchSettings settings, int jobs, int concurrency, int updates, CancellationToken cancellationToken)
+    public static async Task<int> ProgressFloodAsync(BenchSettings settings, int jobs, int concurrency, int updates, int? reportBudget,
+        CancellationToken cancellationToken)
     {
-        var alone = new ThroughputBenchmark(jobs, concurrency, settings.Timeout);
-        var flooded = new ThroughputBenchmark(jobs, concurrency, settings.Timeout, floodUpdates: updates);
+        var alone = new ThroughputBenchmark(jobs, concurrency, settings.Timeout, reportBudget: reportBudget);
+        var flooded = new ThroughputBenchmark(jobs, concurrency, settings.Timeout, floodUpdates: updates, reportBudget: reportBudget);
         var (aloneRuns, floodedRuns) = await PairedComparison.RunAsync(settings,
             new PairedComparison.Variant("alone", alone.Parameters, alone.RunOnceAsync),
             new PairedComparison.Variant($"with a flood of {updates} progress updates", flooded.Parameters, flooded.RunOnceAsync), cancellationToken);
         var line = new JsonLine().Add("system", "worcr").Add("workload", "progress_flood_comparison")
             .Add("jobs", jobs).Add("concurrency", concurrency).Add("flood_updates", updates);
+        if (reportBudget is { } budget) line.Add("report_budget", budget);
         PairedComparison.AddRatio(line, Figure, "alone", Figures(aloneRuns), "with_flood", Figures(floodedRuns), "ratio_with_flood");
         var ratio = Stats.Median(Figures(floodedRuns)) / Stats.Median(Figures(aloneRuns));
         Console.Out.WriteLine(line.Add("slowdown", 1 - ratio).Add("flood_overlap_median", Stats.Median(floodedRuns.Select(r => r["flood_overlap"]))));

@@ -90,15 +90,18 @@ internal static class BenchCommand
         var jobs = new Option<int>("--jobs") { Description = "No-op jobs of the throughput workload.", DefaultValueFactory = _ => 20_000 };
         var concurrency = new Option<int>("--concurrency") { Description = "The no-op worker's concurrency.", DefaultValueFactory = _ => 64 };
         var updates = new Option<int>("--updates") { Description = "Progress updates the flooding worker sends (and a log line every 100).", DefaultValueFactory = _ => 100_000 };
+        var budget = new Option<int?>("--report-budget") { Description = "The node's WorkerReportsPerSecond (default: the node's default)." };
         var (postgres, redis, runs, timeout) = SharedOptions();
         var command = new Command("progress", "The throughput workload alone and while another worker floods one job's progress, alternately; prints both and the slowdown.")
         {
-            jobs, concurrency, updates, postgres, redis, runs, timeout,
+            jobs, concurrency, updates, budget, postgres, redis, runs, timeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(updates) < 1) throw new ArgumentOutOfRangeException(nameof(updates), parse.GetValue(updates), "--updates must be at least 1.");
-            return ThroughputComparisons.ProgressFloodAsync(Settings(parse, postgres, redis, runs, timeout), parse.GetValue(jobs), parse.GetValue(concurrency), parse.GetValue(updates), cancellationToken);
+            if (parse.GetValue(budget) is < 10) throw new ArgumentOutOfRangeException(nameof(budget), parse.GetValue(budget), "--report-budget must be at least 10.");
+            return ThroughputComparisons.ProgressFloodAsync(Settings(parse, postgres, redis, runs, timeout), parse.GetValue(jobs), parse.GetValue(concurrency), parse.GetValue(updates),
+                parse.GetValue(budget), cancellationToken);
         });
         return command;
     }

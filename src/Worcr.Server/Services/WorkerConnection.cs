@@ -179,9 +179,7 @@ internal sealed class WorkerConnection
                 _node.Reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
-                await _node.Store.RenewLeasesAsync(session.WorkerId, _node.Options.NodeId, _node.Options.LeaseDuration, cancellationToken);
-                // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
-                await _node.Limits.Gate.RenewAsync(session, cancellationToken);
+                await HeartbeatAsync(session, cancellationToken);
                 break;
             case WorkerMessage.MessageOneofCase.Goodbye:
                 session.StopAccepting();
@@ -190,6 +188,26 @@ internal sealed class WorkerConnection
                 throw new RpcException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message.");
             default:
                 throw new RpcException(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage.");
+        }
+    }
+
+    /// <summary>
+    /// Renews the worker's leases and concurrency permits. A failure here (a lost connection, a lock timeout) is
+    /// not the worker's fault and the leases are still valid for a while: it is logged and the next heartbeat
+    /// tries again, instead of ending the stream and re-running every job the worker holds.
+    /// </summary>
+    private async Task HeartbeatAsync(WorkerSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _node.Store.RenewLeasesAsync(session.WorkerId, _node.Options.NodeId, _node.Options.LeaseDuration, cancellationToken);
+            // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
+            await _node.Limits.Gate.RenewAsync(session, cancellationToken);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or Redis.RedisConnectionException or Redis.RedisServerException or IOException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            ServerLog.HeartbeatFailed(_node.Logger, session.WorkerId, exception);
         }
     }
 
