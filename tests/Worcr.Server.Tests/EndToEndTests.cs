@@ -44,7 +44,7 @@ public sealed class EndToEndTests
         var ids = await cluster.Client(0).EnqueueBatchAsync(specs);
         await allRan.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await cluster.Client(1).WaitForStateAsync(ids[^1], ProtoJobState.Completed);
-        while (await cluster.CountAsync(CoreJobState.Completed) < jobCount) await Task.Delay(20);
+        await cluster.WaitForCountAsync(CoreJobState.Completed, jobCount, TimeSpan.FromSeconds(60));
 
         Assert.Equal(jobCount, ids.Distinct().Count());
         Assert.All(runs.Values, count => Assert.Equal(1, count));

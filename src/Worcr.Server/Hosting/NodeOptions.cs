@@ -117,10 +117,11 @@ public sealed partial class NodeOptions
     /// <summary>
     /// Progress and log messages one worker stream may send per second (and at once, after a quiet spell). A worker
     /// over it is paused, not cut off: its reports arrive late but complete, and its other messages wait behind them,
-    /// so a chatty worker slows itself and not the node. The SDK coalesces progress and stays far below it. Default
-    /// 5,000; at least 10.
+    /// so a chatty worker slows itself and not the node. The SDK sends each progress counter at most 5 times a second.
+    /// Default 2,000 (measured: a raw flood paced at 5,000 still took about 10% of other jobs' throughput on 2 cores,
+    /// at 2,000 nothing measurable; bench/RESULTS.md); at least 10.
     /// </summary>
-    public int WorkerReportsPerSecond { get; set; } = 5000;
+    public int WorkerReportsPerSecond { get; set; } = 2000;
 
     /// <summary>Throws with a message naming every invalid setting.</summary>
     public void Validate()

@@ -1,25 +1,35 @@
+using Worcr.Grpc;
 using Worcr.Protocol.V1;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Waits for a job to reach a state by reading it from the node until it does (or the timeout passes).
-/// The job's row is the truth a test asserts on, so the wait reads that truth rather than guessing a delay.
+/// Waits for a job to reach a state by watching it (Jobs.Watch sends the stored state, then every change), and
+/// returns the job as read once a change to that state was announced. The job's row is the truth a test asserts on:
+/// an event is only the signal to read it.
 /// </summary>
 internal static class JobWaits
 {
     public static async Task<Job> WaitForStateAsync(this WorcrClient client, string jobId, JobState state, TimeSpan? timeout = null)
     {
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        Job job;
-        while (true)
+        try
         {
-            job = await client.GetAsync(jobId, deadline.Token);
-            if (job.State == state) return job;
-            if (deadline.IsCancellationRequested) break;
-            await Task.Delay(20, CancellationToken.None);
+            await foreach (var jobEvent in client.WatchAsync([jobId], deadline.Token))
+            {
+                if (jobEvent.StateChanged?.State != state) continue;
+                var job = await client.GetAsync(jobId, deadline.Token);
+                if (job.State == state) return job;
+            }
         }
-        throw new TimeoutException($"Job {jobId} is {job.State} (attempt {job.Attempt}, error '{job.LastError}'), not {state}.");
+        catch (Exception exception) when (deadline.IsCancellationRequested && exception is OperationCanceledException or RpcException)
+        {
+            // Timed out: say where the job is instead.
+        }
+        // The watch ended (the job finished in another state) or timed out: one last read says which.
+        var last = await client.GetAsync(jobId);
+        if (last.State == state) return last;
+        throw new TimeoutException($"Job {jobId} is {last.State} (attempt {last.Attempt}, error '{last.LastError}'), not {state}.");
     }
 }
