@@ -137,7 +137,8 @@ public sealed class BadInputTests
         await call.WriteAsync(first);
         return await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var message in call.ReadAllAsync()) Assert.Fail($"The node answered {message.MessageCase} instead of refusing.");
+            await using var replies = call.ReadPatiently();
+            while (await replies.MoveNextAsync()) Assert.Fail($"The node answered {replies.Current.MessageCase} instead of refusing.");
         });
     }
 }

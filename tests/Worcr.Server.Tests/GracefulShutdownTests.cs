@@ -71,7 +71,7 @@ public sealed class GracefulShutdownTests
         var client = cluster.Client();
         using var channel = new GrpcChannel(cluster.Nodes[0].GrpcAddress);
         await using var call = channel.Duplex(WorcrMethods.Connect);
-        await using var replies = call.ReadAllAsync().GetAsyncEnumerator();
+        await using var replies = call.ReadPatiently();
         var hello = new Hello { WorkerId = "w-by-hand", Capacity = 3 };
         hello.JobTypes.Add("test.echo");
         await call.WriteAsync(new WorkerMessage { Hello = hello });

@@ -293,7 +293,7 @@ public sealed class WatchTests
         {
             _channel = channel;
             _call = call;
-            _replies = call.ReadAllAsync().GetAsyncEnumerator();
+            _replies = call.ReadPatiently(Patience);
         }
 
         public static async Task<HandWorker> ConnectAsync(Hosting.DispatcherNode node, string jobType)
@@ -310,7 +310,7 @@ public sealed class WatchTests
 
         public async Task<Assign> NextAssignAsync()
         {
-            while (await _replies.MoveNextAsync().AsTask().WaitAsync(Patience))
+            while (await _replies.MoveNextAsync())
             {
                 if (_replies.Current.Assign is { } assign) return assign;
             }

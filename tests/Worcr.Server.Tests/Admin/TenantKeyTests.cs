@@ -96,13 +96,15 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         var get = await Assert.ThrowsAsync<RpcException>(() => producer.GetAsync(foreign));
         var cancel = await Assert.ThrowsAsync<RpcException>(() => producer.CancelAsync(foreign));
         var retry = await Assert.ThrowsAsync<RpcException>(() => producer.RetryAsync(foreign));
+        // A watch that were wrongly allowed would run on (a tenant-wide one forever): the patience turns that into a failure.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var watch = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in producer.WatchAsync([foreign])) { }
+            await foreach (var _ in producer.WatchAsync([foreign], patience.Token)) { }
         });
         var watchTenant = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in producer.WatchAsync([], "keys-d-neighbour")) { }
+            await foreach (var _ in producer.WatchAsync([], "keys-d-neighbour", patience.Token)) { }
         });
 
         Assert.Equal(StatusCode.NotFound, get.StatusCode);

@@ -29,7 +29,7 @@ public sealed class WorkerAdminTests : IAsyncLifetime
         var channel = new GrpcChannel(_cluster.Nodes[node].GrpcAddress);
         _channels.Add(channel);
         var call = channel.Duplex(WorcrMethods.Connect);
-        var replies = call.ReadAllAsync().GetAsyncEnumerator();
+        var replies = call.ReadPatiently();
         var hello = new Hello { WorkerId = workerId, Capacity = capacity, Token = SecuredAdminFixture.WorkerToken };
         hello.JobTypes.Add("test.slow");
         hello.Tags.Add(tag);
