@@ -61,16 +61,20 @@ internal sealed class Dispatcher
     public void Register(WorkerSession session)
     {
         _sessions.TryAdd(session, 0);
+        SignalSessionsChanged();
         Wake();
     }
 
     public void Unregister(WorkerSession session)
     {
         _sessions.TryRemove(session, out _);
-        Interlocked.Exchange(ref _sessionsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        SignalSessionsChanged();
     }
 
-    /// <summary>Completes the next time a worker leaves (take it before checking <see cref="Sessions"/>).</summary>
+    private void SignalSessionsChanged() =>
+        Interlocked.Exchange(ref _sessionsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Completes the next time a worker joins or leaves (take it before checking <see cref="Sessions"/>).</summary>
     public Task SessionsChanged => Volatile.Read(ref _sessionsChanged).Task;
 
     /// <summary>Something changed (credits, new jobs): run a dispatch round soon. Wakes coalesce.</summary>

@@ -7,11 +7,11 @@ namespace Worcr.Server.Maintenance;
 
 /// <summary>
 /// Announces this node and its connected workers in Redis, so every node and the GUI can list them. Beats every
-/// heartbeat interval and soon after a worker leaves; a worker that left is removed at once, not left to expire.
+/// heartbeat interval and soon after a worker joins or leaves; a worker that left is removed at once, not left to expire.
 /// </summary>
 internal sealed class PresenceService
 {
-    // Workers leaving in a burst (a deploy) are announced together, not one beat each.
+    // Workers joining or leaving in a burst (a deploy) are announced together, not one beat each.
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
     private readonly PresenceRegistry _registry;
     private readonly Dispatcher _dispatcher;
