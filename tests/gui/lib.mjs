@@ -46,6 +46,7 @@ export async function scenario(name, body) {
   } catch (e) {
     fail(`chromium at ${chromiumPath} did not start: ${e.message}`);
   }
+  const started = performance.now();
   const page = context.pages()[0] ?? await context.newPage();
   page.setDefaultTimeout(timeout);
   const problems = [];
@@ -54,7 +55,7 @@ export async function scenario(name, body) {
   try {
     await body(page);
     if (problems.length) fail(problems.join('\n'));
-    ok(`${name} passed`);
+    ok(`${name} passed (${((performance.now() - started) / 1000).toFixed(1)} s in the browser)`);
   } catch (e) {
     fail(`${name}: ${e.message}\n${problems.join('\n')}\n${await whatThePageShows(page)}`);
   } finally {

@@ -91,8 +91,7 @@ await scenario('pages', async (page) => {
     await page.waitForSelector('#who [data-role=read_only]');
     for (const path of ['rules', `jobs/${jobId}`, 'workers', 'tenants', 'limits']) {
       await page.goto(`${baseUrl}/#/${path}`);
-      await page.waitForSelector('main h1');
-      await page.waitForTimeout(200);
+      await page.waitForSelector(`main[data-loaded="/${path}"]`);
       const visible = await page.locator('button.change:visible').count();
       if (visible) fail(`read-only sees ${visible} change button(s) on ${path}`);
     }

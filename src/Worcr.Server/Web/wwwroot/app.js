@@ -29,6 +29,7 @@ const routes = [
 const root = document.getElementById('page');
 let cleanup = null;
 let signedIn = false;
+let shown = 0;
 
 /** Parses "#/jobs/42?state=running" into a path, its captures and its query. */
 function currentRoute() {
@@ -49,6 +50,8 @@ async function show() {
     return;
   }
   renderChrome(route.path);
+  const showing = ++shown;
+  delete root.dataset.loaded;
   if (!route.page) { fill(root, h('p', { class: 'error' }, `No page at ${route.path}.`)); return; }
   fill(root);
   try {
@@ -56,6 +59,9 @@ async function show() {
   } catch (e) {
     fill(root, h('div', { class: 'error' }, e.message));
   }
+  // main[data-loaded="/path"] says the page has drawn its first data (tests wait for it instead of sleeping);
+  // a page left before its data came does not claim the next one.
+  if (showing === shown) root.dataset.loaded = route.path;
 }
 
 function renderChrome(path) {
