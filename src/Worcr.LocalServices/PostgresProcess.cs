@@ -112,6 +112,15 @@ public sealed class PostgresProcess : IAsyncDisposable
         _child = null;
     }
 
+    /// <summary>
+    /// Immediate shutdown (SIGQUIT): one signal, no waiting, no checkpoint. For a process that is about to end and
+    /// may not live long enough for <see cref="StopAsync"/>; only for data that need not survive (ephemeral servers).
+    /// </summary>
+    public void RequestImmediateStop()
+    {
+        if (_child is not null && ReadServerPid() is { } serverPid) Signals.Send(serverPid, Signals.SigQuit);
+    }
+
     private int? ReadServerPid()
     {
         var pidFile = Path.Combine(_options.DataDirectory, "postmaster.pid");

@@ -71,6 +71,9 @@ public static class TestServices
     {
         public void Stop()
         {
+            // The test host may be ended soon after its tests, before a polite stop completes (PostgreSQL servers were
+            // seen outliving it): first one signal that stops PostgreSQL at once, then the polite stops.
+            Postgres?.RequestImmediateStop();
             Redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
