@@ -25,7 +25,7 @@ public sealed class DigestScenarioTests
         await using var doomed = ChildWorker.Start("dotnet", [RepositoryPaths.DotnetExampleWorker],
             new Dictionary<string, string> { ["WORCR_GRPC"] = cluster.Nodes[0].GrpcAddress.ToString() }, "Connected to node");
         await doomed.Connected.WaitAsync(TimeSpan.FromSeconds(30));
-        var savedBeforeKill = await WaitForCheckpointAsync(client, id, atLeast: 3_000);
+        var savedBeforeKill = await client.WaitForCheckpointAsync(id, "user", atLeast: 3_000, TimeSpan.FromSeconds(90));
 
         doomed.Kill();
         await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -71,20 +71,6 @@ public sealed class DigestScenarioTests
             sends[user] = sends.GetValueOrDefault(user) + 1;
         }
         return sends;
-    }
-
-    private static async Task<int> WaitForCheckpointAsync(WorcrClient client, string id, int atLeast)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            var job = await client.GetAsync(id, deadline.Token);
-            if (job.Checkpoints.TryGetValue("user", out var user) && int.Parse(user, CultureInfo.InvariantCulture) >= atLeast)
-            {
-                return int.Parse(user, CultureInfo.InvariantCulture);
-            }
-            await Task.Delay(20, deadline.Token);
-        }
     }
 
     private sealed record DigestArgs(int Users, string Outbox);

@@ -17,7 +17,7 @@ public sealed class LostWorkerTests
         await using var doomed = ChildWorker.Start("dotnet", [RepositoryPaths.DotnetExampleWorker],
             new Dictionary<string, string> { ["WORCR_GRPC"] = cluster.Nodes[0].GrpcAddress.ToString() }, "Connected to node");
         await doomed.Connected.WaitAsync(TimeSpan.FromSeconds(30));
-        var before = await WaitForCheckpointAsync(client, id, atLeast: 200);
+        var before = await client.WaitForCheckpointAsync(id, "step", atLeast: 200, TimeSpan.FromSeconds(60));
 
         doomed.Kill();
 
@@ -32,19 +32,5 @@ public sealed class LostWorkerTests
         Assert.Equal(2, job.Attempt);
         var resumed = await resumedAt.Task;
         Assert.True(resumed >= before, $"resumed at step {resumed}, but step {before} was already saved");
-    }
-
-    private static async Task<int> WaitForCheckpointAsync(WorcrClient client, string id, int atLeast)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var job = await client.GetAsync(id, deadline.Token);
-            if (job.Checkpoints.TryGetValue("step", out var step) && int.Parse(step, CultureInfo.InvariantCulture) >= atLeast)
-            {
-                return int.Parse(step, CultureInfo.InvariantCulture);
-            }
-            await Task.Delay(20, deadline.Token);
-        }
     }
 }

@@ -131,7 +131,9 @@ public sealed class WatchTests
         }
         await worker.SendAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = id, Attempt = assign.Attempt } });
 
-        var logs = await ReadLogsUntilAsync(cluster, id, lines => lines.Count > 0 && lines[^1].Text == "line 4999");
+        // The table is the truth: read it until the last flush landed.
+        var logs = await Eventually.ReadUntilAsync(() => cluster.Database.Jobs.ReadLogsAsync(long.Parse(id, CultureInfo.InvariantCulture), 10_000),
+            lines => lines.Count > 0 && lines[^1].Text == "line 4999", Patience, "the last log line stored");
 
         Assert.True(logs.Count <= 1001, $"{logs.Count} lines stored");
         Assert.Equal("… 4000 lines dropped", logs[0].Text);
@@ -228,19 +230,6 @@ public sealed class WatchTests
         JobEvent.EventOneofCase.Log => "log " + e.Log.Text,
         _ => "?",
     };
-
-    /// <summary>Reads the job's stored log (the table is the truth) until the last flush landed.</summary>
-    private static async Task<IReadOnlyList<Postgres.LogEntry>> ReadLogsUntilAsync(TestCluster cluster, string id, Func<IReadOnlyList<Postgres.LogEntry>, bool> done)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        var jobId = long.Parse(id, CultureInfo.InvariantCulture);
-        while (true)
-        {
-            var lines = await cluster.Database.Jobs.ReadLogsAsync(jobId, 10_000);
-            if (done(lines) || deadline.IsCancellationRequested) return lines;
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
 
     private static EventStream Collect(IAsyncEnumerable<JobEvent> stream) => new(stream);
 
