@@ -1,27 +1,38 @@
-using NCrontab;
+using Cronos;
 
 namespace Worcr.Server.Maintenance;
 
-/// <summary>Reads cron expressions and time zones with errors that say which field is wrong and how to fix it.</summary>
+/// <summary>Reads cron expressions (through Cronos) and time zones with errors that say which field is wrong and how to fix it.</summary>
 internal static class CronExpressionParser
 {
     private static readonly string[] FiveFields = ["minute", "hour", "day of month", "month", "day of week"];
 
-    public static CrontabSchedule Parse(string expression)
+    // Cronos opens every format error with this sentence; the part after it names the field (e.g. "Minutes: ...").
+    private const string CronosPreamble = "The given cron expression has an invalid format.";
+
+    public static CronExpression Parse(string expression)
     {
-        var fields = (expression ?? "").Split(' ', '\t').Count(part => part.Length > 0);
-        if (fields is not (5 or 6))
+        var text = (expression ?? "").Trim();
+        var fields = text.Split(' ', '\t').Count(part => part.Length > 0);
+        var isMacro = text.StartsWith('@');
+        if (!isMacro && fields is not (5 or 6))
         {
             throw new CronDefinitionException("expression",
-                $"'{expression}' has {fields} field(s); use 5 ({string.Join(", ", FiveFields)}) or 6 (second first, then those five).");
+                $"'{expression}' has {fields} field(s); use 5 ({string.Join(", ", FiveFields)}) or 6 (second first, then those five), or a macro such as '@daily'.");
         }
         try
         {
-            return CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = fields == 6 });
+            return CronExpression.Parse(text, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
         }
-        catch (CrontabException exception)
+        catch (CronFormatException exception)
         {
-            throw new CronDefinitionException("expression", $"'{expression}' is not a valid cron expression: {exception.Message}");
+            var detail = exception.Message.StartsWith(CronosPreamble, StringComparison.Ordinal) ? exception.Message[CronosPreamble.Length..].TrimStart() : exception.Message;
+            throw new CronDefinitionException("expression", $"'{expression}' is not a valid cron expression: {detail}");
+        }
+        catch (MissingSeedException)
+        {
+            // 'H' (a value chosen per schedule to spread load) needs a seed that schedules do not carry.
+            throw new CronDefinitionException("expression", $"'{expression}' uses 'H', which is not supported; write the value itself.");
         }
     }
 

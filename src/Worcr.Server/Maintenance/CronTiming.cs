@@ -1,44 +1,34 @@
-using NCrontab;
+using Cronos;
 
 namespace Worcr.Server.Maintenance;
 
 /// <summary>
 /// When a schedule fires: a cron expression read in the wall-clock time of an IANA zone, turned into UTC
-/// instants. Pure (no I/O, no clock), so tests drive it with plain times. Around daylight-saving changes
-/// (docs/cron.md): a local time that does not exist (spring forward) fires once at the instant the clocks jump;
-/// a local time that happens twice (fall back) fires once, at its first occurrence.
+/// instants by Cronos. Pure (no I/O, no clock), so tests drive it with plain times. Around daylight-saving
+/// changes (docs/cron.md), Cronos' rules hold: a local time that does not exist (spring forward) fires once at the
+/// instant the clocks jump; in the repeated hour (fall back) a fixed time (<c>30 1 * * *</c>) fires once, at its
+/// first occurrence, while an interval (a <c>*</c>, <c>-</c> or <c>/</c> in the second, minute or hour field) fires in
+/// both passes.
 /// </summary>
 internal sealed class CronTiming
 {
-    // How far ahead to look for an occurrence before deciding that an expression (say, 30 February) never fires.
-    private const int HorizonYears = 10;
-    private readonly CrontabSchedule _schedule;
+    private readonly CronExpression _expression;
 
-    private CronTiming(CrontabSchedule schedule, TimeZoneInfo zone)
+    private CronTiming(CronExpression expression, TimeZoneInfo zone)
     {
-        _schedule = schedule;
+        _expression = expression;
         Zone = zone;
     }
 
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>Parses 5 fields (minute first) or 6 (second first); the error names the field that is wrong.</summary>
+    /// <summary>Parses 5 fields (minute first), 6 (second first) or a macro; the error names the field that is wrong.</summary>
     public static CronTiming Parse(string expression, string timeZone) =>
         new(CronExpressionParser.Parse(expression), CronExpressionParser.FindZone(timeZone));
 
-    /// <summary>The first tick strictly after <paramref name="after"/>; null when the expression never fires again.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset after)
-    {
-        var local = TimeZoneInfo.ConvertTime(after, Zone).DateTime;
-        var end = local.AddYears(HorizonYears);
-        for (var candidate = _schedule.GetNextOccurrence(local, end); candidate < end; candidate = _schedule.GetNextOccurrence(candidate, end))
-        {
-            // A tick can map to an instant not after 'after' only around a clock change (the repeated hour).
-            var instant = ToUtc(candidate);
-            if (instant > after) return instant;
-        }
-        return null;
-    }
+    /// <summary>The first tick strictly after <paramref name="after"/>, in UTC; null when the expression never fires again.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset after) =>
+        _expression.GetNextOccurrence(after, Zone)?.ToUniversalTime();
 
     /// <summary>
     /// The tick to fire when next_fire_at has come: the latest tick in [nextFireAt, now] (missed ticks collapse
@@ -69,20 +59,5 @@ internal sealed class CronTiming
             if (next is null || next > now) return new CronDue(tick, next);
             tick = next.Value;
         }
-    }
-
-    private DateTimeOffset ToUtc(DateTime local)
-    {
-        if (Zone.IsInvalidTime(local)) return GapEnd(local);
-        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
-        return new DateTimeOffset(DateTime.SpecifyKind(local - offset, DateTimeKind.Unspecified), TimeSpan.Zero);
-    }
-
-    /// <summary>The instant the clocks jumped over <paramref name="local"/>: one minute after the last valid minute before it.</summary>
-    private DateTimeOffset GapEnd(DateTime local)
-    {
-        var minute = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, DateTimeKind.Unspecified);
-        for (var step = 0; step < 24 * 60 && Zone.IsInvalidTime(minute); step++) minute = minute.AddMinutes(-1);
-        return ToUtc(minute).AddMinutes(1);
     }
 }
