@@ -11,6 +11,10 @@ need 'test -x /usr/lib/postgresql/15/bin/postgres' postgresql-15
 need 'command -v node' nodejs
 need 'command -v npm' npm
 need 'test -x /usr/bin/chromium' chromium
+# The Python example worker (grpcio, the C-core gRPC stack) runs on Debian's Python and packages.
+need '/usr/bin/python3 -c "import grpc"' python3-grpcio
+need '/usr/bin/python3 -c "import google.protobuf"' python3-protobuf
+need '/usr/bin/python3 -c "import grpc_tools.protoc"' python3-grpc-tools
 for dir in tests/interop/grpc-js examples/node-worker tests/gui; do
   if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "worcr test: npm install in $dir" >&2
