@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
+using Worcr.Server.Tests.Admin;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Worker;
 
 namespace Worcr.Server.Tests;
 
@@ -13,16 +15,6 @@ namespace Worcr.Server.Tests;
 /// </summary>
 public sealed class PythonWorkerTests
 {
-    private const string ApiKey = "python-key-5e1d";
-    private const string WorkerToken = "python-worker-8a3f";
-
-    private static Task<TestCluster> StartSecuredAsync() => TestCluster.StartAsync(configure: o =>
-    {
-        o.AllowUnauthenticated = false;
-        o.ApiKey = ApiKey;
-        o.WorkerToken = WorkerToken;
-    });
-
     private static ChildWorker StartPythonWorker(TestCluster cluster, string token, string marker, int maxJobs) =>
         ChildWorker.Start(PythonGrpc.Executable,
             [PythonGrpc.WorkerScript, cluster.Nodes[0].GrpcAddress.ToString(), "--max-jobs", maxJobs.ToString(CultureInfo.InvariantCulture)],
@@ -31,9 +23,9 @@ public sealed class PythonWorkerTests
     [PythonGrpcFact]
     public async Task The_python_grpcio_worker_runs_jobs_with_progress_checkpoints_and_logs_and_resumes_a_failed_one()
     {
-        await using var cluster = await StartSecuredAsync();
-        var client = cluster.Client(apiKey: ApiKey);
-        await using var worker = StartPythonWorker(cluster, WorkerToken, "connected to node", maxJobs: 3);
+        await using var secured = await SecuredCluster.StartAsync();
+        var (cluster, client) = (secured.Cluster, secured.Client());
+        await using var worker = StartPythonWorker(cluster, SecuredCluster.WorkerToken, "connected to node", maxJobs: 3);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(60));
 
         var echo = await client.EnqueueAsync("demo.echo", "acme", new { text = "hello from .NET", n = 7 });
@@ -43,21 +35,11 @@ public sealed class PythonWorkerTests
         var echoed = await client.WaitForStateAsync(echo, JobState.Completed);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(echoed.ArgsJson), JsonNode.Parse(echoed.ResultJson)), $"args {echoed.ArgsJson}, result {echoed.ResultJson}");
 
-        var counted = await client.WaitForStateAsync(count, JobState.Completed);
-        Assert.Equal(1, counted.Attempt);
-        Assert.Equal((5, 0, 1), Result(counted));
-        Assert.Equal("5", counted.Checkpoints["step"]);
-        await AssertProgressStoredAsync(client, count, current: 5, total: 5);
-        var countLogs = await LogsAsync(cluster, count, "counted 5 of 5");
+        var countLogs = await AssertCountedAsync(cluster, client, count, n: 5, resumedFrom: 0, attempt: 1);
         Assert.Equal(5, countLogs.Count(l => l.Text.StartsWith("counted ", StringComparison.Ordinal) && l.Level == "info"));
 
         // The first attempt saved step 2 and failed; the second received that checkpoint and counted 3 and 4 only.
-        var second = await client.WaitForStateAsync(resumed, JobState.Completed);
-        Assert.Equal(2, second.Attempt);
-        Assert.Equal((4, 2, 2), Result(second));
-        Assert.Equal("4", second.Checkpoints["step"]);
-        await AssertProgressStoredAsync(client, resumed, current: 4, total: 4);
-        var resumedLogs = await LogsAsync(cluster, resumed, "counted 4 of 4");
+        var resumedLogs = await AssertCountedAsync(cluster, client, resumed, n: 4, resumedFrom: 2, attempt: 2);
         Assert.Contains(resumedLogs, l => l.Attempt == 1 && l.Level == "warn" && l.Text.Contains("planned failure after step 2", StringComparison.Ordinal));
         Assert.Contains(resumedLogs, l => l.Attempt == 2 && l.Text == "resuming after step 2 of 4 (attempt 2)");
         Assert.Equal(["counted 1 of 4", "counted 2 of 4"], resumedLogs.Where(l => l.Attempt == 1 && l.Level == "info").Select(l => l.Text));
@@ -71,7 +53,8 @@ public sealed class PythonWorkerTests
     [PythonGrpcFact]
     public async Task The_python_grpcio_worker_with_a_wrong_token_stops_with_unauthenticated()
     {
-        await using var cluster = await StartSecuredAsync();
+        await using var secured = await SecuredCluster.StartAsync();
+        var cluster = secured.Cluster;
         await using var worker = StartPythonWorker(cluster, "python-worker-wrong", "stopped: UNAUTHENTICATED", maxJobs: 1);
 
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(60));
@@ -80,23 +63,24 @@ public sealed class PythonWorkerTests
         Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
     }
 
-    private static (int Counted, int ResumedFrom, int Attempt) Result(Job job)
+    /// <summary>
+    /// A demo.count job completed on the given attempt with its result, last checkpoint and progress counter
+    /// stored; returns its log lines once the last one is stored.
+    /// </summary>
+    private static async Task<IReadOnlyList<LogEntry>> AssertCountedAsync(TestCluster cluster, WorcrClient client, string jobId, int n, int resumedFrom, int attempt)
     {
+        var job = await client.WaitForStateAsync(jobId, JobState.Completed);
         var result = JsonDocument.Parse(job.ResultJson).RootElement;
-        return (result.GetProperty("counted").GetInt32(), result.GetProperty("resumed_from").GetInt32(), result.GetProperty("attempt").GetInt32());
-    }
+        Assert.Equal(attempt, job.Attempt);
+        Assert.Equal((n, resumedFrom, attempt), (result.GetProperty("counted").GetInt32(), result.GetProperty("resumed_from").GetInt32(), result.GetProperty("attempt").GetInt32()));
+        Assert.Equal(n.ToString(CultureInfo.InvariantCulture), job.Checkpoints["step"]);
 
-    /// <summary>Progress is written in batches shortly after it arrives: read the job until its counter shows the end.</summary>
-    private static async Task AssertProgressStoredAsync(Worcr.Worker.WorcrClient client, string jobId, long current, long total)
-    {
-        var job = await Eventually.ReadUntilAsync(() => client.GetAsync(jobId),
-            j => j.Progress.Any(p => p.Name == "steps" && p.Current == current), TimeSpan.FromSeconds(10), $"progress 'steps' {current} of job {jobId}");
-        var steps = Assert.Single(job.Progress, p => p.Name == "steps");
-        Assert.Equal(total, steps.Total);
-    }
-
-    /// <summary>Log lines are written in batches too: read until the last line is stored.</summary>
-    private static Task<IReadOnlyList<LogEntry>> LogsAsync(TestCluster cluster, string jobId, string lastLine) =>
-        Eventually.ReadUntilAsync(() => cluster.Database.Jobs.ReadLogsAsync(long.Parse(jobId, CultureInfo.InvariantCulture), 100),
+        // Progress and log lines are written in batches shortly after they arrive: read until the last ones are stored.
+        job = await Eventually.ReadUntilAsync(() => client.GetAsync(jobId),
+            j => j.Progress.Any(p => p.Name == "steps" && p.Current == n), TimeSpan.FromSeconds(10), $"progress 'steps' at {n} for job {jobId}");
+        Assert.Equal(n, Assert.Single(job.Progress, p => p.Name == "steps").Total);
+        var lastLine = $"counted {n} of {n}";
+        return await Eventually.ReadUntilAsync(() => cluster.Database.Jobs.ReadLogsAsync(long.Parse(jobId, CultureInfo.InvariantCulture), 100),
             lines => lines.Any(l => l.Text == lastLine), TimeSpan.FromSeconds(10), $"the log line '{lastLine}' of job {jobId}");
+    }
 }
