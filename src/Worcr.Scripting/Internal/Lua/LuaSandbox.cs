@@ -27,7 +27,7 @@ internal static class LuaSandbox
         -- table.move({}, 1, math.maxinteger - 1, 1) each ran forever inside one instruction.)
         local charge = __worcr_charge
         __worcr_charge = nil
-        local yield, tointeger, floor, log, huge = coroutine.yield, math.tointeger, math.floor, math.log, math.huge
+        local yield, tointeger, log = coroutine.yield, math.tointeger, math.log
         local largest = __worcr_largest_block
         __worcr_largest_block = nil
 
