@@ -14,7 +14,6 @@ public static class RuleCompiler
         limits ??= SandboxLimits.Default;
         limits.Validate();
         RequireWellFormed(source, limits);
-        RegexTimeout.EnsureConfigured();
         return source.Language switch
         {
             RuleLanguage.Lua => LuaCompiledRule.Compile(source, limits),

@@ -1,8 +1,9 @@
 namespace Worcr.Scripting;
 
 /// <summary>
-/// Budgets every rule runs under. Lua is bounded by instructions and memory; JavaScript (Jurassic has no
-/// memory cap) by a wall-clock time budget, an allocation budget and a recursion depth checked by guards.
+/// Budgets every rule runs under. Both languages have a wall-clock time budget per call; Lua is also bounded by
+/// VM instructions (library work in C is charged to them) and memory, JavaScript (Jint) by statements, allocated
+/// bytes and call depth. A rule's top-level code runs under the same budgets when it is loaded.
 /// </summary>
 public sealed class SandboxLimits
 {
@@ -17,11 +18,14 @@ public sealed class SandboxLimits
     /// <summary>Bytes one Lua state (one rule) may hold, arguments and results included.</summary>
     public long LuaMemoryBytes { get; init; } = 16L * MiB;
 
-    /// <summary>Wall-clock time one JavaScript call may take (checked by the loop/function guards).</summary>
+    /// <summary>Wall-clock time one rule call may take, in either language.</summary>
     public TimeSpan ScriptTimeBudget { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Managed bytes one JavaScript call may allocate (checked by the guards; a soft cap).</summary>
+    /// <summary>Managed bytes one JavaScript call may allocate (Jint's memory constraint).</summary>
     public long JsAllocationBytes { get; init; } = 64L * MiB;
+
+    /// <summary>JavaScript statements one call may run (Jint's statement constraint).</summary>
+    public int JsStatementBudget { get; init; } = 1_000_000;
 
     /// <summary>JavaScript call depth; deeper recursion fails instead of overflowing the stack.</summary>
     public int JsRecursionDepth { get; init; } = 256;
@@ -36,6 +40,7 @@ public sealed class SandboxLimits
         Require(LuaMemoryBytes >= 256 * KiB, nameof(LuaMemoryBytes), "at least 256 KiB (262144)");
         Require(ScriptTimeBudget >= TimeSpan.FromMilliseconds(1), nameof(ScriptTimeBudget), "at least 1 ms");
         Require(JsAllocationBytes >= 1 * MiB, nameof(JsAllocationBytes), "at least 1 MiB (1048576)");
+        Require(JsStatementBudget >= 1_000, nameof(JsStatementBudget), "at least 1000");
         Require(JsRecursionDepth is >= 8 and <= 2_000, nameof(JsRecursionDepth), "between 8 and 2000");
         Require(MaxCodeLength >= 64, nameof(MaxCodeLength), "at least 64");
     }

@@ -89,7 +89,7 @@ public sealed class LuaSandboxTests
     [InlineData("local s = 'x' while true do s = s .. s end")]
     public void Memory_bombs_hit_the_memory_cap_and_the_rule_keeps_working(string bomb)
     {
-        var limits = new SandboxLimits { LuaInstructionBudget = 100_000_000 };
+        var limits = new SandboxLimits { LuaInstructionBudget = 100_000_000, ScriptTimeBudget = TimeSpan.FromSeconds(30) };
         using var rule = Facts.Lua(Facts.SpinnableWeight(RuleLanguage.Lua, bomb), limits: limits, name: "hog");
 
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
@@ -101,7 +101,7 @@ public sealed class LuaSandboxTests
     [Fact]
     public void Deep_recursion_fails_cleanly_and_the_rule_keeps_working()
     {
-        var limits = new SandboxLimits { LuaInstructionBudget = 100_000_000 };
+        var limits = new SandboxLimits { LuaInstructionBudget = 100_000_000, ScriptTimeBudget = TimeSpan.FromSeconds(30) };
         using var rule = Facts.Lua(Facts.SpinnableWeight(RuleLanguage.Lua, "local function f(n) return 1 + f(n + 1) end f(1)"), limits: limits, name: "deep");
 
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
@@ -113,7 +113,7 @@ public sealed class LuaSandboxTests
     [Fact]
     public void Many_aborted_runs_leave_the_state_usable()
     {
-        using var rule = Facts.Lua(Facts.SpinnableWeight(RuleLanguage.Lua, "while true do end"), limits: new SandboxLimits { LuaInstructionBudget = 1_000 });
+        using var rule = Facts.Lua(Facts.SpinnableWeight(RuleLanguage.Lua, "while true do end"), limits: new SandboxLimits { LuaInstructionBudget = 1_000, ScriptTimeBudget = TimeSpan.FromSeconds(30) });
 
         for (var i = 0; i < 200; i++)
         {

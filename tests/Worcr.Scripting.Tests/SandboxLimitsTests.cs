@@ -11,6 +11,8 @@ public sealed class SandboxLimitsTests
         Assert.Equal(16 * 1024 * 1024, limits.LuaMemoryBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(100), limits.ScriptTimeBudget);
         Assert.Equal(256, limits.JsRecursionDepth);
+        Assert.Equal(1_000_000, limits.JsStatementBudget);
+        Assert.Equal(64 * 1024 * 1024, limits.JsAllocationBytes);
         Assert.Equal(64 * 1024, limits.MaxCodeLength);
     }
 
@@ -21,6 +23,7 @@ public sealed class SandboxLimitsTests
     [InlineData(nameof(SandboxLimits.JsRecursionDepth))]
     [InlineData(nameof(SandboxLimits.MaxCodeLength))]
     [InlineData(nameof(SandboxLimits.JsAllocationBytes))]
+    [InlineData(nameof(SandboxLimits.JsStatementBudget))]
     public void Invalid_setting_is_named_in_the_error(string field)
     {
         var limits = field switch
@@ -30,6 +33,7 @@ public sealed class SandboxLimitsTests
             nameof(SandboxLimits.ScriptTimeBudget) => new SandboxLimits { ScriptTimeBudget = TimeSpan.Zero },
             nameof(SandboxLimits.JsRecursionDepth) => new SandboxLimits { JsRecursionDepth = 0 },
             nameof(SandboxLimits.MaxCodeLength) => new SandboxLimits { MaxCodeLength = 0 },
+            nameof(SandboxLimits.JsStatementBudget) => new SandboxLimits { JsStatementBudget = 10 },
             _ => new SandboxLimits { JsAllocationBytes = 0 },
         };
 

@@ -50,12 +50,13 @@ internal sealed class DryRunEndpoint
             .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
         var workers = await ConnectedWorkers.ListAsync(_services, cancellationToken);
         var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_services.Options), _services.TenantShares, _services.Options.AgingPeriod, DateTimeOffset.UtcNow);
-        var draftWeights = draft is null ? null : RuleExplainer.WithDraft(book.Weights, draft);
+        var currentWeights = RuleTimeAllowance.Apply(book.Weights, RuleTimeAllowance.PerRequest);
+        var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.Weights, draft), RuleTimeAllowance.PerRequest);
         var currentCache = new Dictionary<(long, string), double>();
         var draftCache = new Dictionary<(long, string), double>();
         var views = workers.Select(w => new DryRunWorkerView(
             w.Profile.WorkerId, w.NodeId, w.Profile.Tags,
-            planner.Plan(w.Profile, book.Weights, currentCache),
+            planner.Plan(w.Profile, currentWeights, currentCache),
             draftWeights is null ? null : planner.Plan(w.Profile, draftWeights, draftCache))).ToList();
         return new DryRunView(book.Version, views);
     }

@@ -1,24 +1,27 @@
+using Acornima.Ast;
+using Jint;
+
 namespace Worcr.Scripting.Internal.Js;
 
 /// <summary>
-/// A compiled JavaScript rule: the source is checked for forbidden constructs and rewritten with guards
-/// once, then loaded into a pool of engines so calls can run in parallel.
+/// A compiled JavaScript rule: the source is parsed once (a prepared script is immutable and thread-safe) and
+/// run in a pool of engines, one per concurrent caller, since a Jint engine must not be used by two threads at once.
 /// </summary>
 internal sealed class JsCompiledRule : CompiledRuleBase
 {
     private readonly InstancePool<JsRuleEngine> _engines;
 
-    private JsCompiledRule(RuleSource source, SandboxLimits limits, string guardedCode, JsRuleEngine first)
+    private JsCompiledRule(RuleSource source, SandboxLimits limits, Prepared<Script> script, JsRuleEngine first)
         : base(source)
     {
-        _engines = new InstancePool<JsRuleEngine>(() => new JsRuleEngine(source, guardedCode, limits), InstancePool<JsRuleEngine>.DefaultCapacity);
+        _engines = new InstancePool<JsRuleEngine>(() => new JsRuleEngine(source, script, limits), InstancePool<JsRuleEngine>.DefaultCapacity);
         _engines.Add(first);
     }
 
     public static JsCompiledRule Compile(RuleSource source, SandboxLimits limits)
     {
-        var guardedCode = Prepare(source);
-        return new JsCompiledRule(source, limits, guardedCode, new JsRuleEngine(source, guardedCode, limits));
+        var script = Parse(source);
+        return new JsCompiledRule(source, limits, script, new JsRuleEngine(source, script, limits));
     }
 
     public override void Dispose() => _engines.Dispose();
@@ -39,17 +42,20 @@ internal sealed class JsCompiledRule : CompiledRuleBase
         }
     }
 
-    private static string Prepare(RuleSource source)
+    private static Prepared<Script> Parse(RuleSource source)
     {
         try
         {
-            var tokens = JsTokenizer.Tokenize(source.Code);
-            JsForbiddenConstructs.Check(tokens, RegexTimeout.IsEffective);
-            return JsGuardRewriter.Rewrite(source.Code, tokens);
+            return Engine.PrepareScript(source.Code, source.Name);
         }
-        catch (JsSyntaxError error)
+        catch (ScriptPreparationException error) when (error.InnerException is Acornima.ParseErrorException syntax)
         {
-            throw new RuleCompileException(source.Name, $"{RuleLabel.Of(source)} cannot be compiled: {error.Message} (line {error.Line})", error.Line, error);
+            var line = syntax.LineNumber > 0 ? syntax.LineNumber : (int?)null;
+            throw new RuleCompileException(source.Name, $"{RuleLabel.Of(source)} has a syntax error: {syntax.Description} (line {syntax.LineNumber})", line, error);
+        }
+        catch (ScriptPreparationException error)
+        {
+            throw new RuleCompileException(source.Name, $"{RuleLabel.Of(source)} cannot be compiled: {error.InnerException?.Message ?? error.Message}", null, error);
         }
     }
 }

@@ -1,84 +1,101 @@
-using Jurassic;
-using Jurassic.Library;
+using System.Text.RegularExpressions;
+using Acornima.Ast;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
 
 namespace Worcr.Scripting.Internal.Js;
 
 /// <summary>
-/// One Jurassic engine holding one rule (already checked and rewritten with guards). Single-threaded:
-/// <see cref="JsCompiledRule"/> pools them. CLR access stays off and recursion is capped, because
-/// Jurassic's default (no limit) lets runaway recursion overflow the real stack and kill the process.
+/// One Jint engine holding one loaded rule. Single-threaded: <see cref="JsCompiledRule"/> pools them (a new
+/// engine costs about a millisecond, so they are kept between calls). Every run is bounded by the engine's
+/// constraints (<see cref="JsEngineOptions"/>), which reset at each entry into the engine.
 /// </summary>
 internal sealed class JsRuleEngine : IDisposable
 {
-    private readonly RuleSource _source;
-    private readonly JsGuard _guard;
-    private readonly ScriptEngine _engine;
-    private readonly string _functionName;
+    private static readonly Prepared<Script> Prelude = Engine.PrepareScript(JsSandbox.Prelude, "worcr-sandbox");
 
-    public JsRuleEngine(RuleSource source, string guardedCode, SandboxLimits limits)
+    private readonly RuleSource _source;
+    private readonly SandboxLimits _limits;
+    private readonly Engine _engine;
+    private readonly JsValue _function;
+    private readonly JsValueWriter _writer;
+
+    public JsRuleEngine(RuleSource source, Prepared<Script> script, SandboxLimits limits)
     {
         _source = source;
-        _guard = new JsGuard(limits);
-        _functionName = RuleFunctionNames.For(source.Kind);
-        _engine = new ScriptEngine { EnableExposedClrTypes = false, RecursionDepthLimit = limits.JsRecursionDepth };
-        _engine.SetGlobalFunction(JsGuardRewriter.GuardFunction, new Action(_guard.Check));
-        _engine.Execute(JsSandbox.Prelude);
-        Load(guardedCode);
+        _limits = limits;
+        _engine = new Engine(options => JsEngineOptions.Apply(options, limits));
+        _engine.SetValue(JsSandbox.MaxStringLengthGlobal, (double)(limits.JsAllocationBytes / sizeof(char)));
+        _engine.Execute(Prelude);
+        _function = Load(script);
+        _writer = new JsValueWriter(_engine);
     }
 
-    public object? Call(RuleArguments arguments)
-    {
-        var values = JsValueWriter.Arguments(_engine, arguments);
-        return JsValueReader.Read(Guarded(() => _engine.CallGlobalFunction(_functionName, values)));
-    }
+    public object? Call(RuleArguments arguments) =>
+        Guarded(() => JsValueReader.Read(_engine.Call(_function, _writer.Arguments(arguments))));
 
-    public void Dispose()
-    {
-        // A ScriptEngine holds only managed memory; nothing to release.
-    }
+    public void Dispose() => _engine.Dispose();
 
-    private void Load(string guardedCode)
+    private JsValue Load(Prepared<Script> script)
     {
         try
         {
-            Guarded(() =>
-            {
-                _engine.Execute(new StringScriptSource(guardedCode, _source.Name));
-                return null;
-            });
+            Guarded(() => _engine.Execute(script));
         }
         catch (ScriptFailure failure)
         {
             throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} failed while loading: {failure.Message}", failure.Line, failure);
         }
 
-        if (_engine.GetGlobalValue(_functionName) is not FunctionInstance)
+        var name = RuleFunctionNames.For(_source.Kind);
+        var function = _engine.Global.GetOwnProperty(name).Value; // own data property only: a getter would run script
+        if (function is not Jint.Native.Function.Function)
         {
             throw new RuleCompileException(
                 _source.Name,
-                $"{RuleLabel.Of(_source)} does not define the function {_functionName}() that a {_source.Kind} rule needs");
+                $"{RuleLabel.Of(_source)} does not define the function {name}() that a {_source.Kind} rule needs");
         }
+
+        return function;
     }
 
-    /// <summary>Runs script code under a fresh budget, translating every way it can stop into a <see cref="ScriptFailure"/>.</summary>
-    private object? Guarded(Func<object?> run)
+    /// <summary>Runs script code, translating every way it can stop into a <see cref="ScriptFailure"/>.</summary>
+    private T Guarded<T>(Func<T> run)
     {
-        _guard.Begin();
         try
         {
             return run();
         }
-        catch (JavaScriptException ex) when (ex.InnerException is Jurassic.Compiler.SyntaxErrorException)
-        {
-            throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} has a syntax error: {ex.Message} (line {ex.LineNumber})", ex.LineNumber, ex);
-        }
         catch (JavaScriptException ex)
         {
-            throw new ScriptFailure($"threw: {ex.Message}" + (ex.LineNumber > 0 ? $" (line {ex.LineNumber})" : string.Empty), ex.LineNumber > 0 ? ex.LineNumber : null);
+            var line = ex.Location.Start.Line > 0 ? ex.Location.Start.Line : (int?)null;
+            throw new ScriptFailure($"threw: {JsErrorText.Of(ex)}" + (line is { } l ? $" (line {l})" : string.Empty), line);
         }
-        catch (StackOverflowException)
+        catch (RegexMatchTimeoutException)
         {
-            throw new ScriptFailure($"exceeded its recursion depth of {_engine.RecursionDepthLimit}");
+            throw new ScriptFailure("ran a regular expression past its time budget");
+        }
+        catch (TimeoutException)
+        {
+            throw new ScriptFailure($"exceeded its time budget of {_limits.ScriptTimeBudget.TotalMilliseconds:0.###} ms");
+        }
+        catch (StatementsCountOverflowException)
+        {
+            throw new ScriptFailure($"exceeded its statement budget of {_limits.JsStatementBudget}");
+        }
+        catch (MemoryLimitExceededException)
+        {
+            throw new ScriptFailure($"ran out of memory (allocated more than {_limits.JsAllocationBytes} bytes)");
+        }
+        catch (RecursionDepthOverflowException)
+        {
+            throw new ScriptFailure($"exceeded its recursion depth of {_limits.JsRecursionDepth}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // What Jint throws for a feature the sandbox leaves off, e.g. import() with module loading disabled.
+            throw new ScriptFailure($"used something rules cannot use: {ex.Message}");
         }
         catch (InsufficientExecutionStackException)
         {
@@ -87,10 +104,6 @@ internal sealed class JsRuleEngine : IDisposable
         catch (OutOfMemoryException)
         {
             throw new ScriptFailure("ran out of memory");
-        }
-        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            throw new ScriptFailure("ran a regular expression past its time limit");
         }
     }
 }

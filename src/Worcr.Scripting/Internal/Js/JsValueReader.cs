@@ -1,56 +1,83 @@
-using Jurassic;
-using Jurassic.Library;
+using Jint;
+using Jint.Native;
+using Jint.Native.Object;
 
 namespace Worcr.Scripting.Internal.Js;
 
-/// <summary>Copies a Jurassic return value into plain .NET values (see <see cref="ScriptValues"/>).</summary>
+/// <summary>
+/// Copies a rule's return value into plain .NET values (see <see cref="ScriptValues"/>). Only own data properties
+/// are read: a getter or a proxy trap would run script after the call, so returning one is an error.
+/// </summary>
 internal static class JsValueReader
 {
-    public static object? Read(object? value, int depth = 0) => value switch
+    public static object? Read(JsValue value, int depth = 0) => value.Type switch
     {
-        null or Undefined or Null => null,
-        bool flag => flag,
-        int number => (double)number,
-        double number => number,
-        string text => text,
-        ConcatenatedString text => text.ToString(),
-        FunctionInstance => throw new ScriptFailure("returned a function, which a rule cannot return"),
-        ArrayInstance array => ReadArray(array, depth + 1),
-        ObjectInstance record => ReadObject(record, depth + 1),
-        _ => throw new ScriptFailure($"returned an unsupported value ({value.GetType().Name})"),
+        Jint.Runtime.Types.Undefined or Jint.Runtime.Types.Null or Jint.Runtime.Types.Empty => null,
+        Jint.Runtime.Types.Boolean => value.AsBoolean(),
+        Jint.Runtime.Types.Number => value.AsNumber(),
+        Jint.Runtime.Types.String => value.ToString(),
+        Jint.Runtime.Types.Object => ReadObject(value.AsObject(), depth + 1),
+        _ => throw new ScriptFailure($"returned an unsupported value ({value.Type})"),
     };
 
-    private static List<object?> ReadArray(ArrayInstance array, int depth)
+    private static object ReadObject(ObjectInstance value, int depth)
     {
-        RequireSize(depth, array.Length);
-        var items = new List<object?>((int)array.Length);
-        for (uint i = 0; i < array.Length; i++)
+        if (value is Jint.Native.Function.Function)
         {
-            items.Add(Read(array[i], depth));
+            throw new ScriptFailure("returned a function, which a rule cannot return");
         }
 
-        return items;
-    }
-
-    private static Dictionary<string, object?> ReadObject(ObjectInstance record, int depth)
-    {
-        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var property in record.Properties.Where(p => p.IsEnumerable))
+        // Plain objects and arrays only: a proxy's traps or an exotic object's hooks would run script here.
+        if (value is not (JsObject or JsArray))
         {
-            RequireSize(depth, (uint)fields.Count + 1);
-            fields[property.Key.ToString() ?? string.Empty] = Read(property.Value, depth);
+            throw new ScriptFailure($"returned an unsupported object ({value.GetType().Name.Replace("Js", string.Empty, StringComparison.Ordinal)})");
         }
 
-        return fields;
-    }
-
-    private static void RequireSize(int depth, uint entries)
-    {
         if (depth > ScriptValues.MaxDepth)
         {
             throw new ScriptFailure($"returned values nested deeper than {ScriptValues.MaxDepth}");
         }
 
+        return value is JsArray array ? ReadArray(array, depth) : ReadRecord(value, depth);
+    }
+
+    private static List<object?> ReadArray(JsArray array, int depth)
+    {
+        var length = array.Length;
+        RequireSize(length);
+        var items = new List<object?>((int)length);
+        for (uint i = 0; i < length; i++)
+        {
+            items.Add(Read(DataValue(array.GetOwnProperty(i)), depth));
+        }
+
+        return items;
+    }
+
+    private static Dictionary<string, object?> ReadRecord(ObjectInstance record, int depth)
+    {
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, descriptor) in record.GetOwnProperties())
+        {
+            if (!descriptor.Enumerable || key.IsSymbol())
+            {
+                continue;
+            }
+
+            RequireSize((uint)fields.Count + 1);
+            fields[key.ToString()] = Read(DataValue(descriptor), depth);
+        }
+
+        return fields;
+    }
+
+    private static JsValue DataValue(Jint.Runtime.Descriptors.PropertyDescriptor descriptor) =>
+        descriptor.IsAccessorDescriptor()
+            ? throw new ScriptFailure("returned an object with a getter or setter, which a rule cannot return")
+            : descriptor.Value ?? JsValue.Undefined;
+
+    private static void RequireSize(ulong entries)
+    {
         if (entries > ScriptValues.MaxEntries)
         {
             throw new ScriptFailure($"returned an array or object with more than {ScriptValues.MaxEntries} entries");

@@ -1,64 +1,73 @@
 using System.Text.Json;
-using Jurassic;
-using Jurassic.Library;
+using Jint;
+using Jint.Native;
 
 namespace Worcr.Scripting.Internal.Js;
 
-/// <summary>Builds a rule's arguments as Jurassic objects and arrays; never CLR objects.</summary>
-internal static class JsValueWriter
+/// <summary>Builds a rule's arguments as plain JavaScript objects and arrays of one engine; never CLR objects.</summary>
+internal sealed class JsValueWriter(Engine engine)
 {
-    public static object[] Arguments(ScriptEngine engine, RuleArguments arguments)
+    public JsValue[] Arguments(RuleArguments arguments)
     {
-        var job = Job(engine, arguments.Job, arguments.Args);
+        var job = Job(arguments.Job, arguments.Args);
         if (arguments.Worker is not null)
         {
-            return [job, Worker(engine, arguments.Worker)];
+            return [job, Worker(arguments.Worker)];
         }
 
         return arguments.Attempt is { } attempt ? [job, attempt, arguments.Error ?? string.Empty] : [job];
     }
 
-    private static ObjectInstance Job(ScriptEngine engine, JobFacts job, JsonElement args)
+    private JsObject Job(JobFacts job, JsonElement args)
     {
-        var value = engine.Object.Construct();
-        value["type"] = job.Type ?? string.Empty;
-        value["tenant"] = job.Tenant ?? string.Empty;
-        value["tags"] = List(engine, job.Tags);
-        value["args"] = Json(engine, args);
-        value["attempt"] = job.Attempt;
-        value["enqueued_at"] = (double)job.EnqueuedAt.ToUnixTimeSeconds();
+        var value = new JsObject(engine);
+        value.FastSetDataProperty("type", job.Type ?? string.Empty);
+        value.FastSetDataProperty("tenant", job.Tenant ?? string.Empty);
+        value.FastSetDataProperty("tags", List(job.Tags));
+        value.FastSetDataProperty("args", Json(args));
+        value.FastSetDataProperty("attempt", job.Attempt);
+        value.FastSetDataProperty("enqueued_at", (double)job.EnqueuedAt.ToUnixTimeSeconds());
         return value;
     }
 
-    private static ObjectInstance Worker(ScriptEngine engine, WorkerFacts worker)
+    private JsObject Worker(WorkerFacts worker)
     {
-        var value = engine.Object.Construct();
-        value["id"] = worker.WorkerId ?? string.Empty;
-        value["tags"] = List(engine, worker.Tags);
-        value["job_types"] = List(engine, worker.JobTypes);
+        var value = new JsObject(engine);
+        value.FastSetDataProperty("id", worker.WorkerId ?? string.Empty);
+        value.FastSetDataProperty("tags", List(worker.Tags));
+        value.FastSetDataProperty("job_types", List(worker.JobTypes));
         return value;
     }
 
-    private static ArrayInstance List(ScriptEngine engine, IReadOnlyList<string>? values) =>
-        engine.Array.New((values ?? []).Cast<object>().ToArray());
-
-    private static object Json(ScriptEngine engine, JsonElement element) => element.ValueKind switch
+    private JsArray List(IReadOnlyList<string>? values)
     {
-        JsonValueKind.Object => JsonObject(engine, element),
-        JsonValueKind.Array => engine.Array.New(element.EnumerateArray().Select(item => Json(engine, item)).ToArray()),
+        values ??= [];
+        var items = new JsValue[values.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = values[i];
+        }
+
+        return new JsArray(engine, items);
+    }
+
+    private JsValue Json(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject(element),
+        JsonValueKind.Array => new JsArray(engine, [.. element.EnumerateArray().Select(Json)]),
         JsonValueKind.String => element.GetString() ?? string.Empty,
         JsonValueKind.Number => element.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => Null.Value,
+        JsonValueKind.True => JsBoolean.True,
+        JsonValueKind.False => JsBoolean.False,
+        _ => JsValue.Null,
     };
 
-    private static ObjectInstance JsonObject(ScriptEngine engine, JsonElement element)
+    private JsObject JsonObject(JsonElement element)
     {
-        var value = engine.Object.Construct();
+        var value = new JsObject(engine);
         foreach (var property in element.EnumerateObject())
         {
-            value[property.Name] = Json(engine, property.Value);
+            value.Set(property.Name, Json(property.Value));
         }
 
         return value;

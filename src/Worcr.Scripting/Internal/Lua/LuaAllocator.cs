@@ -25,7 +25,7 @@ internal static class LuaAllocator
         }
 
         var growth = (long)newSize - previous;
-        if (!account.MayGrow(growth))
+        if (!account.MayGrow((long)newSize, growth))
         {
             return IntPtr.Zero;
         }

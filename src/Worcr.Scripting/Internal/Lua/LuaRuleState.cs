@@ -14,6 +14,7 @@ internal sealed partial class LuaRuleState : IDisposable
     private readonly RuleSource _source;
     private readonly SandboxLimits _limits;
     private readonly LuaMemoryAccount _memory;
+    private readonly LuaCallBudget _budget;
     private readonly KeraLua.Lua _main;
     private KeraLua.Lua _coroutine;
     private int _coroutineRef;
@@ -24,10 +25,15 @@ internal sealed partial class LuaRuleState : IDisposable
         _source = source;
         _limits = limits;
         _memory = new LuaMemoryAccount(limits.LuaMemoryBytes);
+        _budget = new LuaCallBudget(limits);
         _main = new KeraLua.Lua(LuaAllocator.Function, _memory.Handle) { Encoding = Encoding.UTF8 };
         try
         {
             _main.OpenLibs();
+            _main.PushCFunction(LuaCharge.Function);
+            _main.SetGlobal(LuaCharge.GlobalName); // the prelude takes it into its wrappers and removes the global
+            _main.PushInteger(LuaMemoryAccount.LargestBlockBytes);
+            _main.SetGlobal(LuaSandbox.LargestBlockGlobal);
             RunTrusted(LuaSandbox.Prelude, "=worcr-sandbox");
             (_coroutine, _coroutineRef) = NewCoroutine();
             _functionRef = LoadRule();
@@ -115,7 +121,8 @@ internal sealed partial class LuaRuleState : IDisposable
     /// <summary>Resumes the coroutine (function and arguments already pushed) under the budgets; returns the result count.</summary>
     private int Resume(int argumentCount)
     {
-        LuaBudgetHook.Arm(_coroutine.Handle, _limits.LuaInstructionBudget);
+        _budget.Begin(_coroutine.Handle);
+        LuaBudgetHook.Arm(_budget);
         _memory.Enforcing = true;
         LuaStatus status;
         int results;
@@ -127,14 +134,16 @@ internal sealed partial class LuaRuleState : IDisposable
         {
             _memory.Enforcing = false;
             LuaBudgetHook.Disarm(_coroutine.Handle);
+            _budget.End();
         }
 
-        if (status == LuaStatus.OK)
+        if (status == LuaStatus.OK && _budget.StopReason is null)
         {
             return results;
         }
 
-        var failure = Describe(status);
+        // A stopped budget explains the end whatever the status: a pcall may have caught the refused allocation.
+        var failure = _budget.StopReason ?? Describe(status);
         Recover(status);
         throw new ScriptFailure(failure);
     }
@@ -165,8 +174,8 @@ internal sealed partial class LuaRuleState : IDisposable
 
     private string Describe(LuaStatus status) => status switch
     {
-        LuaStatus.Yield => $"exceeded its instruction budget of {_limits.LuaInstructionBudget}",
-        LuaStatus.ErrMem => $"ran out of memory (limit {_limits.LuaMemoryBytes} bytes)",
+        LuaStatus.Yield => "yielded, which a rule cannot do",
+        LuaStatus.ErrMem => $"ran out of memory (a rule may hold {_limits.LuaMemoryBytes} bytes, and no single string or table over {LuaMemoryAccount.LargestBlockBytes} bytes)",
         _ => $"threw: {ErrorText()}",
     };
 

@@ -1,0 +1,5 @@
+// worcr-rule: name=result-thrown-getter kind=weight
+// expect: (threw: |exceeded its (statement|time) budget)
+function weight(job, worker) {
+  throw { get message() { for (;;) { } } };
+}
