@@ -13,10 +13,11 @@ public sealed class LimitTimingCollection
 [Collection(LimitTimingCollection.Name)]
 public sealed class LimitRateTests
 {
-    [Fact]
-    public async Task At_100_per_second_with_a_burst_of_20_ten_seconds_grant_1020_within_5_percent()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task At_100_per_second_with_a_burst_of_20_ten_seconds_grant_1020_within_5_percent(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = new LimitCounter("api:" + Guid.NewGuid().ToString("N"), "tb-test", LimitKind.TokenBucket, 100, TimeSpan.FromSeconds(1), 20);
 
         var (granted, _, elapsed) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(10));
