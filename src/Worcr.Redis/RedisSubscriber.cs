@@ -11,10 +11,10 @@ namespace Worcr.Redis;
 /// </summary>
 public sealed class RedisSubscriber : IAsyncDisposable
 {
+    private const int MaxResubscribeRounds = 100;
     private readonly RedisConnection _connection;
     private readonly ISubscriber _subscriber;
     private readonly ConcurrentDictionary<string, ConcurrentBag<ChannelMessageQueue>> _queues = new(StringComparer.Ordinal);
-    private const int MaxResubscribeRounds = 100;
     private int _disposed;
 
     public RedisSubscriber(RedisConnection connection)
