@@ -57,6 +57,12 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks every node to stop without waiting (see <see cref="RedisProcess.RequestStop"/>).</summary>
+    public void RequestStop()
+    {
+        foreach (var node in Nodes) node.RequestStop();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();

@@ -78,6 +78,15 @@ public sealed class RedisProcess : IAsyncDisposable
         await StartChildAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Asks the server to stop (SIGTERM) without waiting: a process about to exit calls this first, so the server
+    /// stops even when the process is killed before a polite <see cref="StopAsync"/> ends.
+    /// </summary>
+    public void RequestStop()
+    {
+        if (_child is { HasExited: false } child) Signals.Send(child.Id, Signals.SigTerm);
+    }
+
     public async Task StopAsync()
     {
         if (_child is null) return;

@@ -12,8 +12,9 @@ namespace Worcr.Testing;
 public static class TestServices
 {
     private static readonly Lazy<Task<SharedServers>> Shared = new(StartSharedAsync);
-    private static readonly Lazy<Task<RedisProcess>> SharedTlsRedis = new(() => StopAtExit(StartPrivateTlsRedisAsync()));
-    private static readonly Lazy<Task<RedisClusterProcess>> SharedRedisCluster = new(() => StopAtExit(StartPrivateRedisClusterAsync()));
+    private static readonly Lazy<Task<RedisProcess>> SharedTlsRedis = new(() => StopAtExit(StartPrivateTlsRedisAsync(), redis => redis.RequestStop()));
+    private static readonly Lazy<Task<RedisClusterProcess>> SharedRedisCluster = new(() => StopAtExit(StartPrivateRedisClusterAsync(), cluster => cluster.RequestStop()));
+    private static readonly List<(Action RequestStop, Action Stop)> RunningServers = [];
     private static int _counter;
 
     /// <summary>Connection string of the shared PostgreSQL database.</summary>
@@ -84,26 +85,48 @@ public static class TestServices
         var postgres = await StartPrivatePostgresAsync();
         var redis = await StartPrivateRedisAsync();
         var shared = new SharedServers(postgres.ConnectionString, redis.Url, postgres, redis);
-        // xunit 2 has no assembly-wide teardown; stop the servers when the test process exits.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.Stop();
+        StopAtExit(shared.RequestStop, shared.Stop);
         return shared;
     }
 
-    // xunit 2 has no assembly-wide teardown; stop the servers when the test process exits.
-    private static async Task<T> StopAtExit<T>(Task<T> starting) where T : IAsyncDisposable
+    // xunit 2 has no assembly-wide teardown; the servers stop when the test process exits. The host may be ended
+    // before polite stops complete (orphaned servers were seen), so one handler first signals every server at once,
+    // then waits for each.
+    private static void StopAtExit(Action requestStop, Action stop)
+    {
+        lock (RunningServers)
+        {
+            if (RunningServers.Count == 0) AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+            RunningServers.Add((requestStop, stop));
+        }
+    }
+
+    private static async Task<T> StopAtExit<T>(Task<T> starting, Action<T> requestStop) where T : IAsyncDisposable
     {
         var server = await starting;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        StopAtExit(() => requestStop(server), () => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return server;
+    }
+
+    private static void StopAll()
+    {
+        (Action RequestStop, Action Stop)[] servers;
+        lock (RunningServers) servers = [.. RunningServers];
+        foreach (var server in servers) server.RequestStop();
+        foreach (var server in servers) server.Stop();
     }
 
     private sealed record SharedServers(string PostgresConnectionString, string RedisUrl, PostgresProcess? Postgres, RedisProcess? Redis)
     {
+        /// <summary>Signals that stop both servers at once, sent before any polite stop.</summary>
+        public void RequestStop()
+        {
+            Postgres?.RequestImmediateStop();
+            Redis?.RequestStop();
+        }
+
         public void Stop()
         {
-            // The test host may be ended soon after its tests, before a polite stop completes (PostgreSQL servers were
-            // seen outliving it): first one signal that stops PostgreSQL at once, then the polite stops.
-            Postgres?.RequestImmediateStop();
             Redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
