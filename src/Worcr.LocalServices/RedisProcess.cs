@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Worcr.LocalServices;
 
 /// <summary>A redis-server child process on 127.0.0.1 with persistence off (it holds only ephemeral state).</summary>
@@ -5,6 +7,7 @@ public sealed class RedisProcess : IAsyncDisposable
 {
     private readonly RedisProcessOptions _options;
     private readonly string _serverPath;
+    private readonly int _clusterBusPort;
     private ChildProcess? _child;
 
     private RedisProcess(RedisProcessOptions options, string serverPath, int port)
@@ -12,12 +15,18 @@ public sealed class RedisProcess : IAsyncDisposable
         _options = options;
         _serverPath = serverPath;
         Port = port;
+        _clusterBusPort = options.ClusterEnabled ? FreePort.Find() : 0;
     }
 
     public int Port { get; }
 
-    /// <summary>The URL clients use, e.g. redis://127.0.0.1:6390.</summary>
-    public string Url => $"redis://127.0.0.1:{Port}";
+    /// <summary>
+    /// The URL clients use, e.g. redis://127.0.0.1:6390; with TLS, rediss:// with the authority and the client
+    /// certificate the server requires.
+    /// </summary>
+    public string Url => _options.Tls is { } tls
+        ? $"rediss://127.0.0.1:{Port}?ca={Uri.EscapeDataString(tls.CaFile)}&cert={Uri.EscapeDataString(tls.ClientCertificateFile)}&key={Uri.EscapeDataString(tls.ClientKeyFile)}"
+        : $"redis://127.0.0.1:{Port}";
 
     public static async Task<RedisProcess> StartAsync(RedisProcessOptions options, CancellationToken cancellationToken = default)
     {
@@ -32,14 +41,34 @@ public sealed class RedisProcess : IAsyncDisposable
 
     private async Task StartChildAsync(CancellationToken cancellationToken)
     {
-        string[] arguments =
+        _child = await ChildProcess.StartAsync("redis-server", _serverPath, Arguments(),
+            "Ready to accept connections", TimeSpan.FromSeconds(30), cancellationToken);
+    }
+
+    private List<string> Arguments()
+    {
+        var port = Port.ToString(CultureInfo.InvariantCulture);
+        List<string> arguments =
         [
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", _options.DataDirectory, "--daemonize", "no",
+            "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _options.DataDirectory, "--daemonize", "no",
             "--protected-mode", "yes", "--loglevel", "notice",
         ];
-        _child = await ChildProcess.StartAsync("redis-server", _serverPath, arguments,
-            "Ready to accept connections", TimeSpan.FromSeconds(30), cancellationToken);
+        if (_options.Tls is { } tls)
+        {
+            arguments.AddRange(["--port", "0", "--tls-port", port, "--tls-cert-file", tls.ServerCertificateFile, "--tls-key-file", tls.ServerKeyFile,
+                "--tls-ca-cert-file", tls.CaFile, "--tls-auth-clients", "yes"]);
+        }
+        else
+        {
+            arguments.AddRange(["--port", port]);
+        }
+        if (_options.ClusterEnabled)
+        {
+            // The bus port is chosen too: the default (port + 10000) may be taken or out of range.
+            arguments.AddRange(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+                "--cluster-port", _clusterBusPort.ToString(CultureInfo.InvariantCulture)]);
+        }
+        return arguments;
     }
 
     /// <summary>Stops the server (its data is gone: persistence is off) and starts it again on the same port.</summary>
@@ -47,6 +76,15 @@ public sealed class RedisProcess : IAsyncDisposable
     {
         await StopAsync();
         await StartChildAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the server to stop (SIGTERM) without waiting: a process about to exit calls this first, so the server
+    /// stops even when the process is killed before a polite <see cref="StopAsync"/> ends.
+    /// </summary>
+    public void RequestStop()
+    {
+        if (_child is { HasExited: false } child) Signals.Send(child.Id, Signals.SigTerm);
     }
 
     public async Task StopAsync()

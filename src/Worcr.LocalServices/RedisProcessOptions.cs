@@ -14,4 +14,10 @@ public sealed class RedisProcessOptions
 
     /// <summary>Delete the data directory when the process is disposed (tests; never for `worcr dev`).</summary>
     public bool Ephemeral { get; init; }
+
+    /// <summary>Serve TLS only (no plain port) with these files, and require client certificates signed by their authority.</summary>
+    public RedisTlsFiles? Tls { get; init; }
+
+    /// <summary>Start as a Redis Cluster node (cluster-enabled); <see cref="RedisClusterProcess"/> joins such nodes into a cluster.</summary>
+    public bool ClusterEnabled { get; init; }
 }

@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Worcr.Redis.Internal;
 
 namespace Worcr.Redis;
@@ -28,8 +29,15 @@ public sealed class PresenceRegistry
     {
         ArgumentNullException.ThrowIfNull(info);
         if (ttl < TimeSpan.FromMilliseconds(1)) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "A heartbeat lasts at least 1 ms.");
-        var args = new List<object>(2 + info.Count * 2) { id, (long)ttl.TotalMilliseconds };
-        foreach (var (field, value) in info) args.AddRange([InfoFieldPrefix + field, value]);
+        var args = new RedisValue[2 + info.Count * 2];
+        args[0] = id;
+        args[1] = (long)ttl.TotalMilliseconds;
+        var next = 2;
+        foreach (var (field, value) in info)
+        {
+            args[next++] = InfoFieldPrefix + field;
+            args[next++] = value;
+        }
         await _connection.EvalAsync(PresenceScripts.Heartbeat, Keys(kind, id), args, cancellationToken);
     }
 
@@ -40,30 +48,30 @@ public sealed class PresenceRegistry
     public async Task<IReadOnlyList<PresenceEntry>> ListAsync(string kind, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
-        var ids = await _connection.EvalAsync(PresenceScripts.PruneAndList, [RedisKeys.PresenceIndex(_keyPrefix, kind)], [], cancellationToken);
+        var ids = (string[])(await _connection.EvalAsync(PresenceScripts.PruneAndList, [RedisKeys.PresenceIndex(_keyPrefix, kind)], [], cancellationToken))!;
         // Entry hashes are read by separate commands (pipelined): a script may only touch keys it is given.
-        var reads = ids.AsArray().Select(id => ReadEntryAsync(kind, id.AsString()!, cancellationToken)).ToArray();
+        var reads = ids.Select(id => ReadEntryAsync(kind, id, cancellationToken)).ToArray();
         var entries = await Task.WhenAll(reads);
         return entries.OfType<PresenceEntry>().OrderBy(e => e.Id, StringComparer.Ordinal).ToArray();
     }
 
     private async Task<PresenceEntry?> ReadEntryAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        var fields = (await _connection.ExecuteAsync("HGETALL", [RedisKeys.PresenceEntry(_keyPrefix, kind, id)], cancellationToken)).AsArray();
+        var fields = await _connection.Database.HashGetAllAsync(RedisKeys.PresenceEntry(_keyPrefix, kind, id)).WaitAsync(cancellationToken);
         // Empty when the entry expired after the index was read.
-        if (fields.Count == 0) return null;
+        if (fields.Length == 0) return null;
         var info = new Dictionary<string, string>(StringComparer.Ordinal);
         var lastSeen = DateTimeOffset.MinValue;
-        for (var i = 0; i + 1 < fields.Count; i += 2)
+        foreach (var entry in fields)
         {
-            var field = fields[i].AsString()!;
-            if (field == SeenField) lastSeen = DateTimeOffset.FromUnixTimeMilliseconds(fields[i + 1].AsInt64());
-            else if (field.StartsWith(InfoFieldPrefix, StringComparison.Ordinal)) info[field[InfoFieldPrefix.Length..]] = fields[i + 1].AsString()!;
+            var field = entry.Name.ToString();
+            if (field == SeenField) lastSeen = DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Value);
+            else if (field.StartsWith(InfoFieldPrefix, StringComparison.Ordinal)) info[field[InfoFieldPrefix.Length..]] = entry.Value.ToString();
         }
         return new PresenceEntry(id, info, lastSeen);
     }
 
-    private string[] Keys(string kind, string id)
+    private RedisKey[] Keys(string kind, string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentException.ThrowIfNullOrEmpty(id);

@@ -1,105 +1,80 @@
-using System.Threading.Channels;
+using StackExchange.Redis;
 using Worcr.Redis.Internal;
 
 namespace Worcr.Redis;
 
 /// <summary>
-/// One socket to Redis shared by any number of concurrent callers: commands are pipelined automatically.
-/// When the connection drops, commands in flight fail with <see cref="RedisConnectionException"/> (never replayed),
-/// the connection comes back in the background, and new commands wait for it up to <see cref="RedisOptions.CommandTimeout"/>.
-/// Do not send SUBSCRIBE here: use <see cref="RedisSubscriber"/>.
+/// A node's one connection to Redis: a shared StackExchange.Redis multiplexer (standalone, TLS, Sentinel or Cluster,
+/// as the URL says) that pipelines every caller's commands, caches scripts (EVALSHA, EVAL after a NOSCRIPT),
+/// reconnects by itself and re-subscribes pub/sub channels. Commands in flight when a connection drops fail with a
+/// <see cref="RedisConnectionException"/> and are not replayed; commands sent while it is down wait for the
+/// reconnect up to <see cref="RedisOptions.CommandTimeout"/>.
 /// </summary>
 public sealed class RedisConnection : IAsyncDisposable
 {
-    private readonly RedisOptions _options;
-    private readonly Channel<PendingCommand> _queue = Channel.CreateUnbounded<PendingCommand>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly CancellationTokenSource _disposing = new();
-    private volatile ConnectionSession? _session;
-    private Task _supervisor = Task.CompletedTask;
+    private readonly ConnectionMultiplexer _multiplexer;
+    private int _disposed;
 
-    private RedisConnection(RedisOptions options) => _options = options;
+    private RedisConnection(ConnectionMultiplexer multiplexer, RedisOptions options)
+    {
+        _multiplexer = multiplexer;
+        Options = options;
+        Database = multiplexer.GetDatabase();
+    }
 
-    /// <summary>True while a socket is up; false while reconnecting.</summary>
-    public bool IsConnected => _session is { IsAlive: true };
+    public RedisOptions Options { get; }
 
-    /// <summary>Connects once (failing with <see cref="RedisConnectionException"/> if that does not work), then keeps the connection up.</summary>
+    /// <summary>The multiplexer, for what the wrappers here do not cover (events, server commands).</summary>
+    public IConnectionMultiplexer Multiplexer => _multiplexer;
+
+    /// <summary>The database the URL names.</summary>
+    public IDatabase Database { get; }
+
+    /// <summary>True while at least one server is reachable.</summary>
+    public bool IsConnected => _multiplexer.IsConnected;
+
+    /// <summary>Connects (failing with <see cref="RedisConnectionException"/> when that does not work), then keeps the connection up.</summary>
     public static async Task<RedisConnection> ConnectAsync(RedisOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var socket = await RespSocket.ConnectAsync(options.Endpoint, options.ConnectTimeout, cancellationToken);
-        var connection = new RedisConnection(options);
-        connection._session = ConnectionSession.Start(socket, connection._queue.Reader);
-        connection._supervisor = connection.SuperviseAsync();
-        return connection;
-    }
-
-    public Task<RedisValue> ExecuteAsync(string command, params object[] args) => ExecuteAsync(command, args, CancellationToken.None);
-
-    /// <summary>Sends one command. Error replies throw <see cref="RedisServerException"/>; no reply in time throws <see cref="TimeoutException"/>.</summary>
-    public async Task<RedisValue> ExecuteAsync(string command, IReadOnlyList<object> args, CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
-        var pending = new PendingCommand(RespCommandEncoder.Encode(command, args));
-        if (!_queue.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(RedisConnection));
+        var configuration = RedisConfiguration.From(options);
+        var connecting = ConnectionMultiplexer.ConnectAsync(configuration);
         try
         {
-            return await pending.Completion.Task.WaitAsync(_options.CommandTimeout, cancellationToken);
+            return new RedisConnection(await connecting.WaitAsync(cancellationToken), options);
         }
-        catch (TimeoutException)
+        catch (RedisConnectionException e)
         {
-            pending.Abandon();
-            var state = IsConnected ? "" : " The connection is down and is being re-established.";
-            throw new TimeoutException($"Redis did not answer {command} within {_options.CommandTimeout} (RedisOptions.CommandTimeout).{state}");
+            // Say which Redis (the password left out): the library's message names only its own endpoints list.
+            throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"Could not connect to Redis at {RedisUrl.Parse(options.Url)} (RedisOptions.Url): {e.Message}", e, e.CommandStatus);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            pending.Abandon();
+            // The attempt goes on without us: close what it opens.
+            _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             throw;
         }
     }
 
-    /// <summary>Runs a script by its SHA1 and sends the source only when Redis does not know it (NOSCRIPT), e.g. after a restart or SCRIPT FLUSH.</summary>
-    public async Task<RedisValue> EvalAsync(RedisScript script, IReadOnlyList<string> keys, IReadOnlyList<object> args,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a Lua script on the slot of its keys (which must share one: Worcr's keys carry hash tags). The multiplexer
+    /// loads it once per server and then sends only its SHA1; after a restart or SCRIPT FLUSH it loads it again.
+    /// </summary>
+    public Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(script);
-        var arguments = new List<object>(2 + keys.Count + args.Count) { script.Sha1, keys.Count };
-        arguments.AddRange(keys);
-        arguments.AddRange(args);
-        try
-        {
-            return await ExecuteAsync("EVALSHA", arguments, cancellationToken);
-        }
-        catch (RedisServerException e) when (e.Prefix == "NOSCRIPT")
-        {
-            arguments[0] = script.Source;
-            return await ExecuteAsync("EVAL", arguments, cancellationToken);
-        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(script);
+        var evaluation = Database.ScriptEvaluateAsync(script, keys, args);
+        return cancellationToken.CanBeCanceled ? evaluation.WaitAsync(cancellationToken) : evaluation;
     }
+
+    /// <summary>Publishes <paramref name="message"/> and returns how many subscribers received it (on a Cluster, those of the node that took it).</summary>
+    public Task<long> PublishAsync(string channel, string message) =>
+        Database.PublishAsync(RedisChannel.Literal(channel), message);
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposing.IsCancellationRequested) return;
-        await _disposing.CancelAsync();
-        _queue.Writer.TryComplete();
-        if (_session is { } session) await session.StopAsync();
-        await _supervisor;
-        // A reconnect may have finished while we were stopping the previous session.
-        if (_session is { } latest) await latest.StopAsync();
-        while (_queue.Reader.TryRead(out var pending)) pending.Fail(new ObjectDisposedException(nameof(RedisConnection)));
-        _disposing.Dispose();
-    }
-
-    private async Task SuperviseAsync()
-    {
-        while (_session is { } session)
-        {
-            await session.Completion;
-            if (_disposing.IsCancellationRequested) return;
-            // Queued commands stay in the channel meanwhile: they were never sent, so sending them later is safe.
-            var socket = await Reconnector.ConnectWithBackoffAsync(_options, _disposing.Token);
-            _session = socket is null ? null : ConnectionSession.Start(socket, _queue.Reader);
-        }
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _multiplexer.CloseAsync(allowCommandsToComplete: false);
+        await _multiplexer.DisposeAsync();
     }
 }

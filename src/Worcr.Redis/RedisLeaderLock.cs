@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Worcr.Redis.Internal;
 
 namespace Worcr.Redis;
@@ -26,8 +27,8 @@ public sealed class RedisLeaderLock
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var reply = await _connection.EvalAsync(LeaderLockScripts.Acquire, Keys(name), [owner, Milliseconds(ttl)], cancellationToken);
-        if (reply is not RedisArray { Items: [var token, var expiresAt] }) return null;
-        return new LeaderLease(name, owner, token.AsInt64(), DateTimeOffset.FromUnixTimeMilliseconds(expiresAt.AsInt64()));
+        if (reply.IsNull || (RedisResult[])reply! is not [var token, var expiresAt]) return null;
+        return new LeaderLease(name, owner, (long)token, DateTimeOffset.FromUnixTimeMilliseconds((long)expiresAt));
     }
 
     /// <summary>Extends the lease to <paramref name="ttl"/> from now; false when it is no longer the current lease.</summary>
@@ -35,7 +36,7 @@ public sealed class RedisLeaderLock
     {
         ArgumentNullException.ThrowIfNull(lease);
         var reply = await _connection.EvalAsync(LeaderLockScripts.Renew, Keys(lease.Name), [lease.LockValue, Milliseconds(ttl)], cancellationToken);
-        return reply.AsInt64() == 1;
+        return (long)reply == 1;
     }
 
     /// <summary>Gives the lock up so another owner can take it at once; does nothing when the lease is no longer current.</summary>
@@ -45,7 +46,7 @@ public sealed class RedisLeaderLock
         await _connection.EvalAsync(LeaderLockScripts.Release, Keys(lease.Name), [lease.LockValue], cancellationToken);
     }
 
-    private string[] Keys(string name) => [RedisKeys.Lock(_keyPrefix, name), RedisKeys.LockFencing(_keyPrefix, name)];
+    private RedisKey[] Keys(string name) => [RedisKeys.Lock(_keyPrefix, name), RedisKeys.LockFencing(_keyPrefix, name)];
 
     private static long Milliseconds(TimeSpan ttl) =>
         ttl >= TimeSpan.FromMilliseconds(1)

@@ -1,14 +1,12 @@
-using Worcr.Redis.Internal;
-
 namespace Worcr.Redis;
 
 /// <summary>Where Redis is and how long to wait for it. <see cref="Validate"/> names the setting that is wrong.</summary>
 public sealed class RedisOptions
 {
-    /// <summary><c>redis://[[user]:password@]host[:port][/db]</c>; port 6379 and database 0 when left out.</summary>
+    /// <summary>A <see cref="RedisUrl"/>: port 6379 and database 0 when left out.</summary>
     public string Url { get; set; } = "redis://127.0.0.1:6379";
 
-    /// <summary>How long one connection attempt (TCP connect plus HELLO/AUTH/SELECT) may take.</summary>
+    /// <summary>How long one connection attempt (TCP connect, TLS, AUTH) may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a command may wait for its reply, including any wait for a reconnect.</summary>
@@ -28,7 +26,7 @@ public sealed class RedisOptions
     /// <summary>Throws an <see cref="ArgumentException"/> that names the wrong setting and says how to fix it.</summary>
     public void Validate()
     {
-        _ = RedisEndpoint.Parse(Url);
+        _ = RedisUrl.Parse(Url);
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
         RequirePositive(CommandTimeout, nameof(CommandTimeout));
         if (KeyPrefix is null || KeyPrefix.Contains('{') || KeyPrefix.Contains('}'))
@@ -38,8 +36,6 @@ public sealed class RedisOptions
                 nameof(KeyPrefix));
         }
     }
-
-    internal RedisEndpoint Endpoint => RedisEndpoint.Parse(Url);
 
     private static void RequirePositive(TimeSpan value, string name)
     {

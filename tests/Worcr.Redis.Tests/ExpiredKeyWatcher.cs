@@ -13,9 +13,11 @@ internal sealed class ExpiredKeyWatcher : IAsyncDisposable
 
     public static async Task<ExpiredKeyWatcher> StartAsync(RedisConnection connection, RedisOptions options)
     {
-        await connection.ExecuteAsync("CONFIG", "SET", "notify-keyspace-events", "Ex");
-        var watcher = new ExpiredKeyWatcher();
-        watcher._subscriber = await RedisSubscriber.ConnectAsync(options);
+        await using (var admin = await Servers.AdminAsync(options))
+        {
+            await admin.GetServers().Single().ConfigSetAsync("notify-keyspace-events", "Ex");
+        }
+        var watcher = new ExpiredKeyWatcher { _subscriber = new RedisSubscriber(connection) };
         await watcher._subscriber.SubscribeAsync("__keyevent@0__:expired", (_, key) => watcher.Waiter(key).TrySetResult());
         return watcher;
     }

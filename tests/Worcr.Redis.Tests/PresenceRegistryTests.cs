@@ -7,13 +7,14 @@ public sealed class PresenceRegistryTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    [Fact]
-    public async Task Heartbeat_makes_an_entry_listed_with_its_info_and_server_time()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Heartbeat_makes_an_entry_listed_with_its_info_and_server_time(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
         var presence = new PresenceRegistry(connection, options.KeyPrefix);
-        var serverSeconds = (await connection.ExecuteAsync("TIME")).AsArray()[0].AsInt64();
+        var serverSeconds = (await Servers.ServerTimeAsync(connection)).ToUnixTimeSeconds();
 
         await presence.HeartbeatAsync("worker", "w1", new Dictionary<string, string> { ["node"] = "n1", ["capacity"] = "4" }, Minute);
         var entry = Assert.Single(await presence.ListAsync("worker"));
@@ -23,10 +24,11 @@ public sealed class PresenceRegistryTests
         Assert.InRange(entry.LastSeen.ToUnixTimeSeconds(), serverSeconds - 5, serverSeconds + 5);
     }
 
-    [Fact]
-    public async Task Later_heartbeat_replaces_the_info()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Later_heartbeat_replaces_the_info(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
         var presence = new PresenceRegistry(connection, options.KeyPrefix);
 
@@ -36,10 +38,11 @@ public sealed class PresenceRegistryTests
         Assert.Equal(new Dictionary<string, string> { ["new"] = "2" }, Assert.Single(await presence.ListAsync("node")).Info);
     }
 
-    [Fact]
-    public async Task Kinds_are_listed_separately()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Kinds_are_listed_separately(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
         var presence = new PresenceRegistry(connection, options.KeyPrefix);
 
@@ -51,10 +54,11 @@ public sealed class PresenceRegistryTests
         Assert.Equal(["w1", "w2"], (await presence.ListAsync("worker")).Select(e => e.Id));
     }
 
-    [Fact]
-    public async Task Removed_entry_leaves_the_list_and_the_index()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Removed_entry_leaves_the_list_and_the_index(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
         var presence = new PresenceRegistry(connection, options.KeyPrefix);
         await presence.HeartbeatAsync("worker", "w1", new Dictionary<string, string>(), Minute);
@@ -62,14 +66,14 @@ public sealed class PresenceRegistryTests
         await presence.RemoveAsync("worker", "w1");
 
         Assert.Empty(await presence.ListAsync("worker"));
-        Assert.Equal(0, (await connection.ExecuteAsync("ZCARD", RedisKeys.PresenceIndex(options.KeyPrefix, "worker"))).AsInt64());
+        Assert.Equal(0, await connection.Database.SortedSetLengthAsync(RedisKeys.PresenceIndex(options.KeyPrefix, "worker")));
     }
 
     [Fact]
     public async Task Entry_that_stops_heartbeating_expires_and_is_pruned_from_the_index()
     {
         await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        var options = Servers.For(redis.Url);
         await using var connection = await RedisConnection.ConnectAsync(options);
         await using var expiries = await ExpiredKeyWatcher.StartAsync(connection, options);
         var presence = new PresenceRegistry(connection, options.KeyPrefix);
@@ -81,7 +85,7 @@ public sealed class PresenceRegistryTests
         var live = await presence.ListAsync("worker");
 
         Assert.Equal(["long"], live.Select(e => e.Id));
-        Assert.True((await connection.ExecuteAsync("ZSCORE", RedisKeys.PresenceIndex(options.KeyPrefix, "worker"), "short")).IsNull);
+        Assert.Null(await connection.Database.SortedSetScoreAsync(RedisKeys.PresenceIndex(options.KeyPrefix, "worker"), "short"));
     }
 
     [Fact]

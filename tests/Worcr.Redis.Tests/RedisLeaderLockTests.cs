@@ -7,10 +7,11 @@ public sealed class RedisLeaderLockTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    [Fact]
-    public async Task Of_two_owners_racing_for_the_lock_only_one_wins()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Of_two_owners_racing_for_the_lock_only_one_wins(RedisKind kind)
     {
-        var (connection, locks) = await ConnectAsync();
+        var (connection, locks) = await ConnectAsync(kind);
         await using var _ = connection;
 
         var leases = await Task.WhenAll(
@@ -20,10 +21,11 @@ public sealed class RedisLeaderLockTests
         Assert.Single(leases.OfType<LeaderLease>());
     }
 
-    [Fact]
-    public async Task Fencing_tokens_strictly_increase_across_acquisitions()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Fencing_tokens_strictly_increase_across_acquisitions(RedisKind kind)
     {
-        var (connection, locks) = await ConnectAsync();
+        var (connection, locks) = await ConnectAsync(kind);
         await using var _ = connection;
         var tokens = new List<long>();
 
@@ -38,10 +40,11 @@ public sealed class RedisLeaderLockTests
         Assert.True(tokens[0] < tokens[1] && tokens[1] < tokens[2], string.Join(", ", tokens));
     }
 
-    [Fact]
-    public async Task Renew_and_release_by_a_non_owner_fail_and_leave_the_lock_held()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Renew_and_release_by_a_non_owner_fail_and_leave_the_lock_held(RedisKind kind)
     {
-        var (connection, locks) = await ConnectAsync();
+        var (connection, locks) = await ConnectAsync(kind);
         await using var _ = connection;
         var lease = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
         var impostor = lease with { Owner = "node-b" };
@@ -52,10 +55,11 @@ public sealed class RedisLeaderLockTests
         Assert.Null(await locks.TryAcquireAsync("reaper", "node-b", Minute));
     }
 
-    [Fact]
-    public async Task An_old_lease_of_the_same_owner_cannot_renew_the_newer_one()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task An_old_lease_of_the_same_owner_cannot_renew_the_newer_one(RedisKind kind)
     {
-        var (connection, locks) = await ConnectAsync();
+        var (connection, locks) = await ConnectAsync(kind);
         await using var _ = connection;
         var first = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
         await locks.ReleaseAsync(first);
@@ -65,25 +69,26 @@ public sealed class RedisLeaderLockTests
         Assert.True(await locks.RenewAsync(second, Minute));
     }
 
-    [Fact]
-    public async Task Renew_by_the_owner_extends_the_lease()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Renew_by_the_owner_extends_the_lease(RedisKind kind)
     {
-        var (connection, locks, options) = await ConnectWithOptionsAsync();
+        var (connection, locks, options) = await ConnectWithOptionsAsync(kind);
         await using var _ = connection;
         var lease = (await locks.TryAcquireAsync("reaper", "node-a", TimeSpan.FromSeconds(5)))!;
 
         Assert.True(await locks.RenewAsync(lease, TimeSpan.FromMinutes(10)));
 
-        Assert.True((await connection.ExecuteAsync("PTTL", RedisKeys.Lock(options.KeyPrefix, "reaper"))).AsInt64() > 60_000);
+        Assert.True(await connection.Database.KeyTimeToLiveAsync(RedisKeys.Lock(options.KeyPrefix, "reaper")) > Minute);
     }
 
-    [Fact]
-    public async Task Lease_expiry_comes_from_the_redis_clock()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Lease_expiry_comes_from_the_redis_clock(RedisKind kind)
     {
-        var (connection, locks) = await ConnectAsync();
+        var (connection, locks) = await ConnectAsync(kind);
         await using var _ = connection;
-        var serverTime = (await connection.ExecuteAsync("TIME")).AsArray();
-        var serverNow = DateTimeOffset.FromUnixTimeSeconds(serverTime[0].AsInt64()).AddTicks(serverTime[1].AsInt64() * 10);
+        var serverNow = await Servers.ServerTimeAsync(connection);
 
         var lease = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
 
@@ -101,7 +106,7 @@ public sealed class RedisLeaderLockTests
     public async Task After_the_lease_expires_another_owner_acquires_with_a_higher_token()
     {
         await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        var options = Servers.For(redis.Url);
         await using var connection = await RedisConnection.ConnectAsync(options);
         await using var expiries = await ExpiredKeyWatcher.StartAsync(connection, options);
         var locks = new RedisLeaderLock(connection, options.KeyPrefix);
@@ -117,11 +122,12 @@ public sealed class RedisLeaderLockTests
         Assert.False(await locks.RenewAsync(first, Minute));
     }
 
-    [Fact]
-    public async Task Fencing_tokens_keep_increasing_after_redis_restarts_and_loses_the_counter()
+    [Theory]
+    [MemberData(nameof(RedisReconnectTests.PrivateKinds), MemberType = typeof(RedisReconnectTests))]
+    public async Task Fencing_tokens_keep_increasing_after_redis_restarts_and_loses_the_counter(RedisKind kind)
     {
-        await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        await using var redis = await RedisReconnectTests.StartAsync(kind);
+        var options = Servers.For(redis.Url);
         await using var connection = await RedisConnection.ConnectAsync(options);
         var locks = new RedisLeaderLock(connection, options.KeyPrefix);
         var before = (await locks.TryAcquireAsync("reaper", "node-a", Minute))!;
@@ -140,21 +146,21 @@ public sealed class RedisLeaderLockTests
         {
             return await action();
         }
-        catch (RedisConnectionException)
+        catch (StackExchange.Redis.RedisConnectionException)
         {
             return await action();
         }
     }
 
-    private static async Task<(RedisConnection, RedisLeaderLock)> ConnectAsync()
+    private static async Task<(RedisConnection, RedisLeaderLock)> ConnectAsync(RedisKind kind)
     {
-        var (connection, locks, _) = await ConnectWithOptionsAsync();
+        var (connection, locks, _) = await ConnectWithOptionsAsync(kind);
         return (connection, locks);
     }
 
-    private static async Task<(RedisConnection, RedisLeaderLock, RedisOptions)> ConnectWithOptionsAsync()
+    private static async Task<(RedisConnection, RedisLeaderLock, RedisOptions)> ConnectWithOptionsAsync(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         var connection = await RedisConnection.ConnectAsync(options);
         return (connection, new RedisLeaderLock(connection, options.KeyPrefix), options);
     }

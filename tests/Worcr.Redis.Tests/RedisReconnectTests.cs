@@ -1,82 +1,78 @@
+using StackExchange.Redis;
+using Worcr.LocalServices;
 using Worcr.Testing;
 
 namespace Worcr.Redis.Tests;
 
+/// <summary>A restarted Redis (plain and TLS): the connection comes back by itself and the node resumes.</summary>
 public sealed class RedisReconnectTests
 {
-    [Fact]
-    public async Task Restart_fails_commands_in_flight_and_later_commands_succeed_after_reconnect()
+    public static TheoryData<RedisKind> PrivateKinds => [RedisKind.Standalone, RedisKind.Tls];
+
+    [Theory]
+    [MemberData(nameof(PrivateKinds))]
+    public async Task After_a_restart_the_connection_comes_back_and_commands_and_scripts_work(RedisKind kind)
     {
-        await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        await using var redis = await StartAsync(kind);
+        var options = Servers.For(redis.Url);
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var observer = await RedisConnection.ConnectAsync(options);
-        var list = options.KeyPrefix + "jobs";
-        var inFlight = connection.ExecuteAsync("BLPOP", list, 0);
-        await Servers.WaitForBlockedClientAsync(observer);
+        await connection.EvalAsync("return redis.call('SET', KEYS[1], ARGV[1])", [options.KeyPrefix + "k"], ["before"]);
+        var restored = Restored(connection, ConnectionType.Interactive);
 
         await redis.RestartAsync();
+        await restored.WaitAsync(TimeSpan.FromSeconds(30));
 
-        await Assert.ThrowsAsync<RedisConnectionException>(() => inFlight);
-        Assert.Equal("PONG", (await connection.ExecuteAsync("PING")).AsString());
+        // The restart emptied Redis and its script cache: the script is loaded again by itself.
+        Assert.Equal("after", (string?)await connection.EvalAsync("redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])", [options.KeyPrefix + "k"], ["after"]));
         Assert.True(connection.IsConnected);
-        // Had the BLPOP been replayed, it would block this connection and take the pushed element.
-        await connection.ExecuteAsync("RPUSH", list, "job");
-        Assert.Equal(1, (await connection.ExecuteAsync("LLEN", list)).AsInt64());
     }
 
     [Fact]
     public async Task Command_sent_while_redis_is_down_waits_and_succeeds_once_it_is_back()
     {
         await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        var options = Servers.For(redis.Url, commandTimeout: TimeSpan.FromSeconds(30));
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var observer = await RedisConnection.ConnectAsync(options);
-        var inFlight = connection.ExecuteAsync("BLPOP", options.KeyPrefix + "empty", 0);
-        await Servers.WaitForBlockedClientAsync(observer);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Multiplexer.ConnectionFailed += (_, e) => { if (e.ConnectionType == ConnectionType.Interactive) lost.TrySetResult(); };
         await redis.StopAsync();
-        // The in-flight command failing shows the connection noticed the loss.
-        await Assert.ThrowsAsync<RedisConnectionException>(() => inFlight);
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var waiting = connection.ExecuteAsync("SET", options.KeyPrefix + "k", "v");
+        var waiting = connection.Database.StringSetAsync(options.KeyPrefix + "k", "v");
         Assert.False(waiting.IsCompleted);
         await redis.RestartAsync();
 
-        Assert.Equal("OK", (await waiting).AsString());
+        Assert.True(await waiting);
+        Assert.Equal("v", (string?)await connection.Database.StringGetAsync(options.KeyPrefix + "k"));
     }
 
     [Fact]
-    public async Task Reconnect_repeats_the_handshake_so_the_database_and_RESP3_are_kept()
+    public async Task Reconnect_keeps_the_database_of_the_url()
     {
         await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis, "/5");
+        var options = Servers.For(redis.Url + "/5");
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var observer = await RedisConnection.ConnectAsync(options);
-        var inFlight = connection.ExecuteAsync("BLPOP", options.KeyPrefix + "empty", 0);
-        await Servers.WaitForBlockedClientAsync(observer);
+        var restored = Restored(connection, ConnectionType.Interactive);
 
         await redis.RestartAsync();
-        await Assert.ThrowsAsync<RedisConnectionException>(() => inFlight);
-        var info = (await connection.ExecuteAsync("CLIENT", "INFO")).AsString()!;
+        await restored.WaitAsync(TimeSpan.FromSeconds(30));
+        await connection.Database.StringSetAsync("after-restart", "x");
+        await using var admin = await Servers.AdminAsync(Servers.For(redis.Url));
 
-        Assert.Contains(" db=5 ", info);
-        Assert.Contains(" resp=3", info);
+        Assert.Equal("x", (string?)await admin.GetDatabase(5).StringGetAsync("after-restart"));
     }
 
-    [Fact]
-    public async Task Password_in_the_url_is_sent_with_HELLO_and_a_wrong_one_fails_clearly()
+    internal static Task Restored(RedisConnection connection, ConnectionType type)
     {
-        await using var redis = await TestServices.StartPrivateRedisAsync();
-        await using (var admin = await RedisConnection.ConnectAsync(Servers.For(redis)))
-        {
-            await admin.ExecuteAsync("CONFIG", "SET", "requirepass", "s3cret");
-        }
-
-        await using var authenticated = await RedisConnection.ConnectAsync(RedisOptions.Parse($"redis://:s3cret@127.0.0.1:{redis.Port}"));
-        var wrong = await Assert.ThrowsAsync<RedisConnectionException>(
-            () => RedisConnection.ConnectAsync(RedisOptions.Parse($"redis://:nope@127.0.0.1:{redis.Port}")));
-
-        Assert.Equal("PONG", (await authenticated.ExecuteAsync("PING")).AsString());
-        Assert.Contains("HELLO", wrong.Message);
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Multiplexer.ConnectionRestored += (_, e) => { if (e.ConnectionType == type) restored.TrySetResult(); };
+        return restored.Task;
     }
+
+    internal static Task<RedisProcess> StartAsync(RedisKind kind) => kind switch
+    {
+        RedisKind.Standalone => TestServices.StartPrivateRedisAsync(),
+        RedisKind.Tls => TestServices.StartPrivateTlsRedisAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Restart tests run on a private standalone or TLS server."),
+    };
 }

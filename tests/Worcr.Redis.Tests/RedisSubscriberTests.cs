@@ -4,43 +4,44 @@ namespace Worcr.Redis.Tests;
 
 public sealed class RedisSubscriberTests
 {
-    [Fact]
-    public async Task Subscriber_receives_a_published_message()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Subscriber_receives_a_published_message(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var subscriber = await RedisSubscriber.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
         var channel = options.KeyPrefix + "events";
         var received = new TaskCompletionSource<(string, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await subscriber.SubscribeAsync(channel, (ch, message) => received.TrySetResult((ch, message)));
 
-        await connection.ExecuteAsync("PUBLISH", channel, "héllo");
+        await connection.PublishAsync(channel, "héllo");
 
         Assert.Equal((channel, "héllo"), await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    [Fact]
-    public async Task Unsubscribed_channel_receives_nothing_more()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Unsubscribed_channel_receives_nothing_more(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var subscriber = await RedisSubscriber.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
         var channel = options.KeyPrefix + "gone";
         await subscriber.SubscribeAsync(channel, (_, _) => { });
 
         await subscriber.UnsubscribeAsync(channel);
-        // Commands on one socket run in order: once this later SUBSCRIBE is confirmed, the UNSUBSCRIBE was done.
-        await subscriber.SubscribeAsync(options.KeyPrefix + "other", (_, _) => { });
 
-        Assert.Equal(0, (await connection.ExecuteAsync("PUBLISH", channel, "x")).AsInt64());
+        Assert.Equal(0, await connection.PublishAsync(channel, "x"));
     }
 
-    [Fact]
-    public async Task Failing_handler_is_reported_and_later_messages_still_arrive()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Failing_handler_is_reported_and_later_messages_still_arrive(RedisKind kind)
     {
-        var options = await Servers.SharedAsync();
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var subscriber = await RedisSubscriber.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
         var channel = options.KeyPrefix + "flaky";
         var failure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var second = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -51,33 +52,61 @@ public sealed class RedisSubscriberTests
             second.TrySetResult(message);
         });
 
-        await connection.ExecuteAsync("PUBLISH", channel, "bad");
-        await connection.ExecuteAsync("PUBLISH", channel, "good");
+        await connection.PublishAsync(channel, "bad");
+        await connection.PublishAsync(channel, "good");
 
         Assert.Equal("handler bug", (await failure.Task.WaitAsync(TimeSpan.FromSeconds(10))).Message);
         Assert.Equal("good", await second.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    [Fact]
-    public async Task Subscriber_subscribes_again_after_a_restart_and_receives_messages()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Messages_of_one_channel_reach_the_handler_one_at_a_time_in_order(RedisKind kind)
     {
-        await using var redis = await TestServices.StartPrivateRedisAsync();
-        var options = Servers.For(redis);
+        var options = await Servers.SharedAsync(kind);
         await using var connection = await RedisConnection.ConnectAsync(options);
-        await using var subscriber = await RedisSubscriber.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
+        var channel = options.KeyPrefix + "ordered";
+        var received = new List<string>();
+        var inside = 0;
+        var overlapped = false;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await subscriber.SubscribeAsync(channel, (_, message) =>
+        {
+            if (Interlocked.Increment(ref inside) > 1) overlapped = true;
+            received.Add(message);
+            if (received.Count == 200) all.TrySetResult();
+            Interlocked.Decrement(ref inside);
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => connection.PublishAsync(channel, i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(overlapped);
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), received);
+    }
+
+    [Theory]
+    [MemberData(nameof(RedisReconnectTests.PrivateKinds), MemberType = typeof(RedisReconnectTests))]
+    public async Task Subscriber_subscribes_again_after_a_restart_and_receives_messages(RedisKind kind)
+    {
+        await using var redis = await RedisReconnectTests.StartAsync(kind);
+        var options = Servers.For(redis.Url);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
         var channel = options.KeyPrefix + "events";
         var messages = System.Threading.Channels.Channel.CreateUnbounded<string>();
         await subscriber.SubscribeAsync(channel, (_, message) => messages.Writer.TryWrite(message));
-        await connection.ExecuteAsync("PUBLISH", channel, "before");
+        await connection.PublishAsync(channel, "before");
         Assert.Equal("before", await messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         subscriber.Connected += () => reconnected.TrySetResult();
 
         await redis.RestartAsync();
         await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        var receivers = await connection.ExecuteAsync("PUBLISH", channel, "after");
+        var receivers = await connection.PublishAsync(channel, "after");
 
-        Assert.Equal(1, receivers.AsInt64());
+        Assert.Equal(1, receivers);
         Assert.Equal("after", await messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(subscriber.IsConnected);
     }

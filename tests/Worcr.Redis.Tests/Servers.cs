@@ -1,35 +1,57 @@
-using Worcr.LocalServices;
 using Worcr.Testing;
 
 namespace Worcr.Redis.Tests;
 
-/// <summary>Options and connections for the shared test Redis, each test with its own key prefix.</summary>
+/// <summary>The kinds of Redis every Redis-facing test runs against.</summary>
+public enum RedisKind
+{
+    /// <summary>One plain redis-server (the suite's shared one).</summary>
+    Standalone,
+
+    /// <summary>A TLS-only redis-server that requires a client certificate (rediss:// with ca, cert and key).</summary>
+    Tls,
+
+    /// <summary>A Redis Cluster of three primaries; keys of one script must share a hash slot.</summary>
+    Cluster,
+}
+
+/// <summary>Options and connections for the shared test servers, each test with its own key prefix.</summary>
 internal static class Servers
 {
-    public static async Task<RedisOptions> SharedAsync(TimeSpan? commandTimeout = null) => new()
+    public static TheoryData<RedisKind> Kinds => [RedisKind.Standalone, RedisKind.Tls, RedisKind.Cluster];
+
+    public static async Task<RedisOptions> SharedAsync(RedisKind kind = RedisKind.Standalone, TimeSpan? commandTimeout = null) =>
+        For(await UrlAsync(kind), commandTimeout);
+
+    public static async Task<RedisConnection> ConnectAsync(RedisKind kind) => await RedisConnection.ConnectAsync(await SharedAsync(kind));
+
+    public static RedisOptions For(string url, TimeSpan? commandTimeout = null) => new()
     {
-        Url = await TestServices.RedisAsync(),
+        Url = url,
         KeyPrefix = TestServices.NewKeyPrefix("redis"),
         CommandTimeout = commandTimeout ?? TimeSpan.FromSeconds(10),
     };
 
-    public static RedisOptions For(RedisProcess redis, string path = "") => new()
+    public static Task<string> UrlAsync(RedisKind kind) => kind switch
     {
-        Url = redis.Url + path,
-        KeyPrefix = TestServices.NewKeyPrefix("redis"),
-        CommandTimeout = TimeSpan.FromSeconds(10),
+        RedisKind.Standalone => TestServices.RedisAsync(),
+        RedisKind.Tls => TestServices.RedisTlsAsync(),
+        RedisKind.Cluster => TestServices.RedisClusterAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>
-    /// Waits until Redis reports a client blocked in a command (such as BLPOP), i.e. that command was surely
-    /// written and is in flight. Asks the server repeatedly: the state is observable only there.
-    /// </summary>
-    public static async Task WaitForBlockedClientAsync(RedisConnection observer)
+    /// <summary>A multiplexer of the test's own with admin commands allowed (CONFIG, SCRIPT FLUSH, CLIENT KILL).</summary>
+    public static async Task<StackExchange.Redis.ConnectionMultiplexer> AdminAsync(RedisOptions options)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(await observer.ExecuteAsync("INFO", "clients")).AsString()!.Contains("blocked_clients:1"))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("No client became blocked.");
-        }
+        var configuration = Internal.RedisConfiguration.From(options);
+        configuration.AllowAdmin = true;
+        return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(configuration);
+    }
+
+    /// <summary>The Redis server's clock (TIME), which the scripts use.</summary>
+    public static async Task<DateTimeOffset> ServerTimeAsync(RedisConnection connection)
+    {
+        var time = (StackExchange.Redis.RedisResult[])(await connection.Database.ExecuteAsync("TIME"))!;
+        return DateTimeOffset.FromUnixTimeSeconds((long)time[0]).AddTicks((long)time[1] * 10);
     }
 }

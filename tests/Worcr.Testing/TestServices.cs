@@ -12,6 +12,9 @@ namespace Worcr.Testing;
 public static class TestServices
 {
     private static readonly Lazy<Task<SharedServers>> Shared = new(StartSharedAsync);
+    private static readonly Lazy<Task<RedisProcess>> SharedTlsRedis = new(() => StopAtExit(StartPrivateTlsRedisAsync(), redis => redis.RequestStop()));
+    private static readonly Lazy<Task<RedisClusterProcess>> SharedRedisCluster = new(() => StopAtExit(StartPrivateRedisClusterAsync(), cluster => cluster.RequestStop()));
+    private static readonly List<(Action RequestStop, Action Stop)> RunningServers = [];
     private static int _counter;
 
     /// <summary>Connection string of the shared PostgreSQL database.</summary>
@@ -19,6 +22,12 @@ public static class TestServices
 
     /// <summary>URL of the shared Redis, e.g. redis://127.0.0.1:6390.</summary>
     public static async Task<string> RedisAsync() => (await Shared.Value).RedisUrl;
+
+    /// <summary>URL of a shared TLS-only Redis that requires a client certificate (rediss://...?ca=...&amp;cert=...&amp;key=...).</summary>
+    public static async Task<string> RedisTlsAsync() => (await SharedTlsRedis.Value).Url;
+
+    /// <summary>URL of a shared 3-primary Redis Cluster, every node a seed (redis://host:port,host:port,host:port).</summary>
+    public static async Task<string> RedisClusterAsync() => (await SharedRedisCluster.Value).Url;
 
     /// <summary>Creates an empty schema no other test uses and returns its name.</summary>
     public static async Task<string> CreateSchemaAsync(string prefix = "t")
@@ -43,6 +52,20 @@ public static class TestServices
     public static Task<RedisProcess> StartPrivateRedisAsync() =>
         RedisProcess.StartAsync(new RedisProcessOptions { DataDirectory = NewTempDirectory("redis"), Ephemeral = true });
 
+    /// <summary>A TLS-only Redis of the test's own, with a fresh certificate authority and client certificate.</summary>
+    public static Task<RedisProcess> StartPrivateTlsRedisAsync()
+    {
+        var directory = NewTempDirectory("redis-tls");
+        return RedisProcess.StartAsync(new RedisProcessOptions
+        {
+            DataDirectory = directory, Ephemeral = true, Tls = RedisTlsFiles.Create(Path.Combine(directory, "tls")),
+        });
+    }
+
+    /// <summary>A 3-primary Redis Cluster of the test's own.</summary>
+    public static Task<RedisClusterProcess> StartPrivateRedisClusterAsync() =>
+        RedisClusterProcess.StartAsync(NewTempDirectory("redis-cluster"));
+
     /// <summary>A new empty directory under the system temp folder, readable by the PostgreSQL system user.</summary>
     public static string NewTempDirectory(string prefix)
     {
@@ -62,18 +85,48 @@ public static class TestServices
         var postgres = await StartPrivatePostgresAsync();
         var redis = await StartPrivateRedisAsync();
         var shared = new SharedServers(postgres.ConnectionString, redis.Url, postgres, redis);
-        // xunit 2 has no assembly-wide teardown; stop the servers when the test process exits.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.Stop();
+        StopAtExit(shared.RequestStop, shared.Stop);
         return shared;
+    }
+
+    // xunit 2 has no assembly-wide teardown; the servers stop when the test process exits. The host may be ended
+    // before polite stops complete (orphaned servers were seen), so one handler first signals every server at once,
+    // then waits for each.
+    private static void StopAtExit(Action requestStop, Action stop)
+    {
+        lock (RunningServers)
+        {
+            if (RunningServers.Count == 0) AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+            RunningServers.Add((requestStop, stop));
+        }
+    }
+
+    private static async Task<T> StopAtExit<T>(Task<T> starting, Action<T> requestStop) where T : IAsyncDisposable
+    {
+        var server = await starting;
+        StopAtExit(() => requestStop(server), () => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return server;
+    }
+
+    private static void StopAll()
+    {
+        (Action RequestStop, Action Stop)[] servers;
+        lock (RunningServers) servers = [.. RunningServers];
+        foreach (var server in servers) server.RequestStop();
+        foreach (var server in servers) server.Stop();
     }
 
     private sealed record SharedServers(string PostgresConnectionString, string RedisUrl, PostgresProcess? Postgres, RedisProcess? Redis)
     {
+        /// <summary>Signals that stop both servers at once, sent before any polite stop.</summary>
+        public void RequestStop()
+        {
+            Postgres?.RequestImmediateStop();
+            Redis?.RequestStop();
+        }
+
         public void Stop()
         {
-            // The test host may be ended soon after its tests, before a polite stop completes (PostgreSQL servers were
-            // seen outliving it): first one signal that stops PostgreSQL at once, then the polite stops.
-            Postgres?.RequestImmediateStop();
             Redis?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Postgres?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }

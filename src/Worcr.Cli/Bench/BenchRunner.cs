@@ -27,10 +27,14 @@ internal static class BenchRunner
     }
 
     /// <summary>The same for a workload that needs no servers (e.g. rules, in process).</summary>
-    public static Task<int> RunInProcessAsync(int runs, JsonLine parameters, Func<IReadOnlyDictionary<string, double>> runOnce)
+    public static Task<int> RunInProcessAsync(int runs, JsonLine parameters, Func<IReadOnlyDictionary<string, double>> runOnce) =>
+        RunInProcessAsync(runs, parameters, () => Task.FromResult(runOnce()));
+
+    /// <summary>The same for an asynchronous workload whose servers the caller manages (e.g. redis).</summary>
+    public static Task<int> RunInProcessAsync(int runs, JsonLine parameters, Func<Task<IReadOnlyDictionary<string, double>>> runOnce)
     {
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), runs, "--runs must be at least 1.");
-        return RunEachAsync(runs, parameters, () => Task.FromResult(runOnce()));
+        return RunEachAsync(runs, parameters, runOnce);
     }
 
     private static async Task<int> RunEachAsync(int runs, JsonLine parameters, Func<Task<IReadOnlyDictionary<string, double>>> runOnce)

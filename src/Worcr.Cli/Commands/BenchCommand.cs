@@ -12,6 +12,7 @@ internal static class BenchCommand
             Throughput(),
             Latency(),
             Rules(),
+            Redis(),
             Progress(),
             Fairness(),
         };
@@ -146,6 +147,27 @@ internal static class BenchCommand
             if (parse.GetValue(seconds) <= 0) throw new ArgumentOutOfRangeException(nameof(seconds), parse.GetValue(seconds), "--seconds must be positive.");
             var benchmark = new RulesBenchmark(TimeSpan.FromSeconds(parse.GetValue(seconds)));
             return BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters, benchmark.RunOnce);
+        });
+        return command;
+    }
+
+    private static Command Redis()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per run, shared among the three figures.", DefaultValueFactory = _ => 6 };
+        var callers = new Option<int>("--callers") { Description = "Concurrent callers on the one connection.", DefaultValueFactory = _ => 64 };
+        var redis = new Option<string?>("--redis") { Description = "Use this Redis instead of starting one." };
+        var runs = new Option<int>("--runs") { Description = "How many times to run the workload.", DefaultValueFactory = _ => 1 };
+        var command = new Command("redis", "Limit scripts (token bucket, concurrency acquire+release) and presence heartbeats per second, many callers on one connection.")
+        {
+            seconds, callers, redis, runs,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(seconds) <= 0) throw new ArgumentOutOfRangeException(nameof(seconds), parse.GetValue(seconds), "--seconds must be positive.");
+            if (parse.GetValue(callers) < 1) throw new ArgumentOutOfRangeException(nameof(callers), parse.GetValue(callers), "--callers must be at least 1.");
+            var benchmark = new RedisBenchmark(parse.GetValue(callers), TimeSpan.FromSeconds(parse.GetValue(seconds)));
+            await using var services = await BenchRedis.StartAsync(parse.GetValue(redis), cancellationToken);
+            return await BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters, () => benchmark.RunOnceAsync(services.Url));
         });
         return command;
     }

@@ -8,7 +8,7 @@ namespace Worcr.Redis.Internal;
 internal static class PresenceScripts
 {
     // ARGV[1] id, ARGV[2] ttl ms, ARGV[3..] info field/value pairs.
-    public static readonly RedisScript Heartbeat = new($"""
+    public static readonly string Heartbeat = $"""
         {LuaTime.NowMilliseconds}
         local ttl = tonumber(ARGV[2])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -18,18 +18,18 @@ internal static class PresenceScripts
         redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
         if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
         return now
-        """);
+        """;
 
     // Returns the ids still live.
-    public static readonly RedisScript PruneAndList = new($"""
+    public static readonly string PruneAndList = $"""
         {LuaTime.NowMilliseconds}
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         return redis.call('ZRANGE', KEYS[1], 0, -1)
-        """);
+        """;
 
     // ARGV[1] id.
-    public static readonly RedisScript Remove = new("""
+    public static readonly string Remove = """
         redis.call('ZREM', KEYS[1], ARGV[1])
         return redis.call('DEL', KEYS[2])
-        """);
+        """;
 }

@@ -8,4 +8,13 @@ namespace Worcr.Redis.Limits;
 internal static class LimitKeyNames
 {
     public static string Of(string prefix, LimitCounter counter, string suffix) => $"{prefix}limit:{{{counter.Key}}}:{counter.Name}:{suffix}";
+
+    /// <summary>Every key the counter's scripts touch.</summary>
+    public static IReadOnlyList<string> All(string prefix, LimitCounter counter) => counter.Kind switch
+    {
+        LimitKind.FixedWindow => [Of(prefix, counter, "fw")],
+        LimitKind.SlidingWindow => [Of(prefix, counter, "sw"), Of(prefix, counter, "sw:seq")],
+        LimitKind.TokenBucket => [Of(prefix, counter, "tb")],
+        _ => [Of(prefix, counter, "cc")],
+    };
 }

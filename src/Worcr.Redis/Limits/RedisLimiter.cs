@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Worcr.Redis.Limits;
 
 /// <summary>
@@ -29,7 +31,7 @@ public sealed class RedisLimiter
     {
         ArgumentNullException.ThrowIfNull(counter);
         ArgumentOutOfRangeException.ThrowIfLessThan(wanted, 1);
-        var whole = allOrNothing ? "1" : "0";
+        RedisValue whole = allOrNothing ? "1" : "0";
         var reply = counter.Kind switch
         {
             LimitKind.FixedWindow => await EvalAsync(LimitScripts.FixedWindowAcquire, [Key(counter, "fw")],
@@ -69,7 +71,7 @@ public sealed class RedisLimiter
     {
         RequireConcurrency(counter);
         if (holders.Count == 0) return new LimitGrant(0, TimeSpan.Zero, 0, 0);
-        object[] args = [counter.Capacity, LeaseMilliseconds(lease), .. holders];
+        RedisValue[] args = [counter.Capacity, LeaseMilliseconds(lease), .. holders.Select(h => (RedisValue)h)];
         return ToGrant(await EvalAsync(LimitScripts.ConcurrencyAcquire, [Key(counter, "cc")], args, cancellationToken));
     }
 
@@ -82,29 +84,23 @@ public sealed class RedisLimiter
     {
         RequireConcurrency(counter);
         if (release.Count == 0 && register.Count == 0) return 0;
-        object[] args = [LeaseMilliseconds(lease), ReleasedChannel, counter.Key, release.Count, .. release, .. register];
-        return (await EvalAsync(LimitScripts.ConcurrencySettle, [Key(counter, "cc")], args, cancellationToken)).AsInt64();
+        RedisValue[] args = [LeaseMilliseconds(lease), ReleasedChannel, counter.Key, release.Count, .. release.Select(h => (RedisValue)h), .. register.Select(h => (RedisValue)h)];
+        return (long)await EvalAsync(LimitScripts.ConcurrencySettle, [Key(counter, "cc")], args, cancellationToken);
     }
 
     /// <summary>The Redis keys a counter uses, for operators and tests.</summary>
-    public IReadOnlyList<string> KeysOf(LimitCounter counter) => counter.Kind switch
-    {
-        LimitKind.FixedWindow => [Key(counter, "fw")],
-        LimitKind.SlidingWindow => [Key(counter, "sw"), Key(counter, "sw:seq")],
-        LimitKind.TokenBucket => [Key(counter, "tb")],
-        _ => [Key(counter, "cc")],
-    };
+    public IReadOnlyList<string> KeysOf(LimitCounter counter) => LimitKeyNames.All(_keyPrefix, counter);
 
-    private Task<RedisValue> EvalAsync(RedisScript script, string[] keys, object[] args, CancellationToken cancellationToken) =>
+    private Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
         _connection.EvalAsync(script, keys, args, cancellationToken);
 
     private string Key(LimitCounter counter, string suffix) => LimitKeyNames.Of(_keyPrefix, counter, suffix);
 
-    private static LimitGrant ToGrant(RedisValue reply)
+    private static LimitGrant ToGrant(RedisResult reply)
     {
-        var items = reply.AsArray();
-        var retry = items[1].AsInt64();
-        return new LimitGrant(items[0].AsInt64(), retry < 0 ? TimeSpan.FromMilliseconds(-1) : TimeSpan.FromMilliseconds(retry), items[2].AsInt64(), items[3].AsInt64());
+        var items = (RedisResult[])reply!;
+        var retry = (long)items[1];
+        return new LimitGrant((long)items[0], retry < 0 ? TimeSpan.FromMilliseconds(-1) : TimeSpan.FromMilliseconds(retry), (long)items[2], (long)items[3]);
     }
 
     private static void RequireConcurrency(LimitCounter counter)

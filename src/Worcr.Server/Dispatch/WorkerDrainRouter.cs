@@ -33,10 +33,10 @@ internal sealed class WorkerDrainRouter
         _logger = logger;
     }
 
-    public static async Task<WorkerDrainRouter> StartAsync(RedisConnection redis, RedisOptions options, string keyPrefix, string nodeId,
-        Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<WorkerDrainRouter> StartAsync(RedisConnection redis, string keyPrefix, string nodeId,
+        Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger)
     {
-        var subscriber = await RedisSubscriber.ConnectAsync(options, cancellationToken);
+        var subscriber = new RedisSubscriber(redis);
         var router = new WorkerDrainRouter(redis, subscriber, keyPrefix, nodeId, dispatcher, drainTimeout, logger);
         await subscriber.SubscribeAsync(router.Channel(nodeId), (_, workerId) =>
         {
@@ -49,8 +49,8 @@ internal sealed class WorkerDrainRouter
     public async Task<bool> RequestAsync(string nodeId, string workerId, CancellationToken cancellationToken)
     {
         if (nodeId == _nodeId) return DrainHere(workerId);
-        var listeners = await _redis.ExecuteAsync("PUBLISH", [Channel(nodeId), workerId], cancellationToken);
-        return listeners.AsInt64() > 0;
+        var listeners = await _redis.PublishAsync(Channel(nodeId), workerId).WaitAsync(cancellationToken);
+        return listeners > 0;
     }
 
     /// <summary>Keeps the subscription until the node stops.</summary>

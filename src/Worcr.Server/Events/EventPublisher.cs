@@ -37,7 +37,7 @@ internal sealed class EventPublisher
     }
 
     public static EventPublisher ForRedis(RedisConnection redis, string channel, ILogger logger, TimeProvider time) =>
-        new(payload => redis.ExecuteAsync("PUBLISH", channel, payload), logger, time);
+        new(payload => redis.PublishAsync(channel, payload), logger, time);
 
     /// <summary>Events handed to Redis so far.</summary>
     public long Published => Interlocked.Read(ref _published);

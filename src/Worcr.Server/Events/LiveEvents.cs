@@ -25,10 +25,10 @@ internal sealed class LiveEvents
 
     public EventHub Hub { get; }
 
-    public static async Task<LiveEvents> StartAsync(RedisConnection redis, RedisOptions options, string keyPrefix, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<LiveEvents> StartAsync(RedisConnection redis, string keyPrefix, ILogger logger, TimeProvider time)
     {
         var channel = keyPrefix + "events";
-        var subscriber = await RedisSubscriber.ConnectAsync(options, cancellationToken);
+        var subscriber = new RedisSubscriber(redis);
         var events = new LiveEvents(EventPublisher.ForRedis(redis, channel, logger, time), new EventHub(), subscriber, logger);
         subscriber.Connected += events.OnReconnected;
         await subscriber.SubscribeAsync(channel, (_, payload) => events.Receive(payload));

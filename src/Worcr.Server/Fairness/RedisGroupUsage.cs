@@ -1,5 +1,6 @@
 using System.Globalization;
 using Worcr.Core.Fairness;
+using StackExchange.Redis;
 using Worcr.Redis;
 
 namespace Worcr.Server.Fairness;
@@ -67,9 +68,9 @@ internal sealed class RedisGroupUsage : IGroupUsage
         }
         try
         {
-            var pushes = pending.Select(p => _redis.ExecuteAsync("HINCRBYFLOAT", [_key, p.Key, p.Value.ToString("R", CultureInfo.InvariantCulture)], cancellationToken));
-            await Task.WhenAll(pushes);
-            if (pending.Count > 0) await _redis.ExecuteAsync("PEXPIRE", [_key, (long)KeyLifetime.TotalMilliseconds], cancellationToken);
+            var pushes = pending.Select(p => _redis.Database.HashIncrementAsync(_key, p.Key, p.Value));
+            await Task.WhenAll(pushes).WaitAsync(cancellationToken);
+            if (pending.Count > 0) await _redis.Database.KeyExpireAsync(_key, KeyLifetime).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (IsRedisTrouble(exception))
         {
@@ -93,11 +94,11 @@ internal sealed class RedisGroupUsage : IGroupUsage
         if (groups.Length == 0) return;
         try
         {
-            var totals = (await _redis.ExecuteAsync("HMGET", [_key, .. groups], cancellationToken)).AsArray();
+            var totals = await _redis.Database.HashGetAsync(_key, [.. groups.Select(g => (RedisValue)g)]).WaitAsync(cancellationToken);
             var shared = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var i = 0; i < groups.Length; i++)
             {
-                shared[groups[i]] = double.TryParse(totals[i].AsString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var total) ? total : 0;
+                shared[groups[i]] = double.TryParse(totals[i].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var total) ? total : 0;
             }
             lock (_lock) _shared = shared;
         }
@@ -107,5 +108,5 @@ internal sealed class RedisGroupUsage : IGroupUsage
         }
     }
 
-    private static bool IsRedisTrouble(Exception exception) => exception is RedisConnectionException or RedisServerException or TimeoutException;
+    private static bool IsRedisTrouble(Exception exception) => exception is RedisException or TimeoutException;
 }

@@ -140,8 +140,8 @@ public sealed class DispatcherNode : IAsyncDisposable
         var store = database.Jobs;
         var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
         await rules.ReloadAsync(cancellationToken);
-        var limits = await Limits.NodeLimits.StartAsync(database.Limits, redis, redisOptions, options, time, logger, cancellationToken);
-        var events = await LiveEvents.StartAsync(redis, redisOptions, options.RedisKeyPrefix, logger, time, cancellationToken);
+        var limits = await Limits.NodeLimits.StartAsync(database.Limits, redis, options, time, logger, cancellationToken);
+        var events = await LiveEvents.StartAsync(redis, options.RedisKeyPrefix, logger, time);
         var reports = new ReportWriter(store, time, events.Publisher, options.MaxLogLinesPerJob);
         var oracle = new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error));
         var tenantShares = new TenantShareTable(database.Tenants);
@@ -157,7 +157,7 @@ public sealed class DispatcherNode : IAsyncDisposable
               Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
               Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
-              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, redisOptions, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger, cancellationToken),
+              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger),
               Enqueues = new EnqueueBatcher(store, logger),
               TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);

@@ -12,15 +12,15 @@ namespace Worcr.Server.Limits;
 /// </summary>
 internal sealed class NodeLimits
 {
-    private readonly RedisOptions _redisOptions;
+    private readonly RedisConnection _redis;
     private readonly ILogger _logger;
 
-    private NodeLimits(LimitCatalog catalog, RedisLimiter limiter, LimitGate gate, RedisOptions redisOptions, ILogger logger)
+    private NodeLimits(LimitCatalog catalog, RedisLimiter limiter, LimitGate gate, RedisConnection redis, ILogger logger)
     {
         Catalog = catalog;
         Limiter = limiter;
         Gate = gate;
-        _redisOptions = redisOptions;
+        _redis = redis;
         _logger = logger;
     }
 
@@ -30,7 +30,7 @@ internal sealed class NodeLimits
 
     public LimitGate Gate { get; }
 
-    public static async Task<NodeLimits> StartAsync(LimitStore store, RedisConnection redis, RedisOptions redisOptions, NodeOptions options, TimeProvider time,
+    public static async Task<NodeLimits> StartAsync(LimitStore store, RedisConnection redis, NodeOptions options, TimeProvider time,
         ILogger logger, CancellationToken cancellationToken)
     {
         var catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
@@ -38,7 +38,7 @@ internal sealed class NodeLimits
         var limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
         var gate = new LimitGate(limiter, () => catalog.Current, options.LeaseDuration, time, logger);
         catalog.Changed += gate.OnLimitsChanged;
-        return new NodeLimits(catalog, limiter, gate, redisOptions, logger);
+        return new NodeLimits(catalog, limiter, gate, redis, logger);
     }
 
     /// <summary>Reloads after a NOTIFY; a failure keeps the previous definitions live.</summary>
@@ -59,7 +59,7 @@ internal sealed class NodeLimits
     {
         try
         {
-            await using var subscriber = await RedisSubscriber.ConnectAsync(_redisOptions, stoppingToken);
+            await using var subscriber = new RedisSubscriber(_redis);
             await subscriber.SubscribeAsync(Limiter.ReleasedChannel, (_, key) => Gate.OnReleased(key));
             await Task.Delay(Timeout.Infinite, stoppingToken);
         }

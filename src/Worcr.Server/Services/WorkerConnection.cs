@@ -204,7 +204,7 @@ internal sealed class WorkerConnection
             // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
             await _node.Limits.Gate.RenewAsync(session, cancellationToken);
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or Redis.RedisConnectionException or Redis.RedisServerException or IOException
+        catch (Exception exception) when (exception is System.Data.Common.DbException or StackExchange.Redis.RedisException or IOException
             && !cancellationToken.IsCancellationRequested)
         {
             ServerLog.HeartbeatFailed(_node.Logger, session.WorkerId, exception);

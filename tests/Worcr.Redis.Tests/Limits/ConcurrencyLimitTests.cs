@@ -8,10 +8,11 @@ public sealed class ConcurrencyLimitTests
 
     private static LimitCounter Counter(long capacity) => new("host:" + Guid.NewGuid().ToString("N"), "cc-test", LimitKind.Concurrency, capacity, TimeSpan.Zero);
 
-    [Fact]
-    public async Task Admits_holders_up_to_the_capacity_in_order()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Admits_holders_up_to_the_capacity_in_order(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(3);
 
         var first = await kit.Limiter.AcquireHoldersAsync(counter, ["a", "b"], Minute);
@@ -21,10 +22,11 @@ public sealed class ConcurrencyLimitTests
         Assert.InRange(second.Remaining, 0, 0);
     }
 
-    [Fact]
-    public async Task A_holder_acquiring_again_keeps_its_one_permit()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_holder_acquiring_again_keeps_its_one_permit(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(2);
 
         await kit.Limiter.AcquireHoldersAsync(counter, ["a"], Minute);
@@ -34,10 +36,11 @@ public sealed class ConcurrencyLimitTests
         Assert.Equal((1, 1L), (again.Granted, other.Granted));
     }
 
-    [Fact]
-    public async Task A_released_permit_admits_the_next_holder()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_released_permit_admits_the_next_holder(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(1);
         await kit.Limiter.AcquireHoldersAsync(counter, ["a"], Minute);
         var refused = await kit.Limiter.AcquireHoldersAsync(counter, ["b"], Minute);
@@ -49,10 +52,11 @@ public sealed class ConcurrencyLimitTests
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(50), Minute);
     }
 
-    [Fact]
-    public async Task Holders_whose_lease_ran_out_free_their_permits()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Holders_whose_lease_ran_out_free_their_permits(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(1);
         await kit.Limiter.AcquireHoldersAsync(counter, ["dead-node-job"], TimeSpan.FromMilliseconds(100));
 
@@ -68,23 +72,25 @@ public sealed class ConcurrencyLimitTests
         Assert.Equal(1, admitted.Granted);
     }
 
-    [Fact]
-    public async Task Settling_swaps_placeholders_for_job_ids_and_registers_over_capacity()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Settling_swaps_placeholders_for_job_ids_and_registers_over_capacity(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(2);
         await kit.Limiter.AcquireHoldersAsync(counter, ["p1", "p2"], Minute);
 
         await kit.Limiter.SettleHoldersAsync(counter, ["p1", "p2"], ["job-1", "job-2", "job-3"], Minute);
-        var members = (await kit.Connection.ExecuteAsync("ZRANGE", kit.Limiter.KeysOf(counter)[0], "0", "-1")).AsArray().Select(m => m.AsString()!).ToArray();
+        var members = (await kit.Connection.Database.SortedSetRangeByRankAsync(kit.Limiter.KeysOf(counter)[0])).Select(m => m.ToString()).ToArray();
 
         Assert.Equal(new[] { "job-1", "job-2", "job-3" }, members.Order().ToArray());
     }
 
-    [Fact]
-    public async Task The_holders_key_expires_with_the_longest_lease_and_vanishes_when_empty()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task The_holders_key_expires_with_the_longest_lease_and_vanishes_when_empty(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(2);
 
         await kit.Limiter.AcquireHoldersAsync(counter, ["a"], TimeSpan.FromSeconds(30));
@@ -96,13 +102,14 @@ public sealed class ConcurrencyLimitTests
         Assert.Equal(-2, afterRelease);
     }
 
-    [Fact]
-    public async Task A_release_publishes_the_limit_key_for_parked_lanes()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_release_publishes_the_limit_key_for_parked_lanes(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(1);
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscriber = await RedisSubscriber.ConnectAsync(kit.Options);
+        await using var subscriber = new RedisSubscriber(kit.Connection);
         await subscriber.SubscribeAsync(kit.Limiter.ReleasedChannel, (_, key) => published.TrySetResult(key));
         await kit.Limiter.AcquireHoldersAsync(counter, ["a"], Minute);
 

@@ -6,10 +6,11 @@ public sealed class FixedWindowLimitTests
 {
     private static LimitCounter Counter(long capacity, TimeSpan period) => new("api:" + Guid.NewGuid().ToString("N"), "fw-test", LimitKind.FixedWindow, capacity, period);
 
-    [Fact]
-    public async Task Grants_up_to_the_capacity_then_answers_retry_at_the_window_end()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Grants_up_to_the_capacity_then_answers_retry_at_the_window_end(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(5, TimeSpan.FromSeconds(10));
 
         var first = await kit.Limiter.AcquireAsync(counter, 3, allOrNothing: false);
@@ -21,10 +22,11 @@ public sealed class FixedWindowLimitTests
         Assert.Equal(0, second.Remaining);
     }
 
-    [Fact]
-    public async Task All_or_nothing_takes_nothing_when_the_cost_does_not_fit_and_says_when_it_never_can()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task All_or_nothing_takes_nothing_when_the_cost_does_not_fit_and_says_when_it_never_can(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(5, TimeSpan.FromSeconds(10));
 
         var taken = await kit.Limiter.AcquireAsync(counter, 4, allOrNothing: true);
@@ -36,10 +38,11 @@ public sealed class FixedWindowLimitTests
         Assert.True(impossible.Impossible);
     }
 
-    [Fact]
-    public async Task Units_given_back_can_be_taken_again_in_the_same_window()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Units_given_back_can_be_taken_again_in_the_same_window(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(5, TimeSpan.FromSeconds(10));
 
         var grant = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
@@ -49,10 +52,11 @@ public sealed class FixedWindowLimitTests
         Assert.Equal(2, again.Granted);
     }
 
-    [Fact]
-    public async Task The_window_key_expires_by_the_end_of_its_window()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task The_window_key_expires_by_the_end_of_its_window(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(5, TimeSpan.FromSeconds(10));
 
         await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
@@ -60,11 +64,12 @@ public sealed class FixedWindowLimitTests
         Assert.All(await kit.TimesToLiveAsync(counter), ttl => Assert.InRange(ttl, 1, 10_000));
     }
 
-    [Fact]
-    public async Task Over_two_seconds_of_100_ms_windows_of_10_no_window_grants_more_than_10()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Over_two_seconds_of_100_ms_windows_of_10_no_window_grants_more_than_10(RedisKind kind)
     {
         // 100 ms windows instead of seconds keep the test short; ~20 windows, each filled at once by 4 callers.
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(10, TimeSpan.FromMilliseconds(100));
 
         var (granted, byWindow, _) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(2));

@@ -6,10 +6,11 @@ public sealed class SlidingWindowLimitTests
 {
     private static LimitCounter Counter(long capacity, TimeSpan period) => new("api:" + Guid.NewGuid().ToString("N"), "sw-test", LimitKind.SlidingWindow, capacity, period);
 
-    [Fact]
-    public async Task Grants_up_to_the_capacity_then_answers_retry_when_the_oldest_grant_leaves_the_window()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Grants_up_to_the_capacity_then_answers_retry_when_the_oldest_grant_leaves_the_window(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(3, TimeSpan.FromSeconds(10));
 
         var first = await kit.Limiter.AcquireAsync(counter, 2, allOrNothing: false);
@@ -20,10 +21,11 @@ public sealed class SlidingWindowLimitTests
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(10.01));
     }
 
-    [Fact]
-    public async Task Units_given_back_can_be_taken_again()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Units_given_back_can_be_taken_again(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(4, TimeSpan.FromSeconds(10));
 
         var grant = await kit.Limiter.AcquireAsync(counter, 4, allOrNothing: false);
@@ -33,20 +35,22 @@ public sealed class SlidingWindowLimitTests
         Assert.Equal(3, again.Granted);
     }
 
-    [Fact]
-    public async Task A_cost_above_the_capacity_is_impossible()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_cost_above_the_capacity_is_impossible(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
 
         var grant = await kit.Limiter.AcquireAsync(Counter(3, TimeSpan.FromSeconds(1)), 4, allOrNothing: true);
 
         Assert.True(grant.Impossible);
     }
 
-    [Fact]
-    public async Task Both_keys_of_the_log_expire_within_one_period()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Both_keys_of_the_log_expire_within_one_period(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(3, TimeSpan.FromSeconds(10));
 
         await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
@@ -54,11 +58,12 @@ public sealed class SlidingWindowLimitTests
         Assert.All(await kit.TimesToLiveAsync(counter), ttl => Assert.InRange(ttl, 1, 10_000));
     }
 
-    [Fact]
-    public async Task Over_two_seconds_a_100_ms_window_of_10_grants_at_most_210_units()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Over_two_seconds_a_100_ms_window_of_10_grants_at_most_210_units(RedisKind kind)
     {
         // 100 ms windows keep the test short: at most 10 in any 100 ms, so at most 10 × (2 s / 100 ms + 1) = 210.
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(10, TimeSpan.FromMilliseconds(100));
 
         var (granted, _, _) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(2));

@@ -7,10 +7,11 @@ public sealed class TokenBucketLimitTests
     private static LimitCounter Counter(long perSecond, long burst) =>
         new("api:" + Guid.NewGuid().ToString("N"), "tb-test", LimitKind.TokenBucket, perSecond, TimeSpan.FromSeconds(1), burst);
 
-    [Fact]
-    public async Task A_full_bucket_grants_its_burst_then_retry_after_one_token_time()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_full_bucket_grants_its_burst_then_retry_after_one_token_time(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(perSecond: 10, burst: 5);
 
         var burst = await kit.Limiter.AcquireAsync(counter, 8, allOrNothing: false);
@@ -21,10 +22,11 @@ public sealed class TokenBucketLimitTests
         Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(100));
     }
 
-    [Fact]
-    public async Task Tokens_given_back_can_be_taken_again()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Tokens_given_back_can_be_taken_again(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(perSecond: 1, burst: 5);
 
         var grant = await kit.Limiter.AcquireAsync(counter, 5, allOrNothing: false);
@@ -34,20 +36,22 @@ public sealed class TokenBucketLimitTests
         Assert.Equal(4, again.Granted);
     }
 
-    [Fact]
-    public async Task A_cost_above_the_burst_is_impossible()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_cost_above_the_burst_is_impossible(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
 
         var grant = await kit.Limiter.AcquireAsync(Counter(perSecond: 100, burst: 20), 21, allOrNothing: true);
 
         Assert.True(grant.Impossible);
     }
 
-    [Fact]
-    public async Task The_bucket_key_lives_only_until_the_bucket_would_be_full_again()
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task The_bucket_key_lives_only_until_the_bucket_would_be_full_again(RedisKind kind)
     {
-        await using var kit = await LimitTestKit.StartAsync();
+        await using var kit = await LimitTestKit.StartAsync(kind);
         var counter = Counter(perSecond: 10, burst: 10);
 
         await kit.Limiter.AcquireAsync(counter, 10, allOrNothing: false);

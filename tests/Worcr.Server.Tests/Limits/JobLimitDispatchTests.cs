@@ -123,9 +123,9 @@ public sealed class JobLimitDispatchTests
         await using var redis = await Redis.RedisConnection.ConnectAsync(new Redis.RedisOptions { Url = await Testing.TestServices.RedisAsync() });
         var key = $"{cluster.RedisPrefix}limit:{{host:lost.example.com}}:per-host:cc";
 
-        var before = (await redis.ExecuteAsync("ZCARD", key)).AsInt64();
-        await redis.ExecuteAsync("DEL", key);
-        var restored = await Probe.WaitUntilAsync(async () => (await redis.ExecuteAsync("ZCARD", key)).AsInt64() == 1, TimeSpan.FromSeconds(10));
+        var before = await redis.Database.SortedSetLengthAsync(key);
+        await redis.Database.KeyDeleteAsync(key);
+        var restored = await Probe.WaitUntilAsync(async () => await redis.Database.SortedSetLengthAsync(key) == 1, TimeSpan.FromSeconds(10));
         finish.TrySetResult();
 
         Assert.Equal(1, before);

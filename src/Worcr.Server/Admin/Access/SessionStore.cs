@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using StackExchange.Redis;
 using Worcr.Redis;
 
 namespace Worcr.Server.Admin;
@@ -12,11 +13,11 @@ namespace Worcr.Server.Admin;
 internal sealed class SessionStore
 {
     // Reads the session and slides its expiry in one round trip.
-    private static readonly RedisScript Touch = new("""
+    private const string Touch = """
         local value = redis.call('GET', KEYS[1])
         if value then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return value
-        """);
+        """;
 
     // A cookie longer than any id we issue is not worth hashing.
     private const int MaxIdLength = 100;
@@ -39,7 +40,7 @@ internal sealed class SessionStore
     {
         var id = NewSecret();
         var session = new AdminSession(role, NewSecret());
-        await _redis.ExecuteAsync("SET", [Key(id), AdminRoleNames.Of(role) + " " + session.CsrfToken, "PX", LifetimeMilliseconds], cancellationToken);
+        await _redis.Database.StringSetAsync(Key(id), AdminRoleNames.Of(role) + " " + session.CsrfToken, Lifetime).WaitAsync(cancellationToken);
         return (id, session);
     }
 
@@ -48,7 +49,7 @@ internal sealed class SessionStore
     {
         if (id.Length is 0 or > MaxIdLength) return null;
         var value = await _redis.EvalAsync(Touch, [Key(id)], [LifetimeMilliseconds], cancellationToken);
-        if (value.IsNull || value.AsString() is not { } text) return null;
+        if (value.IsNull || value.ToString() is not { } text) return null;
         var space = text.IndexOf(' ', StringComparison.Ordinal);
         return space > 0 && AdminRoleNames.Parse(text[..space]) is { } role ? new AdminSession(role, text[(space + 1)..]) : null;
     }
@@ -56,7 +57,7 @@ internal sealed class SessionStore
     public async Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
         if (id.Length is 0 or > MaxIdLength) return;
-        await _redis.ExecuteAsync("DEL", [Key(id)], cancellationToken);
+        await _redis.Database.KeyDeleteAsync(Key(id)).WaitAsync(cancellationToken);
     }
 
     private string Key(string id) => $"{_keyPrefix}session:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))}";
