@@ -150,7 +150,8 @@ internal sealed class NodeTelemetry
     /// <summary>The dispatch loop re-read the backlog: keep waiting counts per type for the gauge.</summary>
     public void Backlog(IEnumerable<(string Type, long Waiting)> lanes)
     {
-        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        // Types seen before stay, at 0, so an emptied backlog reads 0 instead of vanishing from the graphs.
+        var byType = _waitingByType.Keys.ToDictionary(type => type, _ => 0L, StringComparer.Ordinal);
         foreach (var (type, waiting) in lanes)
         {
             var label = _labels.TypeOf(type);
