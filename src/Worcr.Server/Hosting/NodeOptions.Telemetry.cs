@@ -18,9 +18,10 @@ public sealed partial class NodeOptions
     private void ValidateTelemetry(List<string> problems)
     {
         if (MetricLabelLimit is < 1 or > 10_000) problems.Add($"MetricLabelLimit {MetricLabelLimit} must be between 1 and 10000.");
-        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
+            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
         {
-            problems.Add($"OtlpEndpoint '{OtlpEndpoint}' is not an absolute URL; use e.g. http://collector:4317 or leave it unset.");
+            problems.Add($"OtlpEndpoint '{OtlpEndpoint}' is not an http:// or https:// URL; use e.g. http://collector:4317 or leave it unset.");
         }
     }
 }

@@ -69,7 +69,9 @@ internal sealed class MaintenanceService
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await HoldLeadershipAsync(stoppingToken);
+            Telemetry?.RedisCall("leader_lock", started);
             if (_lease is null) return;
             var lost = await _store.RequeueExpiredLeaseJobsAsync(stoppingToken);
             Telemetry?.Lost(lost);

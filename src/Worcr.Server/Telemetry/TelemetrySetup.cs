@@ -23,7 +23,7 @@ internal static class TelemetrySetup
 
     public static void AddWorcrTelemetry(this WebApplicationBuilder builder, NodeOptions options)
     {
-        var otlp = OtlpEndpoint(options, builder.Configuration);
+        var otlp = OtlpEnabled(options, builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("worcr", serviceInstanceId: options.NodeId))
             .WithMetrics(metrics =>
@@ -35,16 +35,16 @@ internal static class TelemetrySetup
                     .AddPrometheusExporter();
                 ((IDeferredMeterProviderBuilder)metrics).Configure(
                     (services, configured) => configured.AddView(OnlyThisNode(services.GetRequiredService<IMeterFactory>())));
-                if (otlp is not null) metrics.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
+                if (otlp) metrics.AddOtlpExporter(exporter => UseOption(exporter, options));
             });
         // Spans are made only when something listens: with no OTLP endpoint there is no tracer provider at all.
-        if (otlp is not null)
+        if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
                 .AddSource(NodeActivities.SourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddNpgsql()
-                .AddOtlpExporter(exporter => exporter.Endpoint = otlp));
+                .AddOtlpExporter(exporter => UseOption(exporter, options)));
         }
     }
 
@@ -55,14 +55,17 @@ internal static class TelemetrySetup
     /// <summary>GET /metrics in the Prometheus text format.</summary>
     public static void MapWorcrMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 
+    /// <summary>OTLP is on when the Worcr option or the standard variable names an endpoint.</summary>
+    private static bool OtlpEnabled(NodeOptions options, IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(options.OtlpEndpoint) || !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+
     /// <summary>
-    /// The Worcr option wins over the standard variable. An empty value means no OTLP export. A URL without a scheme
-    /// or path is refused at start-up by <see cref="NodeOptions.Validate"/>.
+    /// The Worcr option wins over the standard variable. Without it the exporter reads the OTEL_EXPORTER_OTLP_*
+    /// variables itself (and, for http/protobuf, adds the per-signal path to the endpoint).
     /// </summary>
-    private static Uri? OtlpEndpoint(NodeOptions options, IConfiguration configuration)
+    private static void UseOption(OpenTelemetry.Exporter.OtlpExporterOptions exporter, NodeOptions options)
     {
-        var text = string.IsNullOrWhiteSpace(options.OtlpEndpoint) ? configuration[OtlpEndpointVariable] : options.OtlpEndpoint;
-        return string.IsNullOrWhiteSpace(text) ? null : new Uri(text, UriKind.Absolute);
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint)) exporter.Endpoint = new Uri(options.OtlpEndpoint, UriKind.Absolute);
     }
 
     /// <summary>

@@ -42,6 +42,34 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Cancelled_and_expired_jobs_are_counted_by_type_and_tenant()
+    {
+        var tenant = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await using var cluster = await TestCluster.StartAsync();
+        using var http = new HttpClient { BaseAddress = cluster.Nodes[0].HttpAddress };
+        var client = cluster.Client();
+
+        // No worker handles test.slow, so both jobs wait until the cancel and the expiry end them.
+        var cancelled = await client.EnqueueAsync("test.slow", tenant);
+        await client.CancelAsync(cancelled);
+        var expiring = await client.EnqueueAsync(new JobSpec
+        {
+            Type = "test.slow", Tenant = tenant, ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMilliseconds(300)),
+        });
+        await client.WaitForStateAsync(expiring, JobState.Expired);
+
+        var slow = new[] { ("type", "test.slow"), ("tenant", tenant) };
+        var text = await Eventually.ReadUntilAsync(
+            () => http.GetStringAsync("/metrics"),
+            metrics => PrometheusText.Value(metrics, "worcr_jobs_expired_total", slow) >= 1,
+            Patience, "the expired counter of the test's tenant");
+        Assert.Equal(1, PrometheusText.Value(text, "worcr_jobs_cancelled_total", slow));
+        Assert.Equal(1, PrometheusText.Value(text, "worcr_jobs_expired_total", slow));
+        Assert.Equal(2, PrometheusText.Value(text, "worcr_jobs_enqueued_total", slow));
+        Assert.Equal(0, PrometheusText.Value(text, "worcr_jobs_started_total", slow));
+    }
+
+    [Fact]
     public async Task GET_metrics_serves_runtime_PostgreSQL_and_HTTP_metrics_too()
     {
         await using var cluster = await TestCluster.StartAsync();
