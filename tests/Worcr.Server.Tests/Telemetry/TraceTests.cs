@@ -64,6 +64,23 @@ public sealed class TraceTests
     }
 
     [Fact]
+    public async Task With_an_OTLP_endpoint_the_node_exports_the_spans_of_a_job()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.OtlpEndpoint = collector.Url);
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
+        var traceId = ActivityTraceId.CreateRandom();
+        var traceIdBytes = Convert.FromHexString(traceId.ToHexString());
+
+        var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "tracing", Traceparent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" });
+        await cluster.Client().WaitForStateAsync(id, JobState.Completed);
+
+        // Spans are exported in batches (every 5 s by default); OTLP carries the trace id as 16 raw bytes.
+        var export = await collector.WaitForAsync(OtlpReceiver.TraceExport, traceIdBytes, Patience);
+        Assert.True(export.AsSpan().IndexOf("worcr.enqueue"u8) >= 0, "the export holds the enqueue span");
+    }
+
+    [Fact]
     public async Task A_malformed_traceparent_is_ignored_and_the_job_runs()
     {
         await using var cluster = await TestCluster.StartAsync();
