@@ -23,10 +23,11 @@ public sealed class WorcrClient : IDisposable
         _headers = Authorization.BearerHeaders(apiKey);
     }
 
+    /// <summary>Enqueues one job. A spec without a traceparent carries the current Activity's, so the job joins the caller's trace.</summary>
     public async Task<string> EnqueueAsync(JobSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var response = await _channel.UnaryAsync(WorcrMethods.Enqueue, new EnqueueRequest { Job = spec }, Options(ct));
+        var response = await _channel.UnaryAsync(WorcrMethods.Enqueue, new EnqueueRequest { Job = Telemetry.WorkerActivities.WithTraceParent(spec) }, Options(ct));
         return response.JobId;
     }
 
@@ -50,7 +51,7 @@ public sealed class WorcrClient : IDisposable
         foreach (var chunk in specs.Chunk(MaxBatchSize))
         {
             var request = new EnqueueBatchRequest();
-            request.Jobs.AddRange(chunk);
+            request.Jobs.AddRange(chunk.Select(Telemetry.WorkerActivities.WithTraceParent));
             var response = await _channel.UnaryAsync(WorcrMethods.EnqueueBatch, request, Options(ct));
             ids.AddRange(response.Results.Select(result => result.JobId));
         }

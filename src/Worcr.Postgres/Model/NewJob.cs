@@ -19,4 +19,7 @@ public sealed record NewJob(
 {
     /// <summary>Limit keys (from limit definitions and rules); they become part of the job's lane. Normalised by the store.</summary>
     public IReadOnlyList<string> LimitKeys { get; init; } = [];
+
+    /// <summary>W3C trace context the job carries to its spans and its worker (migration 011); null when it has none.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -23,13 +23,14 @@ internal sealed class JobStatesReader(NpgsqlDataSource dataSource, SchemaSql sql
         return await ReadRecordsAsync(reader, ct);
     }
 
-    /// <summary>Reads rows of (id, tenant, state, attempt, last_error).</summary>
+    /// <summary>Reads rows of (id, tenant, state, attempt, last_error) and, when the query returns it, type.</summary>
     public static async Task<IReadOnlyList<JobStateRecord>> ReadRecordsAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         var records = new List<JobStateRecord>();
         while (await reader.ReadAsync(ct))
         {
-            records.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(1), JobStates.Parse(reader.GetString(2)), reader.GetInt32(3), reader.GetStringOrNull(4)));
+            records.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(1), JobStates.Parse(reader.GetString(2)), reader.GetInt32(3), reader.GetStringOrNull(4),
+                reader.FieldCount > 5 ? reader.GetString(5) : ""));
         }
         return records;
     }

@@ -88,6 +88,7 @@ internal sealed class JobsEndpoints
         if (!outcome.Found) return NotFound(jobId);
         if (!outcome.Cancelled) return AdminJson.Ok(new CancelView("already_finished", outcome.State.ToName()));
         _services.Events.Publisher.PublishState(outcome.Tenant, jobId, JobState.Cancelled, outcome.Attempt, CancelReason);
+        _services.Telemetry?.Cancelled(outcome);
         return AdminJson.Ok(new CancelView("cancelled", JobState.Cancelled.ToName()));
     }
 

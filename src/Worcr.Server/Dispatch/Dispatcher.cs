@@ -56,6 +56,9 @@ internal sealed class Dispatcher
 
     private readonly LimitGate _limitGate = LimitGate.Unlimited;
 
+    /// <summary>The node's metrics and spans (docs/operations.md); none in tests that build a bare dispatcher.</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+
     public IEnumerable<WorkerSession> Sessions => _sessions.Keys;
 
     public void Register(WorkerSession session)
@@ -145,6 +148,7 @@ internal sealed class Dispatcher
     {
         _announcements.Clear();
         var backlog = await _store.ReadBacklogAsync(stoppingToken);
+        Telemetry?.Backlog(backlog.Select(b => (b.Lane.Type, b.Waiting)));
         _lanes.Reconcile(backlog.Select(b => new LaneState(b.Lane, b.Waiting, b.OldestEnqueuedAt)));
     }
 
@@ -203,6 +207,7 @@ internal sealed class Dispatcher
         // Claims take the oldest jobs first, so the lane's next head is at least as young as the youngest claimed.
         _lanes.Claimed(lane.Lane.Id, asked, claimed.Count, nextOldest: claimed.Count > 0 ? claimed.Max(j => j.EnqueuedAt) : null);
         _selector.Claimed(lane, session.Profile, claimed.Count, _time.GetUtcNow());
+        Telemetry?.Claimed(claimed, session.WorkerId, now);
         foreach (var job in claimed)
         {
             if (session.TryAssign(job, Messages.Assign(job))) continue;

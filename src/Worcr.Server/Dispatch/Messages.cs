@@ -31,6 +31,7 @@ internal static class Messages
         assign.Tags.AddRange(job.Lane.Tags);
         if (job.ExpiresAt is { } expiresAt) assign.ExpiresAt = Timestamp.FromDateTimeOffset(expiresAt);
         foreach (var (name, value) in job.Checkpoints) assign.Checkpoints[name] = value;
+        if (job.TraceParent is { } traceParent) assign.Traceparent = traceParent;
         return new DispatcherMessage { Assign = assign };
     }
 

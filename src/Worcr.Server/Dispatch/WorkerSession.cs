@@ -85,6 +85,12 @@ internal sealed class WorkerSession
         Send(new DispatcherMessage { Drain = drain });
     }
 
+    /// <summary>The jobs the worker holds right now (a copy, for the running gauge).</summary>
+    public ClaimedJob[] RunningJobs()
+    {
+        lock (_lock) return _running.Values.ToArray();
+    }
+
     /// <summary>Ids of the jobs the worker holds right now.</summary>
     public IReadOnlyList<long> RunningJobIds()
     {

@@ -20,6 +20,7 @@ using Worcr.Core.Fairness;
 using Worcr.Server.Rules;
 using Worcr.Scripting;
 using Worcr.Server.Services;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Hosting;
 
@@ -132,6 +133,7 @@ public sealed class DispatcherNode : IAsyncDisposable
             grpc.MaxReceiveMessageSize = options.MaxMessageSize;
             grpc.MaxSendMessageSize = options.MaxMessageSize;
         });
+        builder.AddWorcrTelemetry(options);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Worcr.Server");
         var time = TimeProvider.System;
@@ -173,6 +175,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
         };
+        // Metrics and spans (docs/operations.md): one telemetry object for the node, handed to the parts that count.
+        var telemetry = app.CreateNodeTelemetry(options, () => dispatcher.Sessions);
+        services.Telemetry = dispatcher.Telemetry = limits.Gate.Telemetry = oracle.Telemetry = maintenance.Telemetry = telemetry;
         node.RunInBackground("dispatch loop", () => dispatcher.RunAsync(stopping.Token));
         node.RunInBackground("completion writer", () => services.Completions.RunAsync(stopping.Token));
         node.RunInBackground("enqueue batcher", () => services.Enqueues.RunAsync(stopping.Token));
@@ -206,6 +211,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         app.MapGrpcHealth(new HealthService());
         app.MapGrpcFallback();
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
+        app.MapWorcrMetrics();
         Admin.AdminApi.Map(app, services);
         Web.GuiFiles.Map(app);
     }

@@ -164,6 +164,7 @@ public sealed partial class NodeOptions
         if (!string.IsNullOrEmpty(ReadOnlyPassword) && ReadOnlyPassword == AdminPassword) problems.Add("ReadOnlyPassword must differ from AdminPassword (it signs in with fewer rights).");
         if (SessionLifetime < TimeSpan.FromMinutes(1)) problems.Add("SessionLifetime must be at least 1 minute.");
         if ((TlsCertificatePath is null) != (TlsKeyPath is null)) problems.Add("TlsCertificatePath and TlsKeyPath go together: set both or neither.");
+        ValidateTelemetry(problems);
         if (problems.Count > 0) throw new InvalidOperationException("Invalid node settings:\n- " + string.Join("\n- ", problems));
     }
 

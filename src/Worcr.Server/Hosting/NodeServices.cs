@@ -49,6 +49,9 @@ internal sealed record NodeServices(
     /// <summary>Routes an operator's drain to the node holding the worker (set by DispatcherNode).</summary>
     public WorkerDrainRouter WorkerDrains { get; init; } = null!;
 
+    /// <summary>The node's metrics and spans (set by DispatcherNode; docs/operations.md).</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+
     /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
     public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
 }

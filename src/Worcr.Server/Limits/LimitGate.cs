@@ -42,6 +42,9 @@ internal sealed class LimitGate
     /// <summary>A gate with no limits at all (no Redis needed).</summary>
     public static LimitGate Unlimited { get; } = new(null, () => LimitSet.Empty, TimeSpan.FromSeconds(30), TimeProvider.System, NullLogger.Instance);
 
+    /// <summary>The node's metrics: Redis round trips of the acquire, and denials (set by the node).</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+
     /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
     public Action Wake { get; set; } = () => { };
 
@@ -62,10 +65,13 @@ internal sealed class LimitGate
             long granted = asked;
             foreach (var counter in counters)
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var grant = await AcquireOneAsync(counter, granted, cancellationToken);
+                Telemetry?.RedisCall("limit_acquire", started);
                 grants.Add(grant);
                 granted = Math.Min(granted, grant.Grant.Granted);
                 if (granted > 0) continue;
+                Telemetry?.LimitDenied(counter.Name);
                 _parking.Park(lane, _time.GetUtcNow() + ParkingTime(grant));
                 await KeepAsync(grants, 0, cancellationToken);
                 return LanePermits.None;

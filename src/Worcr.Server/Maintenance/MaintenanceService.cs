@@ -42,6 +42,9 @@ internal sealed class MaintenanceService
     /// <summary>Fires due cron schedules in each leader pass; none when null.</summary>
     public CronService? Cron { get; set; }
 
+    /// <summary>The node's metrics: lost and expired jobs are counted by the leader that handles them (set by the node).</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+
     private TimeSpan LockTtl => _options.MaintenanceInterval * 5;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -66,11 +69,17 @@ internal sealed class MaintenanceService
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await HoldLeadershipAsync(stoppingToken);
+            Telemetry?.RedisCall("leader_lock", started);
             if (_lease is null) return;
-            var requeued = Announce(await _store.RequeueExpiredLeaseJobsAsync(stoppingToken));
+            var lost = await _store.RequeueExpiredLeaseJobsAsync(stoppingToken);
+            Telemetry?.Lost(lost);
+            var requeued = Announce(lost);
             var promoted = Announce(await _store.PromoteDueJobsAsync(1000, stoppingToken));
-            var expired = Announce(await _store.ExpireJobsAsync(1000, stoppingToken));
+            var gone = await _store.ExpireJobsAsync(1000, stoppingToken);
+            Telemetry?.Expired(gone);
+            var expired = Announce(gone);
             if (requeued + promoted > 0) _onJobsReady();
             if (requeued + promoted + expired > 0) ServerLog.MaintenanceDone(_logger, requeued, promoted, expired);
             if (Cron is not null) await Cron.RunOnceAsync(_lease.FencingToken, stoppingToken);

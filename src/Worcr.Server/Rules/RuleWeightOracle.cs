@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
+using System.Diagnostics;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
@@ -14,8 +14,6 @@ namespace Worcr.Server.Rules;
 /// </summary>
 internal sealed class RuleWeightOracle : IWeightOracle
 {
-    private static readonly Meter Meter = new("Worcr.Rules");
-    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("worcr_rule_failures_total", description: "Weight rule calls that failed and fell back to factor 1.");
     private readonly Func<RuleBook> _currentBook;
     private readonly Action<string> _onRuleError;
     private volatile VersionedCache _cache = new("", new());
@@ -44,18 +42,19 @@ internal sealed class RuleWeightOracle : IWeightOracle
         return cache.Decisions.GetOrAdd((lane.Id, worker.WorkerId, worker.Signature), _ => Evaluate(book, lane, worker));
     }
 
+    /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
         _cache.Decisions.TryGetValue((lane.Id, worker.WorkerId, worker.Signature), out var decision) ? decision.Errors : [];
 
     private WeightDecision Evaluate(RuleBook book, Lane lane, WorkerProfile worker)
     {
+        var started = Stopwatch.GetTimestamp();
         var decision = book.Weights.Evaluate(LaneFacts(lane), new WorkerFacts(worker.WorkerId, worker.Tags, worker.JobTypes.ToArray()));
-        foreach (var error in decision.Errors)
-        {
-            Failures.Add(1);
-            _onRuleError(error);
-        }
+        Telemetry?.RulesEvaluated(Server.Telemetry.RuleKindLabel.Weight, book.Weights.Rules.Count, started, decision.Errors.Count);
+        foreach (var error in decision.Errors) _onRuleError(error);
         return decision;
     }
 

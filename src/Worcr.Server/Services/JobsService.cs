@@ -20,6 +20,7 @@ internal sealed class JobsService
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         if (request.Job is null) throw new RpcException(StatusCode.InvalidArgument, "EnqueueRequest.job is required.");
+        using var span = Telemetry.NodeActivities.StartEnqueue(request.Job.Traceparent, 1);
         var job = await ToNewJobAsync(request.Job, "job", scope, context.CancellationToken);
         // Concurrent single calls share a commit (EnqueueBatcher); a batch call below is one transaction of its own.
         var enqueued = await _node.Enqueues.EnqueueAsync(job, context.CancellationToken);
@@ -32,6 +33,7 @@ internal sealed class JobsService
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         if (request.Jobs.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "EnqueueBatchRequest.jobs is empty.");
         if (request.Jobs.Count > MaxBatch) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
+        using var span = Telemetry.NodeActivities.StartEnqueue("", request.Jobs.Count);
         var response = new EnqueueBatchResponse();
         response.Results.AddRange(await EnqueueManyAsync(request.Jobs, scope, context));
         return response;
@@ -62,7 +64,9 @@ internal sealed class JobsService
     {
         for (var i = 0; i < enqueued.Count; i++)
         {
-            if (!enqueued[i].Duplicate) _node.Events.Publisher.PublishState(jobs[i].Tenant, enqueued[i].Id, enqueued[i].State, 0);
+            if (enqueued[i].Duplicate) continue;
+            _node.Events.Publisher.PublishState(jobs[i].Tenant, enqueued[i].Id, enqueued[i].State, 0);
+            _node.Telemetry?.Enqueued(jobs[i]);
         }
     }
 
@@ -76,7 +80,9 @@ internal sealed class JobsService
         var argsJson = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json");
         var tags = Core.Lanes.Lane.NormaliseTags(spec.Tags);
         var facts = new JobFacts(spec.Type, spec.Tenant, tags, argsJson, 0, DateTimeOffset.UtcNow);
-        var (changes, errors) = _node.Rules.Current.ApplyEnqueue(facts);
+        var (book, ruleStart) = (_node.Rules.Current, System.Diagnostics.Stopwatch.GetTimestamp());
+        var (changes, errors) = book.ApplyEnqueue(facts);
+        _node.Telemetry?.RulesEvaluated(Telemetry.RuleKindLabel.Enqueue, book.Enqueue.Count, ruleStart, errors.Count);
         foreach (var error in errors) ServerLog.RuleFailed(_node.Logger, error);
         var weight = changes.Weight ?? (spec.Weight == 0 ? 1 : spec.Weight);
         var maxAttempts = changes.MaxAttempts ?? (spec.MaxAttempts == 0 ? typeSettings.MaxAttempts ?? _node.Options.DefaultMaxAttempts : spec.MaxAttempts);
@@ -96,6 +102,7 @@ internal sealed class JobsService
         {
             // Computed once, here: the keys become part of the job's lane (docs/fairness-and-limits.md).
             LimitKeys = Limits.LimitKeys.Compute(_node.Limits.Catalog.Current, _node.Rules.Current, facts with { Tags = finalTags }, changes.LimitKeys, _node.Logger),
+            TraceParent = Telemetry.NodeActivities.ForJob(spec.Traceparent),
         };
     }
 
@@ -123,6 +130,7 @@ internal sealed class JobsService
         var outcome = await _node.Store.CancelAsync(id, reason, context.CancellationToken);
         if (!outcome.Found) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
         if (outcome.Cancelled) _node.Events.Publisher.PublishState(outcome.Tenant, id, Core.Jobs.JobState.Cancelled, outcome.Attempt, reason);
+        _node.Telemetry?.Cancelled(outcome);
         return new CancelJobResponse { Cancelled = outcome.Cancelled, State = Messages.ToProto(outcome.State) };
     }
 

@@ -41,7 +41,12 @@ internal sealed class LimitsService
         {
             var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
             if (grant.Impossible) throw new RpcException(StatusCode.InvalidArgument, $"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
-            if (grant.Granted > 0 || DateTimeOffset.UtcNow + grant.RetryAfter > deadline) return Answer(grant);
+            if (grant.Granted > 0) return Answer(grant);
+            if (DateTimeOffset.UtcNow + grant.RetryAfter > deadline)
+            {
+                _node.Telemetry?.LimitDenied(limit.Name);
+                return Answer(grant);
+            }
             await Task.Delay(grant.RetryAfter, context.CancellationToken);
         }
     }

@@ -139,7 +139,7 @@ internal sealed class WorkerConnection
             {
                 // Published before the worker can see the job, so "running" precedes anything it reports.
                 if (message.Assign is { } assign) PublishRunning(assign);
-                await responses.WriteAsync(message, cancellationToken);
+                using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -240,6 +240,7 @@ internal sealed class WorkerConnection
     private void Completed(WorkerSession session, ulong requestId, long jobId, int attempt, string tenant, bool accepted)
     {
         if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, Core.Jobs.JobState.Completed, attempt);
+        if (accepted) _node.Telemetry?.Finished(session.Held(jobId, attempt), Telemetry.JobOutcome.Completed);
         Finish(session, requestId, jobId, attempt, accepted);
     }
 
@@ -254,6 +255,7 @@ internal sealed class WorkerConnection
         var error = Truncate(fail.Error, 8192);
         var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, error, retryable, delay, cancellationToken);
         if (outcome.Accepted) _node.Events.Publisher.PublishState(tenant, jobId, outcome.State, fail.Attempt, error);
+        if (outcome.Accepted) _node.Telemetry?.Finished(held, outcome.State == Core.Jobs.JobState.Dead ? Telemetry.JobOutcome.Dead : Telemetry.JobOutcome.Retried);
         Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
     }
 
@@ -280,7 +282,9 @@ internal sealed class WorkerConnection
         var fallback = backoff.DelayAfter(Math.Max(1, fail.Attempt));
         if (!fail.Retryable || held is not { } job) return (fail.Retryable, fallback);
         var facts = new JobFacts(job.Lane.Type, job.Lane.Tenant, job.Lane.Tags, job.ArgsJson, job.Attempt, job.EnqueuedAt);
-        var (decision, error) = _node.Rules.Current.DecideRetry(facts, fail.Attempt, fail.Error);
+        var (book, ruleStart) = (_node.Rules.Current, Stopwatch.GetTimestamp());
+        var (decision, error) = book.DecideRetry(facts, fail.Attempt, fail.Error);
+        _node.Telemetry?.RulesEvaluated(Telemetry.RuleKindLabel.Retry, book.Retry.Count, ruleStart, error is null ? 0 : 1);
         if (error is not null) ServerLog.RuleFailed(_node.Logger, error);
         return decision switch
         {
@@ -299,6 +303,7 @@ internal sealed class WorkerConnection
         var tenant = TenantOf(session, jobId, yield.Attempt);
         var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
         if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, delay > TimeSpan.Zero ? Core.Jobs.JobState.Scheduled : Core.Jobs.JobState.Waiting, yield.Attempt);
+        if (accepted) _node.Telemetry?.Finished(session.Held(jobId, yield.Attempt), Telemetry.JobOutcome.Yielded);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
@@ -343,6 +348,7 @@ internal sealed class WorkerConnection
         {
             var changes = await _node.Store.ReleaseWorkerJobsAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
             _node.Events.Publisher.PublishStates(changes);
+            _node.Telemetry?.Lost(changes);
             released = changes.Count;
             if (released > 0) _node.Dispatcher.Wake();
         }

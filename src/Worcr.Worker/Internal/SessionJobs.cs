@@ -113,7 +113,9 @@ internal sealed class SessionJobs
     {
         try
         {
+            using var span = Telemetry.WorkerActivities.StartHandler(job.Assign);
             var result = await InvokeAsync(job, handler);
+            Telemetry.WorkerActivities.Ended(span, result);
             await ReportAsync(job, result);
         }
         finally

@@ -16,10 +16,10 @@ internal sealed class JobCanceller(NpgsqlDataSource dataSource, SchemaSql sql, s
             {HistorySql.InsertFrom("gone", "cancelled", lastError: "@reason")}
             RETURNING id
         )
-        SELECT state, worker_id, node_id, attempt, tenant FROM gone
+        SELECT state, worker_id, node_id, attempt, tenant, type FROM gone
         """;
 
-    private const string FinishedSql = "SELECT state, worker_id, node_id, attempt, tenant FROM __schema__.job_history WHERE id = @id";
+    private const string FinishedSql = "SELECT state, worker_id, node_id, attempt, tenant, type FROM __schema__.job_history WHERE id = @id";
 
     private readonly string _cancelSql = sql.Format(CancelSql);
     private readonly string _finishedSql = sql.Format(FinishedSql);
@@ -44,6 +44,6 @@ internal sealed class JobCanceller(NpgsqlDataSource dataSource, SchemaSql sql, s
         await using var command = new NpgsqlCommand(query, connection).With("id", jobId).With("reason", reason);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new CancelOutcome(true, false, JobStates.Parse(reader.GetString(0)), reader.GetStringOrNull(1), reader.GetStringOrNull(2), reader.GetInt32(3), reader.GetString(4));
+        return new CancelOutcome(true, false, JobStates.Parse(reader.GetString(0)), reader.GetStringOrNull(1), reader.GetStringOrNull(2), reader.GetInt32(3), reader.GetString(4), reader.GetString(5));
     }
 }

@@ -15,9 +15,9 @@ internal sealed class JobRetrier(NpgsqlDataSource dataSource, SchemaSql sql, Lan
             DELETE FROM __schema__.job_history WHERE id = @id AND state IN ('dead', 'expired', 'cancelled') RETURNING *
         ), back AS (
             INSERT INTO __schema__.jobs (id, lane_id, tenant, type, args, state, attempt, failures, max_attempts, weight,
-                                         enqueued_at, run_at, expires_at, unique_key, last_error, worker_id, node_id)
+                                         enqueued_at, run_at, expires_at, unique_key, last_error, worker_id, node_id, traceparent)
             SELECT id, lane_id, tenant, type, args, 'waiting', attempt, 0, max_attempts, weight,
-                   enqueued_at, now(), NULL, unique_key, last_error, worker_id, node_id
+                   enqueued_at, now(), NULL, unique_key, last_error, worker_id, node_id, traceparent
             FROM gone
             ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             RETURNING lane_id, tenant, attempt

@@ -21,10 +21,11 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
                 ORDER BY enqueued_at, id
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED)
-            RETURNING j.id, j.attempt, j.args, j.max_attempts, j.enqueued_at, j.expires_at
+            RETURNING j.id, j.attempt, j.args, j.max_attempts, j.enqueued_at, j.expires_at, j.traceparent
         )
         SELECT c.id, c.attempt, c.args::text, c.max_attempts, c.enqueued_at, c.expires_at,
-               (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = c.id)::text
+               (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = c.id)::text,
+               c.traceparent
         FROM claimed c
         ORDER BY c.enqueued_at, c.id
         """;
@@ -53,10 +54,14 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
         var claimed = new List<ClaimedJob>();
+        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         while (await reader.ReadAsync(ct))
         {
             claimed.Add(new ClaimedJob(reader.GetInt64(0), reader.GetInt32(1), lane, reader.GetString(2), reader.GetInt32(3),
-                reader.GetTime(4), reader.GetTimeOrNull(5), reader.GetStringMap(6)));
+                reader.GetTime(4), reader.GetTimeOrNull(5), reader.GetStringMap(6))
+            {
+                TraceParent = reader.GetStringOrNull(7), ClaimedTimestamp = claimedAt,
+            });
         }
         return claimed;
     }

@@ -20,13 +20,13 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
     private const string InsertSql = """
         WITH input AS (
             SELECT nextval('__schema__.job_ids') AS id, i.*
-            FROM unnest(@lane_ids, @tenants, @types, @args, @max_attempts, @weights, @run_ats, @expires_ats, @unique_keys)
-                 WITH ORDINALITY AS i(lane_id, tenant, type, args, max_attempts, weight, run_at, expires_at, unique_key, ord)
+            FROM unnest(@lane_ids, @tenants, @types, @args, @max_attempts, @weights, @run_ats, @expires_ats, @unique_keys, @traceparents)
+                 WITH ORDINALITY AS i(lane_id, tenant, type, args, max_attempts, weight, run_at, expires_at, unique_key, traceparent, ord)
         ), inserted AS (
-            INSERT INTO __schema__.jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, expires_at, unique_key)
+            INSERT INTO __schema__.jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, expires_at, unique_key, traceparent)
             SELECT i.id, i.lane_id, i.tenant, i.type, i.args::jsonb,
                    CASE WHEN i.run_at > now() THEN 'scheduled' ELSE 'waiting' END,
-                   i.max_attempts, i.weight, now(), coalesce(i.run_at, now()), i.expires_at, i.unique_key
+                   i.max_attempts, i.weight, now(), coalesce(i.run_at, now()), i.expires_at, i.unique_key, i.traceparent
             FROM input i
             ORDER BY i.id
             ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
@@ -94,6 +94,7 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
             .WithArray("run_ats", NpgsqlDbType.TimestampTz, jobs.Select(p => Times.ToUtc(p.Job.RunAt)).ToArray())
             .WithArray("expires_ats", NpgsqlDbType.TimestampTz, jobs.Select(p => Times.ToUtc(p.Job.ExpiresAt)).ToArray())
             .WithArray("unique_keys", NpgsqlDbType.Text, jobs.Select(p => p.Job.UniqueKey).ToArray())
+            .WithArray("traceparents", NpgsqlDbType.Text, jobs.Select(p => p.Job.TraceParent).ToArray())
             .With("channel", jobsChannel)
             .With("max_payload", JobsPayload.MaxLength)
             .With("reconcile", JobsPayload.Reconcile);

@@ -15,9 +15,9 @@ internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
             DELETE FROM __schema__.jobs j USING due WHERE j.id = due.id RETURNING j.*
         ), moved AS (
             {HistorySql.InsertFrom("gone", "expired", lastError: "'expired before it started'")}
-            RETURNING id, tenant, state, attempt, last_error
+            RETURNING id, tenant, state, attempt, last_error, type
         )
-        SELECT id, tenant, state, attempt, last_error FROM moved
+        SELECT id, tenant, state, attempt, last_error, type FROM moved
         """;
 
     private readonly string _expireSql = sql.Format(ExpireSql);

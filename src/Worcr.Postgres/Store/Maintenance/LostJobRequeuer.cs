@@ -36,16 +36,16 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             UPDATE __schema__.jobs j
             SET state = 'waiting', failures = j.failures + 1, last_error = @reason, lease_expires_at = NULL
             FROM lost l WHERE j.id = l.id AND NOT l.dead
-            RETURNING j.id, j.lane_id, j.tenant, j.attempt
+            RETURNING j.id, j.lane_id, j.tenant, j.attempt, j.type
         ), gone AS (
             DELETE FROM __schema__.jobs j USING lost l WHERE j.id = l.id AND l.dead RETURNING j.*
         ), buried AS (
             {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@reason")}
-            RETURNING id, tenant, attempt
+            RETURNING id, tenant, attempt, type
         )
-        SELECT id, lane_id, tenant, 'waiting', attempt FROM requeued
+        SELECT id, lane_id, tenant, 'waiting', attempt, type FROM requeued
         UNION ALL
-        SELECT id, NULL, tenant, 'dead', attempt FROM buried
+        SELECT id, NULL, tenant, 'dead', attempt, type FROM buried
         """;
 
     private async Task<IReadOnlyList<JobStateRecord>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, CancellationToken ct)
@@ -60,7 +60,7 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                changes.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetInt32(4), reason));
+                changes.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetInt32(4), reason, reader.GetString(5)));
                 if (!reader.IsDBNull(1)) waitingLanes.Add(reader.GetInt64(1));
             }
         }
