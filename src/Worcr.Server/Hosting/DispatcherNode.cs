@@ -96,6 +96,9 @@ public sealed class DispatcherNode : IAsyncDisposable
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).ToList();
 
+    /// <summary>For tests: the node's service container (Kestrel and gRPC options as the node runs with them).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
