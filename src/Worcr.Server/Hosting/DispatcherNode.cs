@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Dispatch;
-using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;

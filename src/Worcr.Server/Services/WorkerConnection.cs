@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Core.Retries;
 using Worcr.Core.Workers;
-using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;

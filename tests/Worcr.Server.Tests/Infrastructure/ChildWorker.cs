@@ -30,7 +30,6 @@ internal sealed class ChildWorker : IAsyncDisposable
 
     private void OnLine(string? line, string marker)
     {
-        if (line is not null) Console.Error.WriteLine("CHILD: " + line);
         if (line is not null && line.Contains(marker, StringComparison.Ordinal)) _connected.TrySetResult();
     }
 
