@@ -43,10 +43,11 @@ function connect() {
   const stream = client.Connect(metadata);
   let heartbeat = null;
   let leaving = false;
-  const send = (message) => stream.write(message);
+  const send = (message) => { if (!stream.writableEnded) stream.write(message); }; // nothing after end()
   const leave = (reason) => {
     if (leaving) return;
     leaving = true;
+    clearInterval(heartbeat);
     send({ goodbye: { reason } });
     stream.end(); // nothing is running: echo jobs finish the moment they arrive
   };
@@ -64,10 +65,7 @@ function connect() {
       }
       case 'assign': { // 3. A job: echo its args back, then give the credit back.
         const job = message.assign;
-        if (leaving) {
-          send({ requestId: nextRequestId++, yield: { jobId: job.jobId, attempt: job.attempt } });
-          break;
-        }
+        if (leaving) break; // our side of the stream is closed: the node puts the job back when the stream ends
         const finish = () => {
           send({ requestId: nextRequestId++, complete: { jobId: job.jobId, attempt: job.attempt, resultJson: job.argsJson || '{}' } });
           done += 1;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -15,11 +16,14 @@ public sealed class WorcrClient : IDisposable
     public const int MaxBatchSize = 10_000;
 
     private readonly GrpcChannel _channel;
+    private readonly Jobs.JobsClient _jobs;
     private readonly Metadata? _headers;
 
     public WorcrClient(Uri address, string? apiKey = null)
     {
-        _channel = new GrpcChannel(address);
+        ArgumentNullException.ThrowIfNull(address);
+        _channel = WorcrChannel.Create(address);
+        _jobs = new Jobs.JobsClient(_channel);
         _headers = Authorization.BearerHeaders(apiKey);
     }
 
@@ -27,7 +31,7 @@ public sealed class WorcrClient : IDisposable
     public async Task<string> EnqueueAsync(JobSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var response = await _channel.UnaryAsync(WorcrMethods.Enqueue, new EnqueueRequest { Job = Telemetry.WorkerActivities.WithTraceParent(spec) }, Options(ct));
+        var response = await _jobs.EnqueueAsync(new EnqueueRequest { Job = Telemetry.WorkerActivities.WithTraceParent(spec) }, Options(ct));
         return response.JobId;
     }
 
@@ -52,7 +56,7 @@ public sealed class WorcrClient : IDisposable
         {
             var request = new EnqueueBatchRequest();
             request.Jobs.AddRange(chunk.Select(Telemetry.WorkerActivities.WithTraceParent));
-            var response = await _channel.UnaryAsync(WorcrMethods.EnqueueBatch, request, Options(ct));
+            var response = await _jobs.EnqueueBatchAsync(request, Options(ct));
             ids.AddRange(response.Results.Select(result => result.JobId));
         }
 
@@ -61,15 +65,15 @@ public sealed class WorcrClient : IDisposable
 
     public async Task<Job> GetAsync(string jobId, CancellationToken ct = default)
     {
-        var response = await _channel.UnaryAsync(WorcrMethods.GetJob, new GetJobRequest { JobId = jobId }, Options(ct));
+        var response = await _jobs.GetAsync(new GetJobRequest { JobId = jobId }, Options(ct));
         return response.Job;
     }
 
-    public Task<CancelJobResponse> CancelAsync(string jobId, string? reason = null, CancellationToken ct = default) =>
-        _channel.UnaryAsync(WorcrMethods.CancelJob, new CancelJobRequest { JobId = jobId, Reason = reason ?? "" }, Options(ct));
+    public async Task<CancelJobResponse> CancelAsync(string jobId, string? reason = null, CancellationToken ct = default) =>
+        await _jobs.CancelAsync(new CancelJobRequest { JobId = jobId, Reason = reason ?? "" }, Options(ct));
 
-    public Task<RetryJobResponse> RetryAsync(string jobId, CancellationToken ct = default) =>
-        _channel.UnaryAsync(WorcrMethods.RetryJob, new RetryJobRequest { JobId = jobId }, Options(ct));
+    public async Task<RetryJobResponse> RetryAsync(string jobId, CancellationToken ct = default) =>
+        await _jobs.RetryAsync(new RetryJobRequest { JobId = jobId }, Options(ct));
 
     /// <summary>
     /// Streams the events of the given jobs (all visible jobs when empty): each named job's current state first, then
@@ -84,8 +88,8 @@ public sealed class WorcrClient : IDisposable
     {
         var request = new WatchJobsRequest { Tenant = tenant ?? "" };
         request.JobIds.AddRange(jobIds ?? []);
-        using var call = _channel.ServerStreaming(WorcrMethods.WatchJobs, request, Options(ct));
-        await foreach (var jobEvent in call.ReadAllAsync(ct))
+        using var call = _jobs.Watch(request, Options(ct));
+        await foreach (var jobEvent in call.ResponseStream.ReadAllAsync(ct))
         {
             yield return jobEvent;
         }
@@ -93,5 +97,5 @@ public sealed class WorcrClient : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    private CallOptions Options(CancellationToken ct) => new(_headers, CancellationToken: ct);
+    private CallOptions Options(CancellationToken ct) => new(_headers, cancellationToken: ct);
 }

@@ -1,4 +1,4 @@
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -135,7 +135,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <summary>A fresh channel per stream: after a Drain or a loss, a new connection lets a load balancer pick another node.</summary>
     private async Task<SessionEnd> RunSessionAsync(CancellationToken stoppingToken)
     {
-        using var channel = new GrpcChannel(_options.Address);
+        using var channel = WorcrChannel.Create(_options.Address);
         var session = new WorkerSession(_options, _handlers, channel, _running, Report);
         try
         {

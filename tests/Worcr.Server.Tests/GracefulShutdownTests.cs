@@ -1,4 +1,5 @@
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
@@ -69,25 +70,25 @@ public sealed class GracefulShutdownTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
-        using var channel = new GrpcChannel(cluster.Nodes[0].GrpcAddress);
-        await using var call = channel.Duplex(WorcrMethods.Connect);
+        using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
+        using var call = new Workers.WorkersClient(channel).Connect();
         await using var replies = call.ReadPatiently();
         var hello = new Hello { WorkerId = "w-by-hand", Capacity = 3 };
         hello.JobTypes.Add("test.echo");
-        await call.WriteAsync(new WorkerMessage { Hello = hello });
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
         Assert.True(await replies.MoveNextAsync());
         Assert.NotNull(replies.Current.Welcome);
         var ids = await client.EnqueueBatchAsync(Enumerable.Range(0, 3).Select(_ => new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 }));
         var assigned = new List<Assign>();
         while (assigned.Count < 3 && await replies.MoveNextAsync()) assigned.Add(replies.Current.Assign);
 
-        await call.WriteAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = "shutdown" } });
-        await call.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assigned[0].JobId, Attempt = assigned[0].Attempt } });
+        await call.RequestStream.WriteAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = "shutdown" } });
+        await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assigned[0].JobId, Attempt = assigned[0].Attempt } });
         for (var i = 1; i < 3; i++)
         {
-            await call.WriteAsync(new WorkerMessage { RequestId = (ulong)(i + 1), Yield = new Yield { JobId = assigned[i].JobId, Attempt = assigned[i].Attempt } });
+            await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = (ulong)(i + 1), Yield = new Yield { JobId = assigned[i].JobId, Attempt = assigned[i].Attempt } });
         }
-        await call.CompleteRequestAsync();
+        await call.RequestStream.CompleteAsync();
         var acks = new List<Ack>();
         while (await replies.MoveNextAsync()) acks.Add(replies.Current.Ack);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 using Worcr.Server.Events;
 using Worcr.Server.Tests.Infrastructure;
@@ -275,10 +276,10 @@ public sealed class WatchTests
     private sealed class HandWorker : IAsyncDisposable
     {
         private readonly GrpcChannel _channel;
-        private readonly DuplexStreamingCall<WorkerMessage, DispatcherMessage> _call;
+        private readonly AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> _call;
         private readonly IAsyncEnumerator<DispatcherMessage> _replies;
 
-        private HandWorker(GrpcChannel channel, DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+        private HandWorker(GrpcChannel channel, AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
         {
             _channel = channel;
             _call = call;
@@ -287,15 +288,15 @@ public sealed class WatchTests
 
         public static async Task<HandWorker> ConnectAsync(Hosting.DispatcherNode node, string jobType)
         {
-            var channel = new GrpcChannel(node.GrpcAddress);
-            var worker = new HandWorker(channel, channel.Duplex(WorcrMethods.Connect));
+            var channel = GrpcChannel.ForAddress(node.GrpcAddress);
+            var worker = new HandWorker(channel, new Workers.WorkersClient(channel).Connect());
             var hello = new Hello { WorkerId = $"hand-{Guid.NewGuid():N}"[..16], Capacity = 1 };
             hello.JobTypes.Add(jobType);
             await worker.SendAsync(new WorkerMessage { Hello = hello });
             return worker;
         }
 
-        public Task SendAsync(WorkerMessage message) => _call.WriteAsync(message);
+        public Task SendAsync(WorkerMessage message) => _call.RequestStream.WriteAsync(message);
 
         public async Task<Assign> NextAssignAsync()
         {
@@ -308,9 +309,9 @@ public sealed class WatchTests
 
         public async ValueTask DisposeAsync()
         {
-            await _call.CompleteRequestAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+            await _call.RequestStream.CompleteAsync().ContinueWith(_ => { }, TaskScheduler.Default);
             await _replies.DisposeAsync().AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
-            await _call.DisposeAsync();
+            _call.Dispose();
             _channel.Dispose();
         }
     }

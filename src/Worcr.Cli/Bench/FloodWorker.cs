@@ -1,5 +1,6 @@
 using System.Globalization;
-using Worcr.Grpc;
+using Grpc.Core;
+using Worcr.Worker.Internal;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Cli.Bench;
@@ -20,26 +21,26 @@ internal static class FloodWorker
 
     public static async Task<WorkerReport> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
     {
-        using var channel = new GrpcChannel(settings.Server);
-        await using var call = channel.Duplex(WorcrMethods.Connect);
+        using var channel = WorcrChannel.Create(settings.Server);
+        using var call = new Workers.WorkersClient(channel).Connect(cancellationToken: cancellationToken);
         var hello = new Hello { WorkerId = $"bench-flood-{Environment.ProcessId}", Token = settings.Token ?? "", Capacity = 1 };
         hello.JobTypes.Add(BenchNode.FloodJobType);
-        await call.WriteAsync(new WorkerMessage { Hello = hello }, cancellationToken);
-        await using var replies = call.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello }, cancellationToken);
+        await using var replies = call.ResponseStream.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var assign = await NextAssignAsync(replies);
 
         var startMs = BenchClock.NowMs();
         for (var i = 1; i <= settings.FloodUpdates; i++)
         {
-            await call.WriteAsync(Progress(assign, i, settings.FloodUpdates), cancellationToken);
-            if (i % LogEvery == 0) await call.WriteAsync(Log(assign, i), cancellationToken);
+            await call.RequestStream.WriteAsync(Progress(assign, i, settings.FloodUpdates), cancellationToken);
+            if (i % LogEvery == 0) await call.RequestStream.WriteAsync(Log(assign, i), cancellationToken);
             // Ready once flooding: the bench starts the measured worker then, so this process's start-up is not measured.
             if (i == ReadyAfter) BenchWorkerHost.WriteReady();
         }
         if (settings.FloodUpdates < ReadyAfter) BenchWorkerHost.WriteReady();
         var endMs = BenchClock.NowMs();
-        await call.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } }, cancellationToken);
-        await call.CompleteRequestAsync();
+        await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } }, cancellationToken);
+        await call.RequestStream.CompleteAsync();
         // Read to the end so the completion's Ack arrives before the process leaves.
         while (await replies.MoveNextAsync()) { }
         return new WorkerReport([], null, new FloodSpan(startMs, endMs, settings.FloodUpdates));

@@ -1,4 +1,4 @@
-using Worcr.Grpc;
+using Grpc.Core;
 
 namespace Worcr.Cli.Commands;
 
@@ -12,15 +12,23 @@ internal static class CliErrors
             await action();
             return 0;
         }
+        catch (RpcException exception) when (exception.Status.DebugException is HttpRequestException unreachable)
+        {
+            Console.Error.WriteLine(Unreachable(unreachable));
+            return 1;
+        }
         catch (RpcException exception)
         {
-            Console.Error.WriteLine($"error: {exception.StatusCode}: {exception.Detail}");
+            Console.Error.WriteLine($"error: {exception.StatusCode}: {exception.Status.Detail}");
             return 1;
         }
         catch (HttpRequestException exception)
         {
-            Console.Error.WriteLine($"error: cannot reach the node ({exception.Message}). Is `./worcr dev` or `./worcr serve` running? Pass --server URL otherwise.");
+            Console.Error.WriteLine(Unreachable(exception));
             return 1;
         }
     }
+
+    private static string Unreachable(HttpRequestException exception) =>
+        $"error: cannot reach the node ({exception.Message}). Is `./worcr dev` or `./worcr serve` running? Pass --server URL otherwise.";
 }

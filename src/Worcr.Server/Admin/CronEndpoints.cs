@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
 
@@ -48,7 +48,7 @@ internal sealed class CronEndpoints
         }
         catch (RpcException exception)
         {
-            return AdminJson.Error(StatusCodes.Status400BadRequest, exception.Detail);
+            return AdminJson.Error(StatusCodes.Status400BadRequest, exception.Status.Detail);
         }
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Server.Hosting;
 using Worcr.Server.Services;
 
@@ -51,7 +51,7 @@ internal sealed class JobTypesEndpoints
         }
         catch (RpcException exception)
         {
-            return exception.Detail;
+            return exception.Status.Detail;
         }
     }
 }

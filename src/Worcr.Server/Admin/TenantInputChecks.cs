@@ -1,4 +1,4 @@
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Server.Services;
 
 namespace Worcr.Server.Admin;
@@ -19,7 +19,7 @@ internal static class TenantInputChecks
         }
         catch (RpcException exception)
         {
-            return exception.Detail;
+            return exception.Status.Detail;
         }
     }
 

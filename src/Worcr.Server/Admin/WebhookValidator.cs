@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Services;
 
@@ -37,7 +37,7 @@ internal static partial class WebhookValidator
         }
         catch (RpcException exception)
         {
-            return exception.Detail;
+            return exception.Status.Detail;
         }
     }
 

@@ -7,8 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Dispatch;
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
@@ -21,6 +19,7 @@ using Worcr.Server.Rules;
 using Worcr.Scripting;
 using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
+using Worcr.Server.Transport;
 
 namespace Worcr.Server.Hosting;
 
@@ -97,6 +96,9 @@ public sealed class DispatcherNode : IAsyncDisposable
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(source => source.Endpoints).ToList();
 
+    /// <summary>For tests: the node's service container (Kestrel and gRPC options as the node runs with them).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
@@ -119,7 +121,6 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ConfigureGrpcDefaults();
             var address = IPAddress.Parse(options.BindAddress);
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
@@ -128,16 +129,12 @@ public sealed class DispatcherNode : IAsyncDisposable
             });
             kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
-        builder.Services.AddWorcrGrpc(grpc =>
-        {
-            grpc.MaxReceiveMessageSize = options.MaxMessageSize;
-            grpc.MaxSendMessageSize = options.MaxMessageSize;
-        });
+        var stopping = new CancellationTokenSource();
+        NodeGrpc.Register(builder, options, stopping.Token, NodeHealthProbes.For(database, redis));
         builder.AddWorcrTelemetry(options);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Worcr.Server");
         var time = TimeProvider.System;
-        var stopping = new CancellationTokenSource();
         var draining = new CancellationTokenSource();
         var store = database.Jobs;
         var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
@@ -198,18 +195,7 @@ public sealed class DispatcherNode : IAsyncDisposable
 
     private static void MapEndpoints(WebApplication app, NodeServices services)
     {
-        var jobs = new JobsService(services);
-        var workers = new WorkerConnection(services);
-        app.MapUnary(WorcrMethods.Enqueue, jobs.EnqueueAsync);
-        app.MapUnary(WorcrMethods.EnqueueBatch, jobs.EnqueueBatchAsync);
-        app.MapUnary(WorcrMethods.GetJob, jobs.GetAsync);
-        app.MapUnary(WorcrMethods.CancelJob, jobs.CancelAsync);
-        app.MapUnary(WorcrMethods.RetryJob, jobs.RetryAsync);
-        app.MapServerStreaming<WatchJobsRequest, JobEvent>(WorcrMethods.WatchJobs, new WatchService(services).WatchAsync);
-        app.MapDuplex(WorcrMethods.Connect, workers.ServeAsync);
-        app.MapUnary(WorcrMethods.AcquireLimit, new LimitsService(services).AcquireAsync);
-        app.MapGrpcHealth(new HealthService());
-        app.MapGrpcFallback();
+        NodeGrpc.Map(app, services);
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
         app.MapWorcrMetrics();
         Admin.AdminApi.Map(app, services);

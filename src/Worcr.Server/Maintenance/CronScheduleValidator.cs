@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Services;
 
@@ -42,7 +42,7 @@ internal static partial class CronScheduleValidator
         catch (RpcException exception)
         {
             // The validator's messages start with the field already.
-            var detail = exception.Detail.StartsWith(field + ":", StringComparison.Ordinal) ? exception.Detail[(field.Length + 1)..].TrimStart() : exception.Detail;
+            var detail = exception.Status.Detail.StartsWith(field + ":", StringComparison.Ordinal) ? exception.Status.Detail[(field.Length + 1)..].TrimStart() : exception.Status.Detail;
             throw new CronDefinitionException(field, detail);
         }
     }

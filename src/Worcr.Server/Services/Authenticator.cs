@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
+using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 
@@ -34,19 +33,19 @@ internal sealed class Authenticator
         {
             return new ProducerScope(tenant);
         }
-        throw new RpcException(StatusCode.Unauthenticated, "A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key).");
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key)."));
     }
 
     public void AuthenticateWorker(string helloToken, ServerCallContext context)
     {
         if (_options.AllowUnauthenticated) return;
         var token = string.IsNullOrEmpty(helloToken) ? BearerToken(context) : helloToken;
-        if (!Matches(token, _options.WorkerToken)) throw new RpcException(StatusCode.Unauthenticated, "A valid worker token is required in Hello.token.");
+        if (!Matches(token, _options.WorkerToken)) throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid worker token is required in Hello.token."));
     }
 
     private static string? BearerToken(ServerCallContext context)
     {
-        var header = context.RequestHeaders.Get("authorization");
+        var header = context.RequestHeaders.GetValue("authorization");
         const string prefix = "Bearer ";
         return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
     }

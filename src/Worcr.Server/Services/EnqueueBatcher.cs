@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Postgres;
 
 namespace Worcr.Server.Services;
@@ -35,7 +35,7 @@ internal sealed class EnqueueBatcher
     public Task<EnqueuedJob> EnqueueAsync(NewJob job, CancellationToken callCancelled)
     {
         var pending = new PendingEnqueue(job, callCancelled);
-        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new RpcException(StatusCode.Unavailable, "The node is shutting down."));
+        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new RpcException(new Status(StatusCode.Unavailable, "The node is shutting down.")));
         return pending.Done.Task;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Services;
@@ -64,7 +64,7 @@ internal static partial class JobSpecValidator
         }
     }
 
-    private static RpcException Invalid(string message) => new(StatusCode.InvalidArgument, message);
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

@@ -1,5 +1,4 @@
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
+using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
@@ -9,17 +8,22 @@ using Worcr.Scripting;
 namespace Worcr.Server.Services;
 
 /// <summary>The producer API (worcr.v1.Jobs): validates, translates, calls the store.</summary>
-internal sealed class JobsService
+internal sealed class JobsService : Jobs.JobsBase
 {
     public const int MaxBatch = 10_000;
     private readonly NodeServices _node;
+    private readonly WatchService _watch;
 
-    public JobsService(NodeServices node) => _node = node;
+    public JobsService(NodeServices node)
+    {
+        _node = node;
+        _watch = new WatchService(node);
+    }
 
-    public async Task<EnqueueResponse> EnqueueAsync(EnqueueRequest request, ServerCallContext context)
+    public override async Task<EnqueueResponse> Enqueue(EnqueueRequest request, ServerCallContext context)
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
-        if (request.Job is null) throw new RpcException(StatusCode.InvalidArgument, "EnqueueRequest.job is required.");
+        if (request.Job is null) throw new RpcException(new Status(StatusCode.InvalidArgument, "EnqueueRequest.job is required."));
         using var span = Telemetry.NodeActivities.StartEnqueue(request.Job.Traceparent, 1);
         var job = await ToNewJobAsync(request.Job, "job", scope, context.CancellationToken);
         // Concurrent single calls share a commit (EnqueueBatcher); a batch call below is one transaction of its own.
@@ -28,16 +32,19 @@ internal sealed class JobsService
         return ToResponse(enqueued);
     }
 
-    public async Task<EnqueueBatchResponse> EnqueueBatchAsync(EnqueueBatchRequest request, ServerCallContext context)
+    public override async Task<EnqueueBatchResponse> EnqueueBatch(EnqueueBatchRequest request, ServerCallContext context)
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
-        if (request.Jobs.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "EnqueueBatchRequest.jobs is empty.");
-        if (request.Jobs.Count > MaxBatch) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
+        if (request.Jobs.Count == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "EnqueueBatchRequest.jobs is empty."));
+        if (request.Jobs.Count > MaxBatch) throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxBatch} jobs per EnqueueBatch call; split the batch."));
         using var span = Telemetry.NodeActivities.StartEnqueue("", request.Jobs.Count);
         var response = new EnqueueBatchResponse();
         response.Results.AddRange(await EnqueueManyAsync(request.Jobs, scope, context));
         return response;
     }
+
+    public override Task Watch(WatchJobsRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context) =>
+        _watch.WatchAsync(request, responseStream, context);
 
     private async Task<IReadOnlyList<EnqueueResponse>> EnqueueManyAsync(IReadOnlyList<JobSpec> specs, ProducerScope scope, ServerCallContext context)
     {
@@ -106,12 +113,12 @@ internal sealed class JobsService
         };
     }
 
-    public async Task<GetJobResponse> GetAsync(GetJobRequest request, ServerCallContext context)
+    public override async Task<GetJobResponse> Get(GetJobRequest request, ServerCallContext context)
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
         var record = await _node.Store.GetAsync(id, context.CancellationToken);
-        if (record is null || !scope.Sees(record.Tenant)) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        if (record is null || !scope.Sees(record.Tenant)) throw new RpcException(new Status(StatusCode.NotFound, $"Job {request.JobId} does not exist."));
         var response = new GetJobResponse { Job = Messages.ToProto(record) };
         if (request.LogLines > 0)
         {
@@ -121,26 +128,26 @@ internal sealed class JobsService
         return response;
     }
 
-    public async Task<CancelJobResponse> CancelAsync(CancelJobRequest request, ServerCallContext context)
+    public override async Task<CancelJobResponse> Cancel(CancelJobRequest request, ServerCallContext context)
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
         await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
         var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
         var outcome = await _node.Store.CancelAsync(id, reason, context.CancellationToken);
-        if (!outcome.Found) throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+        if (!outcome.Found) throw new RpcException(new Status(StatusCode.NotFound, $"Job {request.JobId} does not exist."));
         if (outcome.Cancelled) _node.Events.Publisher.PublishState(outcome.Tenant, id, Core.Jobs.JobState.Cancelled, outcome.Attempt, reason);
         _node.Telemetry?.Cancelled(outcome);
         return new CancelJobResponse { Cancelled = outcome.Cancelled, State = Messages.ToProto(outcome.State) };
     }
 
-    public async Task<RetryJobResponse> RetryAsync(RetryJobRequest request, ServerCallContext context)
+    public override async Task<RetryJobResponse> Retry(RetryJobRequest request, ServerCallContext context)
     {
         var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
         await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
         var outcome = await _node.Store.RetryJobAsync(id, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"Job {request.JobId} does not exist.");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"Job {request.JobId} does not exist."));
         // Watchers see the job come back as they see every other manual transition. No webhook: waiting is not a
         // webhook event, and the outbox triggers cover every state that is.
         if (outcome.Retried) _node.Events.Publisher.PublishState(outcome.Tenant, id, outcome.State, outcome.Attempt);
@@ -152,9 +159,9 @@ internal sealed class JobsService
     {
         if (scope.Tenant is null) return;
         var states = await _node.Store.GetStatesAsync([id], cancellationToken);
-        if (states.Count == 0 || !scope.Sees(states[0].Tenant)) throw new RpcException(StatusCode.NotFound, $"Job {jobId} does not exist.");
+        if (states.Count == 0 || !scope.Sees(states[0].Tenant)) throw new RpcException(new Status(StatusCode.NotFound, $"Job {jobId} does not exist."));
     }
 
     private static long RequireJobId(string jobId) =>
-        Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"'{jobId}' is not a job id.");
+        Messages.ParseJobId(jobId) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{jobId}' is not a job id."));
 }

@@ -1,5 +1,4 @@
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
+using Grpc.Core;
 
 namespace Worcr.Server.Services;
 
@@ -17,7 +16,7 @@ internal sealed record ProducerScope(string? Tenant)
     {
         if (!Sees(tenant))
         {
-            throw new RpcException(StatusCode.PermissionDenied, $"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant '{tenant}'.");
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant '{tenant}'."));
         }
     }
 }

@@ -1,5 +1,4 @@
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
+using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
@@ -59,15 +58,15 @@ internal sealed class WatchService
     /// <summary>The request's filter; a tenant-bound caller watches its own tenant only (named jobs of others look missing).</summary>
     private static WatchFilter FilterOf(WatchJobsRequest request, ProducerScope scope)
     {
-        if (request.JobIds.Count > MaxJobIds) throw new RpcException(StatusCode.InvalidArgument, $"At most {MaxJobIds} job_ids per Watch call.");
+        if (request.JobIds.Count > MaxJobIds) throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxJobIds} job_ids per Watch call."));
         var ids = new HashSet<long>();
         foreach (var jobId in request.JobIds)
         {
-            ids.Add(Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"job_ids: '{jobId}' is not a job id."));
+            ids.Add(Messages.ParseJobId(jobId) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"job_ids: '{jobId}' is not a job id.")));
         }
         if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
         var tenant = string.IsNullOrEmpty(request.Tenant) ? scope.Tenant : request.Tenant;
-        if (tenant is not null && !scope.Sees(tenant)) throw new RpcException(StatusCode.PermissionDenied, $"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant '{tenant}'.");
+        if (tenant is not null && !scope.Sees(tenant)) throw new RpcException(new Status(StatusCode.PermissionDenied, $"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant '{tenant}'."));
         return new WatchFilter(ids, tenant);
     }
 
@@ -76,6 +75,6 @@ internal sealed class WatchService
     {
         var visible = states.Where(s => filter.Tenant is null || s.Tenant == filter.Tenant).Select(s => s.Id).ToHashSet();
         var missing = filter.JobIds.FirstOrDefault(id => !visible.Contains(id), -1);
-        if (missing != -1) throw new RpcException(StatusCode.NotFound, $"Job {Messages.JobId(missing)} does not exist.");
+        if (missing != -1) throw new RpcException(new Status(StatusCode.NotFound, $"Job {Messages.JobId(missing)} does not exist."));
     }
 }

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Core.Retries;
 using Worcr.Core.Workers;
-using Worcr.Grpc;
-using Worcr.Grpc.Server;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
@@ -31,15 +30,16 @@ internal sealed class WorkerConnection
         _backoff = new RetryBackoff(node.Options.RetryBaseDelay, node.Options.RetryMaxDelay);
     }
 
-    public async Task ServeAsync(IAsyncEnumerable<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
+    public async Task ServeAsync(IAsyncStreamReader<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
         // A drained SDK worker reconnects to the same address at once; accepting it here would hand it new jobs
         // on a node that is going away and keep the node waiting out its whole drain grace. UNAVAILABLE makes it
         // retry with backoff (behind a load balancer, on another node).
         RefuseWhileDraining();
-        await using var reader = requests.GetAsyncEnumerator(context.CancellationToken);
-        if (!await reader.MoveNextAsync()) return;
-        var hello = reader.Current.Hello ?? throw new RpcException(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello.");
+        // One message at a time, only when the last one is handled: never reading ahead is what lets HTTP/2 flow
+        // control stop a worker that reports faster than its budget (see PaceAsync).
+        if (!await requests.MoveNext(context.CancellationToken)) return;
+        var hello = requests.Current.Hello ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello."));
         var session = OpenSession(hello, context);
         await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
         await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
@@ -53,9 +53,9 @@ internal sealed class WorkerConnection
         var cleanEnd = false;
         try
         {
-            while (await reader.MoveNextAsync())
+            while (await requests.MoveNext(context.CancellationToken))
             {
-                await HandleAsync(session, reader.Current, context.CancellationToken);
+                await HandleAsync(session, requests.Current, context.CancellationToken);
             }
             cleanEnd = true;
         }
@@ -77,7 +77,7 @@ internal sealed class WorkerConnection
     {
         if (_node.Draining.IsCancellationRequested)
         {
-            throw new RpcException(StatusCode.Unavailable, "This node is shutting down; connect again (a load balancer picks another node).");
+            throw new RpcException(new Status(StatusCode.Unavailable, "This node is shutting down; connect again (a load balancer picks another node)."));
         }
     }
 
@@ -92,11 +92,11 @@ internal sealed class WorkerConnection
         _node.Authenticator.AuthenticateWorker(hello.Token, context);
         if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > 200)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "Hello.worker_id is required (at most 200 characters).");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello.worker_id is required (at most 200 characters)."));
         }
-        if (hello.JobTypes.Count == 0) throw new RpcException(StatusCode.InvalidArgument, "Hello.job_types must name at least one job type.");
+        if (hello.JobTypes.Count == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello.job_types must name at least one job type."));
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
-        if (hello.Capacity is < 0 or > MaxCapacity) throw new RpcException(StatusCode.InvalidArgument, $"Hello.capacity must be between 0 and {MaxCapacity}.");
+        if (hello.Capacity is < 0 or > MaxCapacity) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Hello.capacity must be between 0 and {MaxCapacity}."));
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _node.Options.WorkerReportsPerSecond;
         return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()));
@@ -154,7 +154,7 @@ internal sealed class WorkerConnection
         switch (message.MessageCase)
         {
             case WorkerMessage.MessageOneofCase.Credit:
-                if (message.Credit.N is <= 0 or > MaxCapacity) throw new RpcException(StatusCode.InvalidArgument, $"Credit.n must be between 1 and {MaxCapacity}.");
+                if (message.Credit.N is <= 0 or > MaxCapacity) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Credit.n must be between 1 and {MaxCapacity}."));
                 session.AddCredits(message.Credit.N);
                 _node.Dispatcher.Wake();
                 break;
@@ -185,9 +185,9 @@ internal sealed class WorkerConnection
                 session.StopAccepting();
                 break;
             case WorkerMessage.MessageOneofCase.Hello:
-                throw new RpcException(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message."));
             default:
-                throw new RpcException(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage."));
         }
     }
 
@@ -276,7 +276,7 @@ internal sealed class WorkerConnection
         if (fail.RetryAfter is { } retryAfter)
         {
             var requested = retryAfter.ToTimeSpan();
-            if (requested < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Fail.retry_after must not be negative.");
+            if (requested < TimeSpan.Zero) throw new RpcException(new Status(StatusCode.InvalidArgument, "Fail.retry_after must not be negative."));
             return (fail.Retryable, requested);
         }
         var fallback = backoff.DelayAfter(Math.Max(1, fail.Attempt));
@@ -299,7 +299,7 @@ internal sealed class WorkerConnection
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId);
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (delay < TimeSpan.Zero) throw new RpcException(StatusCode.InvalidArgument, "Yield.delay must not be negative.");
+        if (delay < TimeSpan.Zero) throw new RpcException(new Status(StatusCode.InvalidArgument, "Yield.delay must not be negative."));
         var tenant = TenantOf(session, jobId, yield.Attempt);
         var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
         if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, delay > TimeSpan.Zero ? Core.Jobs.JobState.Scheduled : Core.Jobs.JobState.Waiting, yield.Attempt);
@@ -311,8 +311,8 @@ internal sealed class WorkerConnection
     {
         var checkpoint = message.Checkpoint;
         var jobId = RequireJobId(checkpoint.JobId);
-        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.name is required (at most 200 characters).");
-        if (checkpoint.Value.Length > 64 * 1024) throw new RpcException(StatusCode.InvalidArgument, "Checkpoint.value must be at most 64 KiB.");
+        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw new RpcException(new Status(StatusCode.InvalidArgument, "Checkpoint.name is required (at most 200 characters)."));
+        if (checkpoint.Value.Length > 64 * 1024) throw new RpcException(new Status(StatusCode.InvalidArgument, "Checkpoint.value must be at most 64 KiB."));
         var accepted = await _node.Store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
         if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
         Ack(session, message.RequestId, accepted);
@@ -369,7 +369,7 @@ internal sealed class WorkerConnection
     private static string TenantOf(WorkerSession session, long jobId, int attempt) => session.Held(jobId, attempt)?.Lane.Tenant ?? "";
 
     private static long RequireJobId(string jobId) =>
-        Messages.ParseJobId(jobId) ?? throw new RpcException(StatusCode.InvalidArgument, $"'{jobId}' is not a job id.");
+        Messages.ParseJobId(jobId) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{jobId}' is not a job id."));
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

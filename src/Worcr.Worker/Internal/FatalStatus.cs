@@ -1,4 +1,4 @@
-using Worcr.Grpc;
+using Grpc.Core;
 
 namespace Worcr.Worker.Internal;
 

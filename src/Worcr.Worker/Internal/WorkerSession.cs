@@ -1,4 +1,5 @@
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Worker.Internal;
@@ -18,7 +19,7 @@ internal sealed class WorkerSession : ISessionLink
     public static readonly TimeSpan FinalAnswerWait = TimeSpan.FromSeconds(5);
 
     private readonly WorkerOptions _options;
-    private readonly GrpcChannel _channel;
+    private readonly Workers.WorkersClient _workers;
     private readonly Metadata? _headers;
     private readonly Action<string> _diagnostic;
     private readonly AckTracker _acks = new();
@@ -41,7 +42,7 @@ internal sealed class WorkerSession : ISessionLink
         Action<string> diagnostic)
     {
         _options = options;
-        _channel = channel;
+        _workers = new Workers.WorkersClient(channel);
         _headers = Authorization.BearerHeaders(options.Token);
         _diagnostic = diagnostic;
         _outbox = new Outbox(_acks);
@@ -54,7 +55,7 @@ internal sealed class WorkerSession : ISessionLink
     public async Task<SessionEnd> RunAsync(Action<Welcome> onWelcome, CancellationToken stoppingToken)
     {
         using var stopRegistration = stoppingToken.Register(() => _stopRequested.TrySetResult());
-        var call = _channel.Duplex(WorcrMethods.Connect, new CallOptions(_headers));
+        var call = _workers.Connect(new CallOptions(_headers));
         try
         {
             return await ConverseAsync(call, onWelcome, stoppingToken);
@@ -71,11 +72,11 @@ internal sealed class WorkerSession : ISessionLink
 
     public void ReportProgress(Progress progress) => _progress.Report(progress);
 
-    public Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) =>
-        _channel.UnaryAsync(WorcrMethods.AcquireLimit, request, new CallOptions(_headers, CancellationToken: ct));
+    public async Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) =>
+        await _workers.AcquireLimitAsync(request, new CallOptions(_headers, cancellationToken: ct));
 
     private async Task<SessionEnd> ConverseAsync(
-        DuplexStreamingCall<WorkerMessage, DispatcherMessage> call, Action<Welcome> onWelcome, CancellationToken stoppingToken)
+        AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call, Action<Welcome> onWelcome, CancellationToken stoppingToken)
     {
         _loops.Add(RunWriterAsync(call));
         _loops.Add(ReadAsync(call));
@@ -129,7 +130,7 @@ internal sealed class WorkerSession : ISessionLink
     }
 
     /// <summary>Goodbye; running jobs get the grace to finish; the rest are cancelled and yielded; then the request stream ends.</summary>
-    private async Task LeaveAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call, string reason, TimeSpan grace)
+    private async Task LeaveAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call, string reason, TimeSpan grace)
     {
         _diagnostic($"Leaving ({reason}) with {_jobs.Count} job(s) running; grace {grace}.");
         _jobs.BeginLeaving();
@@ -145,7 +146,7 @@ internal sealed class WorkerSession : ISessionLink
         _progress.FlushAll();
         _outbox.Close();
         await TaskWaits.WaitAtMostAsync(_loops[0], FinalAnswerWait);
-        await TaskWaits.WaitAtMostAsync(call.CompleteRequestAsync(), FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(call.RequestStream.CompleteAsync(), FinalAnswerWait);
         await TaskWaits.WaitAtMostAsync(_streamEnded.Task, FinalAnswerWait);
     }
 
@@ -161,11 +162,12 @@ internal sealed class WorkerSession : ISessionLink
         return grace < TimeSpan.Zero ? TimeSpan.Zero : grace;
     }
 
-    private async Task RunWriterAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    private async Task RunWriterAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
     {
         try
         {
-            await _outbox.RunWriterAsync(message => call.WriteAsync(message), _sessionCts.Token);
+            // The only writer of the request stream: Grpc.Net.Client refuses a write while another is in progress.
+            await _outbox.RunWriterAsync(message => call.RequestStream.WriteAsync(message), _sessionCts.Token);
         }
         catch (Exception ex) when (!_sessionCts.IsCancellationRequested)
         {
@@ -180,12 +182,12 @@ internal sealed class WorkerSession : ISessionLink
         }
     }
 
-    private async Task ReadAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    private async Task ReadAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
     {
         Exception? error = null;
         try
         {
-            await foreach (var message in call.ReadAllAsync(_sessionCts.Token))
+            await foreach (var message in call.ResponseStream.ReadAllAsync(_sessionCts.Token))
             {
                 Dispatch(message);
             }
@@ -242,14 +244,14 @@ internal sealed class WorkerSession : ISessionLink
         }
     }
 
-    private async Task CloseAsync(DuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    private async Task CloseAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
     {
         _jobs.AbandonAll();
         _outbox.Close();
         _sessionCts.Cancel();
         _acks.FailAll(new StreamLostException("The session ended."));
         await Task.WhenAll(_loops);
-        await call.DisposeAsync();
+        call.Dispose();
         _sessionCts.Dispose();
     }
 }

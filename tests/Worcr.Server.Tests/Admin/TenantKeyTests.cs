@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 
@@ -78,7 +78,7 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
 
         Assert.Equal(JobState.Waiting, (await producer.GetAsync(id)).State);
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
-        Assert.Contains("keys-c", refused.Detail, StringComparison.Ordinal);
+        Assert.Contains("keys-c", refused.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.PermissionDenied, batchRefused.StatusCode);
         Assert.Equal(1, (await _fixture.Cluster.Database.Tenants.ActivityAsync()).Single(a => a.Tenant == "keys-c").Waiting);
         Assert.DoesNotContain(await _fixture.Cluster.Database.Tenants.ActivityAsync(), a => a.Tenant == "keys-other");

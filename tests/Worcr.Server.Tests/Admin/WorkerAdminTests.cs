@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 
@@ -23,17 +24,17 @@ public sealed class WorkerAdminTests : IAsyncLifetime
     private AdminClient Operator(int node = 0) => new(_cluster.Nodes[node].HttpAddress, SecuredAdminFixture.ApiKey);
 
     /// <summary>A worker made by hand on a node, so the test sees every message the node sends it.</summary>
-    private async Task<(DuplexStreamingCall<WorkerMessage, DispatcherMessage> Call, IAsyncEnumerator<DispatcherMessage> Replies)> ConnectAsync(
+    private async Task<(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> Call, IAsyncEnumerator<DispatcherMessage> Replies)> ConnectAsync(
         int node, string workerId, int capacity, string tag = "gpu")
     {
-        var channel = new GrpcChannel(_cluster.Nodes[node].GrpcAddress);
+        var channel = GrpcChannel.ForAddress(_cluster.Nodes[node].GrpcAddress);
         _channels.Add(channel);
-        var call = channel.Duplex(WorcrMethods.Connect);
+        var call = new Workers.WorkersClient(channel).Connect();
         var replies = call.ReadPatiently();
         var hello = new Hello { WorkerId = workerId, Capacity = capacity, Token = SecuredAdminFixture.WorkerToken };
         hello.JobTypes.Add("test.slow");
         hello.Tags.Add(tag);
-        await call.WriteAsync(new WorkerMessage { Hello = hello });
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
         Assert.True(await replies.MoveNextAsync());
         Assert.NotNull(replies.Current.Welcome);
         return (call, replies);
@@ -50,12 +51,12 @@ public sealed class WorkerAdminTests : IAsyncLifetime
     public async Task Workers_of_both_nodes_are_listed_with_node_tags_capacity_and_the_jobs_they_hold()
     {
         var (call, replies) = await ConnectAsync(node: 1, "w-raw-list", capacity: 3);
-        await using var _ = call;
+        using var _ = call;
         var jobId = await _cluster.Client(apiKey: SecuredAdminFixture.ApiKey).EnqueueAsync("test.slow", "acme");
         Assert.True(await replies.MoveNextAsync());
         Assert.Equal(jobId, replies.Current.Assign.JobId);
         var (other, _) = await ConnectAsync(node: 0, "w-sdk-list", capacity: 2, tag: "cpu");
-        await using var __ = other;
+        using var __ = other;
         using var admin = Operator();
 
         var listing = await PollAsync(admin, "/api/workers", body =>
@@ -96,7 +97,7 @@ public sealed class WorkerAdminTests : IAsyncLifetime
     public async Task Draining_through_one_node_reaches_a_worker_connected_to_the_other()
     {
         var (call, replies) = await ConnectAsync(node: 1, "w-raw-drain", capacity: 2);
-        await using var _ = call;
+        using var _ = call;
         using var admin = Operator(0);
         await PollAsync(admin, "/api/workers", body => Worker(body, "w-raw-drain") is not null);
 

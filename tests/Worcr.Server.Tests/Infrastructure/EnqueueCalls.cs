@@ -1,4 +1,5 @@
-using Worcr.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Tests.Infrastructure;
@@ -8,7 +9,7 @@ internal static class EnqueueCalls
 {
     public static async Task<EnqueueResponse> EnqueueAsync(Uri node, JobSpec spec)
     {
-        using var channel = new GrpcChannel(node);
-        return await channel.UnaryAsync(WorcrMethods.Enqueue, new EnqueueRequest { Job = spec });
+        using var channel = GrpcChannel.ForAddress(node);
+        return await new Jobs.JobsClient(channel).EnqueueAsync(new EnqueueRequest { Job = spec });
     }
 }

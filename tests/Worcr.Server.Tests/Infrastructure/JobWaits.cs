@@ -1,4 +1,4 @@
-using Worcr.Grpc;
+using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Worker;
 

@@ -22,6 +22,29 @@ internal static class NodeJs
         if (process.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed ({process.ExitCode}):\n{await output}\n{await errors}");
     }
 
+    /// <summary>Runs a script with node in <paramref name="directory"/>; returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("node is not on PATH."))
+        {
+            WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

@@ -1,5 +1,4 @@
-using Google.Protobuf;
-using Worcr.Grpc;
+using Grpc.Core;
 
 namespace Worcr.Server.Tests.Infrastructure;
 
@@ -40,8 +39,6 @@ internal static class PatientReading
     public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(30);
 
     /// <summary>The call's replies, each awaited at most <paramref name="patience"/> (default 30 s).</summary>
-    public static PatientReader<TResponse> ReadPatiently<TRequest, TResponse>(this DuplexStreamingCall<TRequest, TResponse> call, TimeSpan? patience = null)
-        where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse> =>
-        new(call.ReadAllAsync(), patience ?? DefaultPatience);
+    public static PatientReader<TResponse> ReadPatiently<TRequest, TResponse>(this AsyncDuplexStreamingCall<TRequest, TResponse> call, TimeSpan? patience = null) =>
+        new(call.ResponseStream.ReadAllAsync(), patience ?? DefaultPatience);
 }

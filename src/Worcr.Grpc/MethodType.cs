@@ -1,9 +1,0 @@
-namespace Worcr.Grpc;
-
-public enum MethodType
-{
-    Unary,
-    ServerStreaming,
-    ClientStreaming,
-    DuplexStreaming,
-}

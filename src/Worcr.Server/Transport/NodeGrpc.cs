@@ -1,0 +1,72 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Worcr.Server.Hosting;
+using Worcr.Server.Services;
+
+namespace Worcr.Server.Transport;
+
+/// <summary>
+/// The node's gRPC server on Grpc.AspNetCore: Kestrel limits for long-lived worker streams, message limits both
+/// ways, no compression, the node's stop linked into every call, grpc.health.v1 fed by the PostgreSQL and Redis
+/// health checks, and server reflection. See docs/protocol.md, Transport.
+/// </summary>
+internal static class NodeGrpc
+{
+    /// <summary>Each worker holds one long stream; Kestrel's default of 100 would cap the workers behind one connection.</summary>
+    public const int MaxStreamsPerConnection = 10_000;
+
+    /// <summary>A peer that vanished without FIN is found by an unanswered ping within delay + timeout.</summary>
+    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>A health probe that does not answer within this time counts as unhealthy.</summary>
+    public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Registers the gRPC server; <paramref name="stopping"/> ends every call still running when the node stops (UNAVAILABLE).</summary>
+    public static NodeGrpcServices Register(WebApplicationBuilder builder, NodeOptions options, CancellationToken stopping, NodeHealthProbes probes)
+    {
+        builder.WebHost.ConfigureKestrel(ConfigureLimits);
+        var services = new NodeGrpcServices();
+        builder.Services.AddSingleton(new NodeStopping(stopping));
+        builder.Services.AddSingleton(services);
+        builder.Services.AddSingleton(_ => services.Jobs);
+        builder.Services.AddSingleton(_ => services.Workers);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxMessageSize;
+            grpc.MaxSendMessageSize = options.MaxMessageSize;
+            grpc.Interceptors.Add<NodeStoppingInterceptor>();
+        });
+        // Compression stays off: a compressed message gets UNIMPLEMENTED before anything is inflated, so a
+        // decompression bomb costs nothing. Clearing the providers inside AddGrpc does not remove gzip (the
+        // library adds its default after that delegate ran); a PostConfigure runs last and does.
+        builder.Services.PostConfigure<GrpcServiceOptions>(grpc => grpc.CompressionProviders.Clear());
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck("postgres", new ProbeHealthCheck(probes.Postgres), HealthStatus.Unhealthy, timeout: HealthCheckTimeout)
+            .AddCheck("redis", new ProbeHealthCheck(probes.Redis), HealthStatus.Unhealthy, timeout: HealthCheckTimeout);
+        builder.Services.AddGrpcReflection();
+        return services;
+    }
+
+    /// <summary>Binds the service instances (built after the container) and maps every gRPC service.</summary>
+    public static void Map(WebApplication app, NodeServices node)
+    {
+        app.Services.GetRequiredService<NodeGrpcServices>().Bind(node);
+        app.MapGrpcService<JobsService>();
+        app.MapGrpcService<WorkersService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+    }
+
+    private static void ConfigureLimits(KestrelServerOptions kestrel)
+    {
+        kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+        kestrel.Limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
+        kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+    }
+}
