@@ -12,5 +12,5 @@ internal sealed record NodeHealthProbes(Func<CancellationToken, Task> Postgres, 
             await using var command = database.DataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(cancellationToken);
         },
-        cancellationToken => redis.ExecuteAsync("PING", [], cancellationToken));
+        cancellationToken => redis.Database.PingAsync().WaitAsync(cancellationToken));
 }
