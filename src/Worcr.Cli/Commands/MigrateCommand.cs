@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Worcr.Cli.Hosting;
+using Worcr.Server.Hosting;
 using Worcr.Postgres;
 
 namespace Worcr.Cli.Commands;
@@ -14,7 +14,7 @@ internal static class MigrateCommand
         var command = new Command("migrate", "Apply pending PostgreSQL migrations (safe while nodes run; nodes also migrate at start).") { postgres, schema };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = NodeSettings.Load();
+            var settings = NodeConfiguration.Load();
             var url = parse.GetValue(postgres) ?? settings.PostgresUrl;
             if (string.IsNullOrEmpty(url))
             {

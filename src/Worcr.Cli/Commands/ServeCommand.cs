@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Worcr.Cli.Hosting;
 using Worcr.Server.Hosting;
 
@@ -21,24 +22,33 @@ internal static class ServeCommand
         var readOnlyPassword = new Option<string?>("--read-only-password") { Description = "Password of the admin GUI/API, read-only (env WORCR_READ_ONLY_PASSWORD)." };
         var insecure = new Option<bool>("--insecure") { Description = "Accept calls without credentials (local development only)." };
         var jobTypes = new Option<string[]>("--job-type") { Description = "A job type producers may enqueue before its workers connect (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("serve", "Run one dispatcher node. Settings come from flags, then WORCR_* environment variables, then appsettings.json (section \"Worcr\").")
+        var command = new Command("serve", "Run one dispatcher node. Settings come from flags, then WORCR_* and Worcr__* environment variables, then appsettings.json (section \"Worcr\").")
         {
             postgres, redis, schema, grpcPort, httpPort, bind, apiKey, workerToken, insecure, jobTypes, adminPassword, readOnlyPassword,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = NodeSettings.Load();
-            options.PostgresUrl = parse.GetValue(postgres) ?? options.PostgresUrl;
-            options.RedisUrl = parse.GetValue(redis) ?? options.RedisUrl;
-            options.Schema = parse.GetValue(schema) ?? options.Schema;
-            options.GrpcPort = parse.GetValue(grpcPort) ?? options.GrpcPort;
-            options.HttpPort = parse.GetValue(httpPort) ?? options.HttpPort;
-            options.BindAddress = parse.GetValue(bind) ?? options.BindAddress;
-            options.ApiKey = parse.GetValue(apiKey) ?? options.ApiKey;
-            options.WorkerToken = parse.GetValue(workerToken) ?? options.WorkerToken;
-            options.AdminPassword = parse.GetValue(adminPassword) ?? options.AdminPassword;
-            options.ReadOnlyPassword = parse.GetValue(readOnlyPassword) ?? options.ReadOnlyPassword;
-            options.AllowUnauthenticated |= parse.GetValue(insecure);
+            // Flags win over the environment, which wins over appsettings.json (NodeConfiguration).
+            var flags = new Dictionary<string, string?>
+            {
+                [nameof(NodeOptions.PostgresUrl)] = parse.GetValue(postgres), [nameof(NodeOptions.RedisUrl)] = parse.GetValue(redis),
+                [nameof(NodeOptions.Schema)] = parse.GetValue(schema), [nameof(NodeOptions.GrpcPort)] = Text(parse.GetValue(grpcPort)),
+                [nameof(NodeOptions.HttpPort)] = Text(parse.GetValue(httpPort)), [nameof(NodeOptions.BindAddress)] = parse.GetValue(bind),
+                [nameof(NodeOptions.ApiKey)] = parse.GetValue(apiKey), [nameof(NodeOptions.WorkerToken)] = parse.GetValue(workerToken),
+                [nameof(NodeOptions.AdminPassword)] = parse.GetValue(adminPassword), [nameof(NodeOptions.ReadOnlyPassword)] = parse.GetValue(readOnlyPassword),
+                [nameof(NodeOptions.AllowUnauthenticated)] = parse.GetValue(insecure) ? "true" : null,
+            };
+            NodeOptions options;
+            try
+            {
+                options = NodeConfiguration.Load(commandLine: flags);
+            }
+            catch (InvalidOperationException exception)
+            {
+                Console.Error.WriteLine("error: " + exception.Message);
+                return 2;
+            }
+            // --job-type adds to the configured types rather than replacing them.
             foreach (var type in parse.GetValue(jobTypes) ?? []) options.JobTypes.Add(type);
             try
             {
@@ -59,4 +69,6 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,21 @@
+namespace Worcr.Server.Hosting;
+
+/// <summary>
+/// The short WORCR_* environment variables operators already use, and the setting each one sets. Every other
+/// setting can be given in the standard .NET form, <c>Worcr__LeaseDuration=00:01:00</c>.
+/// </summary>
+public static class NodeEnvironmentVariables
+{
+    /// <summary>Variable name → setting name (a property of <see cref="NodeOptions"/>).</summary>
+    public static IReadOnlyList<(string Variable, string Setting)> Map { get; } =
+    [
+        ("WORCR_POSTGRES", nameof(NodeOptions.PostgresUrl)), ("WORCR_REDIS", nameof(NodeOptions.RedisUrl)),
+        ("WORCR_SCHEMA", nameof(NodeOptions.Schema)), ("WORCR_API_KEY", nameof(NodeOptions.ApiKey)),
+        ("WORCR_WORKER_TOKEN", nameof(NodeOptions.WorkerToken)), ("WORCR_GRPC_PORT", nameof(NodeOptions.GrpcPort)),
+        ("WORCR_HTTP_PORT", nameof(NodeOptions.HttpPort)), ("WORCR_BIND", nameof(NodeOptions.BindAddress)),
+        ("WORCR_JOB_TYPES", nameof(NodeOptions.JobTypes)), ("WORCR_INSECURE", nameof(NodeOptions.AllowUnauthenticated)),
+        ("WORCR_NODE_ID", nameof(NodeOptions.NodeId)), ("WORCR_RULES", nameof(NodeOptions.RulesDirectory)),
+        ("WORCR_ADMIN_PASSWORD", nameof(NodeOptions.AdminPassword)), ("WORCR_READ_ONLY_PASSWORD", nameof(NodeOptions.ReadOnlyPassword)),
+        ("WORCR_FAIRNESS", nameof(NodeOptions.Fairness)), ("WORCR_FAIRNESS_BY_JOB_TYPE", nameof(NodeOptions.FairnessByJobType)),
+    ];
+}
