@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Dispatch;
@@ -119,6 +120,8 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
+        // The one clock every part of the node reads (a test host can register another before this one).
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.Parse(options.BindAddress);
@@ -133,41 +136,44 @@ public sealed class DispatcherNode : IAsyncDisposable
         NodeGrpc.Register(builder, options, stopping.Token, NodeHealthProbes.For(database, redis));
         builder.AddWorcrTelemetry(options);
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Worcr.Server");
-        var time = TimeProvider.System;
+        // A logger category per component, so an operator can raise or lower one part's log level.
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger<DispatcherNode>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         var draining = new CancellationTokenSource();
         var store = database.Jobs;
-        var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, logger);
+        var rules = new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(options.RulesDirectory), SandboxLimits.Default, loggers.CreateLogger<RuleCatalog>());
         await rules.ReloadAsync(cancellationToken);
-        var limits = await Limits.NodeLimits.StartAsync(database.Limits, redis, options, time, logger, cancellationToken);
-        var events = await LiveEvents.StartAsync(redis, options.RedisKeyPrefix, logger, time);
+        var limits = await Limits.NodeLimits.StartAsync(database.Limits, redis, options, time, loggers.CreateLogger<Limits.NodeLimits>(), cancellationToken);
+        var events = await LiveEvents.StartAsync(redis, options.RedisKeyPrefix, loggers.CreateLogger<LiveEvents>(), time);
         var reports = new ReportWriter(store, time, events.Publisher, options.MaxLogLinesPerJob);
-        var oracle = new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error));
+        var oracleLogger = loggers.CreateLogger<RuleWeightOracle>();
+        var oracle = new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(oracleLogger, error));
         var tenantShares = new TenantShareTable(database.Tenants);
         await tenantShares.ReloadAsync(cancellationToken);
         var usage = new RedisGroupUsage(redis, options.RedisKeyPrefix, time);
         var selector = new FairLaneSelector(oracle, FairnessOf(options), tenantShares, usage, options.AgingPeriod);
-        var dispatcher = new Dispatcher(store, selector, options, time, logger, (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
+        var dispatcher = new Dispatcher(store, selector, options, time, loggers.CreateLogger<Dispatcher>(), (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
         var tenantKeyCache = new TenantKeyCache(database.TenantKeys, time);
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options, tenantKeyCache), rules, logger, draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+            new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
               Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
               Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
-              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, logger),
-              Enqueues = new EnqueueBatcher(store, logger),
+              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
+              Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
               TenantShares = tenantShares };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, logger, cancellationToken);
+        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 
         var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, _tenantShares = tenantShares, Events = events, Reports = reports };
         MapEndpoints(app, services);
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
 
-        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, logger, dispatcher.Wake, events.Publisher);
+        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, loggers.CreateLogger<MaintenanceService>(), dispatcher.Wake, events.Publisher);
         var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
@@ -180,9 +186,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         node.RunInBackground("enqueue batcher", () => services.Enqueues.RunAsync(stopping.Token));
         node.RunInBackground("report writer", () => services.Reports.RunAsync(stopping.Token));
         node.RunInBackground("live events", () => events.RunAsync(stopping.Token));
-        maintenance.Cron = new CronService(database.Cron, options.NodeId, logger, dispatcher.Wake);
+        maintenance.Cron = new CronService(database.Cron, options.NodeId, loggers.CreateLogger<CronService>(), dispatcher.Wake);
         node.RunInBackground("maintenance", () => maintenance.RunAsync(stopping.Token));
-        node.RunInBackground("webhook dispatcher", () => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, logger).RunAsync(stopping.Token));
+        node.RunInBackground("webhook dispatcher", () => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, loggers.CreateLogger<WebhookDispatcher>()).RunAsync(stopping.Token));
         node.RunInBackground("presence", () => presence.RunAsync(stopping.Token));
         node.RunInBackground("worker drain router", () => services.WorkerDrains.RunAsync(stopping.Token));
         node.RunInBackground("notification pump", () => node.PumpNotificationsAsync(database, services, stopping.Token));
