@@ -103,7 +103,12 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
-    public static async Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    public static Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, configureLogging, configureServices: null, cancellationToken);
+
+    /// <param name="configureServices">Registrations made before the node's own, e.g. a test's fake <see cref="TimeProvider"/>.</param>
+    internal static async Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging,
+        Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         options.Validate();
         var database = WorcrDatabase.Create(options.PostgresUrl, options.Schema);
@@ -120,6 +125,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
+        configureServices?.Invoke(builder.Services);
         // The one clock every part of the node reads (a test host can register another before this one).
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
@@ -33,15 +34,16 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IReadOnlyList<DispatcherNode> Nodes => _nodes;
 
-    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null)
+    /// <param name="time">The nodes' clock; the real one when null.</param>
+    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {
         var schema = await TestServices.CreateSchemaAsync("srv");
         var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(await TestServices.PostgresAsync(), schema));
-        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure);
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time);
         return cluster;
     }
 
-    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null)
+    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new NodeOptions
         {
@@ -62,7 +64,8 @@ internal sealed class TestCluster : IAsyncDisposable
         };
         foreach (var type in TestJobTypes) options.JobTypes.Add(type);
         configure?.Invoke(options);
-        var node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
+            services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
         _nodes.Add(node);
         return node;
     }
