@@ -18,7 +18,7 @@ internal static class AdminApi
         var credentials = new AdminCredentials(services.Options);
         var access = new AdminAccessFilter(services.Options, credentials, services.Sessions);
         var api = app.MapGroup(Prefix).AddEndpointFilter(access);
-        SessionEndpoints.Map(api, services.Options, credentials, services.Sessions, access);
+        SessionEndpoints.Map(api, services.Options, credentials, services.Sessions, access, services.Time);
         RulesEndpoints.Map(api, services);
         CronEndpoints.Map(api, services);
         WebhookEndpoints.Map(api, services);

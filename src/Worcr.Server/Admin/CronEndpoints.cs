@@ -39,7 +39,7 @@ internal sealed class CronEndpoints
         {
             var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, _services.Options.DefaultMaxAttempts, "api");
             await _services.JobTypes.RequireKnownAsync(definition.Job.Type, "Field 'job.type'", cancellationToken);
-            var saved = await _services.Cron.UpsertAsync(definition, timing.NextAfter(DateTimeOffset.UtcNow), cancellationToken);
+            var saved = await _services.Cron.UpsertAsync(definition, timing.NextAfter(_services.Time.GetUtcNow()), cancellationToken);
             return AdminJson.Ok(CronScheduleView.Of(saved));
         }
         catch (CronDefinitionException exception)

@@ -49,7 +49,7 @@ internal sealed class DryRunEndpoint
         var backlog = (await _services.Store.ReadBacklogAsync(cancellationToken))
             .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
         var workers = await ConnectedWorkers.ListAsync(_services, cancellationToken);
-        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_services.Options), _services.TenantShares, _services.Options.AgingPeriod, DateTimeOffset.UtcNow);
+        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_services.Options), _services.TenantShares, _services.Options.AgingPeriod, _services.Time.GetUtcNow());
         var currentWeights = RuleTimeAllowance.Apply(book.Weights, RuleTimeAllowance.PerRequest);
         var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.Weights, draft), RuleTimeAllowance.PerRequest);
         var currentCache = new Dictionary<(long, string), double>();

@@ -14,7 +14,7 @@ internal sealed class OverviewEndpoints
     private OverviewEndpoints(NodeServices services)
     {
         _services = services;
-        _snapshots = new OverviewSnapshots(services, TimeProvider.System);
+        _snapshots = new OverviewSnapshots(services, services.Time);
     }
 
     public static void Map(RouteGroupBuilder api, NodeServices services)
@@ -37,8 +37,8 @@ internal sealed class OverviewEndpoints
         try
         {
             var stream = await EventStreamWriter.StartAsync(context, ct);
-            using var timer = new PeriodicTimer(OverviewSnapshots.MaxAge);
-            var lastComment = TimeProvider.System.GetTimestamp();
+            using var timer = new PeriodicTimer(OverviewSnapshots.MaxAge, _services.Time);
+            var lastComment = _services.Time.GetTimestamp();
             do
             {
                 try
@@ -50,10 +50,10 @@ internal sealed class OverviewEndpoints
                     AdminDataLog.OverviewFailed(_services.Logger, exception);
                     await stream.CommentAsync("overview unavailable: the node could not read it, it tries again", ct);
                 }
-                if (TimeProvider.System.GetElapsedTime(lastComment) >= EventStreamWriter.HeartbeatInterval)
+                if (_services.Time.GetElapsedTime(lastComment) >= EventStreamWriter.HeartbeatInterval)
                 {
                     await stream.CommentAsync("heartbeat", ct);
-                    lastComment = TimeProvider.System.GetTimestamp();
+                    lastComment = _services.Time.GetTimestamp();
                 }
             }
             while (await timer.WaitForNextTickAsync(ct));

@@ -27,9 +27,9 @@ internal sealed class SessionEndpoints
         _access = access;
     }
 
-    public static void Map(RouteGroupBuilder api, NodeOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access)
+    public static void Map(RouteGroupBuilder api, NodeOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access, TimeProvider time)
     {
-        var endpoints = new SessionEndpoints(options, credentials, sessions, new SignInThrottle(TimeProvider.System), access);
+        var endpoints = new SessionEndpoints(options, credentials, sessions, new SignInThrottle(time), access);
         api.MapPost("/session", endpoints.SignInAsync).WithMetadata(SessionlessEndpoint.Instance);
         api.MapGet("/session", endpoints.ShowAsync).WithMetadata(SessionlessEndpoint.Instance);
         api.MapDelete("/session", endpoints.SignOutAsync);

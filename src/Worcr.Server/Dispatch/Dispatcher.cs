@@ -43,6 +43,9 @@ internal sealed class Dispatcher
         _logger = logger;
     }
 
+    /// <summary>The node's clock, which the dispatch loop reads (drain deadlines use it too).</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Job limits: lanes over a limit are parked and skipped (docs/fairness-and-limits.md). None by default.</summary>
     public LimitGate LimitGate
     {

@@ -71,7 +71,7 @@ internal sealed class WorkerDrainRouter
 
     private bool DrainHere(string workerId)
     {
-        var deadline = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + _drainTimeout);
+        var deadline = Timestamp.FromDateTimeOffset(_dispatcher.Time.GetUtcNow() + _drainTimeout);
         var drained = false;
         foreach (var session in _dispatcher.Sessions.Where(s => s.WorkerId == workerId))
         {

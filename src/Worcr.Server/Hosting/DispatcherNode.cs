@@ -170,7 +170,7 @@ public sealed class DispatcherNode : IAsyncDisposable
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
               WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
               Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
-              TenantShares = tenantShares };
+              TenantShares = tenantShares, Time = time };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 
@@ -299,7 +299,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         if (_stopped) return;
         _stopped = true;
         await _draining.CancelAsync();
-        var deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + Options.DrainTimeout);
+        var deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_dispatcher.Time.GetUtcNow() + Options.DrainTimeout);
         foreach (var session in _dispatcher.Sessions)
         {
             session.StopAccepting();

@@ -52,6 +52,9 @@ internal sealed record NodeServices(
     /// <summary>The node's metrics and spans (set by DispatcherNode; docs/operations.md).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; set; }
 
+    /// <summary>The node's clock (the TimeProvider in its container; tests may give a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Tenant shares as the fair selector uses them, for the dry run (set by DispatcherNode).</summary>
     public Core.Fairness.ITenantShares TenantShares { get; init; } = Core.Fairness.EqualTenantShares.Instance;
 }

@@ -86,7 +86,7 @@ internal sealed class JobsService : Jobs.JobsBase
     {
         var argsJson = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json");
         var tags = Core.Lanes.Lane.NormaliseTags(spec.Tags);
-        var facts = new JobFacts(spec.Type, spec.Tenant, tags, argsJson, 0, DateTimeOffset.UtcNow);
+        var facts = new JobFacts(spec.Type, spec.Tenant, tags, argsJson, 0, _node.Time.GetUtcNow());
         var (book, ruleStart) = (_node.Rules.Current, System.Diagnostics.Stopwatch.GetTimestamp());
         var (changes, errors) = book.ApplyEnqueue(facts);
         _node.Telemetry?.RulesEvaluated(Telemetry.RuleKindLabel.Enqueue, book.Enqueue.Count, ruleStart, errors.Count);
