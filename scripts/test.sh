@@ -7,6 +7,8 @@ cd "$root"
 source "$root/scripts/needs.sh"
 
 need 'command -v redis-server' redis-server
+# The Cluster tests build their cluster with redis-cli.
+need 'command -v redis-cli' redis-tools
 need 'test -x /usr/lib/postgresql/15/bin/postgres' postgresql-15
 need 'command -v node' nodejs
 need 'command -v npm' npm
