@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Worcr.Core.Retries;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -11,6 +12,8 @@ namespace Worcr.Worker;
 /// </summary>
 public sealed class WorcrWorker : IAsyncDisposable
 {
+    private static readonly TimeSpan ReconnectFirstDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly WorkerOptions _options;
     private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
     private readonly JobCounter _running = new();
@@ -106,13 +109,16 @@ public sealed class WorcrWorker : IAsyncDisposable
 
     private async Task ConnectLoopAsync(CancellationToken stoppingToken)
     {
-        var backoff = new ReconnectBackoff(_options.ReconnectMaxDelay, Random.Shared.NextDouble);
+        // 100 ms doubling up to the configured maximum, each up to 20 % shorter, so workers cut off together by a
+        // node's death do not all come back in the same millisecond.
+        var backoff = new RetryBackoff(ReconnectFirstDelay < _options.ReconnectMaxDelay ? ReconnectFirstDelay : _options.ReconnectMaxDelay, _options.ReconnectMaxDelay, jitter: 0.2);
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var end = await RunSessionAsync(stoppingToken);
             if (end.Welcomed)
             {
-                backoff.Reset();
+                failures = 0;
             }
 
             if (end.Kind == SessionEndKind.Stopped)
@@ -127,7 +133,7 @@ public sealed class WorcrWorker : IAsyncDisposable
                     throw end.Error!;
                 }
 
-                await WaitBeforeReconnectAsync(backoff.Next(), end.Error, stoppingToken);
+                await WaitBeforeReconnectAsync(backoff.DelayAfter(++failures), end.Error, stoppingToken);
             }
         }
     }

@@ -12,11 +12,11 @@ public sealed class WebhookSigningTests
     [Fact]
     public void Retries_back_off_1_2_4_seconds_and_stop_growing_at_ten_minutes()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), WebhookBackoff.After(1));
-        Assert.Equal(TimeSpan.FromSeconds(2), WebhookBackoff.After(2));
-        Assert.Equal(TimeSpan.FromSeconds(4), WebhookBackoff.After(3));
-        Assert.Equal(TimeSpan.FromMinutes(10), WebhookBackoff.After(11));
-        Assert.Equal(TimeSpan.FromMinutes(10), WebhookBackoff.After(500));
+        Assert.Equal(TimeSpan.FromSeconds(1), WebhookRetryPolicy.After(1));
+        Assert.Equal(TimeSpan.FromSeconds(2), WebhookRetryPolicy.After(2));
+        Assert.Equal(TimeSpan.FromSeconds(4), WebhookRetryPolicy.After(3));
+        Assert.Equal(TimeSpan.FromMinutes(10), WebhookRetryPolicy.After(11));
+        Assert.Equal(TimeSpan.FromMinutes(10), WebhookRetryPolicy.After(500));
     }
 
     [Fact]

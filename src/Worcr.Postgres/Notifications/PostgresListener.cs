@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Npgsql;
+using Worcr.Core.Retries;
 
 namespace Worcr.Postgres;
 
@@ -17,7 +18,8 @@ public sealed class PostgresListener : IAsyncDisposable
     private readonly IReadOnlyList<string> _channels;
     private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
-    private readonly ReconnectBackoff _backoff = new();
+    // 100 ms doubling up to 5 s after the first failed try; the jitter spreads the reconnects of many nodes after a server restart.
+    private static readonly RetryBackoff Backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), jitter: 0.2);
     private Task _loop = Task.CompletedTask;
 
     private PostgresListener(NpgsqlDataSource dataSource, IReadOnlyList<string> channels)
@@ -96,12 +98,13 @@ public sealed class PostgresListener : IAsyncDisposable
     {
         // Idle pooled connections died with the old connection's server; do not hand them out again.
         _dataSource.Clear();
-        _backoff.Reset();
+        // The first try is immediate: the server may only have closed this one connection.
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_backoff.Next(), ct);
+                if (failures > 0) await Task.Delay(Backoff.DelayAfter(failures), ct);
                 return await ConnectAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -111,6 +114,7 @@ public sealed class PostgresListener : IAsyncDisposable
             catch (Exception) when (!ct.IsCancellationRequested)
             {
                 // Still down; back off and try again.
+                failures++;
             }
         }
         return null;

@@ -66,6 +66,6 @@ internal sealed class WebhookDispatcher
         {
             WebhookLog.AttemptFailed(_logger, message.Subscription, message.Id, message.Event, message.Attempt, attempt.Error ?? $"HTTP {attempt.StatusCode}", attempt.RetryAfter);
         }
-        await _store.RecordAttemptAsync(attempt, WebhookBackoff.GiveUpAfter, ct);
+        await _store.RecordAttemptAsync(attempt, WebhookRetryPolicy.GiveUpAfter, ct);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class WebhookSender : IDisposable
         {
             error = exception is TaskCanceledException ? $"no answer within {Timeout.TotalSeconds:0} s" : exception.Message;
         }
-        return new WebhookAttempt(message, status, error, Stopwatch.GetElapsedTime(started), WebhookBackoff.After(message.Attempt));
+        return new WebhookAttempt(message, status, error, Stopwatch.GetElapsedTime(started), WebhookRetryPolicy.After(message.Attempt));
     }
 
     private HttpRequestMessage BuildRequest(WebhookMessage message)

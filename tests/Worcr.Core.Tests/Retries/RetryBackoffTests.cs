@@ -94,4 +94,29 @@ public sealed class RetryBackoffTests
 
         Assert.Equal(Base, backoff.DelayAfter(10));
     }
+
+    [Fact]
+    public void Without_jitter_the_delays_are_the_ceilings_whatever_the_random_source_says()
+    {
+        var backoff = new RetryBackoff(Base, Max, () => 0, jitter: 0);
+
+        Assert.Equal([Base, 2 * Base, 4 * Base], [backoff.DelayAfter(1), backoff.DelayAfter(2), backoff.DelayAfter(3)]);
+    }
+
+    [Fact]
+    public void A_small_jitter_keeps_the_delay_close_to_the_ceiling()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(800), new RetryBackoff(Base, Max, () => 0, jitter: 0.2).DelayAfter(1));
+        Assert.Equal(Base, new RetryBackoff(Base, Max, () => 1, jitter: 0.2).DelayAfter(1));
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.1)]
+    [InlineData(double.NaN)]
+    public void A_jitter_outside_zero_to_one_is_rejected(double jitter)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RetryBackoff(Base, Max, jitter: jitter));
+        Assert.Equal("jitter", error.ParamName);
+    }
 }
