@@ -126,6 +126,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddNodeOptions(options);
         // The one clock every part of the node reads (a test host can register another before this one).
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel =>
