@@ -174,7 +174,7 @@ public sealed class DispatcherNode : IAsyncDisposable
               Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
               TenantShares = tenantShares, Time = time };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 
         var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, _tenantShares = tenantShares, Events = events, Reports = reports };
         MapEndpoints(app, services);
