@@ -38,9 +38,6 @@ internal static partial class ServerLog
     [LoggerMessage(3002, LogLevel.Information, "This node is now the maintenance leader (fencing token {Token}).")]
     public static partial void BecameLeader(ILogger logger, long token);
 
-    [LoggerMessage(3003, LogLevel.Information, "Maintenance: {Requeued} expired lease(s) requeued, {Promoted} job(s) promoted, {Expired} expired.")]
-    public static partial void MaintenanceDone(ILogger logger, int requeued, int promoted, int expired);
-
     [LoggerMessage(4001, LogLevel.Information, "Rules version {Version} is live ({Count} rule(s)).")]
     public static partial void RulesLoaded(ILogger logger, string version, int count);
 

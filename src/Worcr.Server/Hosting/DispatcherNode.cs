@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
@@ -126,6 +127,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, ExternallyControlledLifetime>();
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddNodeOptions(options);
         // The one clock every part of the node reads (a test host can register another before this one).
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -172,27 +174,26 @@ public sealed class DispatcherNode : IAsyncDisposable
               Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
               TenantShares = tenantShares, Time = time };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 
         var node = new DispatcherNode(app, database, redis, listener, dispatcher, stopping, draining, options) { _rules = rules, _tenantShares = tenantShares, Events = events, Reports = reports };
         MapEndpoints(app, services);
         await app.StartAsync(cancellationToken);
         node.ReadAddresses();
 
-        var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, loggers.CreateLogger<MaintenanceService>(), dispatcher.Wake, events.Publisher);
+        // Metrics and spans (docs/operations.md): one telemetry object for the node, handed to the parts that count.
+        var telemetry = app.CreateNodeTelemetry(options, () => dispatcher.Sessions);
+        var maintenance = CreateMaintenance(app.Services, redis, database, events.Publisher, telemetry, dispatcher.Wake);
         var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
         };
-        // Metrics and spans (docs/operations.md): one telemetry object for the node, handed to the parts that count.
-        var telemetry = app.CreateNodeTelemetry(options, () => dispatcher.Sessions);
-        services.Telemetry = dispatcher.Telemetry = limits.Gate.Telemetry = oracle.Telemetry = maintenance.Telemetry = telemetry;
+        services.Telemetry = dispatcher.Telemetry = limits.Gate.Telemetry = oracle.Telemetry = telemetry;
         node.RunInBackground("dispatch loop", () => dispatcher.RunAsync(stopping.Token));
         node.RunInBackground("completion writer", () => services.Completions.RunAsync(stopping.Token));
         node.RunInBackground("enqueue batcher", () => services.Enqueues.RunAsync(stopping.Token));
         node.RunInBackground("report writer", () => services.Reports.RunAsync(stopping.Token));
         node.RunInBackground("live events", () => events.RunAsync(stopping.Token));
-        maintenance.Cron = new CronService(database.Cron, options.NodeId, loggers.CreateLogger<CronService>(), dispatcher.Wake);
         node.RunInBackground("maintenance", () => maintenance.RunAsync(stopping.Token));
         node.RunInBackground("webhook dispatcher", () => new WebhookDispatcher(database.Webhooks, options.MaintenanceInterval, time, loggers.CreateLogger<WebhookDispatcher>()).RunAsync(stopping.Token));
         node.RunInBackground("presence", () => presence.RunAsync(stopping.Token));
@@ -203,6 +204,24 @@ public sealed class DispatcherNode : IAsyncDisposable
         node._logger = logger;
         ServerLog.NodeStarted(logger, options.NodeId, node.GrpcAddress.ToString(), node.HttpAddress.ToString());
         return node;
+    }
+
+    /// <summary>The maintenance leader and its maintainers, one per duty, run in this order in each pass.</summary>
+    private static MaintenanceLeader CreateMaintenance(IServiceProvider container, RedisConnection redis, WorcrDatabase database,
+        EventPublisher events, NodeTelemetry telemetry, Action onJobsReady)
+    {
+        var loggers = container.GetRequiredService<ILoggerFactory>();
+        var identity = container.GetRequiredService<IOptions<NodeIdentityOptions>>();
+        IMaintainer[] maintainers =
+        [
+            new LeaseReaper(database.Jobs, events, telemetry, loggers.CreateLogger<LeaseReaper>()),
+            new ScheduledJobPromoter(database.Jobs, events, loggers.CreateLogger<ScheduledJobPromoter>()),
+            new JobExpirer(database.Jobs, events, telemetry, loggers.CreateLogger<JobExpirer>()),
+            new CronMaintainer(database.Cron, identity, loggers.CreateLogger<CronMaintainer>()),
+        ];
+        var prefix = container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix;
+        return new MaintenanceLeader(new RedisLeaderLock(redis, prefix), maintainers, container.GetRequiredService<IOptions<MaintenanceOptions>>(),
+            identity, container.GetRequiredService<TimeProvider>(), loggers.CreateLogger<MaintenanceLeader>(), onJobsReady, telemetry);
     }
 
     private static void MapEndpoints(WebApplication app, NodeServices services)

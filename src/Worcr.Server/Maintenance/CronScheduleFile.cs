@@ -13,12 +13,12 @@ internal static class CronScheduleFile
 {
     public const string FileName = "schedules.json";
 
-    public static async Task LoadAsync(CronStore store, string? rulesDirectory, int defaultMaxAttempts, ILogger logger, CancellationToken ct)
+    public static async Task LoadAsync(CronStore store, string? rulesDirectory, int defaultMaxAttempts, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         if (rulesDirectory is null) return;
         var path = Path.Combine(rulesDirectory, FileName);
         if (!File.Exists(path)) return;
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var schedules = Read(path, defaultMaxAttempts);
         foreach (var (definition, timing) in schedules) await store.UpsertAsync(definition, timing.NextAfter(now), ct);
         CronLog.FileLoaded(logger, schedules.Count, path);

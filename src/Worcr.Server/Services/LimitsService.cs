@@ -35,18 +35,18 @@ internal sealed class LimitsService
         var limit = _node.Limits.Catalog.Current.RateLimitFor(key)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\"."));
         var counter = limit.CounterFor(key);
-        var deadline = DateTimeOffset.UtcNow + WaitOf(request);
+        var deadline = _node.Time.GetUtcNow() + WaitOf(request);
         while (true)
         {
             var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
             if (grant.Impossible) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Cost {cost} is more than limit '{limit.Name}' ever grants at once."));
             if (grant.Granted > 0) return Answer(grant);
-            if (DateTimeOffset.UtcNow + grant.RetryAfter > deadline)
+            if (_node.Time.GetUtcNow() + grant.RetryAfter > deadline)
             {
                 _node.Telemetry?.LimitDenied(limit.Name);
                 return Answer(grant);
             }
-            await Task.Delay(grant.RetryAfter, context.CancellationToken);
+            await Task.Delay(grant.RetryAfter, _node.Time, context.CancellationToken);
         }
     }
 

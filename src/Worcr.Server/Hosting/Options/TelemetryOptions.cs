@@ -1,7 +1,7 @@
 namespace Worcr.Server.Hosting;
 
 /// <summary>Metrics and traces (docs/operations.md).</summary>
-public sealed partial class NodeOptions
+public sealed class TelemetryOptions
 {
     /// <summary>
     /// OTLP endpoint for metrics and traces, e.g. http://collector:4317 (gRPC). Unset: the standard
@@ -14,14 +14,17 @@ public sealed partial class NodeOptions
     /// reported as "other". Default 100. Each value is a separate time series in the monitoring system.
     /// </summary>
     public int MetricLabelLimit { get; set; } = 100;
+}
 
-    private void ValidateTelemetry(List<string> problems)
+internal sealed class TelemetryOptionsValidator : SettingsValidator<TelemetryOptions>
+{
+    public override IEnumerable<string> Problems(TelemetryOptions options)
     {
-        if (MetricLabelLimit is < 1 or > 10_000) problems.Add($"MetricLabelLimit {MetricLabelLimit} must be between 1 and 10000.");
-        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
-            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
+        if (options.MetricLabelLimit is < 1 or > 10_000) yield return $"MetricLabelLimit {options.MetricLabelLimit} must be between 1 and 10000.";
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint)
+            && !(Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
         {
-            problems.Add($"OtlpEndpoint '{OtlpEndpoint}' is not an http:// or https:// URL; use e.g. http://collector:4317 or leave it unset.");
+            yield return $"OtlpEndpoint '{options.OtlpEndpoint}' is not an http:// or https:// URL; use e.g. http://collector:4317 or leave it unset.";
         }
     }
 }

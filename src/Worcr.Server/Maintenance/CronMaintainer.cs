@@ -1,32 +1,34 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Maintenance;
 
 /// <summary>
-/// Leader-only: fires the cron schedules whose next tick has come. Each fire is one transaction that enqueues the
+/// The cron maintainer: fires the cron schedules whose next tick has come. Each fire is one transaction that enqueues the
 /// tick's job and moves next_fire_at on with a compare-and-set, so a stale leader racing the new one cannot fire
 /// a tick twice. Missed ticks (no leader for a while) collapse into one fire of the latest of them.
 /// </summary>
-internal sealed class CronService
+internal sealed class CronMaintainer : IMaintainer
 {
     private const int BatchSize = 100;
     private readonly CronStore _store;
     private readonly string _nodeId;
     private readonly ILogger _logger;
-    private readonly Action _onJobsReady;
     private readonly ConcurrentDictionary<(string Expression, string Zone), CronTiming> _timings = new();
 
-    public CronService(CronStore store, string nodeId, ILogger logger, Action onJobsReady)
+    public CronMaintainer(CronStore store, IOptions<NodeIdentityOptions> identity, ILogger<CronMaintainer> logger)
     {
         _store = store;
-        _nodeId = nodeId;
+        _nodeId = identity.Value.NodeId;
         _logger = logger;
-        _onJobsReady = onJobsReady;
     }
 
-    /// <summary>One pass; returns how many ticks this node fired.</summary>
+    public string Name => "cron";
+
+    /// <summary>One pass; returns how many ticks this node fired (each enqueued one job).</summary>
     public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
     {
         var batch = await _store.DueAsync(BatchSize, ct);
@@ -35,7 +37,6 @@ internal sealed class CronService
         {
             if (await TryFireAsync(schedule, batch.Now, fencingToken, ct)) fired++;
         }
-        if (fired > 0) _onJobsReady();
         return fired;
     }
 

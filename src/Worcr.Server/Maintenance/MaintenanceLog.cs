@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>Log messages of the maintainers (event ids 3010-3099; the leader's own are in ServerLog, 3001-3002).</summary>
+internal static partial class MaintenanceLog
+{
+    [LoggerMessage(3010, LogLevel.Information, "Lease reaper: {Count} job(s) whose lease expired went back to waiting.")]
+    public static partial void LeasesReaped(ILogger logger, int count);
+
+    [LoggerMessage(3011, LogLevel.Information, "Promoter: {Count} scheduled or retrying job(s) became due.")]
+    public static partial void JobsPromoted(ILogger logger, int count);
+
+    [LoggerMessage(3012, LogLevel.Information, "Expirer: {Count} job(s) reached expires_at before they started.")]
+    public static partial void JobsExpired(ILogger logger, int count);
+
+    [LoggerMessage(3013, LogLevel.Warning, "Maintainer '{Maintainer}' failed; it runs again at the next pass.")]
+    public static partial void MaintainerFailed(ILogger logger, string maintainer, Exception exception);
+}

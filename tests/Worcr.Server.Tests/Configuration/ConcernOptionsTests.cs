@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Tests.Configuration;
+
+/// <summary>Each concern's options reach components through IOptions&lt;T&gt; and are validated when the host starts.</summary>
+public sealed class ConcernOptionsTests
+{
+    private static NodeOptions Valid() => new()
+    {
+        PostgresUrl = "postgres://localhost/x", RedisUrl = "redis://localhost:6379", WorkerToken = "token", ApiKey = "key",
+    };
+
+    [Fact]
+    public void A_component_sees_the_settings_the_node_was_given_through_the_options_of_its_concern()
+    {
+        var node = Valid();
+        node.LeaseDuration = TimeSpan.FromMinutes(2);
+        node.MaintenanceInterval = TimeSpan.FromSeconds(3);
+        node.FairnessByJobType["import.bulk"] = "fifo";
+        using var provider = new ServiceCollection().AddNodeOptions(node).BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), provider.GetRequiredService<IOptions<LeaseOptions>>().Value.LeaseDuration);
+        Assert.Equal(TimeSpan.FromSeconds(3), provider.GetRequiredService<IOptions<MaintenanceOptions>>().Value.MaintenanceInterval);
+        Assert.Equal("fifo", provider.GetRequiredService<IOptions<FairnessOptions>>().Value.FairnessByJobType["import.bulk"]);
+        Assert.Equal(node.NodeId, provider.GetRequiredService<IOptions<NodeIdentityOptions>>().Value.NodeId);
+    }
+
+    [Fact]
+    public void The_start_up_check_names_each_invalid_setting_of_every_concern()
+    {
+        var node = Valid();
+        node.HeartbeatInterval = node.LeaseDuration;
+        node.MetricLabelLimit = 0;
+        using var provider = new ServiceCollection().AddNodeOptions(node).BuildServiceProvider();
+
+        var error = Assert.Throws<AggregateException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var messages = string.Join("\n", error.InnerExceptions.Select(e => e.Message));
+        Assert.Contains("HeartbeatInterval must be positive and shorter than LeaseDuration", messages, StringComparison.Ordinal);
+        Assert.Contains("MetricLabelLimit 0 must be between 1 and 10000.", messages, StringComparison.Ordinal);
+        Assert.Equal(2, error.InnerExceptions.Count);
+    }
+
+    [Fact]
+    public void Valid_settings_pass_the_start_up_check()
+    {
+        using var provider = new ServiceCollection().AddNodeOptions(Valid()).BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+using Worcr.Testing;
+
+namespace Worcr.Server.Tests.Maintenance;
+
+/// <summary>A migrated schema of a maintainer test's own, and ways to make its jobs due without waiting for the clock.</summary>
+internal static class MaintenanceDatabase
+{
+    public static async Task<WorcrDatabase> CreateAsync()
+    {
+        var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        return db;
+    }
+
+    public static NewJob Job(DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null) =>
+        new("acme", "email", [], "{}", 1, 3, runAt, expiresAt, null, null);
+
+    public static async Task<long> EnqueueAsync(this WorcrDatabase db, NewJob job) => (await db.Jobs.EnqueueAsync([job]))[0].Id;
+
+    /// <summary>Moves a timestamp column of one job a second into PostgreSQL's past (the database's clock decides what is due).</summary>
+    public static async Task MakePastAsync(this WorcrDatabase db, long jobId, string column)
+    {
+        await using var command = db.DataSource.CreateCommand($"UPDATE \"{db.Schema}\".jobs SET {column} = now() - interval '1 second' WHERE id = {jobId}");
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    public static async Task<long> LaneIdAsync(this WorcrDatabase db, long jobId)
+    {
+        await using var command = db.DataSource.CreateCommand($"SELECT lane_id FROM \"{db.Schema}\".jobs WHERE id = {jobId}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static IOptions<NodeIdentityOptions> Node(string nodeId) => Options.Create(new NodeIdentityOptions { NodeId = nodeId });
+
+    public static NullLogger<T> Log<T>() => NullLogger<T>.Instance;
+}
