@@ -45,6 +45,19 @@ public sealed class RoundRuleTests
     }
 
     [Fact]
+    public void Premium_jobs_a_rule_weighs_ten_times_more_get_ten_times_the_dispatches_on_a_premium_worker()
+    {
+        // premium-boost.lua's multiplier (its own test is in Worcr.Scripting.Tests): ×10 for premium jobs on premium workers.
+        var world = new RoundWorld(Weighted((lane, worker) => lane.Tags.Contains("premium") && worker.Tags.Contains("premium") ? 10 : 1), maxClaimBatch: 8);
+        world.AddLane(Lane(1, tags: ["premium"]), jobs: 5000);
+        world.AddLane(Lane(2), jobs: 5000);
+
+        var log = world.Run([Worker("w0", 5000, "premium")], T0);
+
+        Assert.InRange((double)log.AssignedFrom(1) / log.AssignedFrom(2), 9.0, 11.0);
+    }
+
+    [Fact]
     public void Aging_lets_a_light_lane_that_waited_long_overtake_a_heavier_fresh_one()
     {
         var world = new RoundWorld(Weighted(), maxClaimBatch: 1);
