@@ -5,7 +5,7 @@ namespace Worcr.Core.Dispatch;
 /// (<see cref="Next"/>), takes the limits' decision on that (<see cref="Permit"/>), and turns the claimed jobs into
 /// assignments and give-backs (<see cref="Claimed"/>). The caller does the talking to storage, limits and workers
 /// in between, and passes the time in. A round makes passes over the workers, each starting at the next one in
-/// rotation, until a whole pass claims nothing; a lane its limits denied is parked and the pass goes on, so the
+/// rotation, until a whole pass claims and parks nothing; a lane its limits denied is parked and the pass goes on, so the
 /// next pass picks another lane. Not thread-safe: one caller drives it.
 /// </summary>
 public sealed class DispatchRound
@@ -28,9 +28,6 @@ public sealed class DispatchRound
 
     /// <summary>True once a claim of this round returned jobs.</summary>
     public bool ClaimedAny { get; private set; }
-
-    /// <summary>The credits a worker has left in this round.</summary>
-    public int CreditsOf(int worker) => _credits[worker];
 
     /// <summary>The next claim to try, or null when the round is over.</summary>
     public ClaimRequest? Next(DateTimeOffset now)

@@ -6,14 +6,19 @@ namespace Worcr.Core.Tests.Dispatch.Rounds;
 
 public sealed class RoundFairnessTests
 {
+    /// <summary>A big tenant that enqueued first (lane 1) and a small one five minutes later (lane 2), served by two workers.</summary>
+    private static RoundLog BigThenSmall(FairnessStrategy strategy)
+    {
+        var world = new RoundWorld(Fair(strategy), maxClaimBatch: 1);
+        world.AddLane(Lane(1, tenant: "big"), jobs: 1000);
+        world.AddLane(Lane(2, tenant: "small"), jobs: 100, enqueuedAt: T0.AddMinutes(5));
+        return world.Run([Worker("w0", 10), Worker("w1", 10)], T0);
+    }
+
     [Fact]
     public void Round_robin_gives_a_small_tenant_the_same_turns_as_a_big_one_across_workers()
     {
-        var world = new RoundWorld(Fair(FairnessStrategy.RoundRobin), maxClaimBatch: 1);
-        world.AddLane(Lane(1, tenant: "big"), jobs: 1000);
-        world.AddLane(Lane(2, tenant: "small"), jobs: 100, enqueuedAt: T0.AddMinutes(5));
-
-        var log = world.Run([Worker("w0", 10), Worker("w1", 10)], T0);
+        var log = BigThenSmall(FairnessStrategy.RoundRobin);
 
         Assert.Equal(10, log.AssignedFrom(1));
         Assert.Equal(10, log.AssignedFrom(2));
@@ -22,11 +27,7 @@ public sealed class RoundFairnessTests
     [Fact]
     public void Fifo_lets_the_tenant_that_enqueued_first_take_every_turn()
     {
-        var world = new RoundWorld(Fair(FairnessStrategy.Fifo), maxClaimBatch: 1);
-        world.AddLane(Lane(1, tenant: "big"), jobs: 1000);
-        world.AddLane(Lane(2, tenant: "small"), jobs: 100, enqueuedAt: T0.AddMinutes(5));
-
-        var log = world.Run([Worker("w0", 10), Worker("w1", 10)], T0);
+        var log = BigThenSmall(FairnessStrategy.Fifo);
 
         Assert.Equal(20, log.AssignedFrom(1));
     }
