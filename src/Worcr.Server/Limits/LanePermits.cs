@@ -27,7 +27,5 @@ internal sealed class LanePermits(LimitDecision decision, IReadOnlyList<CounterG
 
     public LimitDecision Decision { get; } = decision;
 
-    public int Granted => Decision.Granted;
-
     public IReadOnlyList<CounterGrant> Grants { get; } = grants;
 }
