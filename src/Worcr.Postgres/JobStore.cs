@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
 
@@ -9,7 +10,7 @@ namespace Worcr.Postgres;
 /// number: complete, fail, yield and checkpoint only apply while that attempt is the running one.
 /// docs/storage.md describes the tables and queries.
 /// </summary>
-public sealed class JobStore
+public sealed partial class JobStore
 {
     private readonly LaneCache _lanes;
     private readonly JobEnqueuer _enqueuer;

@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Dispatch;
 using Worcr.Testing;
 
 namespace Worcr.Postgres.Tests;

@@ -15,38 +15,6 @@ public sealed class RuleDispatchTests
     }
 
     [Fact]
-    public async Task Premium_jobs_weighing_ten_times_more_get_ten_times_the_dispatches_on_a_premium_worker()
-    {
-        using var rules = new RuleFiles().WithExample("premium-boost.lua");
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
-        var client = cluster.Client();
-        await client.EnqueueBatchAsync(Enumerable.Range(0, 5000).Select(_ => Job("test.echo", "premium")));
-        await client.EnqueueBatchAsync(Enumerable.Range(0, 5000).Select(_ => Job("test.echo")));
-        var premium = 0;
-        var plain = 0;
-        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        cluster.StartWorker(0, w => w.Handle("test.echo", context =>
-        {
-            var isPremium = context.Tags.Contains("premium");
-            lock (counted)
-            {
-                if (premium + plain < 5000)
-                {
-                    if (isPremium) premium++;
-                    else plain++;
-                }
-                else counted.TrySetResult();
-            }
-            return Task.FromResult(JobResult.Complete());
-        }), concurrency: 8, tags: ["premium"]);
-        await counted.Task.WaitAsync(TimeSpan.FromSeconds(90));
-
-        var ratio = (double)premium / plain;
-        Assert.InRange(ratio, 9.0, 11.0);
-    }
-
-    [Fact]
     public async Task A_forbid_rule_keeps_plain_jobs_off_premium_workers_across_two_nodes()
     {
         const int jobCount = 10_000;

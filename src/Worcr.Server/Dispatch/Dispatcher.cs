@@ -9,35 +9,34 @@ using Worcr.Server.Limits;
 namespace Worcr.Server.Dispatch;
 
 /// <summary>
-/// The node's dispatch loop. One task owns the lane index and decides, for every worker with free credits,
-/// which lane it takes work from (<see cref="ILaneSelector"/>, pure), then claims from PostgreSQL and queues
-/// Assign messages. It sleeps until something changes: new jobs announced by NOTIFY, credits granted,
-/// a worker connected, or the periodic reconcile.
+/// The node's dispatch loop: the I/O around <see cref="DispatchRound"/>, which decides. One task owns the
+/// <see cref="DispatchState"/>; it keeps the lane index in step with storage (reconcile, notifications), runs a
+/// round over the workers' credits, asks the limits about each claim the round wants, runs the claims against
+/// storage, and queues the Assign messages. It sleeps until something changes: new jobs announced by NOTIFY,
+/// credits granted, a worker connected, a parked lane's retry time, or the periodic reconcile.
 /// </summary>
 internal sealed class Dispatcher
 {
-    private readonly JobStore _store;
-    private readonly ILaneSelector _selector;
+    private readonly IDispatchStore _store;
     private readonly NodeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly LaneIndex _lanes = new();
+    private readonly DispatchState _state;
     private readonly ConcurrentDictionary<WorkerSession, byte> _sessions = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<long, int>> _announcements = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private volatile bool _reconcileRequested = true;
     private TaskCompletionSource _sessionsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _rotation;
 
     private readonly Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? _onDispatched;
 
     /// <param name="onDispatched">Called after jobs of a lane went to a worker (the node notes rule failures on them).</param>
-    public Dispatcher(JobStore store, ILaneSelector selector, NodeOptions options, TimeProvider time, ILogger logger,
+    public Dispatcher(IDispatchStore store, ILaneSelector selector, NodeOptions options, TimeProvider time, ILogger logger,
         Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? onDispatched = null)
     {
         _onDispatched = onDispatched;
         _store = store;
-        _selector = selector;
+        _state = new DispatchState(selector, options.MaxClaimBatch);
         _options = options;
         _time = time;
         _logger = logger;
@@ -54,6 +53,7 @@ internal sealed class Dispatcher
         {
             _limitGate = value;
             value.Wake = Wake;
+            value.Parking = _state.Parking;
         }
     }
 
@@ -127,9 +127,9 @@ internal sealed class Dispatcher
                     nextReconcile = now + _options.ReconcileInterval;
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
-                await DispatchRoundsAsync(stoppingToken);
+                await DispatchRoundAsync(stoppingToken);
                 // A lane parked by a limit may run again at its retry time: sleep no longer than that.
-                var wakeAt = LimitGate.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
+                var wakeAt = _state.Parking.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
                 var untilReconcile = wakeAt - _time.GetUtcNow();
                 if (untilReconcile > TimeSpan.Zero) await _wake.WaitAsync(untilReconcile, stoppingToken);
             }
@@ -152,7 +152,7 @@ internal sealed class Dispatcher
         _announcements.Clear();
         var backlog = await _store.ReadBacklogAsync(stoppingToken);
         Telemetry?.Backlog(backlog.Select(b => (b.Lane.Type, b.Waiting)));
-        _lanes.Reconcile(backlog.Select(b => new LaneState(b.Lane, b.Waiting, b.OldestEnqueuedAt)));
+        _state.Lanes.Reconcile(backlog.Select(b => new LaneState(b.Lane, b.Waiting, b.OldestEnqueuedAt)));
     }
 
     private async Task ApplyAnnouncementsAsync(CancellationToken stoppingToken)
@@ -162,63 +162,58 @@ internal sealed class Dispatcher
         {
             foreach (var (laneId, count) in announcement)
             {
-                if (_lanes.Contains(laneId))
+                if (_state.Lanes.Contains(laneId))
                 {
-                    _lanes.AddWaiting(laneId, count, now);
+                    _state.Lanes.AddWaiting(laneId, count, now);
                     continue;
                 }
                 var lane = await _store.GetLaneAsync(laneId, stoppingToken);
-                if (lane is not null) _lanes.Add(lane, count, now);
+                if (lane is not null) _state.Lanes.Add(lane, count, now);
             }
         }
     }
 
-    /// <summary>Keeps giving work to workers with credits until a full pass over them claims nothing.</summary>
-    private async Task DispatchRoundsAsync(CancellationToken stoppingToken)
+    /// <summary>Runs one round over the workers' credits, doing the I/O each of its claims needs.</summary>
+    private async Task DispatchRoundAsync(CancellationToken stoppingToken)
     {
-        bool claimedAny;
-        do
+        var sessions = _sessions.Keys.ToArray();
+        if (sessions.Length == 0) return;
+        var workers = new WorkerCredits[sessions.Length];
+        for (var i = 0; i < sessions.Length; i++) workers[i] = new WorkerCredits(sessions[i].Profile, sessions[i].AvailableCredits);
+        var round = _state.StartRound(workers);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            claimedAny = false;
-            var sessions = _sessions.Keys.ToArray();
-            if (sessions.Length == 0) return;
-            // Start each pass at a different worker so none is always served first.
-            var start = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)sessions.Length);
-            for (var i = 0; i < sessions.Length; i++)
-            {
-                var session = sessions[(start + i) % sessions.Length];
-                claimedAny |= await FeedAsync(session, stoppingToken);
-            }
+            var started = _time.GetUtcNow();
+            if (round.Next(started) is not { } request) return;
+            // Job limits: claim only what every limit on the lane's keys granted; the round parks a lane granted nothing.
+            var permits = await LimitGate.AcquireAsync(request.Lane.Lane, request.Count, stoppingToken);
+            if (round.Permit(request, permits.Decision, _time.GetUtcNow()) is not { } claim) continue;
+            await ClaimAsync(round, claim, sessions[claim.Worker], permits, started, stoppingToken);
         }
-        while (claimedAny && !stoppingToken.IsCancellationRequested);
     }
 
-    private async Task<bool> FeedAsync(WorkerSession session, CancellationToken stoppingToken)
+    private async Task ClaimAsync(DispatchRound round, ClaimRequest claim, WorkerSession session, LanePermits permits, DateTimeOffset started,
+        CancellationToken stoppingToken)
     {
-        var credits = session.AvailableCredits;
-        if (credits <= 0) return false;
-        var now = _time.GetUtcNow();
-        var lane = _selector.Select(LimitGate.Unparked(_lanes.Ready, now), session.Profile, now);
-        if (lane is null) return false;
-        // Job limits: claim only what every limit on the lane's keys granted. A lane granted nothing is parked now;
-        // true makes the round pass again, and the next pass picks another lane.
-        var permits = await LimitGate.AcquireAsync(lane.Lane, Math.Min(credits, _options.MaxClaimBatch), stoppingToken);
-        if (permits.Granted == 0) return true;
-        var asked = permits.Granted;
-        var claimed = await _store.ClaimAsync(lane.Lane.Id, asked, session.WorkerId, _options.NodeId, _options.LeaseDuration, stoppingToken);
-        await LimitGate.SettleAsync(permits, session.WorkerId, claimed, stoppingToken);
-        // Claims take the oldest jobs first, so the lane's next head is at least as young as the youngest claimed.
-        _lanes.Claimed(lane.Lane.Id, asked, claimed.Count, nextOldest: claimed.Count > 0 ? claimed.Max(j => j.EnqueuedAt) : null);
-        _selector.Claimed(lane, session.Profile, claimed.Count, _time.GetUtcNow());
-        Telemetry?.Claimed(claimed, session.WorkerId, now);
-        foreach (var job in claimed)
+        var jobs = await _store.ClaimAsync(claim.Lane.Lane.Id, claim.Count, session.WorkerId, _options.NodeId, _options.LeaseDuration, stoppingToken);
+        await LimitGate.SettleAsync(permits, session.WorkerId, jobs, stoppingToken);
+        var outcome = round.Claimed(claim, jobs, _time.GetUtcNow());
+        Telemetry?.Claimed(jobs, session.WorkerId, started);
+        foreach (var job in outcome.Assign)
         {
             if (session.TryAssign(job, Messages.Assign(job))) continue;
-            // The worker left between the claim and now: give the job back without burning an attempt.
-            await _store.YieldAsync(job.Id, job.Attempt, TimeSpan.Zero, stoppingToken);
-            await LimitGate.ReleaseAsync(session.WorkerId, job.Id);
+            // The worker left between the round's start and now: it takes nothing more, and the job goes back.
+            round.WorkerStopped(claim.Worker);
+            await GiveBackAsync(session, job, stoppingToken);
         }
-        if (claimed.Count > 0) _onDispatched?.Invoke(lane, session.Profile, claimed);
-        return claimed.Count > 0;
+        foreach (var job in outcome.GiveBack) await GiveBackAsync(session, job, stoppingToken);
+        if (jobs.Count > 0) _onDispatched?.Invoke(claim.Lane, claim.Profile, jobs);
+    }
+
+    /// <summary>A claimed job no worker took waits again without burning an attempt, and frees its limit permits.</summary>
+    private async Task GiveBackAsync(WorkerSession session, ClaimedJob job, CancellationToken stoppingToken)
+    {
+        await _store.GiveBackAsync(job, stoppingToken);
+        await LimitGate.ReleaseAsync(session.WorkerId, job.Id);
     }
 }

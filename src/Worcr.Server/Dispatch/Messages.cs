@@ -1,5 +1,6 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using CoreJobState = Worcr.Core.Jobs.JobState;
 using ProtoJobState = Worcr.Protocol.V1.JobState;

@@ -1,3 +1,4 @@
+using Worcr.Core.Dispatch;
 using Worcr.Redis.Limits;
 
 namespace Worcr.Server.Limits;
@@ -18,12 +19,13 @@ internal sealed class CounterGrant(LimitCounter counter, LimitGrant grant, IRead
     public bool IsConcurrency => Counter.Kind == LimitKind.Concurrency;
 }
 
-/// <summary>The permits a lane got for one claim: the dispatcher claims <see cref="Granted"/> jobs, then settles.</summary>
-internal sealed class LanePermits(int granted, IReadOnlyList<CounterGrant> grants)
+/// <summary>The permits a lane got for one claim: the dispatcher claims what <see cref="Decision"/> granted, then settles.</summary>
+internal sealed class LanePermits(LimitDecision decision, IReadOnlyList<CounterGrant> grants)
 {
-    public static LanePermits None { get; } = new(0, []);
+    /// <summary>Nothing granted; the lane should wait <paramref name="retryAfter"/>.</summary>
+    public static LanePermits Denied(TimeSpan retryAfter) => new(LimitDecision.Denied(retryAfter), []);
 
-    public int Granted { get; } = granted;
+    public LimitDecision Decision { get; } = decision;
 
     public IReadOnlyList<CounterGrant> Grants { get; } = grants;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Redis.Limits;
@@ -10,8 +11,8 @@ namespace Worcr.Server.Limits;
 /// <summary>
 /// Job limits at dispatch. Before a claim, each job limit on the lane's keys is asked for up to the wanted number
 /// of permits; the smallest grant is what the dispatcher claims. After the claim the unused permits go back and
-/// concurrency placeholders become the claimed job ids. A lane granted nothing is parked until its retry time.
-/// Lanes without limit keys never touch Redis.
+/// concurrency placeholders become the claimed job ids. A lane granted nothing gets a retry time, and the dispatch
+/// round parks it until then. Lanes without limit keys never touch Redis.
 /// </summary>
 internal sealed class LimitGate
 {
@@ -24,23 +25,20 @@ internal sealed class LimitGate
     private readonly RedisLimiter? _limiter;
     private readonly Func<LimitSet> _limits;
     private readonly TimeSpan _lease;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly LaneParking _parking = new();
     private readonly HeldPermits _held = new();
     private long _placeholders;
 
-    public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, TimeProvider time, ILogger logger)
+    public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, ILogger logger)
     {
         _limiter = limiter;
         _limits = limits;
         _lease = lease;
-        _time = time;
         _logger = logger;
     }
 
-    /// <summary>A gate with no limits at all (no Redis needed).</summary>
-    public static LimitGate Unlimited { get; } = new(null, () => LimitSet.Empty, TimeSpan.FromSeconds(30), TimeProvider.System, NullLogger.Instance);
+    /// <summary>A new gate with no limits at all (no Redis needed).</summary>
+    public static LimitGate Unlimited => new(null, () => LimitSet.Empty, TimeSpan.FromSeconds(30), NullLogger.Instance);
 
     /// <summary>The node's metrics: Redis round trips of the acquire, and denials (set by the node).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; set; }
@@ -48,17 +46,13 @@ internal sealed class LimitGate
     /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
     public Action Wake { get; set; } = () => { };
 
-    /// <summary>The earliest time a parked lane may run again, so the dispatcher's sleep ends then.</summary>
-    public DateTimeOffset? NextUnpark(DateTimeOffset now) => _parking.NextUnpark(now);
-
-    /// <summary>The ready lanes that are not parked.</summary>
-    public IEnumerable<LaneState> Unparked(IEnumerable<LaneState> ready, DateTimeOffset now) =>
-        _parking.IsEmpty ? ready : ready.Where(l => !_parking.IsParked(l.Lane.Id, now));
+    /// <summary>The lanes the dispatcher parked; a freed permit or new definitions unpark them (set by the dispatcher).</summary>
+    public LaneParking Parking { get; set; } = new();
 
     public async Task<LanePermits> AcquireAsync(Lane lane, int asked, CancellationToken cancellationToken)
     {
         var counters = CountersOf(lane);
-        if (counters.Count == 0) return new LanePermits(asked, []);
+        if (counters.Count == 0) return new LanePermits(LimitDecision.All(asked), []);
         var grants = new List<CounterGrant>(counters.Count);
         try
         {
@@ -72,18 +66,16 @@ internal sealed class LimitGate
                 granted = Math.Min(granted, grant.Grant.Granted);
                 if (granted > 0) continue;
                 Telemetry?.LimitDenied(counter.Name);
-                _parking.Park(lane, _time.GetUtcNow() + ParkingTime(grant));
                 await KeepAsync(grants, 0, cancellationToken);
-                return LanePermits.None;
+                return LanePermits.Denied(ParkingTime(grant));
             }
             await KeepAsync(grants, granted, cancellationToken);
-            return new LanePermits((int)granted, grants);
+            return new LanePermits(LimitDecision.All((int)granted), grants);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LimitLog.AcquireFailed(_logger, lane.Id, exception);
-            _parking.Park(lane, _time.GetUtcNow() + FailureBackoff);
-            return LanePermits.None;
+            return LanePermits.Denied(FailureBackoff);
         }
     }
 
@@ -159,13 +151,13 @@ internal sealed class LimitGate
     /// <summary>A concurrency permit on <paramref name="key"/> was freed (here or on another node).</summary>
     public void OnReleased(string key)
     {
-        if (_parking.UnparkKey(key)) Wake();
+        if (Parking.UnparkKey(key)) Wake();
     }
 
     /// <summary>The definitions changed: every lane gets a fresh look.</summary>
     public void OnLimitsChanged()
     {
-        _parking.Clear();
+        Parking.Clear();
         Wake();
     }
 

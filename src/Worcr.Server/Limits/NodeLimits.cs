@@ -36,7 +36,7 @@ internal sealed class NodeLimits
         var catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
         await catalog.ReloadAsync(cancellationToken);
         var limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
-        var gate = new LimitGate(limiter, () => catalog.Current, options.LeaseDuration, time, logger);
+        var gate = new LimitGate(limiter, () => catalog.Current, options.LeaseDuration, logger);
         catalog.Changed += gate.OnLimitsChanged;
         return new NodeLimits(catalog, limiter, gate, redis, logger);
     }

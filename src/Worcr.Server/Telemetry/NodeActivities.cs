@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Dispatch;
 
 namespace Worcr.Postgres;
 

@@ -1,6 +1,6 @@
 using Worcr.Core.Lanes;
 
-namespace Worcr.Postgres;
+namespace Worcr.Core.Dispatch;
 
 /// <summary>A job leased to a worker. Attempt fences every later message about this run.</summary>
 public sealed record ClaimedJob(

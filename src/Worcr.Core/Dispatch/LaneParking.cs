@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using Worcr.Core.Lanes;
 
-namespace Worcr.Server.Limits;
+namespace Worcr.Core.Dispatch;
 
 /// <summary>
-/// Lanes over a limit, each until the time its limit said to retry. The dispatcher skips them (other lanes run)
-/// and sleeps no longer than the earliest of them, so a parked lane costs no polling. A concurrency permit
-/// freed anywhere unparks the lanes sharing its key at once.
+/// Lanes over a limit, each until the time its limit said to retry. A dispatch round parks a lane its limits
+/// denied and skips parked lanes (other lanes run); the loop sleeps no longer than the earliest of them, so a
+/// parked lane costs no polling. A concurrency permit freed anywhere unparks the lanes sharing its key at once.
+/// Thread-safe: those unparks arrive from other threads while the dispatch loop runs.
 /// </summary>
-internal sealed class LaneParking
+public sealed class LaneParking
 {
     private readonly ConcurrentDictionary<long, (Lane Lane, DateTimeOffset Until)> _parked = new();
 
@@ -51,5 +52,10 @@ internal sealed class LaneParking
         return any;
     }
 
+    /// <summary>The ready lanes that are not parked at <paramref name="now"/>.</summary>
+    public IEnumerable<LaneState> Unparked(IEnumerable<LaneState> ready, DateTimeOffset now) =>
+        _parked.IsEmpty ? ready : ready.Where(l => !IsParked(l.Lane.Id, now));
+
+    /// <summary>Every lane gets a fresh look (the limit definitions changed).</summary>
     public void Clear() => _parked.Clear();
 }
