@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Worcr.Postgres;
 using Worcr.Redis;
-using Worcr.Server.Events;
 using Worcr.Server.Hosting;
+using Worcr.Server.Lifecycle;
 
 namespace Worcr.Server.Maintenance;
 
@@ -16,21 +15,18 @@ internal sealed class MaintenanceService
 {
     private const string LockName = "maintenance";
     private readonly RedisLeaderLock _leaderLock;
-    private readonly JobStore _store;
+    private readonly JobLifecycle _lifecycle;
     private readonly NodeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action _onJobsReady;
-    private readonly EventPublisher? _events;
     private LeaderLease? _lease;
 
-    /// <param name="events">Where the jobs it moves are announced to watchers; none when null.</param>
-    public MaintenanceService(RedisLeaderLock leaderLock, JobStore store, NodeOptions options, TimeProvider time, ILogger logger, Action onJobsReady,
-        EventPublisher? events = null)
+    /// <param name="lifecycle">Makes the transitions (requeue, promote, expire) and announces them.</param>
+    public MaintenanceService(RedisLeaderLock leaderLock, JobLifecycle lifecycle, NodeOptions options, TimeProvider time, ILogger logger, Action onJobsReady)
     {
-        _events = events;
         _leaderLock = leaderLock;
-        _store = store;
+        _lifecycle = lifecycle;
         _options = options;
         _time = time;
         _logger = logger;
@@ -42,7 +38,7 @@ internal sealed class MaintenanceService
     /// <summary>Fires due cron schedules in each leader pass; none when null.</summary>
     public CronService? Cron { get; set; }
 
-    /// <summary>The node's metrics: lost and expired jobs are counted by the leader that handles them (set by the node).</summary>
+    /// <summary>The node's metrics: the leader lock's Redis calls (set by the node).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; set; }
 
     private TimeSpan LockTtl => _options.MaintenanceInterval * 5;
@@ -73,13 +69,9 @@ internal sealed class MaintenanceService
             await HoldLeadershipAsync(stoppingToken);
             Telemetry?.RedisCall("leader_lock", started);
             if (_lease is null) return;
-            var lost = await _store.RequeueExpiredLeaseJobsAsync(stoppingToken);
-            Telemetry?.Lost(lost);
-            var requeued = Announce(lost);
-            var promoted = Announce(await _store.PromoteDueJobsAsync(1000, stoppingToken));
-            var gone = await _store.ExpireJobsAsync(1000, stoppingToken);
-            Telemetry?.Expired(gone);
-            var expired = Announce(gone);
+            var requeued = (await _lifecycle.RequeueExpiredLeasesAsync(stoppingToken)).Count;
+            var promoted = (await _lifecycle.PromoteDueAsync(1000, stoppingToken)).Count;
+            var expired = (await _lifecycle.ExpireAsync(1000, stoppingToken)).Count;
             if (requeued + promoted > 0) _onJobsReady();
             if (requeued + promoted + expired > 0) ServerLog.MaintenanceDone(_logger, requeued, promoted, expired);
             if (Cron is not null) await Cron.RunOnceAsync(_lease.FencingToken, stoppingToken);
@@ -88,12 +80,6 @@ internal sealed class MaintenanceService
         {
             ServerLog.MaintenanceFailed(_logger, exception);
         }
-    }
-
-    private int Announce(IReadOnlyList<JobStateRecord> changes)
-    {
-        _events?.PublishStates(changes);
-        return changes.Count;
     }
 
     private async Task HoldLeadershipAsync(CancellationToken stoppingToken)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Telemetry;
 
