@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
-using Worcr.Server.Services;
+using Worcr.Server.Lifecycle;
 using Worcr.Testing;
 
 namespace Worcr.Server.Tests;
