@@ -2,6 +2,7 @@ using Npgsql;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
+using Worcr.Core.Retries;
 
 namespace Worcr.Postgres;
 
@@ -10,7 +11,7 @@ namespace Worcr.Postgres;
 /// number: complete, fail, yield and checkpoint only apply while that attempt is the running one.
 /// docs/storage.md describes the tables and queries.
 /// </summary>
-public sealed partial class JobStore
+public sealed partial class JobStore : IJobLifecycleStore
 {
     private readonly LaneCache _lanes;
     private readonly JobEnqueuer _enqueuer;
@@ -26,6 +27,7 @@ public sealed partial class JobStore
     private readonly JobReader _reader;
     private readonly JobCanceller _canceller;
     private readonly JobRetrier _retrier;
+    private readonly FailedJobRetrier _failedRetrier;
     private readonly CheckpointWriter _checkpoints;
     private readonly ProgressWriter _progress;
     private readonly LogStore _logs;
@@ -50,12 +52,13 @@ public sealed partial class JobStore
         _reader = new JobReader(dataSource, sql);
         _canceller = new JobCanceller(dataSource, sql, cancelChannel);
         _retrier = new JobRetrier(dataSource, sql, notifier, states);
+        _failedRetrier = new FailedJobRetrier(dataSource, sql, notifier, states);
         _checkpoints = new CheckpointWriter(dataSource, sql);
         _progress = new ProgressWriter(dataSource, sql);
         _logs = new LogStore(dataSource, sql);
         _counter = new JobCounter(dataSource, sql);
         _states = new JobStatesReader(dataSource, sql);
-        Browser = new JobBrowser(dataSource, sql, _lanes, notifier);
+        Browser = new JobBrowser(dataSource, sql, _lanes);
     }
 
     /// <summary>Listings, the job page, delete and the overview's counts, for the admin API and GUI.</summary>
@@ -79,9 +82,9 @@ public sealed partial class JobStore
     public Task<IReadOnlyList<bool>> CompleteAsync(IReadOnlyList<Completion> completions, CancellationToken ct = default) =>
         _completer.CompleteAsync(completions, ct);
 
-    /// <summary>Counts a failure; the job is retried at now + retryDelay, or dead when not retryable or out of attempts.</summary>
-    public Task<FailOutcome> FailAsync(long jobId, int attempt, string error, bool retryable, TimeSpan retryDelay, CancellationToken ct = default) =>
-        _failer.FailAsync(jobId, attempt, error, retryable, retryDelay, ct);
+    /// <summary>Counts a failure as <paramref name="decide"/> says: retried at now + its delay, or dead.</summary>
+    public Task<FailOutcome> FailAsync(JobFailure failure, Func<FailureBudget, FailDecision> decide, CancellationToken ct = default) =>
+        _failer.FailAsync(failure, decide, ct);
 
     /// <summary>Hands the job back without a failure: waiting now, or scheduled when delay &gt; 0.</summary>
     public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct = default) =>
@@ -134,6 +137,9 @@ public sealed partial class JobStore
 
     /// <summary>As <see cref="RetryAsync"/>, saying whether the job moved back and, if so, its tenant and attempt (for its live event).</summary>
     public Task<RetryOutcome?> RetryJobAsync(long jobId, CancellationToken ct = default) => _retrier.RetryAsync(jobId, ct);
+
+    /// <summary>A failed job waiting for its retry becomes waiting now, keeping its failure count; null when unknown.</summary>
+    public Task<RetryOutcome?> RetryFailedNowAsync(long jobId, CancellationToken ct = default) => _failedRetrier.RetryNowAsync(jobId, ct);
 
     /// <summary>Durably saves a checkpoint for the running attempt; false when that attempt is no longer running.</summary>
     public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, CancellationToken ct = default) =>

@@ -1,4 +1,5 @@
 using static Worcr.Postgres.Tests.TestDatabase;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres.Tests;
 

@@ -1,6 +1,8 @@
 using Npgsql;
 using Worcr.Core.Dispatch;
 using Worcr.Testing;
+using Worcr.Core.Jobs;
+using Worcr.Core.Retries;
 
 namespace Worcr.Postgres.Tests;
 
@@ -33,6 +35,11 @@ internal static class TestDatabase
         var claimed = await db.Jobs.ClaimAsync(await db.LaneOfAsync(id), 1, worker, node, TimeSpan.FromMinutes(1));
         return Assert.Single(claimed);
     }
+
+    /// <summary>A failure decided the plain way: dead when not retryable or out of attempts, else retried after <paramref name="delay"/>.</summary>
+    public static Task<FailOutcome> FailAsync(this JobStore store, long jobId, int attempt, string error, bool retryable, TimeSpan delay) =>
+        store.FailAsync(new JobFailure(jobId, attempt, error),
+            budget => !retryable || budget.IsSpentBy(1) ? FailDecision.Dead : FailDecision.RetryAfter(delay));
 
     public static async Task<object?> ScalarAsync(this WorcrDatabase db, string sql)
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
-using Worcr.Server.Services;
+using Worcr.Server.Lifecycle;
 using Worcr.Testing;
 
 namespace Worcr.Server.Tests;
@@ -113,8 +113,8 @@ public sealed class EnqueueBatcherTests
         await batcher.RunAsync(new CancellationToken(canceled: true));
 
         Assert.Equal(3, (await Task.WhenAll(accepted)).Select(r => r.Id).Distinct().Count());
-        var late = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => batcher.EnqueueAsync(Job(), CancellationToken.None));
-        Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, late.StatusCode);
+        var late = await Assert.ThrowsAsync<Core.Errors.WorcrError>(() => batcher.EnqueueAsync(Job(), CancellationToken.None));
+        Assert.Equal(Core.Errors.ErrorKind.Unavailable, late.Kind);
     }
 
     private static async Task RunUntilStoredAsync(EnqueueBatcher batcher, IReadOnlyList<Task> calls)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Worcr.Postgres;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Core.Jobs;
+using Worcr.Core.Retries;
 
 namespace Worcr.Server.Tests;
 
@@ -74,7 +76,7 @@ public sealed class WebhookTests
         var failing = await cluster.EnqueueAsync("t2");
         var lane = (await cluster.Database.Jobs.ReadBacklogAsync()).Single().Lane.Id;
         var claimed = (await cluster.Database.Jobs.ClaimAsync(lane, 1, "w", "n", TimeSpan.FromMinutes(1))).Single();
-        await cluster.Database.Jobs.FailAsync(failing, claimed.Attempt, "boom", retryable: true, TimeSpan.FromMinutes(1));
+        await cluster.Database.Jobs.FailAsync(new JobFailure(failing, claimed.Attempt, "boom"), _ => FailDecision.RetryAfter(TimeSpan.FromMinutes(1)));
 
         var outbox = (await cluster.OutboxAsync()).Select(r => $"{r.Subscription} {r.Event} {r.JobId}").Order().ToArray();
         string[] expected =

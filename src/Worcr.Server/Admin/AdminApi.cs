@@ -17,7 +17,7 @@ internal static class AdminApi
     {
         var credentials = new AdminCredentials(services.Options);
         var access = new AdminAccessFilter(services.Options, credentials, services.Sessions);
-        var api = app.MapGroup(Prefix).AddEndpointFilter(access);
+        var api = app.MapGroup(Prefix).AddEndpointFilter(access).AddEndpointFilter(new ErrorStatusFilter());
         SessionEndpoints.Map(api, services.Options, credentials, services.Sessions, access, services.Time);
         RulesEndpoints.Map(api, services);
         CronEndpoints.Map(api, services);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Grpc.Core;
 using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Admin;
 
@@ -46,9 +47,9 @@ internal sealed class CronEndpoints
         {
             return AdminJson.Error(StatusCodes.Status400BadRequest, exception.Message);
         }
-        catch (RpcException exception)
+        catch (WorcrError exception)
         {
-            return AdminJson.Error(StatusCodes.Status400BadRequest, exception.Status.Detail);
+            return AdminJson.Error(StatusCodes.Status400BadRequest, exception.Message);
         }
     }
 

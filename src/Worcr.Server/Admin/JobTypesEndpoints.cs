@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Grpc.Core;
 using Worcr.Server.Hosting;
 using Worcr.Server.Services;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Admin;
 
@@ -49,9 +50,9 @@ internal sealed class JobTypesEndpoints
             JobSpecValidator.ValidateType(name, "name");
             return null;
         }
-        catch (RpcException exception)
+        catch (WorcrError exception)
         {
-            return exception.Status.Detail;
+            return exception.Message;
         }
     }
 }

@@ -9,8 +9,8 @@ using Worcr.Server.Hosting;
 namespace Worcr.Server.Admin;
 
 /// <summary>
-/// /api/jobs: list with filters, one job's page, retry, cancel and delete. Cancel and retry use the same store
-/// operations as the producer API (Jobs.Cancel, Jobs.Retry) and publish the same live events.
+/// /api/jobs: list with filters, one job's page, retry, cancel and delete. Cancel and retry are the job
+/// lifecycle's transitions, the same as the producer API's (Jobs.Cancel, Jobs.Retry).
 /// </summary>
 internal sealed class JobsEndpoints
 {
@@ -63,19 +63,13 @@ internal sealed class JobsEndpoints
         var before = await Browser.GetAsync(jobId, cancellationToken);
         if (before is null) return NotFound(jobId);
         var state = before.Summary.State;
-        var retried = state switch
-        {
-            JobState.Failed => await Browser.RetryFailedNowAsync(jobId, cancellationToken),
-            JobState.Dead or JobState.Cancelled or JobState.Expired => await _services.Store.RetryAsync(jobId, cancellationToken) == JobState.Waiting,
-            _ => false,
-        };
-        if (!retried)
+        var outcome = await _services.Lifecycle.RetryAsync(jobId, failedToo: true, cancellationToken);
+        if (outcome is not { Retried: true })
         {
             return AdminJson.Error(StatusCodes.Status409Conflict, state is JobState.Dead or JobState.Cancelled or JobState.Expired
                 ? $"Job {jobId} cannot go back to waiting: a live job holds its unique key '{before.UniqueKey}'."
                 : $"Job {jobId} is {state.ToName()}; only dead, cancelled, expired or failed jobs can be retried.");
         }
-        _services.Events.Publisher.PublishState(before.Summary.Tenant, jobId, JobState.Waiting, before.Summary.Attempt);
         var after = await Browser.GetAsync(jobId, cancellationToken);
         return after is null ? NotFound(jobId) : AdminJson.Ok(JobSummaryView.From(after.Summary));
     }
@@ -84,11 +78,9 @@ internal sealed class JobsEndpoints
     {
         var (jobId, error) = ParseId(id);
         if (error is not null) return error;
-        var outcome = await _services.Store.CancelAsync(jobId, CancelReason, cancellationToken);
+        var outcome = await _services.Lifecycle.CancelAsync(jobId, CancelReason, cancellationToken);
         if (!outcome.Found) return NotFound(jobId);
         if (!outcome.Cancelled) return AdminJson.Ok(new CancelView("already_finished", outcome.State.ToName()));
-        _services.Events.Publisher.PublishState(outcome.Tenant, jobId, JobState.Cancelled, outcome.Attempt, CancelReason);
-        _services.Telemetry?.Cancelled(outcome);
         return AdminJson.Ok(new CancelView("cancelled", JobState.Cancelled.ToName()));
     }
 

@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Worcr.Server.Services;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Admin;
 
@@ -17,9 +17,9 @@ internal static class TenantInputChecks
             JobSpecValidator.ValidateTenant(name, what);
             return null;
         }
-        catch (RpcException exception)
+        catch (WorcrError exception)
         {
-            return exception.Status.Detail;
+            return exception.Message;
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Services;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Admin;
 
@@ -35,9 +35,9 @@ internal static partial class WebhookValidator
             JobSpecValidator.ValidateTenant(tenant, "Field 'tenant'");
             return null;
         }
-        catch (RpcException exception)
+        catch (WorcrError exception)
         {
-            return exception.Status.Detail;
+            return exception.Message;
         }
     }
 

@@ -10,7 +10,7 @@ namespace Worcr.Server.Events;
 /// so a chatty worker costs Redis a few commands per flush. PostgreSQL stays the truth: a lost batch is made good
 /// by watchers re-reading states.
 /// </summary>
-internal sealed class EventPublisher
+internal sealed class EventPublisher : Lifecycle.IJobEvents
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
     public const int MaxBatch = 500;
@@ -59,13 +59,8 @@ internal sealed class EventPublisher
         _signal.Writer.TryWrite(true);
     }
 
-    public void PublishState(string tenant, long jobId, Core.Jobs.JobState state, int attempt, string? error = null) =>
-        Publish(tenant, JobEvents.StateChanged(jobId, state, attempt, error));
-
-    public void PublishStates(IEnumerable<Postgres.JobStateRecord> changes)
-    {
-        foreach (var change in changes) Publish(change.Tenant, JobEvents.StateChanged(change));
-    }
+    /// <summary>A state change the job lifecycle made (the only caller: transitions are announced in one place).</summary>
+    public void StateChanged(Core.Jobs.JobStateRecord change) => Publish(change.Tenant, JobEvents.StateChanged(change));
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {

@@ -16,7 +16,7 @@ internal static class JobEvents
         StateChanged = new StateChanged { State = Messages.ToProto(state), Attempt = attempt, Error = ErrorOf(state, error) },
     };
 
-    public static JobEvent StateChanged(JobStateRecord record) => StateChanged(record.Id, record.State, record.Attempt, record.LastError);
+    public static JobEvent StateChanged(Core.Jobs.JobStateRecord record) => StateChanged(record.Id, record.State, record.Attempt, record.LastError);
 
     public static JobEvent Progress(long jobId, ProgressUpdate update) => new()
     {

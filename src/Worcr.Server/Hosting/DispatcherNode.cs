@@ -19,6 +19,7 @@ using Worcr.Server.Fairness;
 using Worcr.Core.Fairness;
 using Worcr.Server.Rules;
 using Worcr.Scripting;
+using Worcr.Server.Lifecycle;
 using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
 using Worcr.Server.Transport;
@@ -163,15 +164,15 @@ public sealed class DispatcherNode : IAsyncDisposable
         var selector = new FairLaneSelector(oracle, FairnessOf(options), tenantShares, usage, options.AgingPeriod);
         var dispatcher = new Dispatcher(store, selector, options, time, loggers.CreateLogger<Dispatcher>(), (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs)) { LimitGate = limits.Gate };
         var tenantKeyCache = new TenantKeyCache(database.TenantKeys, time);
+        var jobTypes = new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes);
+        var lifecycle = new JobLifecycle(store, events.Publisher, options, rules, jobTypes, limits, time, loggers.CreateLogger<JobLifecycle>());
         var services = new NodeServices(
-            options, store, dispatcher, new CompletionBatcher(store), reports,
-            new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
+            options, store, dispatcher, lifecycle, reports, jobTypes,
             new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
               Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
               Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
               Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
               WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
-              Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
               TenantShares = tenantShares, Time = time };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
@@ -183,15 +184,15 @@ public sealed class DispatcherNode : IAsyncDisposable
 
         // Metrics and spans (docs/operations.md): one telemetry object for the node, handed to the parts that count.
         var telemetry = app.CreateNodeTelemetry(options, () => dispatcher.Sessions);
-        var maintenance = CreateMaintenance(app.Services, redis, database, events.Publisher, telemetry, dispatcher.Wake);
+        var maintenance = CreateMaintenance(app.Services, redis, database, lifecycle, telemetry, dispatcher.Wake);
         var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,
         };
-        services.Telemetry = dispatcher.Telemetry = limits.Gate.Telemetry = oracle.Telemetry = telemetry;
+        services.Telemetry = dispatcher.Telemetry = limits.Gate.Telemetry = oracle.Telemetry = lifecycle.Telemetry = telemetry;
         node.RunInBackground("dispatch loop", () => dispatcher.RunAsync(stopping.Token));
-        node.RunInBackground("completion writer", () => services.Completions.RunAsync(stopping.Token));
-        node.RunInBackground("enqueue batcher", () => services.Enqueues.RunAsync(stopping.Token));
+        node.RunInBackground("completion writer", () => lifecycle.RunCompletionsAsync(stopping.Token));
+        node.RunInBackground("enqueue batcher", () => lifecycle.RunEnqueuesAsync(stopping.Token));
         node.RunInBackground("report writer", () => services.Reports.RunAsync(stopping.Token));
         node.RunInBackground("live events", () => events.RunAsync(stopping.Token));
         node.RunInBackground("maintenance", () => maintenance.RunAsync(stopping.Token));
@@ -208,15 +209,15 @@ public sealed class DispatcherNode : IAsyncDisposable
 
     /// <summary>The maintenance leader and its maintainers, one per duty, run in this order in each pass.</summary>
     private static MaintenanceLeader CreateMaintenance(IServiceProvider container, RedisConnection redis, WorcrDatabase database,
-        EventPublisher events, NodeTelemetry telemetry, Action onJobsReady)
+        JobLifecycle lifecycle, NodeTelemetry telemetry, Action onJobsReady)
     {
         var loggers = container.GetRequiredService<ILoggerFactory>();
         var identity = container.GetRequiredService<IOptions<NodeIdentityOptions>>();
         IMaintainer[] maintainers =
         [
-            new LeaseReaper(database.Jobs, events, telemetry, loggers.CreateLogger<LeaseReaper>()),
-            new ScheduledJobPromoter(database.Jobs, events, loggers.CreateLogger<ScheduledJobPromoter>()),
-            new JobExpirer(database.Jobs, events, telemetry, loggers.CreateLogger<JobExpirer>()),
+            new LeaseReaper(lifecycle, loggers.CreateLogger<LeaseReaper>()),
+            new ScheduledJobPromoter(lifecycle, loggers.CreateLogger<ScheduledJobPromoter>()),
+            new JobExpirer(lifecycle, loggers.CreateLogger<JobExpirer>()),
             new CronMaintainer(database.Cron, identity, loggers.CreateLogger<CronMaintainer>()),
         ];
         var prefix = container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix;

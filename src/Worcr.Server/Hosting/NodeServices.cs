@@ -11,7 +11,7 @@ internal sealed record NodeServices(
     NodeOptions Options,
     JobStore Store,
     Dispatcher Dispatcher,
-    CompletionBatcher Completions,
+    Lifecycle.JobLifecycle Lifecycle,
     ReportWriter Reports,
     JobTypeRegistry JobTypes,
     Authenticator Authenticator,
@@ -25,9 +25,6 @@ internal sealed record NodeServices(
 
     /// <summary>Webhook subscriptions and deliveries, for the admin API (set by DispatcherNode).</summary>
     public WebhookStore Webhooks { get; init; } = null!;
-
-    /// <summary>Group commit for single Enqueue calls (set by DispatcherNode).</summary>
-    public EnqueueBatcher Enqueues { get; init; } = null!;
 
     /// <summary>Limit definitions, counters and the dispatch gate (set by DispatcherNode; docs/fairness-and-limits.md).</summary>
     public Limits.NodeLimits Limits { get; init; } = null!;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Services;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Maintenance;
 
@@ -39,10 +39,10 @@ internal static partial class CronScheduleValidator
         {
             validate();
         }
-        catch (RpcException exception)
+        catch (WorcrError exception)
         {
             // The validator's messages start with the field already.
-            var detail = exception.Status.Detail.StartsWith(field + ":", StringComparison.Ordinal) ? exception.Status.Detail[(field.Length + 1)..].TrimStart() : exception.Status.Detail;
+            var detail = exception.Message.StartsWith(field + ":", StringComparison.Ordinal) ? exception.Message[(field.Length + 1)..].TrimStart() : exception.Message;
             throw new CronDefinitionException(field, detail);
         }
     }

@@ -1,23 +1,20 @@
 using Microsoft.Extensions.Logging;
-using Worcr.Postgres;
-using Worcr.Server.Events;
-using Worcr.Server.Telemetry;
+using Worcr.Server.Lifecycle;
 
 namespace Worcr.Server.Maintenance;
 
 /// <summary>Jobs that reached expires_at before they started move to history as expired.</summary>
-internal sealed class JobExpirer(JobStore store, EventPublisher? events, NodeTelemetry? telemetry, ILogger<JobExpirer> logger) : IMaintainer
+internal sealed class JobExpirer(JobLifecycle lifecycle, ILogger<JobExpirer> logger) : IMaintainer
 {
     /// <summary>Most jobs expired per pass, so one pass stays short; the rest follow in the next passes.</summary>
     public const int BatchSize = 1000;
 
     public string Name => "expirer";
 
+    /// <returns>0: expired jobs make nothing ready to dispatch.</returns>
     public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
     {
-        var gone = await store.ExpireJobsAsync(BatchSize, ct);
-        telemetry?.Expired(gone);
-        events?.PublishStates(gone);
+        var gone = await lifecycle.ExpireAsync(BatchSize, ct);
         if (gone.Count > 0) MaintenanceLog.JobsExpired(logger, gone.Count);
         return 0;
     }

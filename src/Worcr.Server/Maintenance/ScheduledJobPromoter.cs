@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Worcr.Postgres;
-using Worcr.Server.Events;
+using Worcr.Server.Lifecycle;
 
 namespace Worcr.Server.Maintenance;
 
 /// <summary>Scheduled jobs and failed jobs waiting for a retry become waiting when their run_at has come.</summary>
-internal sealed class ScheduledJobPromoter(JobStore store, EventPublisher? events, ILogger<ScheduledJobPromoter> logger) : IMaintainer
+internal sealed class ScheduledJobPromoter(JobLifecycle lifecycle, ILogger<ScheduledJobPromoter> logger) : IMaintainer
 {
     /// <summary>Most jobs promoted per pass, so one pass stays short; the rest follow in the next passes.</summary>
     public const int BatchSize = 1000;
@@ -14,8 +13,7 @@ internal sealed class ScheduledJobPromoter(JobStore store, EventPublisher? event
 
     public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
     {
-        var promoted = await store.PromoteDueJobsAsync(BatchSize, ct);
-        events?.PublishStates(promoted);
+        var promoted = await lifecycle.PromoteDueAsync(BatchSize, ct);
         if (promoted.Count > 0) MaintenanceLog.JobsPromoted(logger, promoted.Count);
         return promoted.Count;
     }

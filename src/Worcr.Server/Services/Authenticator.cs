@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -33,14 +34,14 @@ internal sealed class Authenticator
         {
             return new ProducerScope(tenant);
         }
-        throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key)."));
+        throw WorcrError.Unauthenticated("A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key).");
     }
 
     public void AuthenticateWorker(string helloToken, ServerCallContext context)
     {
         if (_options.AllowUnauthenticated) return;
         var token = string.IsNullOrEmpty(helloToken) ? BearerToken(context) : helloToken;
-        if (!Matches(token, _options.WorkerToken)) throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid worker token is required in Hello.token."));
+        if (!Matches(token, _options.WorkerToken)) throw WorcrError.Unauthenticated("A valid worker token is required in Hello.token.");
     }
 
     private static string? BearerToken(ServerCallContext context)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Grpc.Core;
 using Worcr.Protocol.V1;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -64,7 +64,7 @@ internal static partial class JobSpecValidator
         }
     }
 
-    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    private static WorcrError Invalid(string message) => WorcrError.InvalidArgument(message);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using Grpc.Core;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -62,7 +62,6 @@ internal sealed class JobTypeRegistry
             _known.TryAdd(type, 0);
             return;
         }
-        throw new RpcException(new Status(StatusCode.FailedPrecondition,
-            $"{field}: unknown job type '{type}'. No worker for it has ever connected and it is not declared; declare it with --job-type {type} (or WORCR_JOB_TYPES), or connect a worker that handles it."));
+        throw WorcrError.Conflict($"{field}: unknown job type '{type}'. No worker for it has ever connected and it is not declared; declare it with --job-type {type} (or WORCR_JOB_TYPES), or connect a worker that handles it.");
     }
 }

@@ -4,6 +4,7 @@ using Worcr.Protocol.V1;
 using Worcr.Redis.Limits;
 using Worcr.Server.Hosting;
 using Worcr.Server.Limits;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -29,17 +30,17 @@ internal sealed class LimitsService
     {
         _node.Authenticator.AuthenticateWorker("", context);
         var key = request.Key;
-        if (key.Length is 0 or > LimitKeys.MaxKeyLength) throw new RpcException(new Status(StatusCode.InvalidArgument, $"AcquireLimitRequest.key is required (at most {LimitKeys.MaxKeyLength} characters)."));
+        if (key.Length is 0 or > LimitKeys.MaxKeyLength) throw WorcrError.InvalidArgument($"AcquireLimitRequest.key is required (at most {LimitKeys.MaxKeyLength} characters).");
         var cost = request.Cost == 0 ? 1 : request.Cost;
-        if (cost is < 1 or > MaxCost) throw new RpcException(new Status(StatusCode.InvalidArgument, $"AcquireLimitRequest.cost must be between 0 and {MaxCost}."));
+        if (cost is < 1 or > MaxCost) throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
         var limit = _node.Limits.Catalog.Current.RateLimitFor(key)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\"."));
+            ?? throw WorcrError.NotFound($"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\".");
         var counter = limit.CounterFor(key);
         var deadline = _node.Time.GetUtcNow() + WaitOf(request);
         while (true)
         {
             var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
-            if (grant.Impossible) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Cost {cost} is more than limit '{limit.Name}' ever grants at once."));
+            if (grant.Impossible) throw WorcrError.InvalidArgument($"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
             if (grant.Granted > 0) return Answer(grant);
             if (_node.Time.GetUtcNow() + grant.RetryAfter > deadline)
             {
@@ -54,7 +55,7 @@ internal sealed class LimitsService
     {
         if (!request.Wait) return TimeSpan.Zero;
         var asked = request.MaxWait?.ToTimeSpan() ?? MaxWait;
-        if (asked < TimeSpan.Zero) throw new RpcException(new Status(StatusCode.InvalidArgument, "AcquireLimitRequest.max_wait must not be negative."));
+        if (asked < TimeSpan.Zero) throw WorcrError.InvalidArgument("AcquireLimitRequest.max_wait must not be negative.");
         return asked > MaxWait ? MaxWait : asked;
     }
 

@@ -1,4 +1,4 @@
-using Grpc.Core;
+using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -16,7 +16,7 @@ internal sealed record ProducerScope(string? Tenant)
     {
         if (!Sees(tenant))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant '{tenant}'."));
+            throw WorcrError.PermissionDenied($"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant '{tenant}'.");
         }
     }
 }

@@ -4,6 +4,8 @@ using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Hosting;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Services;
 
@@ -58,15 +60,15 @@ internal sealed class WatchService
     /// <summary>The request's filter; a tenant-bound caller watches its own tenant only (named jobs of others look missing).</summary>
     private static WatchFilter FilterOf(WatchJobsRequest request, ProducerScope scope)
     {
-        if (request.JobIds.Count > MaxJobIds) throw new RpcException(new Status(StatusCode.InvalidArgument, $"At most {MaxJobIds} job_ids per Watch call."));
+        if (request.JobIds.Count > MaxJobIds) throw WorcrError.InvalidArgument($"At most {MaxJobIds} job_ids per Watch call.");
         var ids = new HashSet<long>();
         foreach (var jobId in request.JobIds)
         {
-            ids.Add(Messages.ParseJobId(jobId) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"job_ids: '{jobId}' is not a job id.")));
+            ids.Add(Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"job_ids: '{jobId}' is not a job id."));
         }
         if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
         var tenant = string.IsNullOrEmpty(request.Tenant) ? scope.Tenant : request.Tenant;
-        if (tenant is not null && !scope.Sees(tenant)) throw new RpcException(new Status(StatusCode.PermissionDenied, $"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant '{tenant}'."));
+        if (tenant is not null && !scope.Sees(tenant)) throw WorcrError.PermissionDenied($"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant '{tenant}'.");
         return new WatchFilter(ids, tenant);
     }
 
@@ -75,6 +77,6 @@ internal sealed class WatchService
     {
         var visible = states.Where(s => filter.Tenant is null || s.Tenant == filter.Tenant).Select(s => s.Id).ToHashSet();
         var missing = filter.JobIds.FirstOrDefault(id => !visible.Contains(id), -1);
-        if (missing != -1) throw new RpcException(new Status(StatusCode.NotFound, $"Job {Messages.JobId(missing)} does not exist."));
+        if (missing != -1) throw WorcrError.NotFound($"Job {Messages.JobId(missing)} does not exist.");
     }
 }

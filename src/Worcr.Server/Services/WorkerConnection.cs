@@ -4,6 +4,8 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
 using Worcr.Core.Workers;
 using Worcr.Postgres;
@@ -22,13 +24,8 @@ internal sealed class WorkerConnection
 {
     private const int MaxCapacity = 10_000;
     private readonly NodeServices _node;
-    private readonly RetryBackoff _backoff;
 
-    public WorkerConnection(NodeServices node)
-    {
-        _node = node;
-        _backoff = new RetryBackoff(node.Options.RetryBaseDelay, node.Options.RetryMaxDelay);
-    }
+    public WorkerConnection(NodeServices node) => _node = node;
 
     public async Task ServeAsync(IAsyncStreamReader<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
@@ -39,7 +36,7 @@ internal sealed class WorkerConnection
         // One message at a time, only when the last one is handled: never reading ahead is what lets HTTP/2 flow
         // control stop a worker that reports faster than its budget (see PaceAsync).
         if (!await requests.MoveNext(context.CancellationToken)) return;
-        var hello = requests.Current.Hello ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message on a Connect stream must be Hello."));
+        var hello = requests.Current.Hello ?? throw WorcrError.InvalidArgument("The first message on a Connect stream must be Hello.");
         var session = OpenSession(hello, context);
         await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
         await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
@@ -77,7 +74,7 @@ internal sealed class WorkerConnection
     {
         if (_node.Draining.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "This node is shutting down; connect again (a load balancer picks another node)."));
+            throw WorcrError.Unavailable("This node is shutting down; connect again (a load balancer picks another node).");
         }
     }
 
@@ -92,11 +89,11 @@ internal sealed class WorkerConnection
         _node.Authenticator.AuthenticateWorker(hello.Token, context);
         if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > 200)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello.worker_id is required (at most 200 characters)."));
+            throw WorcrError.InvalidArgument("Hello.worker_id is required (at most 200 characters).");
         }
-        if (hello.JobTypes.Count == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello.job_types must name at least one job type."));
+        if (hello.JobTypes.Count == 0) throw WorcrError.InvalidArgument("Hello.job_types must name at least one job type.");
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
-        if (hello.Capacity is < 0 or > MaxCapacity) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Hello.capacity must be between 0 and {MaxCapacity}."));
+        if (hello.Capacity is < 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {MaxCapacity}.");
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _node.Options.WorkerReportsPerSecond;
         return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()));
@@ -138,7 +135,7 @@ internal sealed class WorkerConnection
             await foreach (var message in session.Outgoing.ReadAllAsync(cancellationToken))
             {
                 // Published before the worker can see the job, so "running" precedes anything it reports.
-                if (message.Assign is { } assign) PublishRunning(assign);
+                if (message.Assign is { } assign) Started(assign);
                 using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, cancellationToken);
             }
         }
@@ -154,7 +151,7 @@ internal sealed class WorkerConnection
         switch (message.MessageCase)
         {
             case WorkerMessage.MessageOneofCase.Credit:
-                if (message.Credit.N is <= 0 or > MaxCapacity) throw new RpcException(new Status(StatusCode.InvalidArgument, $"Credit.n must be between 1 and {MaxCapacity}."));
+                if (message.Credit.N is <= 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Credit.n must be between 1 and {MaxCapacity}.");
                 session.AddCredits(message.Credit.N);
                 _node.Dispatcher.Wake();
                 break;
@@ -185,9 +182,9 @@ internal sealed class WorkerConnection
                 session.StopAccepting();
                 break;
             case WorkerMessage.MessageOneofCase.Hello:
-                throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello may be sent only once, as the first message."));
+                throw WorcrError.InvalidArgument("Hello may be sent only once, as the first message.");
             default:
-                throw new RpcException(new Status(StatusCode.InvalidArgument, "Empty or unknown WorkerMessage."));
+                throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
         }
     }
 
@@ -230,68 +227,21 @@ internal sealed class WorkerConnection
         var complete = message.Complete;
         var jobId = RequireJobId(complete.JobId);
         var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
-        var tenant = TenantOf(session, jobId, complete.Attempt);
-        var stored = _node.Completions.CompleteAsync(new Completion(jobId, complete.Attempt, result));
+        var stored = _node.Lifecycle.CompleteAsync(new Completion(jobId, complete.Attempt, result), session.Held(jobId, complete.Attempt));
         session.Inflight.Track(stored.ContinueWith(
-            done => Completed(session, message.RequestId, jobId, complete.Attempt, tenant, done.IsCompletedSuccessfully && done.Result),
+            done => Finish(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
             TaskScheduler.Default));
-    }
-
-    private void Completed(WorkerSession session, ulong requestId, long jobId, int attempt, string tenant, bool accepted)
-    {
-        if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, Core.Jobs.JobState.Completed, attempt);
-        if (accepted) _node.Telemetry?.Finished(session.Held(jobId, attempt), Telemetry.JobOutcome.Completed);
-        Finish(session, requestId, jobId, attempt, accepted);
     }
 
     private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId);
-        var held = session.Held(jobId, fail.Attempt);
-        var backoff = await BackoffForAsync(held, cancellationToken);
-        var (retryable, delay) = RetryPlan(held, fail, backoff);
-        var tenant = TenantOf(session, jobId, fail.Attempt);
-        var error = Truncate(fail.Error, 8192);
-        var outcome = await _node.Store.FailAsync(jobId, fail.Attempt, error, retryable, delay, cancellationToken);
-        if (outcome.Accepted) _node.Events.Publisher.PublishState(tenant, jobId, outcome.State, fail.Attempt, error);
-        if (outcome.Accepted) _node.Telemetry?.Finished(held, outcome.State == Core.Jobs.JobState.Dead ? Telemetry.JobOutcome.Dead : Telemetry.JobOutcome.Retried);
+        var retryAfter = fail.RetryAfter?.ToTimeSpan();
+        if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
+        var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
+        var outcome = await _node.Lifecycle.FailAsync(report, jobId, fail.Error, session.Held(jobId, fail.Attempt), cancellationToken);
         Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
-    }
-
-    /// <summary>The job type's own backoff when its settings give one, else the node's.</summary>
-    private async ValueTask<RetryBackoff> BackoffForAsync(ClaimedJob? job, CancellationToken cancellationToken)
-    {
-        if (job is null) return _backoff;
-        var settings = await _node.JobTypes.SettingsAsync(job.Lane.Type, cancellationToken);
-        return settings.ChangesBackoff ? settings.Backoff(_node.Options) : _backoff;
-    }
-
-    /// <summary>
-    /// Whether and when a failed attempt runs again: the worker's retry_after if it gave one, else the first
-    /// retry rule (which may give up), else exponential backoff with jitter (the job type's, or the node's).
-    /// </summary>
-    private (bool Retryable, TimeSpan Delay) RetryPlan(ClaimedJob? held, Fail fail, RetryBackoff backoff)
-    {
-        if (fail.RetryAfter is { } retryAfter)
-        {
-            var requested = retryAfter.ToTimeSpan();
-            if (requested < TimeSpan.Zero) throw new RpcException(new Status(StatusCode.InvalidArgument, "Fail.retry_after must not be negative."));
-            return (fail.Retryable, requested);
-        }
-        var fallback = backoff.DelayAfter(Math.Max(1, fail.Attempt));
-        if (!fail.Retryable || held is not { } job) return (fail.Retryable, fallback);
-        var facts = new JobFacts(job.Lane.Type, job.Lane.Tenant, job.Lane.Tags, job.ArgsJson, job.Attempt, job.EnqueuedAt);
-        var (book, ruleStart) = (_node.Rules.Current, Stopwatch.GetTimestamp());
-        var (decision, error) = book.DecideRetry(facts, fail.Attempt, fail.Error);
-        _node.Telemetry?.RulesEvaluated(Telemetry.RuleKindLabel.Retry, book.Retry.Count, ruleStart, error is null ? 0 : 1);
-        if (error is not null) ServerLog.RuleFailed(_node.Logger, error);
-        return decision switch
-        {
-            null => (true, fallback),
-            { GiveUp: true } => (false, TimeSpan.Zero),
-            _ => (true, decision.Delay),
-        };
     }
 
     private async Task YieldAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
@@ -299,11 +249,8 @@ internal sealed class WorkerConnection
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId);
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (delay < TimeSpan.Zero) throw new RpcException(new Status(StatusCode.InvalidArgument, "Yield.delay must not be negative."));
-        var tenant = TenantOf(session, jobId, yield.Attempt);
-        var accepted = await _node.Store.YieldAsync(jobId, yield.Attempt, delay, cancellationToken);
-        if (accepted) _node.Events.Publisher.PublishState(tenant, jobId, delay > TimeSpan.Zero ? Core.Jobs.JobState.Scheduled : Core.Jobs.JobState.Waiting, yield.Attempt);
-        if (accepted) _node.Telemetry?.Finished(session.Held(jobId, yield.Attempt), Telemetry.JobOutcome.Yielded);
+        if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
+        var accepted = await _node.Lifecycle.YieldAsync(jobId, yield.Attempt, delay, session.Held(jobId, yield.Attempt), cancellationToken);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
@@ -311,8 +258,8 @@ internal sealed class WorkerConnection
     {
         var checkpoint = message.Checkpoint;
         var jobId = RequireJobId(checkpoint.JobId);
-        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw new RpcException(new Status(StatusCode.InvalidArgument, "Checkpoint.name is required (at most 200 characters)."));
-        if (checkpoint.Value.Length > 64 * 1024) throw new RpcException(new Status(StatusCode.InvalidArgument, "Checkpoint.value must be at most 64 KiB."));
+        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw WorcrError.InvalidArgument("Checkpoint.name is required (at most 200 characters).");
+        if (checkpoint.Value.Length > 64 * 1024) throw WorcrError.InvalidArgument("Checkpoint.value must be at most 64 KiB.");
         var accepted = await _node.Store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
         if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
         Ack(session, message.RequestId, accepted);
@@ -346,9 +293,7 @@ internal sealed class WorkerConnection
         var released = 0;
         if (session.RunningCount > 0 && !_node.Draining.IsCancellationRequested)
         {
-            var changes = await _node.Store.ReleaseWorkerJobsAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
-            _node.Events.Publisher.PublishStates(changes);
-            _node.Telemetry?.Lost(changes);
+            var changes = await _node.Lifecycle.ReleaseWorkerAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
             released = changes.Count;
             if (released > 0) _node.Dispatcher.Wake();
         }
@@ -357,9 +302,9 @@ internal sealed class WorkerConnection
         ServerLog.WorkerDisconnected(_node.Logger, session.WorkerId, released);
     }
 
-    private void PublishRunning(Assign assign)
+    private void Started(Assign assign)
     {
-        if (Messages.ParseJobId(assign.JobId) is { } jobId) _node.Events.Publisher.PublishState(assign.Tenant, jobId, Core.Jobs.JobState.Running, assign.Attempt);
+        if (Messages.ParseJobId(assign.JobId) is { } jobId) _node.Lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
     }
 
     /// <summary>The tenant of a job this worker holds, for tenant-wide watchers ("" for a job it no longer holds).</summary>
@@ -369,7 +314,5 @@ internal sealed class WorkerConnection
     private static string TenantOf(WorkerSession session, long jobId, int attempt) => session.Held(jobId, attempt)?.Lane.Tenant ?? "";
 
     private static long RequireJobId(string jobId) =>
-        Messages.ParseJobId(jobId) ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"'{jobId}' is not a job id."));
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"'{jobId}' is not a job id.");
 }

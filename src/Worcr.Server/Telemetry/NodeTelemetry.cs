@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Telemetry;
 

@@ -41,6 +41,7 @@ internal static class NodeGrpc
             grpc.MaxReceiveMessageSize = options.MaxMessageSize;
             grpc.MaxSendMessageSize = options.MaxMessageSize;
             grpc.Interceptors.Add<NodeStoppingInterceptor>();
+            grpc.Interceptors.Add<ErrorStatusInterceptor>();
         });
         // Compression stays off: a compressed message gets UNIMPLEMENTED before anything is inflated, so a
         // decompression bomb costs nothing. Clearing the providers inside AddGrpc does not remove gzip (the

@@ -25,7 +25,7 @@ internal sealed class StoppableCallContext : ServerCallContext, IDisposable
 
     /// <summary>True when the handler failed because the node stopped, while its client was still there and within its deadline.</summary>
     public bool EndedByStop(Exception exception) =>
-        exception is not RpcException && _stopping.IsCancellationRequested && !_inner.CancellationToken.IsCancellationRequested;
+        exception is not (RpcException or Core.Errors.WorcrError) && _stopping.IsCancellationRequested && !_inner.CancellationToken.IsCancellationRequested;
 
     public void Dispose() => _linked.Dispose();
 

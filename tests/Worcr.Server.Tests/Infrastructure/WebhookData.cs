@@ -1,5 +1,6 @@
 using Npgsql;
 using Worcr.Postgres;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Tests.Infrastructure;
 

@@ -10,11 +10,12 @@ public sealed class JobExpirerTests
     public async Task A_job_past_its_expires_at_that_never_started_is_expired_and_makes_nothing_ready()
     {
         await using var db = await CreateAsync();
+        await using var redis = await ConnectRedisAsync();
         var inAnHour = DateTimeOffset.UtcNow.AddHours(1);
         var stale = await db.EnqueueAsync(Job(expiresAt: inAnHour));
         var fresh = await db.EnqueueAsync(Job(expiresAt: inAnHour));
         await db.MakePastAsync(stale, "expires_at");
-        var expirer = new JobExpirer(db.Jobs, events: null, telemetry: null, Log<JobExpirer>());
+        var expirer = new JobExpirer(await db.LifecycleAsync(redis), Log<JobExpirer>());
 
         var ready = await expirer.RunOnceAsync(fencingToken: 1, CancellationToken.None);
 

@@ -10,12 +10,14 @@ public sealed class LeaseReaperTests
     public async Task A_running_job_whose_lease_expired_goes_back_to_waiting_with_a_failure_counted()
     {
         await using var db = await CreateAsync();
+        await using var redis = await ConnectRedisAsync();
+        await using var redis = await ConnectRedisAsync();
         var lost = await db.EnqueueAsync(Job());
         var alive = await db.EnqueueAsync(Job());
         var lane = await db.LaneIdAsync(lost);
         Assert.Equal(2, (await db.Jobs.ClaimAsync(lane, 2, "w1", "n1", TimeSpan.FromMinutes(5))).Count);
         await db.MakePastAsync(lost, "lease_expires_at");
-        var reaper = new LeaseReaper(db.Jobs, events: null, telemetry: null, Log<LeaseReaper>());
+        var reaper = new LeaseReaper(await db.LifecycleAsync(redis), Log<LeaseReaper>());
 
         var ready = await reaper.RunOnceAsync(fencingToken: 1, CancellationToken.None);
 
@@ -29,10 +31,12 @@ public sealed class LeaseReaperTests
     public async Task With_no_expired_lease_it_changes_nothing()
     {
         await using var db = await CreateAsync();
+        await using var redis = await ConnectRedisAsync();
+        await using var redis = await ConnectRedisAsync();
         var job = await db.EnqueueAsync(Job());
         await db.Jobs.ClaimAsync(await db.LaneIdAsync(job), 1, "w1", "n1", TimeSpan.FromMinutes(5));
 
-        var ready = await new LeaseReaper(db.Jobs, null, null, Log<LeaseReaper>()).RunOnceAsync(1, CancellationToken.None);
+        var ready = await new LeaseReaper(await db.LifecycleAsync(redis), Log<LeaseReaper>()).RunOnceAsync(1, CancellationToken.None);
 
         Assert.Equal(0, ready);
         Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(job))!.State);

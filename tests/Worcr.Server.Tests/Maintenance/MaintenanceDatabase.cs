@@ -1,7 +1,14 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Worcr.Core.Jobs;
 using Worcr.Postgres;
+using Worcr.Redis;
+using Worcr.Scripting;
 using Worcr.Server.Hosting;
+using Worcr.Server.Lifecycle;
+using Worcr.Server.Limits;
+using Worcr.Server.Rules;
+using Worcr.Server.Services;
 using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Maintenance;
@@ -14,6 +21,19 @@ internal static class MaintenanceDatabase
         var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
         await db.MigrateAsync();
         return db;
+    }
+
+    public static async Task<RedisConnection> ConnectRedisAsync() =>
+        await RedisConnection.ConnectAsync(new RedisOptions { Url = await TestServices.RedisAsync(), KeyPrefix = TestServices.NewKeyPrefix() });
+
+    /// <summary>The lifecycle a node would build over this schema (default settings, no rules), announcing to nobody.</summary>
+    public static async Task<JobLifecycle> LifecycleAsync(this WorcrDatabase db, RedisConnection redis)
+    {
+        var options = new NodeOptions { RedisKeyPrefix = redis.Options.KeyPrefix };
+        var rules = new RuleCatalog(db.Rules, [], SandboxLimits.Default, Log<RuleCatalog>());
+        var limits = await NodeLimits.StartAsync(db.Limits, redis, options, TimeProvider.System, Log<NodeLimits>(), CancellationToken.None);
+        var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true);
+        return new JobLifecycle(db.Jobs, NoEvents.Instance, options, rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
     }
 
     public static NewJob Job(DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null) =>
@@ -37,4 +57,13 @@ internal static class MaintenanceDatabase
     public static IOptions<NodeIdentityOptions> Node(string nodeId) => Options.Create(new NodeIdentityOptions { NodeId = nodeId });
 
     public static NullLogger<T> Log<T>() => NullLogger<T>.Instance;
+
+    private sealed class NoEvents : IJobEvents
+    {
+        public static readonly NoEvents Instance = new();
+
+        public void StateChanged(JobStateRecord change)
+        {
+        }
+    }
 }

@@ -4,7 +4,7 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// What the admin API and GUI read and do to jobs beyond the producer API: bounded, keyset-paginated listings,
-/// the job page, delete, retry of a failed job now, and the overview's counts.
+/// the job page, delete and the overview's counts.
 /// </summary>
 public sealed class JobBrowser
 {
@@ -14,15 +14,13 @@ public sealed class JobBrowser
     private readonly JobLister _lister;
     private readonly JobDetailReader _details;
     private readonly JobDeleter _deleter;
-    private readonly FailedJobRetrier _failedRetrier;
     private readonly OverviewReader _overview;
 
-    internal JobBrowser(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, LaneNotifier notifier)
+    internal JobBrowser(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
     {
         _lister = new JobLister(dataSource, sql);
         _details = new JobDetailReader(dataSource, sql);
         _deleter = new JobDeleter(dataSource, sql);
-        _failedRetrier = new FailedJobRetrier(dataSource, sql, notifier);
         _overview = new OverviewReader(dataSource, sql, lanes);
     }
 
@@ -34,9 +32,6 @@ public sealed class JobBrowser
 
     /// <summary>Deletes a finished job with its checkpoints, progress and logs.</summary>
     public Task<DeleteOutcome> DeleteAsync(long jobId, CancellationToken ct = default) => _deleter.DeleteAsync(jobId, ct);
-
-    /// <summary>A failed job waiting for its retry becomes waiting now; false when the job is not failed.</summary>
-    public Task<bool> RetryFailedNowAsync(long jobId, CancellationToken ct = default) => _failedRetrier.RetryNowAsync(jobId, ct);
 
     /// <summary>Live counts and the finished jobs from <paramref name="sinceBucket"/> on (see <see cref="OverviewReader"/>).</summary>
     public Task<OverviewCounts> ReadOverviewAsync(int stepSeconds, long firstBucket, long sinceBucket, CancellationToken ct = default) =>

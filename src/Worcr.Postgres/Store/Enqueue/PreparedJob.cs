@@ -1,3 +1,5 @@
+using Worcr.Core.Jobs;
+
 namespace Worcr.Postgres;
 
 /// <summary>A NewJob with its position in the call, its lane resolved, and (once inserted) its id.</summary>

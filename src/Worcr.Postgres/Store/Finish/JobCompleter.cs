@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 

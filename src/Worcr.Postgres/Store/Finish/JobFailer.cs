@@ -1,44 +1,77 @@
 using Npgsql;
 using Worcr.Core.Jobs;
+using Worcr.Core.Retries;
 
 namespace Worcr.Postgres;
 
-/// <summary>Records a failed attempt: the job waits for its retry, or is dead when out of budget or not retryable.</summary>
+/// <summary>
+/// Records a failed attempt as the lifecycle decided it: the job waits for its retry, or is dead. The running row
+/// is locked first, the decision is taken on its failure budget, then applied, all in one transaction, so the
+/// lease reaper cannot count the same failure in between. No retry policy lives in this SQL.
+/// </summary>
 internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobStateLookup states)
 {
-    private static readonly string FailSql = $"""
-        WITH target AS (
-            SELECT id, failures + 1 AS failures, (NOT @retryable OR failures + 1 >= max_attempts) AS dead
-            FROM __schema__.jobs
-            WHERE id = @id AND attempt = @attempt AND state = 'running'
-            FOR UPDATE
-        ), retried AS (
-            UPDATE __schema__.jobs j
-            SET state = 'failed', failures = c.failures, last_error = @error, run_at = now() + @delay, lease_expires_at = NULL
-            FROM target c WHERE j.id = c.id AND NOT c.dead
-            RETURNING j.state, j.run_at
-        ), gone AS (
-            DELETE FROM __schema__.jobs j USING target c WHERE j.id = c.id AND c.dead RETURNING j.*
-        ), buried AS (
-            {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@error")}
-            RETURNING state
-        )
-        SELECT state, run_at FROM retried
-        UNION ALL
-        SELECT state, NULL FROM buried
+    private const string LockSql = """
+        SELECT failures, max_attempts FROM __schema__.jobs
+        WHERE id = @id AND attempt = @attempt AND state = 'running'
+        FOR UPDATE
         """;
 
-    private readonly string _failSql = sql.Format(FailSql);
+    private const string RetrySql = """
+        UPDATE __schema__.jobs
+        SET state = 'failed', failures = failures + 1, last_error = @error, run_at = now() + @delay, lease_expires_at = NULL
+        WHERE id = @id
+        RETURNING run_at
+        """;
 
-    public async Task<FailOutcome> FailAsync(long jobId, int attempt, string error, bool retryable, TimeSpan retryDelay, CancellationToken ct)
+    private static readonly string DeadSql = $"""
+        WITH gone AS (
+            DELETE FROM __schema__.jobs WHERE id = @id RETURNING *
+        )
+        {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@error")}
+        """;
+
+    private readonly string _lockSql = sql.Format(LockSql);
+    private readonly string _retrySql = sql.Format(RetrySql);
+    private readonly string _deadSql = sql.Format(DeadSql);
+
+    public async Task<FailOutcome> FailAsync(JobFailure failure, Func<FailureBudget, FailDecision> decide, CancellationToken ct)
     {
-        await using (var command = dataSource.CreateCommand(_failSql)
-            .With("id", jobId).With("attempt", attempt).With("error", error).With("retryable", retryable).With("delay", retryDelay))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await LockAsync(connection, failure, ct) is not { } budget)
         {
-            if (await reader.ReadAsync(ct)) return new FailOutcome(true, JobStates.Parse(reader.GetString(0)), reader.GetTimeOrNull(1));
+            await transaction.CommitAsync(ct);
+            var state = await states.GetAsync(failure.JobId, ct) ?? throw new KeyNotFoundException($"Job {failure.JobId} does not exist.");
+            return new FailOutcome(false, state, null);
         }
-        var state = await states.GetAsync(jobId, ct) ?? throw new KeyNotFoundException($"Job {jobId} does not exist.");
-        return new FailOutcome(false, state, null);
+        var decision = decide(budget);
+        var outcome = decision.RetryDelay is { } delay
+            ? new FailOutcome(true, JobState.Failed, await RetryAsync(connection, failure, delay, ct))
+            : await BuryAsync(connection, failure, ct);
+        await transaction.CommitAsync(ct);
+        return outcome;
+    }
+
+    private async Task<FailureBudget?> LockAsync(NpgsqlConnection connection, JobFailure failure, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_lockSql, connection).With("id", failure.JobId).With("attempt", failure.Attempt);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new FailureBudget(reader.GetInt32(0), reader.GetInt32(1)) : null;
+    }
+
+    private async Task<DateTimeOffset> RetryAsync(NpgsqlConnection connection, JobFailure failure, TimeSpan delay, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_retrySql, connection).With("id", failure.JobId).With("error", failure.Error).With("delay", delay);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return reader.GetTime(0);
+    }
+
+    private async Task<FailOutcome> BuryAsync(NpgsqlConnection connection, JobFailure failure, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_deadSql, connection).With("id", failure.JobId).With("error", failure.Error);
+        await command.ExecuteNonQueryAsync(ct);
+        return new FailOutcome(true, JobState.Dead, null);
     }
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 

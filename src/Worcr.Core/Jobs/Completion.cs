@@ -1,4 +1,4 @@
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>A worker's report that attempt <paramref name="Attempt"/> of a job succeeded.</summary>
 public sealed record Completion(long JobId, int Attempt, string? ResultJson);

@@ -1,6 +1,4 @@
-using Worcr.Core.Jobs;
-
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>Result of enqueueing one job: its id, or the id of the job it duplicates.</summary>
 public sealed record EnqueuedJob(long Id, bool Duplicate, JobState State);

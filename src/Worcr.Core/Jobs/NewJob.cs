@@ -1,4 +1,4 @@
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>A job to enqueue. Tags are normalised (sorted, distinct) by the store.</summary>
 /// <param name="RunAt">A future time makes the job scheduled; null or past makes it waiting now.</param>

@@ -1,6 +1,4 @@
-using Worcr.Core.Jobs;
-
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>
 /// What a cancel did. When the job was running, WorkerId/NodeId/Attempt say which run must be told to stop;

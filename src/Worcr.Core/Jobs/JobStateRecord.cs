@@ -1,6 +1,4 @@
-using Worcr.Core.Jobs;
-
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>A job's state as one statement left it (or as read now): enough to tell a watcher what happened.</summary>
 /// <param name="Type">The job's type where the statement returns it (maintenance and release do, for metrics), else "".</param>

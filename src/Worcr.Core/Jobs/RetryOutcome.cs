@@ -1,6 +1,4 @@
-using Worcr.Core.Jobs;
-
-namespace Worcr.Postgres;
+namespace Worcr.Core.Jobs;
 
 /// <summary>
 /// What a manual retry did: Retried when the job moved back to waiting (Tenant and Attempt are then the job's, for

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using Worcr.Postgres;
+using Worcr.Core.Jobs;
 
-namespace Worcr.Server.Dispatch;
+namespace Worcr.Server.Lifecycle;
 
 /// <summary>
 /// Groups job completions into one statement: while one batch commits, the next one gathers. With durable
@@ -12,9 +12,9 @@ internal sealed class CompletionBatcher
     private const int MaxBatch = 2000;
     private readonly Channel<(Completion Completion, TaskCompletionSource<bool> Done)> _queue =
         Channel.CreateUnbounded<(Completion, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly JobStore _store;
+    private readonly IJobLifecycleStore _store;
 
-    public CompletionBatcher(JobStore store) => _store = store;
+    public CompletionBatcher(IJobLifecycleStore store) => _store = store;
 
     /// <summary>Completes when the completion is durable: true when accepted, false for a stale attempt.</summary>
     public Task<bool> CompleteAsync(Completion completion)

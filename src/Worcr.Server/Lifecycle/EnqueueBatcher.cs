@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Grpc.Core;
-using Worcr.Postgres;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
 
-namespace Worcr.Server.Services;
+namespace Worcr.Server.Lifecycle;
 
 /// <summary>
 /// Group commit for single Enqueue calls. Calls that arrive while earlier batches are being stored share one
@@ -22,10 +22,10 @@ internal sealed class EnqueueBatcher
     public const int MaxConcurrentFlushes = 4;
     private readonly Channel<PendingEnqueue> _queue = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _flushSlots = new(MaxConcurrentFlushes, MaxConcurrentFlushes);
-    private readonly JobStore _store;
+    private readonly IJobLifecycleStore _store;
     private readonly ILogger _logger;
 
-    public EnqueueBatcher(JobStore store, ILogger logger)
+    public EnqueueBatcher(IJobLifecycleStore store, ILogger logger)
     {
         _store = store;
         _logger = logger;
@@ -35,7 +35,7 @@ internal sealed class EnqueueBatcher
     public Task<EnqueuedJob> EnqueueAsync(NewJob job, CancellationToken callCancelled)
     {
         var pending = new PendingEnqueue(job, callCancelled);
-        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(new RpcException(new Status(StatusCode.Unavailable, "The node is shutting down.")));
+        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(WorcrError.Unavailable("The node is shutting down."));
         return pending.Done.Task;
     }
 

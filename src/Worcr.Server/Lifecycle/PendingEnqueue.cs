@@ -1,6 +1,6 @@
-using Worcr.Postgres;
+using Worcr.Core.Jobs;
 
-namespace Worcr.Server.Services;
+namespace Worcr.Server.Lifecycle;
 
 /// <summary>One single Enqueue call waiting in the <see cref="EnqueueBatcher"/> for its batch to be stored.</summary>
 internal sealed class PendingEnqueue(NewJob job, CancellationToken callCancelled)

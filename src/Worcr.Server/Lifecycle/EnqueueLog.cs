@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Worcr.Server.Services;
+namespace Worcr.Server.Lifecycle;
 
 /// <summary>Log messages of the enqueue path (event ids 94xx).</summary>
 internal static partial class EnqueueLog

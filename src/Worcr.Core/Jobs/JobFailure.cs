@@ -1,0 +1,4 @@
+namespace Worcr.Core.Jobs;
+
+/// <summary>A worker's report that attempt <paramref name="Attempt"/> of a job failed with <paramref name="Error"/>.</summary>
+public sealed record JobFailure(long JobId, int Attempt, string Error);

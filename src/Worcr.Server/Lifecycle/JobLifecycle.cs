@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Core.Jobs;
+using Worcr.Core.Retries;
+using Worcr.Postgres;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Hosting;
+using Worcr.Server.Rules;
+using Worcr.Server.Services;
+using Worcr.Server.Telemetry;
+
+namespace Worcr.Server.Lifecycle;
+
+/// <summary>
+/// Every move of a job from one state to another goes through here: enqueue, started, complete, fail (retry or
+/// dead), yield, cancel, expire, promote, requeue of a lost worker's jobs and manual retry. Each transition asks the
+/// policy, has the store apply it atomically (webhooks are written in the same transaction), announces its state
+/// change on the live events and counts it in the metrics, and returns what it did. The gRPC services and admin
+/// endpoints only translate to and from these calls. docs/job-lifecycle.md draws the states.
+/// </summary>
+internal sealed class JobLifecycle
+{
+    /// <summary>Error texts longer than this are cut before they are stored and announced.</summary>
+    public const int MaxErrorLength = 8192;
+
+    private readonly IJobLifecycleStore _store;
+    private readonly IJobEvents _events;
+    private readonly EnqueuePolicy _enqueuePolicy;
+    private readonly RetryRules _retryRules;
+    private readonly EnqueueBatcher _enqueues;
+    private readonly CompletionBatcher _completions;
+
+    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes,
+        Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _events = events;
+        _enqueuePolicy = new EnqueuePolicy(options, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
+        _retryRules = new RetryRules(options, rules, jobTypes, logger) { Telemetry = () => Telemetry };
+        _enqueues = new EnqueueBatcher(store, logger);
+        _completions = new CompletionBatcher(store);
+    }
+
+    /// <summary>The node's metrics (set once the node has them).</summary>
+    public NodeTelemetry? Telemetry { get; set; }
+
+    /// <summary>Group commit of single enqueues until the node stops.</summary>
+    public Task RunEnqueuesAsync(CancellationToken stoppingToken) => _enqueues.RunAsync(stoppingToken);
+
+    /// <summary>Group commit of completions until the node stops.</summary>
+    public Task RunCompletionsAsync(CancellationToken stoppingToken) => _completions.RunAsync(stoppingToken);
+
+    /// <summary>One job; concurrent calls share a commit. Completes when the job is durable (or found a duplicate).</summary>
+    public async Task<EnqueuedJob> EnqueueAsync(JobSubmission submission, CancellationToken cancellationToken)
+    {
+        var job = await _enqueuePolicy.ApplyAsync(submission, cancellationToken);
+        var enqueued = await _enqueues.EnqueueAsync(job, cancellationToken);
+        Announce(job, enqueued);
+        return enqueued;
+    }
+
+    /// <summary>A batch in one transaction of its own: all of it is stored, or none.</summary>
+    public async Task<IReadOnlyList<EnqueuedJob>> EnqueueBatchAsync(IReadOnlyList<JobSubmission> submissions, CancellationToken cancellationToken)
+    {
+        var jobs = new List<NewJob>(submissions.Count);
+        foreach (var submission in submissions) jobs.Add(await _enqueuePolicy.ApplyAsync(submission, cancellationToken));
+        var enqueued = await _store.EnqueueAsync(jobs, cancellationToken);
+        for (var i = 0; i < enqueued.Count; i++) Announce(jobs[i], enqueued[i]);
+        return enqueued;
+    }
+
+    /// <summary>The claim side: a worker is being handed the attempt.</summary>
+    public void Started(long jobId, string tenant, int attempt) => _events.StateChanged(StateChanges.Started(jobId, tenant, attempt));
+
+    /// <summary>Completes when the completion is durable: true when accepted, false for an attempt that no longer runs.</summary>
+    /// <param name="held">The job as this node handed it out; null when it does not hold it (then metrics skip it).</param>
+    public async Task<bool> CompleteAsync(Completion completion, ClaimedJob? held)
+    {
+        var accepted = await _completions.CompleteAsync(completion);
+        Emit(StateChanges.Completed(completion, TenantOf(held), accepted));
+        if (accepted) Telemetry?.Finished(held, JobOutcome.Completed);
+        return accepted;
+    }
+
+    /// <summary>Counts a failed attempt: retried after a delay, or dead, as <see cref="RetryPolicy"/> decides.</summary>
+    public async Task<FailOutcome> FailAsync(FailReport report, long jobId, string error, ClaimedJob? held, CancellationToken cancellationToken)
+    {
+        var backoff = await _retryRules.BackoffForAsync(held, cancellationToken);
+        var failure = new JobFailure(jobId, report.Attempt, Truncate(error));
+        var outcome = await _store.FailAsync(failure,
+            budget => RetryPolicy.Decide(report, budget, backoff, () => _retryRules.Advise(held, report.Attempt, error)), cancellationToken);
+        Emit(StateChanges.Failed(failure, TenantOf(held), outcome));
+        if (outcome.Accepted) Telemetry?.Finished(held, outcome.State == JobState.Dead ? JobOutcome.Dead : JobOutcome.Retried);
+        return outcome;
+    }
+
+    /// <summary>The worker hands the attempt back without a failure: waiting now, or scheduled after <paramref name="delay"/>.</summary>
+    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, CancellationToken cancellationToken)
+    {
+        var accepted = await _store.YieldAsync(jobId, attempt, delay, cancellationToken);
+        Emit(StateChanges.Yielded(jobId, attempt, delay, TenantOf(held), accepted));
+        if (accepted) Telemetry?.Finished(held, JobOutcome.Yielded);
+        return accepted;
+    }
+
+    /// <summary>Cancels an unfinished job (a running one's worker is told to stop); a finished one stays as it is.</summary>
+    public async Task<CancelOutcome> CancelAsync(long jobId, string reason, CancellationToken cancellationToken)
+    {
+        var outcome = await _store.CancelAsync(jobId, reason, cancellationToken);
+        Emit(StateChanges.Cancelled(jobId, reason, outcome));
+        Telemetry?.Cancelled(outcome);
+        return outcome;
+    }
+
+    /// <summary>
+    /// An operator or producer runs a job again: a dead, expired or cancelled one moves back from history (failures
+    /// reset); with <paramref name="failedToo"/>, a failed one waiting for its retry runs now. Null when unknown.
+    /// </summary>
+    public async Task<RetryOutcome?> RetryAsync(long jobId, bool failedToo, CancellationToken cancellationToken)
+    {
+        var outcome = await _store.RetryJobAsync(jobId, cancellationToken);
+        if (failedToo && outcome is { Retried: false, State: JobState.Failed }) outcome = await _store.RetryFailedNowAsync(jobId, cancellationToken);
+        Emit(StateChanges.Retried(jobId, outcome));
+        return outcome;
+    }
+
+    /// <summary>The leader's pass: jobs past expires_at that never started become expired.</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> ExpireAsync(int limit, CancellationToken cancellationToken)
+    {
+        var expired = await _store.ExpireJobsAsync(limit, cancellationToken);
+        Telemetry?.Expired(expired);
+        return EmitAll(expired);
+    }
+
+    /// <summary>The leader's pass: scheduled and failed jobs whose time has come become waiting.</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> PromoteDueAsync(int limit, CancellationToken cancellationToken) =>
+        EmitAll(await _store.PromoteDueJobsAsync(limit, cancellationToken));
+
+    /// <summary>The lease reaper: running jobs whose lease expired count a failure and wait again, or are dead.</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        var lost = await _store.RequeueExpiredLeaseJobsAsync(cancellationToken);
+        Telemetry?.Lost(lost);
+        return EmitAll(lost);
+    }
+
+    /// <summary>A worker's stream is gone: the jobs it ran on this node count a failure and wait again, or are dead.</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken cancellationToken)
+    {
+        var lost = await _store.ReleaseWorkerJobsAsync(workerId, nodeId, reason, cancellationToken);
+        Telemetry?.Lost(lost);
+        return EmitAll(lost);
+    }
+
+    private void Announce(NewJob job, EnqueuedJob enqueued)
+    {
+        if (enqueued.Duplicate) return;
+        Emit(StateChanges.Enqueued(job, enqueued));
+        Telemetry?.Enqueued(job);
+    }
+
+    private void Emit(JobStateRecord? change)
+    {
+        if (change is not null) _events.StateChanged(change);
+    }
+
+    private IReadOnlyList<JobStateRecord> EmitAll(IReadOnlyList<JobStateRecord> changes)
+    {
+        foreach (var change in changes) _events.StateChanged(change);
+        return changes;
+    }
+
+    /// <summary>The job's tenant, for tenant-wide watchers ("" for a job this node does not hold).</summary>
+    private static string TenantOf(ClaimedJob? held) => held?.Lane.Tenant ?? "";
+
+    private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
+}
