@@ -12,6 +12,7 @@ internal sealed class ReconnectBackoff
     private readonly Func<double> _random;
     private TimeSpan _next = Initial;
 
+    /// <param name="max">The longest delay.</param>
     /// <param name="random">Returns a value in [0, 1); injected so tests get exact delays.</param>
     public ReconnectBackoff(TimeSpan max, Func<double> random)
     {
