@@ -37,15 +37,27 @@ public static class WorcrWorkerServiceCollectionExtensions
         services.AddSingleton(registry);
         services.AddOptions<WorkerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidation>());
-        services.AddOptions<HostOptions>().PostConfigure<IOptions<WorkerOptions>>((host, worker) =>
-        {
-            var needed = worker.Value.ShutdownGrace + LeaveMargin;
-            if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
-        });
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<WorkerOptions>>(AllowTheLeave);
         services.AddSingleton(provider => registry.RegisterAll(
             new WorcrWorker(provider.GetRequiredService<IOptions<WorkerOptions>>().Value, provider.GetService<ILogger<WorcrWorker>>()),
             provider));
         services.AddHostedService<WorcrWorkerService>();
         return new WorcrWorkerBuilder(services, registry);
+    }
+
+    private static void AllowTheLeave(HostOptions host, IOptions<WorkerOptions> worker)
+    {
+        TimeSpan grace;
+        try
+        {
+            grace = worker.Value.ShutdownGrace;
+        }
+        catch (OptionsValidationException)
+        {
+            // The host is built before it starts: invalid options must fail at start, with their message, not here.
+            return;
+        }
+
+        if (host.ShutdownTimeout < grace + LeaveMargin) host.ShutdownTimeout = grace + LeaveMargin;
     }
 }
