@@ -89,6 +89,33 @@ public sealed class HostedWorkerTests
         Assert.All(made, scope => Assert.True(scope.Disposed));
     }
 
+    [Fact]
+    public async Task Stopping_the_host_lets_a_running_job_finish_before_the_worker_leaves()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await StartHostAsync(cluster, new CapturingLoggerProvider(), worker => worker
+            .AddHandler<CountArgs>("test.slow", async (_, _, _) =>
+            {
+                started.TrySetResult();
+                await release.Task;
+            }));
+        var client = cluster.Client();
+        var id = await client.EnqueueAsync("test.slow", "acme", new { n = 1 });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var leaving = host.Services.GetRequiredService<WorcrWorker>().SaidAsync("Leaving (shutdown)");
+
+        var stopping = host.StopAsync();
+        await leaving.WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var job = await client.GetAsync(id);
+        Assert.Equal(JobState.Completed, job.State);
+        Assert.Equal(1, job.Attempt);
+    }
+
     /// <summary>Builds and starts a host as an app would, and returns once its worker is connected.</summary>
     private static async Task<RunningHost> StartHostAsync(TestCluster cluster, CapturingLoggerProvider logs, Action<WorcrWorkerBuilder> handlers)
     {
@@ -110,6 +137,8 @@ public sealed class HostedWorkerTests
     private sealed class RunningHost(IHost host) : IAsyncDisposable
     {
         public IServiceProvider Services => host.Services;
+
+        public Task StopAsync() => host.StopAsync();
 
         public async ValueTask DisposeAsync()
         {
