@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
 namespace Worcr.Worker;
 
-/// <summary>Everything a handler knows about its job, and how it reports progress, checkpoints and logs.</summary>
-public sealed class JobContext
+/// <summary>The SDK's <see cref="IJobContext"/>: one assigned attempt, reporting over the stream it arrived on.</summary>
+public sealed class JobContext : IJobContext
 {
     private readonly Assign _assign;
     private readonly ISessionLink _link;
@@ -22,33 +21,34 @@ public sealed class JobContext
         CancellationToken = cancellationToken;
     }
 
+    /// <inheritdoc />
     public string JobId => _assign.JobId;
 
-    /// <summary>1 for the first run; resume from <see cref="Checkpoints"/> when greater.</summary>
+    /// <inheritdoc />
     public int Attempt => _assign.Attempt;
 
+    /// <inheritdoc />
     public int MaxAttempts => _assign.MaxAttempts;
 
+    /// <inheritdoc />
     public string Type => _assign.Type;
 
+    /// <inheritdoc />
     public string Tenant => _assign.Tenant;
 
+    /// <inheritdoc />
     public IReadOnlyList<string> Tags { get; }
 
+    /// <inheritdoc />
     public string ArgsJson => string.IsNullOrEmpty(_assign.ArgsJson) ? WorcrJson.EmptyObject : _assign.ArgsJson;
 
-    /// <summary>Checkpoints saved by earlier attempts, plus those this attempt saved.</summary>
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Checkpoints => _checkpoints;
 
-    /// <summary>Cancelled when the node cancels the job, when the shutdown grace ends, or when the stream is lost.</summary>
+    /// <inheritdoc />
     public CancellationToken CancellationToken { get; }
 
-    /// <summary>The args deserialised from JSON (camelCase, case-insensitive).</summary>
-    public T Args<T>() => JsonSerializer.Deserialize<T>(ArgsJson, WorcrJson.Options)!;
-
-    /// <summary>Saves a checkpoint and returns once the node has stored it durably.</summary>
-    /// <exception cref="InvalidOperationException">The node refused it (e.g. the attempt is stale).</exception>
-    /// <exception cref="OperationCanceledException">The stream was lost; the job is abandoned.</exception>
+    /// <inheritdoc />
     public async Task CheckpointAsync(string name, string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -60,13 +60,14 @@ public sealed class JobContext
         var ack = await RequestAsync(message);
         if (!ack.Ok)
         {
-            throw new InvalidOperationException($"The node refused checkpoint '{name}' of job {JobId}: {ack.Error}");
+            throw new WorcrNodeException(
+                WorcrErrorCode.FailedPrecondition, $"The node refused checkpoint '{name}' of job {JobId}: {ack.Error}");
         }
 
         _checkpoints[name] = value;
     }
 
-    /// <summary>Reports a progress counter. Fire and forget: the latest value per counter is sent, at most a few times a second.</summary>
+    /// <inheritdoc />
     public Task ProgressAsync(string name, long current, long total = 0, string? text = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -77,7 +78,7 @@ public sealed class JobContext
         return Task.CompletedTask;
     }
 
-    /// <summary>Ships a log line ("debug", "info", "warn" or "error") for this attempt. Fire and forget.</summary>
+    /// <inheritdoc />
     public void Log(string level, string text)
     {
         _link.Post(new WorkerMessage
@@ -89,8 +90,8 @@ public sealed class JobContext
         });
     }
 
-    /// <summary>Asks the node for a rate-limit permit (Workers.AcquireLimit).</summary>
-    public Task<AcquireLimitResponse> AcquireLimitAsync(
+    /// <inheritdoc />
+    public async Task<LimitPermit> AcquireLimitAsync(
         string key, long cost = 1, bool wait = false, TimeSpan? maxWait = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -98,7 +99,8 @@ public sealed class JobContext
         {
             Key = key, Cost = cost, Wait = wait, JobId = JobId, MaxWait = maxWait is { } max ? Duration.FromTimeSpan(max) : null,
         };
-        return _link.AcquireLimitAsync(request, ct);
+        var answer = await NodeErrors.TranslateAsync(() => _link.AcquireLimitAsync(request, ct), ct);
+        return new LimitPermit(answer.Granted, answer.RetryAfter?.ToTimeSpan() ?? TimeSpan.Zero, answer.Remaining);
     }
 
     private async Task<Ack> RequestAsync(WorkerMessage message)

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Retries;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
@@ -8,13 +10,15 @@ namespace Worcr.Worker;
 /// <summary>
 /// Hosts job handlers: connects to a node, receives jobs of the registered types, runs them, reports their outcomes,
 /// and reconnects with backoff when the stream is lost. Register handlers with <see cref="Handle"/>, then call
-/// <see cref="RunAsync"/> once.
+/// <see cref="RunAsync"/> once. In an app built on the Generic Host, <c>services.AddWorcrWorker(...)</c> does both
+/// and runs it as a hosted service.
 /// </summary>
 public sealed class WorcrWorker : IAsyncDisposable
 {
     private static readonly TimeSpan ReconnectFirstDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
     private readonly JobCounter _running = new();
     private readonly CancellationTokenSource _disposeCts = new();
@@ -23,14 +27,19 @@ public sealed class WorcrWorker : IAsyncDisposable
     private int _started;
     private volatile string? _nodeId;
 
-    public WorcrWorker(WorkerOptions options)
+    /// <summary>Creates a worker; nothing connects before <see cref="RunAsync"/>.</summary>
+    /// <param name="options">How to connect and behave; validated here.</param>
+    /// <param name="logger">Where diagnostics and handler failures are logged; nowhere when null.</param>
+    /// <exception cref="ArgumentException">A setting is wrong; the message names it and says how to fix it.</exception>
+    public WorcrWorker(WorkerOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Diagnostics (connects, losses, refusals) as plain text, for whatever logger the host uses.</summary>
+    /// <summary>Diagnostics (connects, losses, refusals) as plain text; they are also logged through the worker's logger.</summary>
     public event Action<string>? Diagnostic;
 
     /// <summary>Handlers running right now.</summary>
@@ -42,9 +51,13 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <summary>The node of the current stream; null while not connected.</summary>
     public string? NodeId => _nodeId;
 
+    /// <summary>The options the worker was created with.</summary>
     public WorkerOptions Options => _options;
 
     /// <summary>Registers the handler for a job type; the registered types are the job_types sent in Hello.</summary>
+    /// <param name="jobType">The job type.</param>
+    /// <param name="handler">Runs one attempt of a job of that type.</param>
+    /// <returns>This worker, to chain registrations.</returns>
     public WorcrWorker Handle(string jobType, JobHandler handler)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
@@ -64,9 +77,11 @@ public sealed class WorcrWorker : IAsyncDisposable
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> fires, then leaves gracefully (Goodbye, running jobs get
-    /// <see cref="WorkerOptions.ShutdownGrace"/>, the rest are yielded) and returns. Throws the node's
-    /// <see cref="RpcException"/> on a refusal that reconnecting cannot fix (e.g. UNAUTHENTICATED).
+    /// <see cref="WorkerOptions.ShutdownGrace"/>, the rest are yielded) and returns.
     /// </summary>
+    /// <param name="stoppingToken">Asks the worker to leave.</param>
+    /// <exception cref="WorcrNodeException">The node refused the worker in a way reconnecting cannot fix
+    /// (<see cref="WorcrErrorCode.Unauthenticated"/> for a wrong token, for instance).</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 1)
@@ -76,7 +91,8 @@ public sealed class WorcrWorker : IAsyncDisposable
 
         if (_handlers.Count == 0)
         {
-            throw new InvalidOperationException("Register at least one handler with Handle(jobType, handler) before RunAsync.");
+            throw new InvalidOperationException(
+                "Register at least one handler (Handle(jobType, handler), or AddHandler on AddWorcrWorker) before RunAsync.");
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _disposeCts.Token);
@@ -96,6 +112,8 @@ public sealed class WorcrWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the worker if it runs (as cancelling <see cref="RunAsync"/>'s token would) and waits until it has left.</summary>
+    /// <returns>Completes once the worker has left.</returns>
     public async ValueTask DisposeAsync()
     {
         _disposeCts.Cancel();
@@ -130,7 +148,9 @@ public sealed class WorcrWorker : IAsyncDisposable
             {
                 if (FatalStatus.IsFatal(end))
                 {
-                    throw end.Error!;
+                    var refusal = NodeErrors.ToNodeException((RpcException)end.Error!);
+                    WorkerLog.Refused(_logger, refusal, _options.WorkerId, refusal.Code);
+                    throw refusal;
                 }
 
                 await WaitBeforeReconnectAsync(backoff.DelayAfter(++failures), end.Error, stoppingToken);
@@ -142,7 +162,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     private async Task<SessionEnd> RunSessionAsync(CancellationToken stoppingToken)
     {
         using var channel = WorcrChannel.Create(_options.Address);
-        var session = new WorkerSession(_options, _handlers, channel, _running, Report);
+        var session = new WorkerSession(_options, _handlers, channel, _running, Report, _logger);
         try
         {
             return await session.RunAsync(OnWelcome, stoppingToken);
@@ -183,6 +203,7 @@ public sealed class WorcrWorker : IAsyncDisposable
 
     private void Report(string text)
     {
+        WorkerLog.Diagnostic(_logger, text);
         try
         {
             Diagnostic?.Invoke(text);

@@ -1,8 +1,12 @@
 namespace Worcr.Worker;
 
-/// <summary>How a <see cref="WorcrWorker"/> connects and behaves. Validated when the worker is created.</summary>
+/// <summary>
+/// How a <see cref="WorcrWorker"/> connects and behaves. Validated when the worker is created (and, with
+/// <c>AddWorcrWorker</c>, when the host starts).
+/// </summary>
 public sealed class WorkerOptions
 {
+    /// <summary>The highest <see cref="Concurrency"/> accepted.</summary>
     public const int MaxConcurrency = 10_000;
 
     private static int s_instances;
@@ -30,6 +34,7 @@ public sealed class WorkerOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Throws an <see cref="ArgumentException"/> that names the wrong setting and how to fix it.</summary>
+    /// <exception cref="ArgumentException">A setting is wrong.</exception>
     public void Validate()
     {
         if (Address is null || (Address.Scheme != Uri.UriSchemeHttp && Address.Scheme != Uri.UriSchemeHttps))

@@ -100,7 +100,7 @@ public sealed class GuiNodeFixture : IAsyncLifetime
     }
 
     /// <summary>Counts up slowly, one progress report and one log line per step, until the job is cancelled.</summary>
-    private static async Task<JobResult> RunSlowAsync(JobContext context)
+    private static async Task<JobResult> RunSlowAsync(IJobContext context)
     {
         const int steps = 1000;
         for (var step = 1; step <= steps; step++)

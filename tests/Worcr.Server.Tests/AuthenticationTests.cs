@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
@@ -23,9 +22,9 @@ public sealed class AuthenticationTests
     {
         await using var cluster = await StartSecuredAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => cluster.Client().EnqueueAsync("test.echo", "acme"));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => cluster.Client().EnqueueAsync("test.echo", "acme"));
 
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(WorcrErrorCode.Unauthenticated, error.Code);
     }
 
     [Fact]
@@ -33,10 +32,10 @@ public sealed class AuthenticationTests
     {
         await using var cluster = await StartSecuredAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => cluster.Client(apiKey: "key-wrong").EnqueueAsync("test.echo", "acme"));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => cluster.Client(apiKey: "key-wrong").EnqueueAsync("test.echo", "acme"));
         var id = await cluster.Client(apiKey: ApiKey).EnqueueAsync("test.echo", "acme");
 
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(WorcrErrorCode.Unauthenticated, error.Code);
         Assert.Equal(JobState.Waiting, (await cluster.Client(apiKey: ApiKey).GetAsync(id)).State);
         Assert.Equal(1, await cluster.CountAsync(Core.Jobs.JobState.Waiting));
     }
@@ -49,9 +48,9 @@ public sealed class AuthenticationTests
         worker.Handle("test.echo", _ => Task.FromResult(JobResult.Complete()));
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => worker.RunAsync(patience.Token));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => worker.RunAsync(patience.Token));
 
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(WorcrErrorCode.Unauthenticated, error.Code);
         Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
     }
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Worker;
 
 namespace Worcr.Server.Tests;
 
@@ -17,10 +18,10 @@ public sealed class BadInputTests
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.EnqueueAsync("test.typo", "acme"));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => client.EnqueueAsync("test.typo", "acme"));
 
-        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.Contains("'test.typo'", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(WorcrErrorCode.FailedPrecondition, error.Code);
+        Assert.Contains("'test.typo'", error.Detail, StringComparison.Ordinal);
         await NodeProbe.AssertStillServesAsync(client);
     }
 
@@ -30,10 +31,10 @@ public sealed class BadInputTests
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.EnqueueAsync(new JobSpec { Type = "test.echo" }));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => client.EnqueueAsync(new JobSpec { Type = "test.echo" }));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("job.tenant", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(WorcrErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("job.tenant", error.Detail, StringComparison.Ordinal);
         await NodeProbe.AssertStillServesAsync(client);
     }
 
@@ -43,11 +44,11 @@ public sealed class BadInputTests
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() =>
             client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", ArgsJson = "{\"x\": " }));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("job.args_json", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(WorcrErrorCode.InvalidArgument, error.Code);
+        Assert.Contains("job.args_json", error.Detail, StringComparison.Ordinal);
         await NodeProbe.AssertStillServesAsync(client);
     }
 

@@ -46,7 +46,7 @@ public sealed class DigestScenarioTests
     }
 
     /// <summary>The same logic as demo.digest in examples/dotnet-worker: send (append + flush), then checkpoint.</summary>
-    private static async Task<JobResult> DigestAsync(JobContext job, TaskCompletionSource<int> resumedAfter)
+    private static async Task<JobResult> DigestAsync(IJobContext job, TaskCompletionSource<int> resumedAfter)
     {
         var args = job.Args<DigestArgs>();
         var last = job.Checkpoints.TryGetValue("user", out var saved) ? int.Parse(saved, CultureInfo.InvariantCulture) : 0;

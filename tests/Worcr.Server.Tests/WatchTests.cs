@@ -108,9 +108,9 @@ public sealed class WatchTests
         var id = await client.EnqueueAsync("test.echo", "globex");
 
         await using var events = Collect(client.WatchAsync([id], tenant: "acme"));
-        var error = await Assert.ThrowsAsync<RpcException>(() => events.NextAsync());
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => events.NextAsync());
 
-        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal(WorcrErrorCode.NotFound, error.Code);
     }
 
     [Fact]

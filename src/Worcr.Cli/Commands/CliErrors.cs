@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Worcr.Worker;
 
 namespace Worcr.Cli.Commands;
 
@@ -12,14 +13,14 @@ internal static class CliErrors
             await action();
             return 0;
         }
-        catch (RpcException exception) when (exception.Status.DebugException is HttpRequestException unreachable)
+        catch (WorcrNodeException exception) when (exception.InnerException is RpcException { Status.DebugException: HttpRequestException unreachable })
         {
             Console.Error.WriteLine(Unreachable(unreachable));
             return 1;
         }
-        catch (RpcException exception)
+        catch (WorcrNodeException exception)
         {
-            Console.Error.WriteLine($"error: {exception.StatusCode}: {exception.Status.Detail}");
+            Console.Error.WriteLine($"error: {exception.Code}: {exception.Detail}");
             return 1;
         }
         catch (HttpRequestException exception)

@@ -13,7 +13,7 @@ internal static class DemoWorker
             .Handle(EchoType, context => Task.FromResult(JobResult.Complete(System.Text.Json.JsonDocument.Parse(context.ArgsJson).RootElement)))
             .Handle(CountType, CountAsync);
 
-    private static async Task<JobResult> CountAsync(JobContext context)
+    private static async Task<JobResult> CountAsync(IJobContext context)
     {
         var n = System.Text.Json.JsonDocument.Parse(context.ArgsJson).RootElement.TryGetProperty("n", out var value) ? value.GetInt32() : 10;
         var start = context.Checkpoints.TryGetValue("done", out var done) ? int.Parse(done, System.Globalization.CultureInfo.InvariantCulture) : 0;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
 using Worcr.Postgres;

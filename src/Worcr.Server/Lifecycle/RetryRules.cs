@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Worcr.Core.Dispatch;
 using Worcr.Core.Retries;
 using Worcr.Postgres;
 using Worcr.Scripting;

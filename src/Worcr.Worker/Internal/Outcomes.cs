@@ -8,13 +8,20 @@ internal static class Outcomes
 {
     public const string CancelledError = "cancelled";
 
-    /// <summary>A handler that threw: cancelled by the node → dead; stopped by shutdown → yielded; otherwise a retryable failure.</summary>
+    /// <summary>
+    /// A handler that threw: cancelled by the node → dead; stopped by shutdown → yielded; a
+    /// <see cref="JobFailedException"/> → the failure it describes; anything else → a retryable failure.
+    /// </summary>
     public static JobResult FromException(JobStopReason reason, Exception exception) => reason switch
     {
         JobStopReason.NodeCancel => JobResult.Fail(CancelledError, retryable: false),
         JobStopReason.Shutdown => JobResult.Yield(),
-        _ => JobResult.Fail(string.IsNullOrEmpty(exception.Message) ? exception.GetType().Name : exception.Message),
+        _ when exception is JobFailedException failed => JobResult.Fail(ErrorText(failed), failed.Retryable, failed.RetryAfter),
+        _ => JobResult.Fail(ErrorText(exception)),
     };
+
+    private static string ErrorText(Exception exception) =>
+        string.IsNullOrEmpty(exception.Message) ? exception.GetType().Name : exception.Message;
 
     public static WorkerMessage ToMessage(string jobId, int attempt, JobResult result) => result switch
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Worker.Internal;
@@ -17,6 +18,7 @@ internal sealed class SessionJobs
     private readonly ProgressCoalescer _progress;
     private readonly JobCounter _running;
     private readonly Action<string> _diagnostic;
+    private readonly ILogger _logger;
     private volatile bool _leaving;
 
     public SessionJobs(
@@ -26,7 +28,8 @@ internal sealed class SessionJobs
         CreditBatcher credits,
         ProgressCoalescer progress,
         JobCounter running,
-        Action<string> diagnostic)
+        Action<string> diagnostic,
+        ILogger logger)
     {
         _handlers = handlers;
         _link = link;
@@ -35,6 +38,7 @@ internal sealed class SessionJobs
         _progress = progress;
         _running = running;
         _diagnostic = diagnostic;
+        _logger = logger;
     }
 
     public int Count => _jobs.Count;
@@ -134,7 +138,13 @@ internal sealed class SessionJobs
         }
         catch (Exception ex)
         {
-            return Outcomes.FromException(job.StopReason, ex);
+            var result = Outcomes.FromException(job.StopReason, ex);
+            if (job.StopReason == JobStopReason.None && result is JobResult.Failed failed)
+            {
+                WorkerLog.HandlerFailed(_logger, ex, job.JobId, job.Assign.Type, job.Attempt, failed.Retryable);
+            }
+
+            return result;
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Worker.Internal;
@@ -39,7 +40,8 @@ internal sealed class WorkerSession : ISessionLink
         IReadOnlyDictionary<string, JobHandler> handlers,
         GrpcChannel channel,
         JobCounter running,
-        Action<string> diagnostic)
+        Action<string> diagnostic,
+        ILogger logger)
     {
         _options = options;
         _workers = new Workers.WorkersClient(channel);
@@ -48,7 +50,7 @@ internal sealed class WorkerSession : ISessionLink
         _outbox = new Outbox(_acks);
         _credits = new CreditBatcher(_outbox.Post);
         _progress = new ProgressCoalescer(_outbox.Post);
-        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, diagnostic);
+        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, diagnostic, logger);
     }
 
     /// <summary>Runs the stream until it ends; <paramref name="onWelcome"/> is called once the node accepted the Hello.</summary>

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Admin;
 
@@ -72,14 +72,14 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         var producer = _fixture.Cluster.Client(apiKey: key);
 
         var id = await producer.EnqueueAsync("test.echo", "keys-c");
-        var refused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueAsync("test.echo", "keys-other"));
-        var batchRefused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueBatchAsync(
+        var refused = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.EnqueueAsync("test.echo", "keys-other"));
+        var batchRefused = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.EnqueueBatchAsync(
             [new JobSpec { Type = "test.echo", Tenant = "keys-c" }, new JobSpec { Type = "test.echo", Tenant = "keys-other" }]));
 
         Assert.Equal(JobState.Waiting, (await producer.GetAsync(id)).State);
-        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
-        Assert.Contains("keys-c", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(StatusCode.PermissionDenied, batchRefused.StatusCode);
+        Assert.Equal(WorcrErrorCode.PermissionDenied, refused.Code);
+        Assert.Contains("keys-c", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(WorcrErrorCode.PermissionDenied, batchRefused.Code);
         Assert.Equal(1, (await _fixture.Cluster.Database.Tenants.ActivityAsync()).Single(a => a.Tenant == "keys-c").Waiting);
         Assert.DoesNotContain(await _fixture.Cluster.Database.Tenants.ActivityAsync(), a => a.Tenant == "keys-other");
         var listed = (await Operator().GetJsonAsync("/api/tenants/keys-c/keys")).GetProperty("keys")[0];
@@ -93,25 +93,25 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         var producer = _fixture.Cluster.Client(apiKey: key);
         var foreign = await _fixture.Cluster.Client(apiKey: SecuredAdminFixture.ApiKey).EnqueueAsync("test.echo", "keys-d-neighbour");
 
-        var get = await Assert.ThrowsAsync<RpcException>(() => producer.GetAsync(foreign));
-        var cancel = await Assert.ThrowsAsync<RpcException>(() => producer.CancelAsync(foreign));
-        var retry = await Assert.ThrowsAsync<RpcException>(() => producer.RetryAsync(foreign));
+        var get = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.GetAsync(foreign));
+        var cancel = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.CancelAsync(foreign));
+        var retry = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.RetryAsync(foreign));
         // A watch that were wrongly allowed would run on (a tenant-wide one forever): the patience turns that into a failure.
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var watch = await Assert.ThrowsAsync<RpcException>(async () =>
+        var watch = await Assert.ThrowsAsync<WorcrNodeException>(async () =>
         {
             await foreach (var _ in producer.WatchAsync([foreign], patience.Token)) { }
         });
-        var watchTenant = await Assert.ThrowsAsync<RpcException>(async () =>
+        var watchTenant = await Assert.ThrowsAsync<WorcrNodeException>(async () =>
         {
             await foreach (var _ in producer.WatchAsync([], "keys-d-neighbour", patience.Token)) { }
         });
 
-        Assert.Equal(StatusCode.NotFound, get.StatusCode);
-        Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
-        Assert.Equal(StatusCode.NotFound, retry.StatusCode);
-        Assert.Equal(StatusCode.NotFound, watch.StatusCode);
-        Assert.Equal(StatusCode.PermissionDenied, watchTenant.StatusCode);
+        Assert.Equal(WorcrErrorCode.NotFound, get.Code);
+        Assert.Equal(WorcrErrorCode.NotFound, cancel.Code);
+        Assert.Equal(WorcrErrorCode.NotFound, retry.Code);
+        Assert.Equal(WorcrErrorCode.NotFound, watch.Code);
+        Assert.Equal(WorcrErrorCode.PermissionDenied, watchTenant.Code);
         Assert.Equal(Core.Jobs.JobState.Waiting, (await _fixture.Cluster.Database.Jobs.GetAsync(Dispatch.Messages.ParseJobId(foreign)!.Value))!.State);
     }
 
@@ -124,10 +124,10 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         using var admin = Operator();
 
         using var revoke = await admin.DeleteAsync($"/api/tenants/keys-e/keys/{id}");
-        var refused = await Assert.ThrowsAsync<RpcException>(() => producer.EnqueueAsync("test.echo", "keys-e"));
+        var refused = await Assert.ThrowsAsync<WorcrNodeException>(() => producer.EnqueueAsync("test.echo", "keys-e"));
 
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
-        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(WorcrErrorCode.Unauthenticated, refused.Code);
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         // As another node would: straight in the database, so this node only learns it when its cache entry ages out.
         Assert.True(await _fixture.Cluster.Database.TenantKeys.RevokeAsync("keys-f", id));
         var deadline = DateTimeOffset.UtcNow + Services.TenantKeyCache.Freshness + TimeSpan.FromSeconds(10);
-        RpcException? refused = null;
+        WorcrNodeException? refused = null;
         while (refused is null && DateTimeOffset.UtcNow < deadline)
         {
             try
@@ -148,12 +148,12 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
                 await producer.EnqueueAsync("test.echo", "keys-f");
                 await Task.Delay(100);
             }
-            catch (RpcException exception)
+            catch (WorcrNodeException exception)
             {
                 refused = exception;
             }
         }
 
-        Assert.Equal(StatusCode.Unauthenticated, refused?.StatusCode);
+        Assert.Equal(WorcrErrorCode.Unauthenticated, refused?.Code);
     }
 }

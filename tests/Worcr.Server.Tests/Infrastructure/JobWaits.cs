@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Worker;
 
@@ -23,7 +22,7 @@ internal static class JobWaits
                 if (job.State == state) return job;
             }
         }
-        catch (Exception exception) when (deadline.IsCancellationRequested && exception is OperationCanceledException or RpcException)
+        catch (Exception exception) when (deadline.IsCancellationRequested && exception is OperationCanceledException or WorcrNodeException)
         {
             // Timed out: say where the job is instead.
         }

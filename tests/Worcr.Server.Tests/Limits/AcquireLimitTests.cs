@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
@@ -11,8 +10,8 @@ public sealed class AcquireLimitTests
     private static readonly object PaymentsApi = new { name = "payments-api", kind = "fixed_window", match = new { by = "key", value = "payments-api" }, capacity = 2, period = "1h", mode = "rate" };
     private static readonly object PerHostRate = new { name = "host-rate", kind = "token_bucket", match = new { by = "key", value = "host:*" }, capacity = 10, period = "1s", burst = 1, mode = "rate" };
 
-    /// <summary>Runs <paramref name="body"/> inside a job handler (where a JobContext exists) and returns what it returned.</summary>
-    private static async Task<T> InJobAsync<T>(Func<JobContext, Task<T>> body)
+    /// <summary>Runs <paramref name="body"/> inside a job handler (where an IJobContext exists) and returns what it returned.</summary>
+    private static async Task<T> InJobAsync<T>(Func<IJobContext, Task<T>> body)
     {
         using var rules = new RuleFiles().With("limits.json", LimitJobs.File(PaymentsApi, PerHostRate));
         await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
@@ -44,7 +43,7 @@ public sealed class AcquireLimitTests
         });
 
         Assert.Equal([true, true, false], answers.Select(a => a.Granted));
-        Assert.InRange(answers[2].RetryAfter.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        Assert.InRange(answers[2].RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         Assert.Equal(0, answers[1].Remaining);
     }
 
@@ -70,15 +69,15 @@ public sealed class AcquireLimitTests
             try
             {
                 await context.AcquireLimitAsync("nobody-limits-this");
-                return StatusCode.OK;
+                return WorcrErrorCode.Ok;
             }
-            catch (RpcException exception)
+            catch (WorcrNodeException exception)
             {
-                return exception.StatusCode;
+                return exception.Code;
             }
         });
 
-        Assert.Equal(StatusCode.NotFound, status);
+        Assert.Equal(WorcrErrorCode.NotFound, status);
     }
 
     [Fact]
@@ -89,14 +88,14 @@ public sealed class AcquireLimitTests
             try
             {
                 await context.AcquireLimitAsync("payments-api", cost: 3);
-                return StatusCode.OK;
+                return WorcrErrorCode.Ok;
             }
-            catch (RpcException exception)
+            catch (WorcrNodeException exception)
             {
-                return exception.StatusCode;
+                return exception.Code;
             }
         });
 
-        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.Equal(WorcrErrorCode.InvalidArgument, status);
     }
 }

@@ -11,7 +11,6 @@ public sealed class LeaseReaperTests
     {
         await using var db = await CreateAsync();
         await using var redis = await ConnectRedisAsync();
-        await using var redis = await ConnectRedisAsync();
         var lost = await db.EnqueueAsync(Job());
         var alive = await db.EnqueueAsync(Job());
         var lane = await db.LaneIdAsync(lost);
@@ -31,7 +30,6 @@ public sealed class LeaseReaperTests
     public async Task With_no_expired_lease_it_changes_nothing()
     {
         await using var db = await CreateAsync();
-        await using var redis = await ConnectRedisAsync();
         await using var redis = await ConnectRedisAsync();
         var job = await db.EnqueueAsync(Job());
         await db.Jobs.ClaimAsync(await db.LaneIdAsync(job), 1, "w1", "n1", TimeSpan.FromMinutes(5));

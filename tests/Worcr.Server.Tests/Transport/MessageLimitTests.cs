@@ -46,9 +46,9 @@ public sealed class MessageLimitTests
         cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete(big))));
         await Eventually.ReadUntilAsync(() => cluster.CountAsync(Core.Jobs.JobState.Completed), n => n == 1, TimeSpan.FromSeconds(30), "the job to complete");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => client.GetAsync(id));
+        var error = await Assert.ThrowsAsync<WorcrNodeException>(() => client.GetAsync(id));
 
-        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal(WorcrErrorCode.ResourceExhausted, error.Code);
         await NodeProbe.AssertStillServesAsync(client);
     }
 

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Worcr.Worker.Hosting;
+
+/// <summary>
+/// Runs the container's <see cref="WorcrWorker"/> for the life of the host. Stopping the host is the worker's
+/// graceful leave; a refusal reconnecting cannot fix ends <see cref="ExecuteAsync"/> with its error, which stops the
+/// host (the Generic Host's default for a failed background service).
+/// </summary>
+internal sealed class WorcrWorkerService(WorcrWorker worker) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => worker.RunAsync(stoppingToken);
+}
