@@ -127,7 +127,7 @@ internal sealed class Dispatcher
                     nextReconcile = now + _options.ReconcileInterval;
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
-                await DispatchRoundAsync(stoppingToken);
+                await DispatchRoundsAsync(stoppingToken);
                 // A lane parked by a limit may run again at its retry time: sleep no longer than that.
                 var wakeAt = _state.Parking.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
                 var untilReconcile = wakeAt - _time.GetUtcNow();
@@ -173,23 +173,32 @@ internal sealed class Dispatcher
         }
     }
 
-    /// <summary>Runs one round over the workers' credits, doing the I/O each of its claims needs.</summary>
-    private async Task DispatchRoundAsync(CancellationToken stoppingToken)
+    /// <summary>Runs rounds over the workers' fresh credits until one claims nothing (credits granted meanwhile are used at once).</summary>
+    private async Task DispatchRoundsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested && await DispatchRoundAsync(stoppingToken))
+        {
+        }
+    }
+
+    /// <summary>Runs one round over the workers' credits, doing the I/O each of its claims needs; true when it claimed jobs.</summary>
+    private async Task<bool> DispatchRoundAsync(CancellationToken stoppingToken)
     {
         var sessions = _sessions.Keys.ToArray();
-        if (sessions.Length == 0) return;
+        if (sessions.Length == 0) return false;
         var workers = new WorkerCredits[sessions.Length];
         for (var i = 0; i < sessions.Length; i++) workers[i] = new WorkerCredits(sessions[i].Profile, sessions[i].AvailableCredits);
         var round = _state.StartRound(workers);
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
-            if (round.Next(started) is not { } request) return;
+            if (round.Next(started) is not { } request) break;
             // Job limits: claim only what every limit on the lane's keys granted; the round parks a lane granted nothing.
             var permits = await LimitGate.AcquireAsync(request.Lane.Lane, request.Count, stoppingToken);
             if (round.Permit(request, permits.Decision, _time.GetUtcNow()) is not { } claim) continue;
             await ClaimAsync(round, claim, sessions[claim.Worker], permits, started, stoppingToken);
         }
+        return round.ClaimedAny;
     }
 
     private async Task ClaimAsync(DispatchRound round, ClaimRequest claim, WorkerSession session, LanePermits permits, DateTimeOffset started,
