@@ -87,11 +87,11 @@ public sealed class DispatcherNode : IAsyncDisposable
     public string RulesVersion => _rules?.Current.Version ?? "";
 
     /// <summary>For tests: waits until this node uses the given share for a tenant (tenant changes arrive by NOTIFY).</summary>
-    internal async Task WaitForTenantShareAsync(string tenant, double share)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
-    }
+    internal Task WaitForTenantShareAsync(string tenant, double share) =>
+        Signals.TenantSharesReloaded.WaitUntilAsync(() => _tenantShares?.Share(tenant) == share, TimeSpan.FromSeconds(10), $"tenant {tenant}'s share {share}");
+
+    /// <summary>For tests: the rounds and reloads of the node's components, to await instead of polling.</summary>
+    internal NodeSignals Signals { get; private set; } = null!;
 
     /// <summary>For tests: every endpoint this node serves (its admin API among them), as routing sees them.</summary>
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
@@ -180,6 +180,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         node.ReadAddresses();
 
         var maintenance = new MaintenanceService(new RedisLeaderLock(redis, options.RedisKeyPrefix), store, options, time, loggers.CreateLogger<MaintenanceService>(), dispatcher.Wake, events.Publisher);
+        node.Signals = new(dispatcher.Rounds, maintenance.Rounds, rules.Reloaded, limits.Catalog.Reloaded, tenantShares.Reloaded);
         var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,

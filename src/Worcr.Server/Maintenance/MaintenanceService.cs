@@ -39,6 +39,9 @@ internal sealed class MaintenanceService
 
     public bool IsLeader => _lease is not null;
 
+    /// <summary>Raised after each pass (leading or not; cron fires inside the leader's pass), for tests.</summary>
+    internal Hosting.RoundSignal Rounds { get; } = new();
+
     /// <summary>Fires due cron schedules in each leader pass; none when null.</summary>
     public CronService? Cron { get; set; }
 
@@ -55,6 +58,7 @@ internal sealed class MaintenanceService
             do
             {
                 await RunOnceAsync(stoppingToken);
+                Rounds.Raise();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
