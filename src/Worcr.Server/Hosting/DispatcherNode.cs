@@ -8,16 +8,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Fairness;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
+using Worcr.Scripting;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
-using Worcr.Server.Maintenance;
 using Worcr.Server.Fairness;
-using Worcr.Core.Fairness;
+using Worcr.Server.Maintenance;
 using Worcr.Server.Rules;
-using Worcr.Scripting;
 using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
 using Worcr.Server.Transport;
@@ -164,13 +164,16 @@ public sealed class DispatcherNode : IAsyncDisposable
         var services = new NodeServices(
             options, store, dispatcher, new CompletionBatcher(store), reports,
             new JobTypeRegistry(database.DataSource, database.Schema, options.AcceptUnknownJobTypes),
-            new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
-              Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
-              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
-              Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
-              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
-              Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
-              TenantShares = tenantShares, Time = time };
+            new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events)
+        {
+            Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+            Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
+            Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
+            Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
+            WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
+            Enqueues = new EnqueueBatcher(store, loggers.CreateLogger<EnqueueBatcher>()),
+            TenantShares = tenantShares, Time = time
+        };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Grpc.Core;
 using Worcr.Postgres;
 
 namespace Worcr.Server.Services;

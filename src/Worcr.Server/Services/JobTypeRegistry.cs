@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Npgsql;
 using Grpc.Core;
+using Npgsql;
 
 namespace Worcr.Server.Services;
 

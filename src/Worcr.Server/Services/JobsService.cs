@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
+using Worcr.Scripting;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
-using Worcr.Scripting;
 
 namespace Worcr.Server.Services;
 
