@@ -20,7 +20,10 @@ internal sealed class RoundSignal
         Interlocked.Exchange(ref _next, null)?.TrySetResult();
     }
 
-    /// <summary>Completes when a round ends after this call (one under way may be it: re-check state, as <see cref="WaitUntilAsync(Func{Task{bool}}, TimeSpan, string)"/> does).</summary>
+    /// <summary>
+    /// Completes when a round ends after this call. A round already under way may be that one, so re-check the state
+    /// afterwards, as <see cref="WaitUntilAsync(Func{Task{bool}}, TimeSpan, string)"/> does.
+    /// </summary>
     public Task NextAsync()
     {
         var next = Volatile.Read(ref _next);
