@@ -6,6 +6,7 @@ namespace Worcr.Bench.Tests;
 public sealed class RedisBenchmarkTests
 {
     [Fact]
+    [Trait(TestTier.Name, TestTier.Integration)]
     public async Task Redis_benchmark_reports_a_positive_rate_and_cpu_cost_for_every_script()
     {
         var figures = await new RedisBenchmark(callers: 4, TimeSpan.FromMilliseconds(300)).RunOnceAsync(await TestServices.RedisAsync());

@@ -6,14 +6,13 @@ using Worcr.Core.Retries;
 
 namespace Worcr.Postgres.Tests;
 
-/// <summary>A migrated Worcr schema of the test's own on the shared PostgreSQL, plus shortcuts tests need.</summary>
+/// <summary>A migrated Worcr schema of the test's own on the shared PostgreSQL (from the pool), plus shortcuts tests need.</summary>
 internal static class TestDatabase
 {
-    public static async Task<WorcrDatabase> CreateAsync()
+    public static async Task<PooledDatabase> CreateAsync()
     {
-        var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
-        await db.MigrateAsync();
-        return db;
+        var schema = await MigratedSchemas.RentAsync();
+        return new PooledDatabase(WorcrDatabase.Create(schema.ConnectionString, schema.Name), schema);
     }
 
     public static NewJob Job(
@@ -21,6 +20,15 @@ internal static class TestDatabase
         DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null, string? uniqueKey = null, TimeSpan? uniqueWindow = null,
         string args = """{"to":"a@example.com"}""") =>
         new(tenant, type, tags ?? ["eu"], args, weight, maxAttempts, runAt, expiresAt, uniqueKey, uniqueWindow);
+
+    public static Task<long> EnqueueOneAsync(this PooledDatabase db, NewJob? job = null) => db.Database.EnqueueOneAsync(job);
+
+    public static Task<long> LaneOfAsync(this PooledDatabase db, long jobId) => db.Database.LaneOfAsync(jobId);
+
+    public static Task<ClaimedJob> RunOneAsync(this PooledDatabase db, NewJob? job = null, string worker = "w1", string node = "n1") =>
+        db.Database.RunOneAsync(job, worker, node);
+
+    public static Task<object?> ScalarAsync(this PooledDatabase db, string sql) => db.Database.ScalarAsync(sql);
 
     public static async Task<long> EnqueueOneAsync(this WorcrDatabase db, NewJob? job = null) =>
         (await db.Jobs.EnqueueAsync([job ?? Job()]))[0].Id;

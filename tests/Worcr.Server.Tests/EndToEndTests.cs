@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using CoreJobState = Worcr.Core.Jobs.JobState;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
+using CoreJobState = Worcr.Core.Jobs.JobState;
 using ProtoJobState = Worcr.Protocol.V1.JobState;
 
 namespace Worcr.Server.Tests;

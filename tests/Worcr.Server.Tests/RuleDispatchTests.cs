@@ -69,11 +69,8 @@ public sealed class RuleDispatchTests
 
         await cluster.Database.Rules.SaveAsync("no-bulk-on-plain", "weight", "tag_match",
             """{"job_all":["bulk"],"worker_all":["plain"],"action":"forbid"}""", order: 0, enabled: true);
-        // The node reloads on a NOTIFY it does not expose as a signal; 10 s, not 1, so a busy machine is not a failure.
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            while (cluster.Nodes[1].RulesVersion == before) await Task.Delay(10, deadline.Token);
-        }
+        // The node reloads on a NOTIFY; 10 s, not 1, so a busy machine is not a failure.
+        await cluster.Nodes[1].Signals.RulesReloaded.WaitUntilAsync(() => cluster.Nodes[1].RulesVersion != before, TimeSpan.FromSeconds(10), "the second node's rules reload");
 
         var forbidden = await client.EnqueueAsync(Job("test.echo", "bulk"));
         var sentinel = await client.EnqueueAsync(Job("test.echo"));

@@ -7,7 +7,8 @@ namespace Worcr.Testing;
 /// One real PostgreSQL and one real Redis for the whole test process, started on first use with the same
 /// code `worcr dev` uses. When WORCR_TEST_POSTGRES and WORCR_TEST_REDIS are set (`./worcr test` sets them),
 /// those servers are used instead, so several test projects share one pair.
-/// Tests isolate themselves with a schema (<see cref="CreateSchemaAsync"/>) or a key prefix (<see cref="NewKeyPrefix"/>).
+/// Tests isolate themselves with a migrated schema from <see cref="MigratedSchemas"/> (an empty one from
+/// <see cref="CreateSchemaAsync"/> for tests of the migrations themselves) and a key prefix (<see cref="NewKeyPrefix"/>).
 /// </summary>
 public static class TestServices
 {
@@ -45,16 +46,23 @@ public static class TestServices
         $"{prefix}:{Environment.ProcessId}:{Interlocked.Increment(ref _counter)}:{Guid.NewGuid():N}:";
 
     /// <summary>A PostgreSQL of the test's own, for tests that stop or restart the server.</summary>
-    public static Task<PostgresProcess> StartPrivatePostgresAsync() =>
-        PostgresProcess.StartAsync(new PostgresProcessOptions { DataDirectory = NewTempDirectory("pg"), Durable = false, Ephemeral = true });
+    public static Task<PostgresProcess> StartPrivatePostgresAsync()
+    {
+        TestTier.RequireIntegration("PostgreSQL");
+        return PostgresProcess.StartAsync(new PostgresProcessOptions { DataDirectory = NewTempDirectory("pg"), Durable = false, Ephemeral = true });
+    }
 
     /// <summary>A Redis of the test's own, for tests that stop or restart the server.</summary>
-    public static Task<RedisProcess> StartPrivateRedisAsync() =>
-        RedisProcess.StartAsync(new RedisProcessOptions { DataDirectory = NewTempDirectory("redis"), Ephemeral = true });
+    public static Task<RedisProcess> StartPrivateRedisAsync()
+    {
+        TestTier.RequireIntegration("Redis");
+        return RedisProcess.StartAsync(new RedisProcessOptions { DataDirectory = NewTempDirectory("redis"), Ephemeral = true });
+    }
 
     /// <summary>A TLS-only Redis of the test's own, with a fresh certificate authority and client certificate.</summary>
     public static Task<RedisProcess> StartPrivateTlsRedisAsync()
     {
+        TestTier.RequireIntegration("Redis");
         var directory = NewTempDirectory("redis-tls");
         return RedisProcess.StartAsync(new RedisProcessOptions
         {
@@ -63,8 +71,11 @@ public static class TestServices
     }
 
     /// <summary>A 3-primary Redis Cluster of the test's own.</summary>
-    public static Task<RedisClusterProcess> StartPrivateRedisClusterAsync() =>
-        RedisClusterProcess.StartAsync(NewTempDirectory("redis-cluster"));
+    public static Task<RedisClusterProcess> StartPrivateRedisClusterAsync()
+    {
+        TestTier.RequireIntegration("a Redis Cluster");
+        return RedisClusterProcess.StartAsync(NewTempDirectory("redis-cluster"));
+    }
 
     /// <summary>A new empty directory under the system temp folder, readable by the PostgreSQL system user.</summary>
     public static string NewTempDirectory(string prefix)
@@ -76,6 +87,7 @@ public static class TestServices
 
     private static async Task<SharedServers> StartSharedAsync()
     {
+        TestTier.RequireIntegration("PostgreSQL and Redis");
         var postgresUrl = Environment.GetEnvironmentVariable("WORCR_TEST_POSTGRES");
         var redisUrl = Environment.GetEnvironmentVariable("WORCR_TEST_REDIS");
         if (!string.IsNullOrEmpty(postgresUrl) && !string.IsNullOrEmpty(redisUrl))

@@ -11,7 +11,7 @@ internal static class BenchRunner
     public static async Task<int> RunAsync(BenchSettings settings, JsonLine parameters, RunOnce runOnce, CancellationToken cancellationToken)
     {
         if (settings.Runs < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Runs, "--runs must be at least 1.");
-        Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis..." );
+        Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis...");
         await using var services = await BenchServices.StartAsync(settings, cancellationToken);
         return await RunEachAsync(settings.Runs, parameters, () => runOnce(services, cancellationToken));
     }

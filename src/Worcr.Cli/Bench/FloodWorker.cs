@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
-using Worcr.Worker.Internal;
 using Worcr.Protocol.V1;
+using Worcr.Worker.Internal;
 
 namespace Worcr.Cli.Bench;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Worcr.Server.Hosting;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Cli.Commands;
 

@@ -1,7 +1,7 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Grpc.Core;
 using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
 using Worcr.Core.Errors;

@@ -62,6 +62,9 @@ internal sealed class Dispatcher
     /// <summary>The node's metrics and spans (docs/operations.md); none in tests that build a bare dispatcher.</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; set; }
 
+    /// <summary>Raised after each dispatch round, for tests.</summary>
+    internal Hosting.RoundSignal Rounds { get; } = new();
+
     public IEnumerable<WorkerSession> Sessions => _sessions.Keys;
 
     public void Register(WorkerSession session)
@@ -128,6 +131,7 @@ internal sealed class Dispatcher
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
                 await DispatchRoundsAsync(stoppingToken);
+                Rounds.Raise();
                 // A lane parked by a limit may run again at its retry time: sleep no longer than that.
                 var wakeAt = _state.Parking.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
                 var untilReconcile = wakeAt - _time.GetUtcNow();

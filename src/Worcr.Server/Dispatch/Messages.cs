@@ -2,9 +2,9 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Worcr.Core.Dispatch;
 using Worcr.Postgres;
+using Worcr.Protocol.V1;
 using CoreJobState = Worcr.Core.Jobs.JobState;
 using ProtoJobState = Worcr.Protocol.V1.JobState;
-using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Dispatch;
 

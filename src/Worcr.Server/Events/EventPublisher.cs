@@ -23,7 +23,7 @@ internal sealed class EventPublisher : Lifecycle.IJobEvents
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private PendingEvents _pending = new();
+    private readonly PendingEvents _pending = new();
     private long _published;
     private long _publishedProgress;
     private long _dropped;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Worcr.Core.Fairness;
 using StackExchange.Redis;
+using Worcr.Core.Fairness;
 using Worcr.Redis;
 
 namespace Worcr.Server.Fairness;

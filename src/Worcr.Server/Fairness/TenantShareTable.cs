@@ -16,6 +16,9 @@ internal sealed class TenantShareTable : ITenantShares
 
     public double Share(string tenant) => _shares.GetValueOrDefault(tenant, 1);
 
+    /// <summary>Raised after each reload, for tests.</summary>
+    internal Hosting.RoundSignal Reloaded { get; } = new();
+
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var plans = (await _store.ListPlansAsync(cancellationToken)).ToDictionary(p => p.Name, p => p.Weight, StringComparer.Ordinal);
@@ -25,5 +28,6 @@ internal sealed class TenantShareTable : ITenantShares
             shares[tenant.Name] = tenant.Weight ?? (tenant.Plan is not null && plans.TryGetValue(tenant.Plan, out var planWeight) ? planWeight : 1);
         }
         _shares = shares;
+        Reloaded.Raise();
     }
 }

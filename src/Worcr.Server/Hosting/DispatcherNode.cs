@@ -9,16 +9,16 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Fairness;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
+using Worcr.Scripting;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
-using Worcr.Server.Maintenance;
 using Worcr.Server.Fairness;
-using Worcr.Core.Fairness;
+using Worcr.Server.Maintenance;
 using Worcr.Server.Rules;
-using Worcr.Scripting;
 using Worcr.Server.Lifecycle;
 using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
@@ -89,11 +89,11 @@ public sealed class DispatcherNode : IAsyncDisposable
     public string RulesVersion => _rules?.Current.Version ?? "";
 
     /// <summary>For tests: waits until this node uses the given share for a tenant (tenant changes arrive by NOTIFY).</summary>
-    internal async Task WaitForTenantShareAsync(string tenant, double share)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (_tenantShares?.Share(tenant) != share) await Task.Delay(10, deadline.Token);
-    }
+    internal Task WaitForTenantShareAsync(string tenant, double share) =>
+        Signals.TenantSharesReloaded.WaitUntilAsync(() => _tenantShares?.Share(tenant) == share, TimeSpan.FromSeconds(10), $"tenant {tenant}'s share {share}");
+
+    /// <summary>For tests: the rounds and reloads of the node's components, to await instead of polling.</summary>
+    internal NodeSignals Signals { get; private set; } = null!;
 
     /// <summary>For tests: every endpoint this node serves (its admin API among them), as routing sees them.</summary>
     internal IReadOnlyList<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
@@ -168,12 +168,15 @@ public sealed class DispatcherNode : IAsyncDisposable
         var lifecycle = new JobLifecycle(store, events.Publisher, options, rules, jobTypes, limits, time, loggers.CreateLogger<JobLifecycle>());
         var services = new NodeServices(
             options, store, dispatcher, lifecycle, reports, jobTypes,
-            new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events) { Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
-              Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
-              Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
-              Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
-              WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
-              TenantShares = tenantShares, Time = time };
+            new Authenticator(options, tenantKeyCache), rules, loggers.CreateLogger<NodeServices>(), draining.Token, events)
+        {
+            Cron = database.Cron, Webhooks = database.Webhooks, Limits = limits,
+            Sessions = new Admin.SessionStore(redis, options.RedisKeyPrefix, options.SessionLifetime),
+            Tenants = database.Tenants, TenantKeys = database.TenantKeys, TenantKeyCache = tenantKeyCache,
+            Presence = new PresenceRegistry(redis, options.RedisKeyPrefix),
+            WorkerDrains = await WorkerDrainRouter.StartAsync(redis, options.RedisKeyPrefix, options.NodeId, dispatcher, options.DrainTimeout, loggers.CreateLogger<WorkerDrainRouter>()),
+            TenantShares = tenantShares, Time = time
+        };
         await services.JobTypes.RegisterAsync(options.JobTypes, cancellationToken);
         await CronScheduleFile.LoadAsync(database.Cron, options.RulesDirectory, options.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
 
@@ -185,6 +188,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         // Metrics and spans (docs/operations.md): one telemetry object for the node, handed to the parts that count.
         var telemetry = app.CreateNodeTelemetry(options, () => dispatcher.Sessions);
         var maintenance = CreateMaintenance(app.Services, redis, database, lifecycle, telemetry, dispatcher.Wake);
+        node.Signals = new(dispatcher.Rounds, maintenance.Rounds, rules.Reloaded, limits.Catalog.Reloaded, tenantShares.Reloaded);
         var presence = new PresenceService(services.Presence, dispatcher, options, time, node.GrpcAddress.ToString())
         {
             HttpAddress = node.HttpAddress.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => maintenance.IsLeader,

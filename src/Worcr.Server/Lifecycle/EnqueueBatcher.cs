@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Worcr.Core.Errors;

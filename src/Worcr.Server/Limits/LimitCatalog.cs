@@ -25,6 +25,9 @@ internal sealed class LimitCatalog
 
     public LimitSet Current => _current;
 
+    /// <summary>Raised after each reload, for tests.</summary>
+    internal Hosting.RoundSignal Reloaded { get; } = new();
+
     /// <summary>Raised after a reload made a new set live (the gate forgets parked lanes then).</summary>
     public event Action? Changed;
 
@@ -50,5 +53,6 @@ internal sealed class LimitCatalog
             _reloading.Release();
         }
         Changed?.Invoke();
+        Reloaded.Raise();
     }
 }

@@ -43,6 +43,9 @@ internal sealed class MaintenanceLeader
 
     public bool IsLeader => _lease is not null;
 
+    /// <summary>Raised after each pass (leading or not; cron fires inside the leader's pass), for tests.</summary>
+    internal Hosting.RoundSignal Rounds { get; } = new();
+
     private TimeSpan LockTtl => _options.MaintenanceInterval * 5;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -53,6 +56,7 @@ internal sealed class MaintenanceLeader
             do
             {
                 await RunOnceAsync(stoppingToken);
+                Rounds.Raise();
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }

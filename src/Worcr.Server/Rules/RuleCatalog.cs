@@ -30,6 +30,9 @@ internal sealed class RuleCatalog : IDisposable
 
     public RuleBook Current => _current;
 
+    /// <summary>Raised after each reload (changed or not), for tests.</summary>
+    internal Hosting.RoundSignal Reloaded { get; } = new();
+
     public SandboxLimits Limits => _limits;
 
     /// <summary>Where database rules are kept (the admin API saves and deletes through it).</summary>
@@ -65,6 +68,7 @@ internal sealed class RuleCatalog : IDisposable
         finally
         {
             _reloading.Release();
+            Reloaded.Raise();
         }
     }
 

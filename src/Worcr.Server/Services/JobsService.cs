@@ -2,6 +2,7 @@ using Grpc.Core;
 using Worcr.Core.Errors;
 using Worcr.Core.Jobs;
 using Worcr.Protocol.V1;
+using Worcr.Scripting;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
 using Worcr.Server.Lifecycle;

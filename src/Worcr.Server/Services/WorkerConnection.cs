@@ -10,9 +10,9 @@ using Worcr.Core.Retries;
 using Worcr.Core.Workers;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
+using Worcr.Scripting;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
-using Worcr.Scripting;
 
 namespace Worcr.Server.Services;
 

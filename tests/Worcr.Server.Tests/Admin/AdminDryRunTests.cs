@@ -8,7 +8,7 @@ namespace Worcr.Server.Tests.Admin;
 public sealed class AdminDryRunTests : IAsyncLifetime
 {
     private SecuredCluster _cluster = null!;
-    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// Two nodes; a worker on the second one holds the first job it gets, so both lanes ("lane-a" and "lane-b" tags)

@@ -30,17 +30,22 @@ internal static class CronData
         return ticks;
     }
 
-    /// <summary>Reads the fired ticks until <paramref name="done"/> holds for them (the tables are the truth).</summary>
+    /// <summary>
+    /// Reads the fired ticks now and after each maintenance pass of any node (cron fires inside the leader's pass)
+    /// until <paramref name="done"/> holds for them (the tables are the truth).
+    /// </summary>
     public static async Task<List<(DateTimeOffset Tick, long Rows)>> WaitForTicksAsync(this TestCluster cluster, string name,
         Func<List<(DateTimeOffset Tick, long Rows)>, bool> done, TimeSpan timeout)
     {
+        if (cluster.Nodes.Count == 0) throw new InvalidOperationException("No node runs cron in this cluster.");
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
+            var nextPass = Task.WhenAny(cluster.Nodes.Select(node => node.Signals.MaintenanceRounds.NextAsync()));
             var ticks = await cluster.FiredTicksAsync(name);
             if (done(ticks)) return ticks;
             if (deadline.IsCancellationRequested) throw new TimeoutException($"Schedule '{name}' fired {ticks.Count} tick(s); the wait's condition never held.");
-            await Task.Delay(50, CancellationToken.None);
+            await ((Task)nextPass).WaitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 }

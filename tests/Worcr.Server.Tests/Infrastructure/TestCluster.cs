@@ -9,7 +9,7 @@ using Worcr.Worker;
 namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Dispatcher nodes of one test, sharing a fresh PostgreSQL schema and Redis key prefix on the real servers.
+/// Dispatcher nodes of one test, sharing a pooled migrated PostgreSQL schema and a fresh Redis key prefix on the real servers.
 /// Timings are shortened so lost workers and retries show up within a test's patience.
 /// </summary>
 internal sealed class TestCluster : IAsyncDisposable
@@ -18,9 +18,12 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly List<DispatcherNode> _nodes = new();
     private readonly List<IAsyncDisposable> _owned = new();
 
-    private TestCluster(string schema, string redisPrefix, WorcrDatabase database)
+    private readonly RentedSchema _schema;
+
+    private TestCluster(RentedSchema schema, string redisPrefix, WorcrDatabase database)
     {
-        Schema = schema;
+        _schema = schema;
+        Schema = schema.Name;
         RedisPrefix = redisPrefix;
         Database = database;
     }
@@ -37,8 +40,8 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="time">The nodes' clock; the real one when null.</param>
     public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {
-        var schema = await TestServices.CreateSchemaAsync("srv");
-        var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(await TestServices.PostgresAsync(), schema));
+        var schema = await MigratedSchemas.RentAsync();
+        var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
         for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time);
         return cluster;
     }
@@ -103,6 +106,7 @@ internal sealed class TestCluster : IAsyncDisposable
         await Database.DisposeAsync();
         // A loop that ignores its stop signal would hang a real node's shutdown: fail the test that found it.
         var stuck = _nodes.SelectMany(n => n.LoopsThatDidNotStop.Select(loop => $"{n.NodeId}: {loop}")).ToArray();
+        if (stuck.Length == 0) await _schema.DisposeAsync();
         if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }
 

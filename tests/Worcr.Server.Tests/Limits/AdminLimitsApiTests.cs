@@ -82,9 +82,10 @@ public sealed class AdminLimitsApiTests
         using var second = new AdminClient(cluster.Nodes[1].HttpAddress);
 
         using var saved = await first.PutAsync("/api/limits/per-tenant", PerTenant);
-        var seen = await Probe.WaitUntilAsync(async () => await FindAsync(second, "per-tenant") is not null, TimeSpan.FromSeconds(10));
+        await cluster.Nodes[1].Signals.LimitsReloaded.WaitUntilAsync(
+            async () => await FindAsync(second, "per-tenant") is not null, TimeSpan.FromSeconds(10), "the second node to list the limit saved on the first");
 
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        Assert.True(seen, "the second node never listed the limit saved on the first");
+        Assert.NotNull(await FindAsync(second, "per-tenant"));
     }
 }
