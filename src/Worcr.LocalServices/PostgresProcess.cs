@@ -34,7 +34,14 @@ public sealed class PostgresProcess : IAsyncDisposable
             throw new InvalidOperationException(
                 $"PostgreSQL binaries were not found in {options.BinDirectory}. Install them (Debian: apt-get install postgresql-15) or pass a PostgreSQL URL.");
         }
-        var postgres = new PostgresProcess(options, options.Port == 0 ? FreePort.Find() : options.Port);
+        return options.Port == 0
+            ? await FreePort.StartOnFreePortAsync(port => StartAsync(options, port, cancellationToken))
+            : await StartAsync(options, options.Port, cancellationToken);
+    }
+
+    private static async Task<PostgresProcess> StartAsync(PostgresProcessOptions options, int port, CancellationToken cancellationToken)
+    {
+        var postgres = new PostgresProcess(options, port);
         await postgres.InitialiseAsync(cancellationToken);
         await postgres.StartChildAsync(cancellationToken);
         await postgres.CreateDatabaseAsync(cancellationToken);

@@ -34,7 +34,14 @@ public sealed class RedisProcess : IAsyncDisposable
             ?? throw new InvalidOperationException(
                 "redis-server was not found on PATH. Install it (Debian: apt-get install redis-server) or pass a Redis URL.");
         Directory.CreateDirectory(options.DataDirectory);
-        var redis = new RedisProcess(options, serverPath, options.Port == 0 ? FreePort.Find() : options.Port);
+        return options.Port == 0
+            ? await FreePort.StartOnFreePortAsync(port => StartAsync(options, serverPath, port, cancellationToken))
+            : await StartAsync(options, serverPath, options.Port, cancellationToken);
+    }
+
+    private static async Task<RedisProcess> StartAsync(RedisProcessOptions options, string serverPath, int port, CancellationToken cancellationToken)
+    {
+        var redis = new RedisProcess(options, serverPath, port);
         await redis.StartChildAsync(cancellationToken);
         return redis;
     }

@@ -34,11 +34,14 @@ internal sealed class SpanRecorder : IDisposable
 
     public IReadOnlyList<Activity> InTrace(ActivityTraceId traceId) => _stopped.Where(a => a.TraceId == traceId).ToList();
 
-    /// <summary>Waits until a span with this name and job id has ended.</summary>
-    public async Task<Activity> WaitForAsync(string name, string jobId, TimeSpan timeout)
+    /// <summary>
+    /// Waits until a span with this name, trace and job id has ended. The trace is part of the match because job
+    /// ids repeat across the schemas of tests running at the same time, and the listener hears them all.
+    /// </summary>
+    public async Task<Activity> WaitForAsync(string name, ActivityTraceId traceId, string jobId, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        Func<Activity, bool> matches = a => a.OperationName == name && (a.GetTagItem("worcr.job_id") as string) == jobId;
+        Func<Activity, bool> matches = a => a.OperationName == name && a.TraceId == traceId && (a.GetTagItem("worcr.job_id") as string) == jobId;
         while (true)
         {
             if (_stopped.FirstOrDefault(matches) is { } found) return found;

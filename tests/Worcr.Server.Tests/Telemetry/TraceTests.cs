@@ -32,10 +32,10 @@ public sealed class TraceTests
             id = await client.EnqueueAsync("test.echo", "tracing");
         }
         await client.WaitForStateAsync(id, JobState.Completed);
-        var finish = await spans.WaitForAsync("worcr.finish", id, Patience);
-        var handle = await spans.WaitForAsync("worcr.handle", id, Patience);
-        var assign = await spans.WaitForAsync("worcr.assign", id, Patience);
-        var claim = await spans.WaitForAsync("worcr.claim", id, Patience);
+        var finish = await spans.WaitForAsync("worcr.finish", traceId, id, Patience);
+        var handle = await spans.WaitForAsync("worcr.handle", traceId, id, Patience);
+        var assign = await spans.WaitForAsync("worcr.assign", traceId, id, Patience);
+        var claim = await spans.WaitForAsync("worcr.claim", traceId, id, Patience);
 
         var trace = spans.InTrace(traceId);
         var enqueue = Assert.Single(trace, a => a.OperationName == "worcr.enqueue");
@@ -56,7 +56,7 @@ public sealed class TraceTests
         var parentSpan = ActivitySpanId.CreateRandom();
 
         var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "tracing", Traceparent = $"00-{traceId}-{parentSpan}-01" });
-        var handle = await spans.WaitForAsync("worcr.handle", id, Patience);
+        var handle = await spans.WaitForAsync("worcr.handle", traceId, id, Patience);
 
         var enqueue = Assert.Single(spans.InTrace(traceId), a => a.OperationName == "worcr.enqueue");
         Assert.Equal(parentSpan, enqueue.ParentSpanId);
