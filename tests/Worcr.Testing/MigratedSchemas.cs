@@ -35,6 +35,15 @@ public static class MigratedSchemas
     /// <summary>Empties the schema and pools it again; a schema that cannot be emptied or changed shape is left out.</summary>
     internal static async Task ReturnAsync(RentedSchema schema)
     {
+        if (await EmptyAsync(schema)) Free.Add(schema.Name);
+    }
+
+    /// <summary>
+    /// Empties the schema in one transaction and says whether it may be handed out again: false when its shape is no
+    /// longer the one the migrations made, or it could not be emptied.
+    /// </summary>
+    internal static async Task<bool> EmptyAsync(RentedSchema schema)
+    {
         try
         {
             await using var connection = new NpgsqlConnection(schema.ConnectionString);
@@ -47,11 +56,12 @@ public static class MigratedSchemas
             }
             var shape = await ReadShapeAsync(connection, schema.Name, transaction);
             await transaction.CommitAsync();
-            if (shape == _migratedShape) Free.Add(schema.Name);
+            return shape == _migratedShape;
         }
         catch (NpgsqlException)
         {
             // Still locked by a session the test left open (lock_timeout) or otherwise unusable: never hand it out again.
+            return false;
         }
     }
 
