@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
@@ -13,21 +14,26 @@ internal static class AdminApi
 {
     public const string Prefix = "/api";
 
-    public static void Map(WebApplication app, NodeServices services)
+    public static void Map(WebApplication app)
     {
-        var credentials = new AdminCredentials(services.Options);
-        var access = new AdminAccessFilter(services.Options, credentials, services.Sessions);
+        var options = app.Services.GetRequiredService<NodeOptions>();
+        var sessions = app.Services.GetRequiredService<SessionStore>();
+        var credentials = new AdminCredentials(options);
+        var access = new AdminAccessFilter(options, credentials, sessions);
         var api = app.MapGroup(Prefix).AddEndpointFilter(access).AddEndpointFilter(new ErrorStatusFilter());
-        SessionEndpoints.Map(api, services.Options, credentials, services.Sessions, access, services.Time);
-        RulesEndpoints.Map(api, services);
-        CronEndpoints.Map(api, services);
-        WebhookEndpoints.Map(api, services);
-        JobTypesEndpoints.Map(api, services);
-        LimitsEndpoints.Map(api, services);
-        TenantEndpoints.Map(api, services);
-        WorkerEndpoints.Map(api, services);
-        JobsEndpoints.Map(api, services);
-        OverviewEndpoints.Map(api, services);
-        DryRunEndpoint.Map(api, services);
+        SessionEndpoints.Map(api, options, credentials, sessions, access, app.Services.GetRequiredService<TimeProvider>());
+        RulesEndpoints.Map(api);
+        CronEndpoints.Map(api);
+        WebhookEndpoints.Map(api);
+        JobTypesEndpoints.Map(api);
+        LimitsEndpoints.Map(api);
+        TenantEndpoints.Map(api);
+        WorkerEndpoints.Map(api);
+        JobsEndpoints.Map(api);
+        OverviewEndpoints.Map(api);
+        DryRunEndpoint.Map(api);
     }
+
+    /// <summary>An endpoint class built by the node's container, which gives its constructor what it uses.</summary>
+    internal static T Create<T>(IEndpointRouteBuilder api) where T : class => ActivatorUtilities.CreateInstance<T>(api.ServiceProvider);
 }

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
 
@@ -12,12 +12,13 @@ internal static class ConnectedWorkers
 {
     public const int MaxWorkers = 500;
 
-    public static async Task<IReadOnlyList<ConnectedWorker>> ListAsync(NodeServices services, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ConnectedWorker>> ListAsync(Redis.PresenceRegistry presence, Dispatch.Dispatcher dispatcher, string nodeId,
+        ILogger logger, CancellationToken cancellationToken)
     {
         var workers = new Dictionary<string, ConnectedWorker>(StringComparer.Ordinal);
         try
         {
-            foreach (var entry in await services.Presence.ListAsync("worker", cancellationToken))
+            foreach (var entry in await presence.ListAsync("worker", cancellationToken))
             {
                 var tags = Split(entry.Info.GetValueOrDefault("tags"));
                 var types = Split(entry.Info.GetValueOrDefault("types")).ToHashSet(StringComparer.Ordinal);
@@ -26,9 +27,9 @@ internal static class ConnectedWorkers
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            AdminDataLog.PresenceUnreadable(services.Logger, exception);
+            AdminDataLog.PresenceUnreadable(logger, exception);
         }
-        foreach (var session in services.Dispatcher.Sessions) workers[session.WorkerId] = new ConnectedWorker(session.Profile, services.Options.NodeId);
+        foreach (var session in dispatcher.Sessions) workers[session.WorkerId] = new ConnectedWorker(session.Profile, nodeId);
         return workers.Values.OrderBy(w => w.Profile.WorkerId, StringComparer.Ordinal).Take(MaxWorkers).ToList();
     }
 

@@ -2,22 +2,33 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Worcr.Core.Errors;
+using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
-using Worcr.Core.Errors;
+using Worcr.Server.Services;
 
 namespace Worcr.Server.Admin;
 
 /// <summary>/api/cron: list, read, save and delete schedules. Saved schedules get origin 'api'.</summary>
 internal sealed class CronEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly CronStore _cron;
+    private readonly JobTypeRegistry _jobTypes;
+    private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
 
-    private CronEndpoints(NodeServices services) => _services = services;
-
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, NodeOptions options, TimeProvider time)
     {
-        var endpoints = new CronEndpoints(services);
+        _cron = cron;
+        _jobTypes = jobTypes;
+        _options = options;
+        _time = time;
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var endpoints = AdminApi.Create<CronEndpoints>(api);
         api.MapGet("/cron", endpoints.ListAsync);
         api.MapGet("/cron/{name}", endpoints.GetAsync);
         api.MapPut("/cron/{name}", endpoints.SaveAsync);
@@ -25,10 +36,10 @@ internal sealed class CronEndpoints
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>
-        AdminJson.Ok(new CronListView((await _services.Cron.ListAsync(cancellationToken)).Select(CronScheduleView.Of).ToArray()));
+        AdminJson.Ok(new CronListView((await _cron.ListAsync(cancellationToken)).Select(CronScheduleView.Of).ToArray()));
 
     private async Task<IResult> GetAsync(string name, CancellationToken cancellationToken) =>
-        await _services.Cron.GetAsync(name, cancellationToken) is { } schedule
+        await _cron.GetAsync(name, cancellationToken) is { } schedule
             ? AdminJson.Ok(CronScheduleView.Of(schedule))
             : NotFound(name);
 
@@ -38,9 +49,9 @@ internal sealed class CronEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         try
         {
-            var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, _services.Options.DefaultMaxAttempts, "api");
-            await _services.JobTypes.RequireKnownAsync(definition.Job.Type, "Field 'job.type'", cancellationToken);
-            var saved = await _services.Cron.UpsertAsync(definition, timing.NextAfter(_services.Time.GetUtcNow()), cancellationToken);
+            var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, _options.DefaultMaxAttempts, "api");
+            await _jobTypes.RequireKnownAsync(definition.Job.Type, "Field 'job.type'", cancellationToken);
+            var saved = await _cron.UpsertAsync(definition, timing.NextAfter(_time.GetUtcNow()), cancellationToken);
             return AdminJson.Ok(CronScheduleView.Of(saved));
         }
         catch (CronDefinitionException exception)
@@ -54,7 +65,7 @@ internal sealed class CronEndpoints
     }
 
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken) =>
-        await _services.Cron.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
+        await _cron.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
 
     private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No cron schedule named '{name}'.");
 }

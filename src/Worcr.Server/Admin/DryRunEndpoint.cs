@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
+using Worcr.Server.Rules;
 
 namespace Worcr.Server.Admin;
 
@@ -15,16 +17,31 @@ internal sealed class DryRunEndpoint
     /// <summary>The lanes with the most waiting jobs that are considered (bounds rule evaluations to workers × lanes).</summary>
     public const int MaxLanes = 1_000;
     private const string DraftName = "draft";
-    private readonly NodeServices _services;
+    private readonly RuleCatalog _rules;
+    private readonly JobStore _store;
+    private readonly NodeOptions _options;
+    private readonly Core.Fairness.ITenantShares _tenantShares;
+    private readonly TimeProvider _time;
+    private readonly Redis.PresenceRegistry _presence;
+    private readonly Dispatch.Dispatcher _dispatcher;
+    private readonly ILogger _logger;
     private readonly RuleChecker _checker;
 
-    private DryRunEndpoint(NodeServices services)
+    public DryRunEndpoint(RuleCatalog rules, JobStore store, NodeOptions options, Fairness.TenantShareTable tenantShares, TimeProvider time,
+        Redis.PresenceRegistry presence, Dispatch.Dispatcher dispatcher, ILogger<DryRunEndpoint> logger)
     {
-        _services = services;
-        _checker = new RuleChecker(services.Rules.Limits);
+        _rules = rules;
+        _store = store;
+        _options = options;
+        _tenantShares = tenantShares;
+        _time = time;
+        _presence = presence;
+        _dispatcher = dispatcher;
+        _logger = logger;
+        _checker = new RuleChecker(rules.Limits);
     }
 
-    public static void Map(RouteGroupBuilder api, NodeServices services) => api.MapPost("/rules/dry-run", new DryRunEndpoint(services).RunAsync);
+    public static void Map(RouteGroupBuilder api) => api.MapPost("/rules/dry-run", AdminApi.Create<DryRunEndpoint>(api).RunAsync);
 
     private async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -45,11 +62,11 @@ internal sealed class DryRunEndpoint
 
     private async Task<DryRunView> PlanAsync(CompiledDraft? draft, CancellationToken cancellationToken)
     {
-        var book = _services.Rules.Current;
-        var backlog = (await _services.Store.ReadBacklogAsync(cancellationToken))
+        var book = _rules.Current;
+        var backlog = (await _store.ReadBacklogAsync(cancellationToken))
             .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
-        var workers = await ConnectedWorkers.ListAsync(_services, cancellationToken);
-        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_services.Options), _services.TenantShares, _services.Options.AgingPeriod, _services.Time.GetUtcNow());
+        var workers = await ConnectedWorkers.ListAsync(_presence, _dispatcher, _options.NodeId, _logger, cancellationToken);
+        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_options), _tenantShares, _options.AgingPeriod, _time.GetUtcNow());
         var currentWeights = RuleTimeAllowance.Apply(book.Weights, RuleTimeAllowance.PerRequest);
         var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.Weights, draft), RuleTimeAllowance.PerRequest);
         var currentCache = new Dictionary<(long, string), double>();

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
 using Worcr.Server.Events;
 using Worcr.Server.Hosting;
 
@@ -15,9 +17,18 @@ namespace Worcr.Server.Admin;
 internal sealed class JobStreamEndpoint
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
-    private readonly NodeServices _services;
+    private readonly JobStore _store;
+    private readonly Events.LiveEvents _events;
+    private readonly CancellationToken _draining;
+    private readonly ILogger _logger;
 
-    public JobStreamEndpoint(NodeServices services) => _services = services;
+    public JobStreamEndpoint(JobStore store, Events.LiveEvents events, NodeDraining draining, ILogger<JobStreamEndpoint> logger)
+    {
+        _store = store;
+        _events = events;
+        _draining = draining.Token;
+        _logger = logger;
+    }
 
     public async Task StreamAsync(string id, HttpContext context)
     {
@@ -27,11 +38,11 @@ internal sealed class JobStreamEndpoint
             await error.ExecuteAsync(context);
             return;
         }
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _services.Draining);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _draining);
         var ct = stop.Token;
         var filter = new WatchFilter([jobId], null);
-        using var watcher = _services.Events.Hub.Subscribe(filter);
-        var current = await _services.Store.Browser.GetAsync(jobId, ct);
+        using var watcher = _events.Hub.Subscribe(filter);
+        var current = await _store.Browser.GetAsync(jobId, ct);
         if (current is null)
         {
             await JobsEndpoints.NotFound(jobId).ExecuteAsync(context);
@@ -86,7 +97,7 @@ internal sealed class JobStreamEndpoint
                 var next = await watcher.ReadAsync(Patience, ct);
                 if (watcher.TakeLost() || next is null)
                 {
-                    foreach (var state in await _services.Store.GetStatesAsync([jobId], ct)) Forward(JobEvents.StateChanged(state), accepted, buffer);
+                    foreach (var state in await _store.GetStatesAsync([jobId], ct)) Forward(JobEvents.StateChanged(state), accepted, buffer);
                 }
                 if (next is not null) Forward(next, accepted, buffer);
             }
@@ -96,7 +107,7 @@ internal sealed class JobStreamEndpoint
         }
         catch (Exception exception)
         {
-            AdminDataLog.JobStreamFailed(_services.Logger, jobId, exception);
+            AdminDataLog.JobStreamFailed(_logger, jobId, exception);
             await stop.CancelAsync();
         }
     }

@@ -2,9 +2,8 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Hosting;
-using Worcr.Server.Services;
 using Worcr.Core.Errors;
+using Worcr.Server.Services;
 
 namespace Worcr.Server.Admin;
 
@@ -14,20 +13,20 @@ namespace Worcr.Server.Admin;
 /// </summary>
 internal sealed class JobTypesEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly JobTypeRegistry _jobTypes;
 
-    private JobTypesEndpoints(NodeServices services) => _services = services;
+    public JobTypesEndpoints(JobTypeRegistry jobTypes) => _jobTypes = jobTypes;
 
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public static void Map(RouteGroupBuilder api)
     {
-        var endpoints = new JobTypesEndpoints(services);
+        var endpoints = AdminApi.Create<JobTypesEndpoints>(api);
         api.MapGet("/job-types", endpoints.ListAsync);
         api.MapPut("/job-types/{name}", endpoints.SaveAsync);
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken)
     {
-        var rows = await _services.JobTypes.ListAsync(cancellationToken);
+        var rows = await _jobTypes.ListAsync(cancellationToken);
         return AdminJson.Ok(new JobTypeListView(rows.Select(JobTypeView.From).ToList()));
     }
 
@@ -38,7 +37,7 @@ internal sealed class JobTypesEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         var (settings, error) = input.Value.Check();
         if (settings is null) return AdminJson.Error(StatusCodes.Status400BadRequest, error!);
-        var saved = await _services.JobTypes.SaveSettingsAsync(name, settings, cancellationToken);
+        var saved = await _jobTypes.SaveSettingsAsync(name, settings, cancellationToken);
         return AdminJson.Ok(JobTypeView.From(saved));
     }
 

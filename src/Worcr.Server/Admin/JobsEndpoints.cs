@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
 
@@ -15,21 +14,26 @@ namespace Worcr.Server.Admin;
 internal sealed class JobsEndpoints
 {
     private const string CancelReason = "cancelled by an operator";
-    private readonly NodeServices _services;
+    private readonly JobStore _store;
+    private readonly Lifecycle.JobLifecycle _lifecycle;
 
-    private JobsEndpoints(NodeServices services) => _services = services;
-
-    private JobBrowser Browser => _services.Store.Browser;
-
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public JobsEndpoints(JobStore store, Lifecycle.JobLifecycle lifecycle)
     {
-        var endpoints = new JobsEndpoints(services);
+        _store = store;
+        _lifecycle = lifecycle;
+    }
+
+    private JobBrowser Browser => _store.Browser;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var endpoints = AdminApi.Create<JobsEndpoints>(api);
         api.MapGet("/jobs", endpoints.ListAsync);
         api.MapGet("/jobs/{id}", endpoints.GetAsync);
         api.MapPost("/jobs/{id}/retry", endpoints.RetryAsync);
         api.MapPost("/jobs/{id}/cancel", endpoints.CancelAsync);
         api.MapDelete("/jobs/{id}", endpoints.DeleteAsync);
-        api.MapGet("/jobs/{id}/stream", new JobStreamEndpoint(services).StreamAsync);
+        api.MapGet("/jobs/{id}/stream", AdminApi.Create<JobStreamEndpoint>(api).StreamAsync);
     }
 
     /// <summary>The id in the path, or the 400 answer.</summary>
@@ -63,7 +67,7 @@ internal sealed class JobsEndpoints
         var before = await Browser.GetAsync(jobId, cancellationToken);
         if (before is null) return NotFound(jobId);
         var state = before.Summary.State;
-        var outcome = await _services.Lifecycle.RetryAsync(jobId, failedToo: true, cancellationToken);
+        var outcome = await _lifecycle.RetryAsync(jobId, failedToo: true, cancellationToken);
         if (outcome is not { Retried: true })
         {
             return AdminJson.Error(StatusCodes.Status409Conflict, state is JobState.Dead or JobState.Cancelled or JobState.Expired
@@ -78,7 +82,7 @@ internal sealed class JobsEndpoints
     {
         var (jobId, error) = ParseId(id);
         if (error is not null) return error;
-        var outcome = await _services.Lifecycle.CancelAsync(jobId, CancelReason, cancellationToken);
+        var outcome = await _lifecycle.CancelAsync(jobId, CancelReason, cancellationToken);
         if (!outcome.Found) return NotFound(jobId);
         if (!outcome.Cancelled) return AdminJson.Ok(new CancelView("already_finished", outcome.State.ToName()));
         return AdminJson.Ok(new CancelView("cancelled", JobState.Cancelled.ToName()));

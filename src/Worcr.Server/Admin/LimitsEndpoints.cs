@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Hosting;
 using Worcr.Server.Limits;
 
 namespace Worcr.Server.Admin;
@@ -13,19 +12,19 @@ namespace Worcr.Server.Admin;
 /// </summary>
 internal sealed class LimitsEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly Limits.LimitCatalog _catalog;
 
-    private LimitsEndpoints(NodeServices services) => _services = services;
+    public LimitsEndpoints(Limits.NodeLimits limits) => _catalog = limits.Catalog;
 
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public static void Map(RouteGroupBuilder api)
     {
-        var endpoints = new LimitsEndpoints(services);
+        var endpoints = AdminApi.Create<LimitsEndpoints>(api);
         api.MapGet("/limits", endpoints.List);
         api.MapPut("/limits/{name}", endpoints.SaveAsync);
         api.MapDelete("/limits/{name}", endpoints.DeleteAsync);
     }
 
-    private IResult List() => AdminJson.Ok(new LimitListView(_services.Limits.Catalog.Current.Definitions.Select(LimitView.From).ToList()));
+    private IResult List() => AdminJson.Ok(new LimitListView(_catalog.Current.Definitions.Select(LimitView.From).ToList()));
 
     private async Task<IResult> SaveAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -33,19 +32,19 @@ internal sealed class LimitsEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         var (limit, error) = LimitValidator.Check(name, input.Value, "api");
         if (limit is null) return AdminJson.Error(StatusCodes.Status400BadRequest, error!);
-        await _services.Limits.Catalog.Store.SaveAsync(LimitValidator.ToRecord(limit), cancellationToken);
-        await _services.Limits.Catalog.ReloadAsync(cancellationToken);
+        await _catalog.Store.SaveAsync(LimitValidator.ToRecord(limit), cancellationToken);
+        await _catalog.ReloadAsync(cancellationToken);
         return AdminJson.Ok(LimitView.From(limit));
     }
 
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken)
     {
-        if (!await _services.Limits.Catalog.Store.DeleteAsync(name, cancellationToken))
+        if (!await _catalog.Store.DeleteAsync(name, cancellationToken))
         {
-            var why = _services.Limits.Catalog.IsFromFile(name) ? " (it comes from limits.json, which the API cannot delete)" : "";
+            var why = _catalog.IsFromFile(name) ? " (it comes from limits.json, which the API cannot delete)" : "";
             return AdminJson.Error(StatusCodes.Status404NotFound, $"No limit named '{name}' is stored in the database{why}.");
         }
-        await _services.Limits.Catalog.ReloadAsync(cancellationToken);
+        await _catalog.ReloadAsync(cancellationToken);
         return Results.NoContent();
     }
 }

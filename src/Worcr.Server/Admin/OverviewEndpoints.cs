@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
@@ -8,18 +9,22 @@ namespace Worcr.Server.Admin;
 /// <summary>/api/overview and its live stream; both serve the node's one shared <see cref="OverviewSnapshots"/>.</summary>
 internal sealed class OverviewEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _draining;
+    private readonly ILogger _logger;
     private readonly OverviewSnapshots _snapshots;
 
-    private OverviewEndpoints(NodeServices services)
+    public OverviewEndpoints(OverviewSnapshots snapshots, TimeProvider time, NodeDraining draining, ILogger<OverviewEndpoints> logger)
     {
-        _services = services;
-        _snapshots = new OverviewSnapshots(services, services.Time);
+        _time = time;
+        _draining = draining.Token;
+        _logger = logger;
+        _snapshots = snapshots;
     }
 
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public static void Map(RouteGroupBuilder api)
     {
-        var endpoints = new OverviewEndpoints(services);
+        var endpoints = AdminApi.Create<OverviewEndpoints>(api);
         api.MapGet("/overview", endpoints.GetAsync);
         api.MapGet("/overview/stream", endpoints.StreamAsync);
     }
@@ -32,13 +37,13 @@ internal sealed class OverviewEndpoints
     /// </summary>
     private async Task StreamAsync(HttpContext context)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _services.Draining);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _draining);
         var ct = stop.Token;
         try
         {
             var stream = await EventStreamWriter.StartAsync(context, ct);
-            using var timer = new PeriodicTimer(OverviewSnapshots.MaxAge, _services.Time);
-            var lastComment = _services.Time.GetTimestamp();
+            using var timer = new PeriodicTimer(OverviewSnapshots.MaxAge, _time);
+            var lastComment = _time.GetTimestamp();
             do
             {
                 try
@@ -47,13 +52,13 @@ internal sealed class OverviewEndpoints
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not IOException)
                 {
-                    AdminDataLog.OverviewFailed(_services.Logger, exception);
+                    AdminDataLog.OverviewFailed(_logger, exception);
                     await stream.CommentAsync("overview unavailable: the node could not read it, it tries again", ct);
                 }
-                if (_services.Time.GetElapsedTime(lastComment) >= EventStreamWriter.HeartbeatInterval)
+                if (_time.GetElapsedTime(lastComment) >= EventStreamWriter.HeartbeatInterval)
                 {
                     await stream.CommentAsync("heartbeat", ct);
-                    lastComment = _services.Time.GetTimestamp();
+                    lastComment = _time.GetTimestamp();
                 }
             }
             while (await timer.WaitForNextTickAsync(ct));

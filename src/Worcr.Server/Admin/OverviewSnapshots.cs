@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
 
@@ -13,16 +13,22 @@ internal sealed class OverviewSnapshots
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
     private static readonly JobState[] States = Enum.GetValues<JobState>();
-    private readonly NodeServices _services;
+    private readonly JobStore _store;
+    private readonly Redis.PresenceRegistry _presence;
+    private readonly Dispatch.Dispatcher _dispatcher;
+    private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly OverviewHistory _history = new();
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private OverviewView? _latest;
     private long _latestAt;
 
-    public OverviewSnapshots(NodeServices services, TimeProvider time)
+    public OverviewSnapshots(JobStore store, Redis.PresenceRegistry presence, Dispatch.Dispatcher dispatcher, TimeProvider time, ILogger<OverviewSnapshots> logger)
     {
-        _services = services;
+        _store = store;
+        _presence = presence;
+        _dispatcher = dispatcher;
+        _logger = logger;
         _time = time;
     }
 
@@ -53,7 +59,7 @@ internal sealed class OverviewSnapshots
     {
         var first = OverviewHistory.FirstBucket(_time.GetUtcNow());
         var since = _history.SinceBucket(first);
-        var counts = await _services.Store.Browser.ReadOverviewAsync(OverviewHistory.StepSeconds, first, since, cancellationToken);
+        var counts = await _store.Browser.ReadOverviewAsync(OverviewHistory.StepSeconds, first, since, cancellationToken);
         _history.Apply(counts, since);
         var (workers, nodes) = await CountPresenceAsync(cancellationToken);
         var finished = _history.FinishedInWindow();
@@ -72,15 +78,15 @@ internal sealed class OverviewSnapshots
     {
         try
         {
-            var workers = await _services.Presence.ListAsync("worker", cancellationToken);
-            var nodes = await _services.Presence.ListAsync("node", cancellationToken);
-            var local = _services.Dispatcher.Sessions.Select(s => s.WorkerId);
+            var workers = await _presence.ListAsync("worker", cancellationToken);
+            var nodes = await _presence.ListAsync("node", cancellationToken);
+            var local = _dispatcher.Sessions.Select(s => s.WorkerId);
             return (workers.Select(w => w.Id).Union(local, StringComparer.Ordinal).Count(), Math.Max(1, nodes.Count));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            AdminDataLog.PresenceUnreadable(_services.Logger, exception);
-            return (_services.Dispatcher.Sessions.Count(), 1);
+            AdminDataLog.PresenceUnreadable(_logger, exception);
+            return (_dispatcher.Sessions.Count(), 1);
         }
     }
 }

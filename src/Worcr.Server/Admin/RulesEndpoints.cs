@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Hosting;
+using Worcr.Server.Rules;
 
 namespace Worcr.Server.Admin;
 
@@ -13,18 +13,18 @@ namespace Worcr.Server.Admin;
 internal sealed class RulesEndpoints
 {
     private const string DraftName = "draft";
-    private readonly NodeServices _services;
+    private readonly RuleCatalog _rules;
     private readonly RuleChecker _checker;
 
-    private RulesEndpoints(NodeServices services)
+    public RulesEndpoints(RuleCatalog rules)
     {
-        _services = services;
-        _checker = new RuleChecker(services.Rules.Limits);
+        _rules = rules;
+        _checker = new RuleChecker(rules.Limits);
     }
 
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public static void Map(RouteGroupBuilder api)
     {
-        var endpoints = new RulesEndpoints(services);
+        var endpoints = AdminApi.Create<RulesEndpoints>(api);
         api.MapGet("/rules", endpoints.ListAsync);
         api.MapPut("/rules/{name}", endpoints.SaveAsync);
         api.MapDelete("/rules/{name}", endpoints.DeleteAsync);
@@ -33,7 +33,7 @@ internal sealed class RulesEndpoints
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>
-        AdminJson.Ok(await RuleListing.ListAsync(_services.Rules, cancellationToken));
+        AdminJson.Ok(await RuleListing.ListAsync(_rules, cancellationToken));
 
     private async Task<IResult> SaveAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -43,18 +43,18 @@ internal sealed class RulesEndpoints
         if (draft is null) return AdminJson.Error(StatusCodes.Status400BadRequest, problem!.Error, problem.Line);
         var rule = draft.Rule;
         draft.Dispose(); // compiled only to prove it compiles; the node compiles its own copy on reload
-        var saved = await _services.Rules.Store.SaveAsync(rule.Name, rule.Kind, rule.Language, rule.Code, rule.Order, rule.Enabled, cancellationToken);
-        await _services.Rules.ReloadAsync(cancellationToken);
+        var saved = await _rules.Store.SaveAsync(rule.Name, rule.Kind, rule.Language, rule.Code, rule.Order, rule.Enabled, cancellationToken);
+        await _rules.ReloadAsync(cancellationToken);
         return AdminJson.Ok(RuleListing.View(saved));
     }
 
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken)
     {
-        if (!await _services.Rules.Store.DeleteAsync(name, cancellationToken))
+        if (!await _rules.Store.DeleteAsync(name, cancellationToken))
         {
             return AdminJson.Error(StatusCodes.Status404NotFound, $"No rule named '{name}' is stored in the database (rule files cannot be deleted through the API).");
         }
-        await _services.Rules.ReloadAsync(cancellationToken);
+        await _rules.ReloadAsync(cancellationToken);
         return Results.NoContent();
     }
 
@@ -75,7 +75,7 @@ internal sealed class RulesEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         var (job, worker, error) = ExplainFacts.From(input.Value);
         if (error is not null) return AdminJson.Error(StatusCodes.Status400BadRequest, error);
-        var book = _services.Rules.Current;
+        var book = _rules.Current;
         if (input.Value.Draft is null) return AdminJson.Ok(RuleExplainer.Explain(book, job!, worker!, draft: null));
         var (draft, problem) = _checker.Compile(input.Value.Draft.Name ?? DraftName, input.Value.Draft);
         if (draft is null) return AdminJson.Error(StatusCodes.Status400BadRequest, "Field 'draft': " + problem!.Error, problem.Line);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Worcr.Postgres;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
 
@@ -13,17 +12,24 @@ namespace Worcr.Server.Admin;
 /// </summary>
 internal sealed class TenantEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly TenantStore _tenants;
+    private readonly TenantKeyStore _keys;
+    private readonly Services.TenantKeyCache _keyCache;
 
-    private TenantEndpoints(NodeServices services) => _services = services;
-
-    private TenantStore Tenants => _services.Tenants;
-
-    private TenantKeyStore Keys => _services.TenantKeys;
-
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public TenantEndpoints(TenantStore tenants, TenantKeyStore keys, Services.TenantKeyCache keyCache)
     {
-        var endpoints = new TenantEndpoints(services);
+        _tenants = tenants;
+        _keys = keys;
+        _keyCache = keyCache;
+    }
+
+    private TenantStore Tenants => _tenants;
+
+    private TenantKeyStore Keys => _keys;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var endpoints = AdminApi.Create<TenantEndpoints>(api);
         api.MapGet("/tenants", endpoints.ListAsync);
         api.MapPut("/tenants/{name}", endpoints.SaveTenantAsync);
         api.MapDelete("/tenants/{name}", endpoints.DeleteTenantAsync);
@@ -116,7 +122,7 @@ internal sealed class TenantEndpoints
         {
             return AdminJson.Error(StatusCodes.Status404NotFound, $"Tenant '{name}' has no API key with id '{id}'.");
         }
-        _services.TenantKeyCache.Forget();
+        _keyCache.Forget();
         return Results.NoContent();
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Hosting;
+using Worcr.Postgres;
 
 namespace Worcr.Server.Admin;
 
@@ -10,13 +10,13 @@ internal sealed class WebhookEndpoints
 {
     private const int DefaultDeliveries = 100;
     private const int MaxDeliveries = 1000;
-    private readonly NodeServices _services;
+    private readonly WebhookStore _webhooks;
 
-    private WebhookEndpoints(NodeServices services) => _services = services;
+    public WebhookEndpoints(WebhookStore webhooks) => _webhooks = webhooks;
 
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public static void Map(RouteGroupBuilder api)
     {
-        var endpoints = new WebhookEndpoints(services);
+        var endpoints = AdminApi.Create<WebhookEndpoints>(api);
         api.MapGet("/webhooks", endpoints.ListAsync);
         api.MapGet("/webhooks/{name}", endpoints.GetAsync);
         api.MapPut("/webhooks/{name}", endpoints.SaveAsync);
@@ -25,28 +25,28 @@ internal sealed class WebhookEndpoints
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>
-        AdminJson.Ok(new WebhookListView((await _services.Webhooks.ListAsync(cancellationToken)).Select(WebhookView.Of).ToArray()));
+        AdminJson.Ok(new WebhookListView((await _webhooks.ListAsync(cancellationToken)).Select(WebhookView.Of).ToArray()));
 
     private async Task<IResult> GetAsync(string name, CancellationToken cancellationToken) =>
-        await _services.Webhooks.GetAsync(name, cancellationToken) is { } subscription ? AdminJson.Ok(WebhookView.Of(subscription)) : NotFound(name);
+        await _webhooks.GetAsync(name, cancellationToken) is { } subscription ? AdminJson.Ok(WebhookView.Of(subscription)) : NotFound(name);
 
     private async Task<IResult> SaveAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
         var input = await AdminJson.ReadAsync<WebhookInput>(request, cancellationToken);
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
-        var stored = input.Value.Secret is null ? await _services.Webhooks.GetAsync(name, cancellationToken) : null;
+        var stored = input.Value.Secret is null ? await _webhooks.GetAsync(name, cancellationToken) : null;
         var (subscription, error) = WebhookValidator.Validate(name, input.Value, stored?.Secret);
         if (subscription is null) return AdminJson.Error(StatusCodes.Status400BadRequest, error!);
-        return AdminJson.Ok(WebhookView.Of(await _services.Webhooks.UpsertAsync(subscription, cancellationToken)));
+        return AdminJson.Ok(WebhookView.Of(await _webhooks.UpsertAsync(subscription, cancellationToken)));
     }
 
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken) =>
-        await _services.Webhooks.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
+        await _webhooks.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
 
     private async Task<IResult> DeliveriesAsync(string name, int? limit, CancellationToken cancellationToken)
     {
-        if (await _services.Webhooks.GetAsync(name, cancellationToken) is null) return NotFound(name);
-        var deliveries = await _services.Webhooks.DeliveriesAsync(name, Math.Clamp(limit ?? DefaultDeliveries, 1, MaxDeliveries), cancellationToken);
+        if (await _webhooks.GetAsync(name, cancellationToken) is null) return NotFound(name);
+        var deliveries = await _webhooks.DeliveriesAsync(name, Math.Clamp(limit ?? DefaultDeliveries, 1, MaxDeliveries), cancellationToken);
         return AdminJson.Ok(new WebhookDeliveriesView(deliveries.Select(WebhookDeliveryView.Of).ToArray()));
     }
 

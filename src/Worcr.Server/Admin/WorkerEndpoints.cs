@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Admin;
 
@@ -11,13 +10,18 @@ namespace Worcr.Server.Admin;
 /// </summary>
 internal sealed class WorkerEndpoints
 {
-    private readonly NodeServices _services;
+    private readonly Redis.PresenceRegistry _presence;
+    private readonly Dispatch.WorkerDrainRouter _drains;
 
-    private WorkerEndpoints(NodeServices services) => _services = services;
-
-    public static void Map(RouteGroupBuilder api, NodeServices services)
+    public WorkerEndpoints(Redis.PresenceRegistry presence, Dispatch.WorkerDrainRouter drains)
     {
-        var endpoints = new WorkerEndpoints(services);
+        _presence = presence;
+        _drains = drains;
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var endpoints = AdminApi.Create<WorkerEndpoints>(api);
         api.MapGet("/workers", endpoints.ListWorkersAsync);
         api.MapGet("/nodes", endpoints.ListNodesAsync);
         api.MapPost("/workers/{id}/drain", endpoints.DrainAsync);
@@ -25,24 +29,24 @@ internal sealed class WorkerEndpoints
 
     private async Task<IResult> ListWorkersAsync(CancellationToken cancellationToken)
     {
-        var entries = await _services.Presence.ListAsync("worker", cancellationToken);
+        var entries = await _presence.ListAsync("worker", cancellationToken);
         return AdminJson.Ok(new WorkerListView(entries.Select(PresenceViews.Worker).ToList()));
     }
 
     private async Task<IResult> ListNodesAsync(CancellationToken cancellationToken)
     {
-        var entries = await _services.Presence.ListAsync("node", cancellationToken);
+        var entries = await _presence.ListAsync("node", cancellationToken);
         return AdminJson.Ok(new NodeListView(entries.Select(PresenceViews.Node).ToList()));
     }
 
     private async Task<IResult> DrainAsync(string id, CancellationToken cancellationToken)
     {
-        var worker = (await _services.Presence.ListAsync("worker", cancellationToken)).FirstOrDefault(w => w.Id == id);
+        var worker = (await _presence.ListAsync("worker", cancellationToken)).FirstOrDefault(w => w.Id == id);
         if (worker is null || !worker.Info.TryGetValue("node", out var nodeId))
         {
             return AdminJson.Error(StatusCodes.Status404NotFound, $"No worker '{id}' is connected (GET /api/workers lists those that are).");
         }
-        if (!await _services.WorkerDrains.RequestAsync(nodeId, id, cancellationToken))
+        if (!await _drains.RequestAsync(nodeId, id, cancellationToken))
         {
             return AdminJson.Error(StatusCodes.Status404NotFound, $"Worker '{id}' was last seen on node '{nodeId}', which no longer holds it.");
         }

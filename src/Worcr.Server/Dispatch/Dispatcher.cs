@@ -60,7 +60,7 @@ internal sealed class Dispatcher
     private readonly LimitGate _limitGate = LimitGate.Unlimited;
 
     /// <summary>The node's metrics and spans (docs/operations.md); none in tests that build a bare dispatcher.</summary>
-    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+    public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
     /// <summary>Raised after each dispatch round, for tests.</summary>
     internal Hosting.RoundSignal Rounds { get; } = new();

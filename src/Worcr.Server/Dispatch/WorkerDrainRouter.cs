@@ -22,10 +22,10 @@ internal sealed class WorkerDrainRouter
     private readonly TimeSpan _drainTimeout;
     private readonly ILogger _logger;
 
-    private WorkerDrainRouter(RedisConnection redis, RedisSubscriber subscriber, string keyPrefix, string nodeId, Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger)
+    public WorkerDrainRouter(RedisConnection redis, string keyPrefix, string nodeId, Dispatcher dispatcher, TimeSpan drainTimeout, ILogger<WorkerDrainRouter> logger)
     {
         _redis = redis;
-        _subscriber = subscriber;
+        _subscriber = new RedisSubscriber(redis);
         _keyPrefix = keyPrefix;
         _nodeId = nodeId;
         _dispatcher = dispatcher;
@@ -33,17 +33,11 @@ internal sealed class WorkerDrainRouter
         _logger = logger;
     }
 
-    public static async Task<WorkerDrainRouter> StartAsync(RedisConnection redis, string keyPrefix, string nodeId,
-        Dispatcher dispatcher, TimeSpan drainTimeout, ILogger logger)
+    /// <summary>Subscribes to this node's drain channel, before the node serves the admin API.</summary>
+    public Task StartAsync() => _subscriber.SubscribeAsync(Channel(_nodeId), (_, workerId) =>
     {
-        var subscriber = new RedisSubscriber(redis);
-        var router = new WorkerDrainRouter(redis, subscriber, keyPrefix, nodeId, dispatcher, drainTimeout, logger);
-        await subscriber.SubscribeAsync(router.Channel(nodeId), (_, workerId) =>
-        {
-            if (!router.DrainHere(workerId)) AdminLog.DrainTargetGone(logger, workerId);
-        });
-        return router;
-    }
+        if (!DrainHere(workerId)) AdminLog.DrainTargetGone(_logger, workerId);
+    });
 
     /// <summary>Asks the node holding the worker to drain it; false when that node does not answer (gone) or, here, the worker is not connected.</summary>
     public async Task<bool> RequestAsync(string nodeId, string workerId, CancellationToken cancellationToken)

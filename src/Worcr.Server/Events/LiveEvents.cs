@@ -11,13 +11,16 @@ namespace Worcr.Server.Events;
 internal sealed class LiveEvents
 {
     private readonly RedisSubscriber _subscriber;
+    private readonly string _channel;
     private readonly ILogger _logger;
 
-    private LiveEvents(EventPublisher publisher, EventHub hub, RedisSubscriber subscriber, ILogger logger)
+    public LiveEvents(RedisConnection redis, string keyPrefix, ILogger logger, TimeProvider time)
     {
-        Publisher = publisher;
-        Hub = hub;
-        _subscriber = subscriber;
+        _channel = keyPrefix + "events";
+        Publisher = EventPublisher.ForRedis(redis, _channel, logger, time);
+        Hub = new EventHub();
+        _subscriber = new RedisSubscriber(redis);
+        _subscriber.Connected += OnReconnected;
         _logger = logger;
     }
 
@@ -25,15 +28,8 @@ internal sealed class LiveEvents
 
     public EventHub Hub { get; }
 
-    public static async Task<LiveEvents> StartAsync(RedisConnection redis, string keyPrefix, ILogger logger, TimeProvider time)
-    {
-        var channel = keyPrefix + "events";
-        var subscriber = new RedisSubscriber(redis);
-        var events = new LiveEvents(EventPublisher.ForRedis(redis, channel, logger, time), new EventHub(), subscriber, logger);
-        subscriber.Connected += events.OnReconnected;
-        await subscriber.SubscribeAsync(channel, (_, payload) => events.Receive(payload));
-        return events;
-    }
+    /// <summary>Subscribes to what every node publishes, before the node serves watchers.</summary>
+    public Task StartAsync() => _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
 
     /// <summary>Publishes until the node stops (with a last flush), then ends the subscription.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)

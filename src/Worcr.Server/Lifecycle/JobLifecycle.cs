@@ -42,7 +42,7 @@ internal sealed class JobLifecycle
     }
 
     /// <summary>The node's metrics (set once the node has them).</summary>
-    public NodeTelemetry? Telemetry { get; set; }
+    public NodeTelemetry? Telemetry { get; init; }
 
     /// <summary>Group commit of single enqueues until the node stops.</summary>
     public Task RunEnqueuesAsync(CancellationToken stoppingToken) => _enqueues.RunAsync(stoppingToken);

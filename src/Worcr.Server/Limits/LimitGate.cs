@@ -41,7 +41,7 @@ internal sealed class LimitGate
     public static LimitGate Unlimited => new(null, () => LimitSet.Empty, TimeSpan.FromSeconds(30), NullLogger.Instance);
 
     /// <summary>The node's metrics: Redis round trips of the acquire, and denials (set by the node).</summary>
-    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+    public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
     /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
     public Action Wake { get; set; } = () => { };

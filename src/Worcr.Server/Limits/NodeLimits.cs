@@ -15,11 +15,12 @@ internal sealed class NodeLimits
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
 
-    private NodeLimits(LimitCatalog catalog, RedisLimiter limiter, LimitGate gate, RedisConnection redis, ILogger logger)
+    public NodeLimits(LimitStore store, RedisConnection redis, NodeOptions options, ILogger<NodeLimits> logger, Telemetry.NodeTelemetry? telemetry = null)
     {
-        Catalog = catalog;
-        Limiter = limiter;
-        Gate = gate;
+        Catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
+        Limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
+        Gate = new LimitGate(Limiter, () => Catalog.Current, options.LeaseDuration, logger) { Telemetry = telemetry };
+        Catalog.Changed += Gate.OnLimitsChanged;
         _redis = redis;
         _logger = logger;
     }
@@ -30,16 +31,8 @@ internal sealed class NodeLimits
 
     public LimitGate Gate { get; }
 
-    public static async Task<NodeLimits> StartAsync(LimitStore store, RedisConnection redis, NodeOptions options, TimeProvider time,
-        ILogger logger, CancellationToken cancellationToken)
-    {
-        var catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
-        await catalog.ReloadAsync(cancellationToken);
-        var limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
-        var gate = new LimitGate(limiter, () => catalog.Current, options.LeaseDuration, logger);
-        catalog.Changed += gate.OnLimitsChanged;
-        return new NodeLimits(catalog, limiter, gate, redis, logger);
-    }
+    /// <summary>Reads the definitions the node starts with (a failure here stops the start: the node would dispatch without its limits).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Catalog.ReloadAsync(cancellationToken);
 
     /// <summary>Reloads after a NOTIFY; a failure keeps the previous definitions live.</summary>
     public async Task ReloadAsync(CancellationToken stoppingToken)

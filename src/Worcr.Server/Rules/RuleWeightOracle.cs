@@ -43,7 +43,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
     }
 
     /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
-    public Telemetry.NodeTelemetry? Telemetry { get; set; }
+    public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>

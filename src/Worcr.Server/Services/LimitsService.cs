@@ -1,10 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Worcr.Core.Errors;
 using Worcr.Protocol.V1;
 using Worcr.Redis.Limits;
 using Worcr.Server.Hosting;
 using Worcr.Server.Limits;
-using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 
@@ -17,37 +17,43 @@ internal sealed class LimitsService
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
     private const long MaxCost = LimitValidator.MaxCapacity;
-    private readonly NodeServices _node;
+    private readonly Authenticator _authenticator;
+    private readonly NodeLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly Telemetry.NodeTelemetry? _telemetry;
     private readonly RedisLimiter _limiter;
 
-    public LimitsService(NodeServices node)
+    public LimitsService(Authenticator authenticator, NodeLimits limits, TimeProvider time, Telemetry.NodeTelemetry? telemetry = null)
     {
-        _node = node;
-        _limiter = node.Limits.Limiter;
+        _authenticator = authenticator;
+        _limits = limits;
+        _limiter = limits.Limiter;
+        _time = time;
+        _telemetry = telemetry;
     }
 
     public async Task<AcquireLimitResponse> AcquireAsync(AcquireLimitRequest request, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateWorker("", context);
+        _authenticator.AuthenticateWorker("", context);
         var key = request.Key;
         if (key.Length is 0 or > LimitKeys.MaxKeyLength) throw WorcrError.InvalidArgument($"AcquireLimitRequest.key is required (at most {LimitKeys.MaxKeyLength} characters).");
         var cost = request.Cost == 0 ? 1 : request.Cost;
         if (cost is < 1 or > MaxCost) throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
-        var limit = _node.Limits.Catalog.Current.RateLimitFor(key)
+        var limit = _limits.Catalog.Current.RateLimitFor(key)
             ?? throw WorcrError.NotFound($"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\".");
         var counter = limit.CounterFor(key);
-        var deadline = _node.Time.GetUtcNow() + WaitOf(request);
+        var deadline = _time.GetUtcNow() + WaitOf(request);
         while (true)
         {
             var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
             if (grant.Impossible) throw WorcrError.InvalidArgument($"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
             if (grant.Granted > 0) return Answer(grant);
-            if (_node.Time.GetUtcNow() + grant.RetryAfter > deadline)
+            if (_time.GetUtcNow() + grant.RetryAfter > deadline)
             {
-                _node.Telemetry?.LimitDenied(limit.Name);
+                _telemetry?.LimitDenied(limit.Name);
                 return Answer(grant);
             }
-            await Task.Delay(grant.RetryAfter, _node.Time, context.CancellationToken);
+            await Task.Delay(grant.RetryAfter, _time, context.CancellationToken);
         }
     }
 

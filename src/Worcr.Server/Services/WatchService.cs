@@ -1,11 +1,11 @@
 using Grpc.Core;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Hosting;
-using Worcr.Core.Errors;
-using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Services;
 
@@ -20,18 +20,25 @@ internal sealed class WatchService
 
     // A watch of named jobs that hears nothing for this long re-reads their states: a lost batch cannot leave it waiting forever.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
-    private readonly NodeServices _node;
+    private readonly Authenticator _authenticator;
+    private readonly LiveEvents _events;
+    private readonly JobStore _store;
 
-    public WatchService(NodeServices node) => _node = node;
+    public WatchService(Authenticator authenticator, LiveEvents events, JobStore store)
+    {
+        _authenticator = authenticator;
+        _events = events;
+        _store = store;
+    }
 
     public async Task WatchAsync(WatchJobsRequest request, IServerStreamWriter<JobEvent> responses, ServerCallContext context)
     {
-        var scope = await _node.Authenticator.AuthenticateProducerAsync(context);
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
         var filter = FilterOf(request, scope);
         var ct = context.CancellationToken;
-        using var watcher = _node.Events.Hub.Subscribe(filter);
+        using var watcher = _events.Hub.Subscribe(filter);
         var jobs = new WatchedJobs(filter);
-        var current = await _node.Store.GetStatesAsync(filter.JobIds, ct);
+        var current = await _store.GetStatesAsync(filter.JobIds, ct);
         RequireVisible(filter, current);
         await SendStatesAsync(current, jobs, responses, ct);
         while (!jobs.Done)
@@ -45,7 +52,7 @@ internal sealed class WatchService
     private async Task CatchUpAsync(WatchedJobs jobs, IServerStreamWriter<JobEvent> responses, CancellationToken ct)
     {
         var unfinished = jobs.Unfinished;
-        if (unfinished.Count > 0) await SendStatesAsync(await _node.Store.GetStatesAsync(unfinished, ct), jobs, responses, ct);
+        if (unfinished.Count > 0) await SendStatesAsync(await _store.GetStatesAsync(unfinished, ct), jobs, responses, ct);
     }
 
     private static async Task SendStatesAsync(IReadOnlyList<JobStateRecord> states, WatchedJobs jobs, IServerStreamWriter<JobEvent> responses, CancellationToken ct)

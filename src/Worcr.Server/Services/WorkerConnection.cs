@@ -3,9 +3,9 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
-using Worcr.Core.Lanes;
 using Worcr.Core.Errors;
 using Worcr.Core.Jobs;
+using Worcr.Core.Lanes;
 using Worcr.Core.Retries;
 using Worcr.Core.Workers;
 using Worcr.Postgres;
@@ -23,9 +23,31 @@ namespace Worcr.Server.Services;
 internal sealed class WorkerConnection
 {
     private const int MaxCapacity = 10_000;
-    private readonly NodeServices _node;
+    private readonly NodeOptions _options;
+    private readonly JobStore _store;
+    private readonly Dispatcher _dispatcher;
+    private readonly Lifecycle.JobLifecycle _lifecycle;
+    private readonly ReportWriter _reports;
+    private readonly JobTypeRegistry _jobTypes;
+    private readonly Authenticator _authenticator;
+    private readonly Limits.LimitGate _limitGate;
+    private readonly CancellationToken _draining;
+    private readonly ILogger _logger;
 
-    public WorkerConnection(NodeServices node) => _node = node;
+    public WorkerConnection(NodeOptions options, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
+        JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, ILogger<WorkerConnection> logger)
+    {
+        _options = options;
+        _store = store;
+        _dispatcher = dispatcher;
+        _lifecycle = lifecycle;
+        _reports = reports;
+        _jobTypes = jobTypes;
+        _authenticator = authenticator;
+        _limitGate = limits.Gate;
+        _draining = draining.Token;
+        _logger = logger;
+    }
 
     public async Task ServeAsync(IAsyncStreamReader<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
@@ -39,12 +61,12 @@ internal sealed class WorkerConnection
         var hello = requests.Current.Hello ?? throw WorcrError.InvalidArgument("The first message on a Connect stream must be Hello.");
         var session = OpenSession(hello, context);
         await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
-        await _node.JobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
-        _node.Dispatcher.Register(session);
+        await _jobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
+        _dispatcher.Register(session);
         // The node may have begun draining after the check above but before this session was registered, in which
         // case StopAsync did not see it: drain it here so it neither takes jobs nor holds the node's stop.
-        if (_node.Draining.IsCancellationRequested) DrainLateSession(session);
-        ServerLog.WorkerConnected(_node.Logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
+        if (_draining.IsCancellationRequested) DrainLateSession(session);
+        ServerLog.WorkerConnected(_logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token);
         var cleanEnd = false;
@@ -58,7 +80,7 @@ internal sealed class WorkerConnection
         }
         finally
         {
-            _node.Dispatcher.Unregister(session);
+            _dispatcher.Unregister(session);
             session.StopAccepting();
             // Completions already sent to the batcher become durable (and acknowledged) before the stream closes.
             await session.Inflight.SettledAsync();
@@ -72,7 +94,7 @@ internal sealed class WorkerConnection
 
     private void RefuseWhileDraining()
     {
-        if (_node.Draining.IsCancellationRequested)
+        if (_draining.IsCancellationRequested)
         {
             throw WorcrError.Unavailable("This node is shutting down; connect again (a load balancer picks another node).");
         }
@@ -86,7 +108,7 @@ internal sealed class WorkerConnection
 
     private WorkerSession OpenSession(Hello hello, ServerCallContext context)
     {
-        _node.Authenticator.AuthenticateWorker(hello.Token, context);
+        _authenticator.AuthenticateWorker(hello.Token, context);
         if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > 200)
         {
             throw WorcrError.InvalidArgument("Hello.worker_id is required (at most 200 characters).");
@@ -95,7 +117,7 @@ internal sealed class WorkerConnection
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
         if (hello.Capacity is < 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {MaxCapacity}.");
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
-        var rate = _node.Options.WorkerReportsPerSecond;
+        var rate = _options.WorkerReportsPerSecond;
         return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()));
     }
 
@@ -106,10 +128,10 @@ internal sealed class WorkerConnection
     /// </summary>
     private async Task<TimeSpan> HeartbeatIntervalAsync(Hello hello, CancellationToken cancellationToken)
     {
-        var interval = _node.Options.HeartbeatInterval;
+        var interval = _options.HeartbeatInterval;
         foreach (var type in hello.JobTypes.Distinct(StringComparer.Ordinal))
         {
-            if ((await _node.JobTypes.SettingsAsync(type, cancellationToken)).LeaseMs is { } leaseMs)
+            if ((await _jobTypes.SettingsAsync(type, cancellationToken)).LeaseMs is { } leaseMs)
             {
                 var third = TimeSpan.FromMilliseconds(leaseMs / 3.0);
                 if (third < interval) interval = third;
@@ -122,9 +144,9 @@ internal sealed class WorkerConnection
     {
         Welcome = new Welcome
         {
-            NodeId = _node.Options.NodeId,
+            NodeId = _options.NodeId,
             HeartbeatInterval = Duration.FromTimeSpan(heartbeatInterval),
-            LeaseDuration = Duration.FromTimeSpan(_node.Options.LeaseDuration),
+            LeaseDuration = Duration.FromTimeSpan(_options.LeaseDuration),
         },
     };
 
@@ -141,7 +163,7 @@ internal sealed class WorkerConnection
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            ServerLog.WorkerWriteFailed(_node.Logger, session.WorkerId, exception);
+            ServerLog.WorkerWriteFailed(_logger, session.WorkerId, exception);
             session.StopAccepting();
         }
     }
@@ -153,7 +175,7 @@ internal sealed class WorkerConnection
             case WorkerMessage.MessageOneofCase.Credit:
                 if (message.Credit.N is <= 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Credit.n must be between 1 and {MaxCapacity}.");
                 session.AddCredits(message.Credit.N);
-                _node.Dispatcher.Wake();
+                _dispatcher.Wake();
                 break;
             case WorkerMessage.MessageOneofCase.Complete:
                 Complete(session, message);
@@ -169,11 +191,11 @@ internal sealed class WorkerConnection
                 break;
             case WorkerMessage.MessageOneofCase.Progress:
                 await PaceAsync(session, cancellationToken);
-                _node.Reports.Progress(message.Progress, TenantOf(session, message.Progress.JobId, message.Progress.Attempt));
+                _reports.Progress(message.Progress, TenantOf(session, message.Progress.JobId, message.Progress.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Log:
                 await PaceAsync(session, cancellationToken);
-                _node.Reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
+                _reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
                 await HeartbeatAsync(session, cancellationToken);
@@ -197,14 +219,14 @@ internal sealed class WorkerConnection
     {
         try
         {
-            await _node.Store.RenewLeasesAsync(session.WorkerId, _node.Options.NodeId, _node.Options.LeaseDuration, cancellationToken);
+            await _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken);
             // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
-            await _node.Limits.Gate.RenewAsync(session, cancellationToken);
+            await _limitGate.RenewAsync(session, cancellationToken);
         }
         catch (Exception exception) when (exception is System.Data.Common.DbException or StackExchange.Redis.RedisException or IOException
             && !cancellationToken.IsCancellationRequested)
         {
-            ServerLog.HeartbeatFailed(_node.Logger, session.WorkerId, exception);
+            ServerLog.HeartbeatFailed(_logger, session.WorkerId, exception);
         }
     }
 
@@ -227,7 +249,7 @@ internal sealed class WorkerConnection
         var complete = message.Complete;
         var jobId = RequireJobId(complete.JobId);
         var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
-        var stored = _node.Lifecycle.CompleteAsync(new Completion(jobId, complete.Attempt, result), session.Held(jobId, complete.Attempt));
+        var stored = _lifecycle.CompleteAsync(new Completion(jobId, complete.Attempt, result), session.Held(jobId, complete.Attempt));
         session.Inflight.Track(stored.ContinueWith(
             done => Finish(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
             TaskScheduler.Default));
@@ -240,7 +262,7 @@ internal sealed class WorkerConnection
         var retryAfter = fail.RetryAfter?.ToTimeSpan();
         if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
-        var outcome = await _node.Lifecycle.FailAsync(report, jobId, fail.Error, session.Held(jobId, fail.Attempt), cancellationToken);
+        var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, session.Held(jobId, fail.Attempt), cancellationToken);
         Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
     }
 
@@ -250,7 +272,7 @@ internal sealed class WorkerConnection
         var jobId = RequireJobId(yield.JobId);
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
         if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
-        var accepted = await _node.Lifecycle.YieldAsync(jobId, yield.Attempt, delay, session.Held(jobId, yield.Attempt), cancellationToken);
+        var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, session.Held(jobId, yield.Attempt), cancellationToken);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
@@ -260,8 +282,8 @@ internal sealed class WorkerConnection
         var jobId = RequireJobId(checkpoint.JobId);
         if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw WorcrError.InvalidArgument("Checkpoint.name is required (at most 200 characters).");
         if (checkpoint.Value.Length > 64 * 1024) throw WorcrError.InvalidArgument("Checkpoint.value must be at most 64 KiB.");
-        var accepted = await _node.Store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
-        if (accepted) _node.Reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
+        var accepted = await _store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
+        if (accepted) _reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
         Ack(session, message.RequestId, accepted);
     }
 
@@ -270,8 +292,8 @@ internal sealed class WorkerConnection
     {
         session.Finished(jobId, attempt);
         // The job left the worker: its concurrency permits are freed (in the background; errors are logged there).
-        _ = _node.Limits.Gate.ReleaseAsync(session.WorkerId, jobId);
-        if (!accepted) ServerLog.WorkerMessageRejected(_node.Logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
+        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
+        if (!accepted) ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
     }
 
@@ -291,20 +313,20 @@ internal sealed class WorkerConnection
     private async Task ReleaseAsync(WorkerSession session)
     {
         var released = 0;
-        if (session.RunningCount > 0 && !_node.Draining.IsCancellationRequested)
+        if (session.RunningCount > 0 && !_draining.IsCancellationRequested)
         {
-            var changes = await _node.Lifecycle.ReleaseWorkerAsync(session.WorkerId, _node.Options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
+            var changes = await _lifecycle.ReleaseWorkerAsync(session.WorkerId, _options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
             released = changes.Count;
-            if (released > 0) _node.Dispatcher.Wake();
+            if (released > 0) _dispatcher.Wake();
         }
         // Released jobs free their concurrency permits; a draining node's workers keep theirs until their lease ends.
-        if (!_node.Draining.IsCancellationRequested) await _node.Limits.Gate.ReleaseWorkerAsync(session.WorkerId);
-        ServerLog.WorkerDisconnected(_node.Logger, session.WorkerId, released);
+        if (!_draining.IsCancellationRequested) await _limitGate.ReleaseWorkerAsync(session.WorkerId);
+        ServerLog.WorkerDisconnected(_logger, session.WorkerId, released);
     }
 
     private void Started(Assign assign)
     {
-        if (Messages.ParseJobId(assign.JobId) is { } jobId) _node.Lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
+        if (Messages.ParseJobId(assign.JobId) is { } jobId) _lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
     }
 
     /// <summary>The tenant of a job this worker holds, for tenant-wide watchers ("" for a job it no longer holds).</summary>

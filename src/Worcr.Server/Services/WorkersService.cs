@@ -1,14 +1,13 @@
 using Grpc.Core;
 using Worcr.Protocol.V1;
-using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Services;
 
 /// <summary>The worker API (worcr.v1.Workers): the Connect stream and AcquireLimit, each served by its own class.</summary>
-internal sealed class WorkersService(NodeServices node) : Workers.WorkersBase
+internal sealed class WorkersService(WorkerConnection connection, LimitsService limits) : Workers.WorkersBase
 {
-    private readonly WorkerConnection _connection = new(node);
-    private readonly LimitsService _limits = new(node);
+    private readonly WorkerConnection _connection = connection;
+    private readonly LimitsService _limits = limits;
 
     public override Task Connect(IAsyncStreamReader<WorkerMessage> requestStream, IServerStreamWriter<DispatcherMessage> responseStream, ServerCallContext context) =>
         _connection.ServeAsync(requestStream, responseStream, context);

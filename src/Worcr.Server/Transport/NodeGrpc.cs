@@ -28,14 +28,13 @@ internal static class NodeGrpc
     public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Registers the gRPC server; <paramref name="stopping"/> ends every call still running when the node stops (UNAVAILABLE).</summary>
-    public static NodeGrpcServices Register(WebApplicationBuilder builder, NodeOptions options, CancellationToken stopping, NodeHealthProbes probes)
+    public static void Register(WebApplicationBuilder builder, NodeOptions options, CancellationToken stopping, NodeHealthProbes probes)
     {
         builder.WebHost.ConfigureKestrel(ConfigureLimits);
-        var services = new NodeGrpcServices();
         builder.Services.AddSingleton(new NodeStopping(stopping));
-        builder.Services.AddSingleton(services);
-        builder.Services.AddSingleton(_ => services.Jobs);
-        builder.Services.AddSingleton(_ => services.Workers);
+        // One instance of each service for the node; the container gives each its parts.
+        builder.Services.AddSingleton<WatchService>().AddSingleton<JobsService>();
+        builder.Services.AddSingleton<WorkerConnection>().AddSingleton<LimitsService>().AddSingleton<WorkersService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageSize;
@@ -51,13 +50,11 @@ internal static class NodeGrpc
             .AddCheck("postgres", new ProbeHealthCheck(probes.Postgres), HealthStatus.Unhealthy, timeout: HealthCheckTimeout)
             .AddCheck("redis", new ProbeHealthCheck(probes.Redis), HealthStatus.Unhealthy, timeout: HealthCheckTimeout);
         builder.Services.AddGrpcReflection();
-        return services;
     }
 
-    /// <summary>Binds the service instances (built after the container) and maps every gRPC service.</summary>
-    public static void Map(WebApplication app, NodeServices node)
+    /// <summary>Maps every gRPC service.</summary>
+    public static void Map(WebApplication app)
     {
-        app.Services.GetRequiredService<NodeGrpcServices>().Bind(node);
         app.MapGrpcService<JobsService>();
         app.MapGrpcService<WorkersService>();
         app.MapGrpcHealthChecksService();

@@ -31,7 +31,8 @@ internal static class MaintenanceDatabase
     {
         var options = new NodeOptions { RedisKeyPrefix = redis.Options.KeyPrefix };
         var rules = new RuleCatalog(db.Rules, [], SandboxLimits.Default, Log<RuleCatalog>());
-        var limits = await NodeLimits.StartAsync(db.Limits, redis, options, TimeProvider.System, Log<NodeLimits>(), CancellationToken.None);
+        var limits = new NodeLimits(db.Limits, redis, options, Log<NodeLimits>());
+        await limits.StartAsync(CancellationToken.None);
         var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true);
         return new JobLifecycle(db.Jobs, NoEvents.Instance, options, rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
     }
