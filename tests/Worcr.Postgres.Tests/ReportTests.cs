@@ -1,5 +1,5 @@
-using static Worcr.Postgres.Tests.TestDatabase;
 using Worcr.Core.Jobs;
+using static Worcr.Postgres.Tests.TestDatabase;
 
 namespace Worcr.Postgres.Tests;
 

@@ -1,8 +1,8 @@
 using Npgsql;
 using Worcr.Core.Dispatch;
-using Worcr.Testing;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
+using Worcr.Testing;
 
 namespace Worcr.Postgres.Tests;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Worcr.Postgres;
-using Worcr.Server.Tests.Infrastructure;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
+using Worcr.Postgres;
+using Worcr.Server.Tests.Infrastructure;
 
 namespace Worcr.Server.Tests;
 

@@ -1,5 +1,5 @@
-using Worcr.Server.Services;
 using Worcr.Core.Errors;
+using Worcr.Server.Services;
 
 namespace Worcr.Server.Admin;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Services;
-using Worcr.Core.Errors;
 
 namespace Worcr.Server.Maintenance;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
+using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
-using Worcr.Core.Errors;
 
 namespace Worcr.Server.Services;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Worcr.Protocol.V1;
 using Worcr.Core.Errors;
+using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Services;
 

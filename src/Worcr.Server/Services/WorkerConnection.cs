@@ -68,7 +68,7 @@ internal sealed class WorkerConnection
         if (_draining.IsCancellationRequested) DrainLateSession(session);
         ServerLog.WorkerConnected(_logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var pump = PumpAsync(session, responses, pumpStop.Token);
+        var pump = PumpAsync(session, responses, pumpStop.Token, context.GetHttpContext().RequestAborted);
         var cleanEnd = false;
         try
         {
@@ -150,7 +150,11 @@ internal sealed class WorkerConnection
         },
     };
 
-    private async Task PumpAsync(WorkerSession session, IServerStreamWriter<DispatcherMessage> responses, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops taking messages (the stream ends, or the node stops).</param>
+    /// <param name="clientGone">Stops a write under way: only the client leaving may, since a write cut off by the
+    /// node's stop leaves half a message on the stream, and the worker sees INTERNAL instead of UNAVAILABLE.</param>
+    private async Task PumpAsync(WorkerSession session, IServerStreamWriter<DispatcherMessage> responses, CancellationToken cancellationToken,
+        CancellationToken clientGone)
     {
         try
         {
@@ -158,7 +162,7 @@ internal sealed class WorkerConnection
             {
                 // Published before the worker can see the job, so "running" precedes anything it reports.
                 if (message.Assign is { } assign) Started(assign);
-                using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, cancellationToken);
+                using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, clientGone);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
-using Worcr.Core.Jobs;
 
 namespace Worcr.Server.Telemetry;
 

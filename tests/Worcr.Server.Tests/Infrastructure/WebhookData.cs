@@ -1,6 +1,6 @@
 using Npgsql;
-using Worcr.Postgres;
 using Worcr.Core.Jobs;
+using Worcr.Postgres;
 
 namespace Worcr.Server.Tests.Infrastructure;
 
