@@ -9,9 +9,9 @@ public sealed class MigratedSchemaPoolTests
     [Fact]
     public async Task A_returned_schema_is_emptied_and_its_sequences_start_over()
     {
-        // The test empties the schema as a return does, while still holding it, so no test running beside it can
-        // rent it and write to it before it is checked.
-        await using var rented = await MigratedSchemas.RentAsync();
+        // A new member no other test has used, emptied as a return does while the test still holds it, so no test
+        // running beside it can rent it or touch it before it is checked.
+        await using var rented = await MigratedSchemas.CreateAsync();
         await using (var used = WorcrDatabase.Create(rented.ConnectionString, rented.Name))
         {
             await used.EnqueueOneAsync();
@@ -30,7 +30,7 @@ public sealed class MigratedSchemaPoolTests
     [Fact]
     public async Task A_schema_whose_shape_a_test_changed_is_never_handed_out_again()
     {
-        var rented = await MigratedSchemas.RentAsync();
+        var rented = await MigratedSchemas.CreateAsync();
         await using (var db = WorcrDatabase.Create(rented.ConnectionString, rented.Name))
         {
             await db.ScalarAsync("ALTER TABLE __schema__.jobs ADD COLUMN extra int");

@@ -14,21 +14,33 @@ namespace Worcr.Testing;
 public static class MigratedSchemas
 {
     private static readonly ConcurrentBag<string> Free = [];
-    private static readonly SemaphoreSlim ShapeLock = new(1, 1);
-    private static string? _migratedShape;
+
+    // Each member's shape as its migrations made it. Per schema, because a shape names the schema (in function
+    // bodies) and object ids (in constraint trigger names): two schemas never have the same one.
+    private static readonly ConcurrentDictionary<string, string> MigratedShapes = new();
     private static int _created;
 
     /// <summary>A migrated, empty schema of the shared PostgreSQL that no other test holds until it is disposed.</summary>
     public static async Task<RentedSchema> RentAsync()
     {
         var connectionString = await TestServices.PostgresAsync();
-        if (Free.TryTake(out var name)) return new RentedSchema(name, connectionString);
-        name = $"pool_{Environment.ProcessId}_{Interlocked.Increment(ref _created)}";
+        return Free.TryTake(out var name) ? new RentedSchema(name, connectionString) : await CreateAsync();
+    }
+
+    /// <summary>A new member of the pool, migrated here, that no test has used yet.</summary>
+    internal static async Task<RentedSchema> CreateAsync()
+    {
+        var connectionString = await TestServices.PostgresAsync();
+        var name = $"pool_{Environment.ProcessId}_{Interlocked.Increment(ref _created)}";
         await using (var database = WorcrDatabase.Create(connectionString, name))
         {
             await database.MigrateAsync();
         }
-        await RememberMigratedShapeAsync(connectionString, name);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            MigratedShapes[name] = await ReadShapeAsync(connection, name, transaction: null);
+        }
         return new RentedSchema(name, connectionString);
     }
 
@@ -56,28 +68,12 @@ public static class MigratedSchemas
             }
             var shape = await ReadShapeAsync(connection, schema.Name, transaction);
             await transaction.CommitAsync();
-            return shape == _migratedShape;
+            return shape == MigratedShapes[schema.Name];
         }
         catch (NpgsqlException)
         {
             // Still locked by a session the test left open (lock_timeout) or otherwise unusable: never hand it out again.
             return false;
-        }
-    }
-
-    private static async Task RememberMigratedShapeAsync(string connectionString, string name)
-    {
-        if (_migratedShape is not null) return;
-        await ShapeLock.WaitAsync();
-        try
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            _migratedShape ??= await ReadShapeAsync(connection, name, transaction: null);
-        }
-        finally
-        {
-            ShapeLock.Release();
         }
     }
 
