@@ -187,6 +187,9 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// Graceful stop: no new jobs, workers are told to drain (finish or yield, then reconnect elsewhere), and the
     /// node waits for their streams to end up to a grace period. Leases stay with the workers, so nothing is lost.
     /// </summary>
+    /// <summary>How long a stopping node lets worker streams write their UNAVAILABLE before the server stops.</summary>
+    private static readonly TimeSpan StreamEndPatience = TimeSpan.FromSeconds(2);
+
     public async Task StopAsync()
     {
         if (_stopped) return;
@@ -208,6 +211,17 @@ public sealed class DispatcherNode : IAsyncDisposable
             }
         }
         await _stopping.CancelAsync();
+        // The streams of workers that stayed now end with UNAVAILABLE; let them write that status before the
+        // server stops, so no worker sees its stream cut off instead (bounded: a stop never waits on a worker).
+        using (var ending = new CancellationTokenSource(StreamEndPatience))
+        {
+            while (_dispatcher.Sessions.Any() && !ending.IsCancellationRequested)
+            {
+                var changed = _dispatcher.SessionsChanged;
+                if (!_dispatcher.Sessions.Any()) break;
+                await changed.WaitAsync(ending.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
         try
         {
             // Stops the loops (each hosted service is told to stop) and the server, waiting up to StopPatience.
