@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Rules;
 
