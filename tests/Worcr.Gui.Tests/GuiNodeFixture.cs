@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Worcr.Admin;
 using Worcr.Server.Hosting;
 using Worcr.Testing;
 using Worcr.Worker;
@@ -66,7 +67,7 @@ public sealed class GuiNodeFixture : IAsyncLifetime
         };
         options.JobTypes.Add(SlowType);
         options.JobTypes.Add(QuickType);
-        _node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging => logging.SetMinimumLevel(LogLevel.Warning));
         Client = new WorcrClient(_node.GrpcAddress, ApiKey);
         Admin = new AdminClient(_node.HttpAddress, ApiKey);
         _worker = new WorcrWorker(new WorkerOptions

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Worcr.Admin;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Worker;
@@ -59,7 +60,7 @@ internal sealed class BenchNode : IAsyncDisposable
         };
         if (fairness is not null) options.Fairness = fairness;
         if (reportBudget is { } budget) options.WorkerReportsPerSecond = budget;
-        var node = await DispatcherNode.StartAsync(options, QuietLogging, cancellationToken);
+        var node = await DispatcherNode.StartAsync(options, [new AdminModule()], QuietLogging, cancellationToken);
         return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Worcr.Admin;
 using Worcr.Cli.Hosting;
 using Worcr.Server.Hosting;
 
@@ -60,7 +61,7 @@ internal static class ServeCommand
                 Console.Error.WriteLine("error: " + exception.Message);
                 return 2;
             }
-            await using var node = await DispatcherNode.StartAsync(options, cancellationToken: cancellationToken);
+            await using var node = await DispatcherNode.StartAsync(options, [new AdminModule()], cancellationToken: cancellationToken);
             Console.WriteLine($"Worcr node {node.NodeId}: gRPC {node.GrpcAddress}  HTTP {node.HttpAddress}");
             await ShutdownSignal.WaitAsync(cancellationToken);
             Console.WriteLine("Stopping: draining workers...");

@@ -1,3 +1,4 @@
+using Worcr.Admin;
 using Worcr.Cli.Commands;
 using Worcr.Cli.Hosting;
 using Worcr.LocalServices;
@@ -36,7 +37,7 @@ internal sealed class DevEnvironment
             // The shipped example rules, limits and schedules, so a fresh dev node shows them at work.
             RulesDirectory = Directory.Exists("rules") ? Path.GetFullPath("rules") : null,
         };
-        await using var node = await DispatcherNode.StartAsync(options, cancellationToken: stop.Token);
+        await using var node = await DispatcherNode.StartAsync(options, [new AdminModule()], cancellationToken: stop.Token);
         PrintSummary(node, postgres?.Url ?? _settings.PostgresUrl!, redis?.Url ?? _settings.RedisUrl!, apiKey, workerToken, adminPassword);
         var demo = _settings.Demo ? RunDemoAsync(node.GrpcAddress, apiKey, workerToken, stop.Token) : Task.CompletedTask;
         await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

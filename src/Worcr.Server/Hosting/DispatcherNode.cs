@@ -10,14 +10,12 @@ using Worcr.Core.Fairness;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
-using Worcr.Server.Admin;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
 using Worcr.Server.Rules;
 using Worcr.Server.Telemetry;
 using Worcr.Server.Transport;
-using Worcr.Server.Web;
 using Worcr.Server.Workers;
 
 namespace Worcr.Server.Hosting;
@@ -100,11 +98,16 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// <summary>Workers connected to this node right now.</summary>
     public int ConnectedWorkers => _dispatcher.Sessions.Count();
 
-    public static Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default) =>
-        StartAsync(options, configureLogging, configureServices: null, cancellationToken);
+    /// <param name="options">The node's settings, validated before anything starts.</param>
+    /// <param name="modules">The parts the host adds to the node, e.g. the admin API and GUI (Worcr.Admin's AdminModule); empty for a bare node.</param>
+    /// <param name="configureLogging">Replaces the default single-line console logging.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static Task<DispatcherNode> StartAsync(NodeOptions options, IReadOnlyList<INodeModule> modules, Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(options, modules, configureLogging, configureServices: null, cancellationToken);
 
     /// <param name="configureServices">Registrations made before the node's own, e.g. a test's fake <see cref="TimeProvider"/>.</param>
-    internal static async Task<DispatcherNode> StartAsync(NodeOptions options, Action<ILoggingBuilder>? configureLogging,
+    internal static async Task<DispatcherNode> StartAsync(NodeOptions options, IReadOnlyList<INodeModule> modules, Action<ILoggingBuilder>? configureLogging,
         Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         options.Validate();
@@ -141,6 +144,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         NodeGrpc.Register(builder, options, stopping.Token, NodeHealthProbes.For(database, redis));
         builder.AddWorcrTelemetry(options);
         builder.Services.AddNodeComponents(database, redis, listener, draining.Token);
+        foreach (var module in modules) module.AddServices(builder.Services);
         // Start steps first (hosted lifecycle services start before any hosted service), then the loops.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService, NodeStartup>();
         builder.Services.AddNodeLoops();
@@ -159,7 +163,7 @@ public sealed class DispatcherNode : IAsyncDisposable
             Events = container.GetRequiredService<LiveEvents>(), Reports = container.GetRequiredService<ReportWriter>(),
             Signals = container.GetRequiredService<NodeSignals>(), _logger = container.GetRequiredService<ILogger<DispatcherNode>>(),
         };
-        MapEndpoints(app);
+        MapEndpoints(app, modules);
         await app.StartAsync(cancellationToken);
         var addresses = container.GetRequiredService<NodeAddresses>();
         node.GrpcAddress = addresses.Grpc;
@@ -168,13 +172,12 @@ public sealed class DispatcherNode : IAsyncDisposable
         return node;
     }
 
-    private static void MapEndpoints(WebApplication app)
+    private static void MapEndpoints(WebApplication app, IReadOnlyList<INodeModule> modules)
     {
         NodeGrpc.Map(app);
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok\n"));
         app.MapWorcrMetrics();
-        Admin.AdminApi.Map(app);
-        Web.GuiFiles.Map(app);
+        foreach (var module in modules) module.Map(app);
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>

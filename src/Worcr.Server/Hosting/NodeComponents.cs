@@ -7,7 +7,6 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
 using Worcr.Scripting;
-using Worcr.Server.Admin;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
@@ -59,7 +58,6 @@ internal static class NodeComponents
             Telemetry = container.GetRequiredService<NodeTelemetry>(),
         });
         services.AddSingleton(container => new Authenticator(Options(container), container.GetRequiredService<TenantKeyCache>()));
-        services.AddSingleton(container => new Admin.SessionStore(redis, Options(container).RedisKeyPrefix, Options(container).SessionLifetime));
         services.AddSingleton(container => new PresenceRegistry(redis, Options(container).RedisKeyPrefix));
         services.AddSingleton(container => new WorkerDrainRouter(redis, Options(container).RedisKeyPrefix, Options(container).NodeId,
             container.GetRequiredService<Dispatcher>(), Options(container).DrainTimeout, container.GetRequiredService<ILogger<WorkerDrainRouter>>()));
@@ -69,7 +67,6 @@ internal static class NodeComponents
         services.AddSingleton(container => new NodeSignals(container.GetRequiredService<Dispatcher>().Rounds,
             container.GetRequiredService<MaintenanceLeader>().Rounds, container.GetRequiredService<RuleCatalog>().Reloaded,
             container.GetRequiredService<NodeLimits>().Catalog.Reloaded, container.GetRequiredService<TenantShareTable>().Reloaded));
-        services.AddSingleton<Admin.OverviewSnapshots>();
         return services;
     }
 

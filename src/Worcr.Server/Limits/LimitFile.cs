@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Worcr.Server.Admin;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Worcr.Server.Limits;
 
@@ -11,6 +11,13 @@ namespace Worcr.Server.Limits;
 internal static class LimitFile
 {
     public const string FileName = "limits.json";
+
+    // The admin API's names (snake_case), strict like its bodies.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
 
     public static IReadOnlyList<LimitDefinition> Load(string? directory)
     {
@@ -25,7 +32,7 @@ internal static class LimitFile
         LimitInput[] inputs;
         try
         {
-            inputs = JsonSerializer.Deserialize<LimitInput[]>(json, Admin.AdminJson.Options) ?? [];
+            inputs = JsonSerializer.Deserialize<LimitInput[]>(json, Json) ?? [];
         }
         catch (JsonException exception)
         {

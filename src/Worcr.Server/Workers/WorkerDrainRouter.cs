@@ -2,7 +2,6 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
-using Worcr.Server.Admin;
 using Worcr.Server.Dispatch;
 
 namespace Worcr.Server.Workers;
@@ -37,7 +36,7 @@ internal sealed class WorkerDrainRouter
     /// <summary>Subscribes to this node's drain channel, before the node serves the admin API.</summary>
     public Task StartAsync() => _subscriber.SubscribeAsync(Channel(_nodeId), (_, workerId) =>
     {
-        if (!DrainHere(workerId)) AdminLog.DrainTargetGone(_logger, workerId);
+        if (!DrainHere(workerId)) WorkerDrainLog.DrainTargetGone(_logger, workerId);
     });
 
     /// <summary>Asks the node holding the worker to drain it; false when that node does not answer (gone) or, here, the worker is not connected.</summary>
@@ -73,7 +72,7 @@ internal sealed class WorkerDrainRouter
             session.Drain(new Drain { Reason = Reason, Deadline = deadline });
             drained = true;
         }
-        if (drained) AdminLog.WorkerDrained(_logger, workerId);
+        if (drained) WorkerDrainLog.WorkerDrained(_logger, workerId);
         return drained;
     }
 

@@ -3,7 +3,7 @@ using Worcr.Core.Fairness;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Scripting;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 
 namespace Worcr.Server.Tests.Admin;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 using Worcr.Server.Tests.Infrastructure;
 
 namespace Worcr.Server.Tests.Admin;

@@ -1,5 +1,5 @@
 using Worcr.Protocol.V1;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 
 namespace Worcr.Server.Tests.Admin;
 

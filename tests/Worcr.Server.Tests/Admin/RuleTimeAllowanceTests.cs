@@ -1,5 +1,5 @@
 using Worcr.Scripting;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 
 namespace Worcr.Server.Tests.Admin;
 

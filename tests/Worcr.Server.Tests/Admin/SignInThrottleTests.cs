@@ -1,4 +1,4 @@
-using Worcr.Server.Admin;
+using Worcr.Admin;
 
 namespace Worcr.Server.Tests.Admin;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Worcr.Postgres;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
 using Worcr.Worker;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Worcr.Admin;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
@@ -67,7 +68,7 @@ internal sealed class TestCluster : IAsyncDisposable
         };
         foreach (var type in TestJobTypes) options.JobTypes.Add(type);
         configure?.Invoke(options);
-        var node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
+        var node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging => logging.SetMinimumLevel(LogLevel.Warning),
             services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
         _nodes.Add(node);
         return node;

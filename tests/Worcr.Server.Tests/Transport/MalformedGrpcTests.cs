@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Worcr.Protocol.V1;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 

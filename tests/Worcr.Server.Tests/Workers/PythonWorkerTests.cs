@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
-using Worcr.Server.Admin;
+using Worcr.Admin;
 using Worcr.Server.Tests.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;

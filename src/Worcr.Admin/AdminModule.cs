@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Worcr.Admin.Web;
+using Worcr.Redis;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Admin;
+
+/// <summary>
+/// The admin API (/api, docs/admin-api.md) and the GUI (/, /ui) as a part of a dispatcher node:
+/// <c>DispatcherNode.StartAsync(options, [new AdminModule()])</c>. Its sessions live in the node's Redis, so any
+/// node answers a browser signed in on another.
+/// </summary>
+public sealed class AdminModule : INodeModule
+{
+    public void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton(container =>
+        {
+            var options = container.GetRequiredService<NodeOptions>();
+            return new SessionStore(container.GetRequiredService<RedisConnection>(), options.RedisKeyPrefix, options.SessionLifetime);
+        });
+        services.AddSingleton<OverviewSnapshots>();
+    }
+
+    public void Map(WebApplication app)
+    {
+        AdminApi.Map(app);
+        GuiFiles.Map(app);
+    }
+}

@@ -1,6 +1,0 @@
-using Worcr.Core.Dispatch;
-
-namespace Worcr.Server.Admin;
-
-/// <summary>A worker connected to some node, as the dry run sees it.</summary>
-internal sealed record ConnectedWorker(WorkerProfile Profile, string NodeId);

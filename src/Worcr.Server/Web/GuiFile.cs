@@ -1,4 +1,0 @@
-namespace Worcr.Server.Web;
-
-/// <summary>One file of the admin GUI, read once from the assembly, with the strong ETag of its content.</summary>
-internal sealed record GuiFile(byte[] Content, string ContentType, string ETag);
