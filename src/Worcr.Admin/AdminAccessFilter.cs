@@ -5,23 +5,15 @@ namespace Worcr.Admin;
 
 /// <summary>
 /// Who may call the admin API; every /api endpoint passes here. A caller is the operator key
-/// ("Authorization: Bearer KEY", admin), a session cookie (its role; every change must carry the session's
-/// X-CSRF-Token), or anyone when the node was explicitly started insecure. Sign-in endpoints carry
+/// ("Authorization: Bearer KEY", admin), a session cookie (its role; every request but GET and HEAD must carry the
+/// session's X-CSRF-Token), or anyone when the node was explicitly started insecure. The read-only role reaches
+/// only endpoints marked <see cref="ReadOnlyAccess"/>, whatever their method or path. Sign-in endpoints carry
 /// <see cref="SessionlessEndpoint"/> and decide themselves. Answers 401 (who are you?) or 403 (not allowed) as JSON.
 /// </summary>
 internal sealed class AdminAccessFilter : IEndpointFilter
 {
     public const string CsrfHeader = "X-CSRF-Token";
     private const string BearerPrefix = "Bearer ";
-
-    // What the read-only role may call besides GETs: the POSTs that only compute an answer, and signing out.
-    private static readonly HashSet<string> ReadOnlyAllowed = new(StringComparer.OrdinalIgnoreCase)
-    {
-        AdminApi.Prefix + "/rules/validate",
-        AdminApi.Prefix + "/rules/explain",
-        AdminApi.Prefix + "/rules/dry-run",
-        AdminApi.Prefix + "/session",
-    };
 
     private readonly NodeOptions _options;
     private readonly AdminCredentials _credentials;
@@ -50,7 +42,7 @@ internal sealed class AdminAccessFilter : IEndpointFilter
             return AdminJson.Error(StatusCodes.Status401Unauthorized,
                 "Not signed in: sign in with POST /api/session {\"password\": ...} or send 'Authorization: Bearer <API key>'.");
         }
-        if (Refusal(caller, http.Request) is { } refusal) return AdminJson.Error(StatusCodes.Status403Forbidden, refusal);
+        if (Refusal(caller, http) is { } refusal) return AdminJson.Error(StatusCodes.Status403Forbidden, refusal);
         AdminCaller.Set(http, caller);
         return await next(context);
     }
@@ -61,18 +53,22 @@ internal sealed class AdminAccessFilter : IEndpointFilter
         if (BearerToken(request) is { } token) return _credentials.IsApiKey(token) ? AdminCaller.Operator : null;
         if (!request.Cookies.TryGetValue(SessionEndpoints.CookieName, out var sessionId) || string.IsNullOrEmpty(sessionId)) return null;
         var session = await _sessions.FindAsync(sessionId, cancellationToken);
-        return session is null ? null : new AdminCaller(session.Role, sessionId, session);
+        // Opened with a password this node no longer has for the role: the password changed, the session ended.
+        if (session is null || !_credentials.StillValid(session, sessionId)) return null;
+        return new AdminCaller(session.Role, sessionId, session);
     }
 
-    private static string? Refusal(AdminCaller caller, HttpRequest request)
+    private static string? Refusal(AdminCaller caller, HttpContext http)
     {
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return null;
+        var request = http.Request;
         // Cookies ride along on cross-site requests; the token, which only our own page can read, proves intent.
-        if (caller.Session is { } session && !AdminCredentials.SecretEquals(request.Headers[CsrfHeader].ToString(), session.CsrfToken))
+        if (caller.Session is { } session && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) &&
+            !AdminCredentials.SecretEquals(request.Headers[CsrfHeader].ToString(), session.CsrfToken))
         {
             return $"missing or wrong CSRF token: send the csrf_token from POST or GET /api/session in the {CsrfHeader} header with every change.";
         }
-        if (caller.Role == AdminRole.ReadOnly && !ReadOnlyAllowed.Contains(request.Path.Value ?? ""))
+        // Deny by default: the role is checked against the endpoint routing chose, never against the path's spelling.
+        if (caller.Role == AdminRole.ReadOnly && http.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyAccess>() is null)
         {
             return "read-only session: it may look, not change; sign in with the admin password to change things.";
         }

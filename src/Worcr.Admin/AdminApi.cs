@@ -21,7 +21,7 @@ internal static class AdminApi
         var credentials = new AdminCredentials(options);
         var access = new AdminAccessFilter(options, credentials, sessions);
         var api = app.MapGroup(Prefix).AddEndpointFilter(access).AddEndpointFilter(new ErrorStatusFilter());
-        SessionEndpoints.Map(api, options, credentials, sessions, access, app.Services.GetRequiredService<TimeProvider>());
+        SessionEndpoints.Map(api, options, credentials, sessions, access, app.Services.GetRequiredService<SignInThrottle>());
         RulesEndpoints.Map(api);
         CronEndpoints.Map(api);
         WebhookEndpoints.Map(api);

@@ -20,11 +20,14 @@ public sealed class AdminModule : INodeModule
             var options = container.GetRequiredService<NodeOptions>();
             return new SessionStore(container.GetRequiredService<RedisConnection>(), options.RedisKeyPrefix, options.SessionLifetime);
         });
+        services.AddSingleton(container => new SignInThrottle(container.GetRequiredService<RedisConnection>(),
+            container.GetRequiredService<NodeOptions>().RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OverviewSnapshots>();
     }
 
     public void Map(WebApplication app)
     {
+        TrustedProxies.Use(app, app.Services.GetRequiredService<NodeOptions>());
         AdminApi.Map(app);
         GuiFiles.Map(app);
     }

@@ -29,8 +29,8 @@ internal sealed class CronEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<CronEndpoints>(api);
-        api.MapGet("/cron", endpoints.ListAsync);
-        api.MapGet("/cron/{name}", endpoints.GetAsync);
+        api.MapGet("/cron", endpoints.ListAsync).AllowReadOnly();
+        api.MapGet("/cron/{name}", endpoints.GetAsync).AllowReadOnly();
         api.MapPut("/cron/{name}", endpoints.SaveAsync);
         api.MapDelete("/cron/{name}", endpoints.DeleteAsync);
     }

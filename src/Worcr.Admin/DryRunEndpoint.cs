@@ -43,7 +43,8 @@ internal sealed class DryRunEndpoint
         _checker = new RuleChecker(rules.Limits);
     }
 
-    public static void Map(RouteGroupBuilder api) => api.MapPost("/rules/dry-run", AdminApi.Create<DryRunEndpoint>(api).RunAsync);
+    /// <summary>Pure (POST only for its body): plans from what is stored and connected, stores nothing.</summary>
+    public static void Map(RouteGroupBuilder api) => api.MapPost("/rules/dry-run", AdminApi.Create<DryRunEndpoint>(api).RunAsync).AllowReadOnly();
 
     private async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
     {

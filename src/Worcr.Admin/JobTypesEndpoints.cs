@@ -21,7 +21,7 @@ internal sealed class JobTypesEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<JobTypesEndpoints>(api);
-        api.MapGet("/job-types", endpoints.ListAsync);
+        api.MapGet("/job-types", endpoints.ListAsync).AllowReadOnly();
         api.MapPut("/job-types/{name}", endpoints.SaveAsync);
     }
 

@@ -29,12 +29,12 @@ internal sealed class JobsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<JobsEndpoints>(api);
-        api.MapGet("/jobs", endpoints.ListAsync);
-        api.MapGet("/jobs/{id}", endpoints.GetAsync);
+        api.MapGet("/jobs", endpoints.ListAsync).AllowReadOnly();
+        api.MapGet("/jobs/{id}", endpoints.GetAsync).AllowReadOnly();
         api.MapPost("/jobs/{id}/retry", endpoints.RetryAsync);
         api.MapPost("/jobs/{id}/cancel", endpoints.CancelAsync);
         api.MapDelete("/jobs/{id}", endpoints.DeleteAsync);
-        api.MapGet("/jobs/{id}/stream", AdminApi.Create<JobStreamEndpoint>(api).StreamAsync);
+        api.MapGet("/jobs/{id}/stream", AdminApi.Create<JobStreamEndpoint>(api).StreamAsync).AllowReadOnly();
     }
 
     /// <summary>The id in the path, or the 400 answer.</summary>

@@ -19,7 +19,7 @@ internal sealed class LimitsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<LimitsEndpoints>(api);
-        api.MapGet("/limits", endpoints.List);
+        api.MapGet("/limits", endpoints.List).AllowReadOnly();
         api.MapPut("/limits/{name}", endpoints.SaveAsync);
         api.MapDelete("/limits/{name}", endpoints.DeleteAsync);
     }

@@ -25,8 +25,8 @@ internal sealed class OverviewEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<OverviewEndpoints>(api);
-        api.MapGet("/overview", endpoints.GetAsync);
-        api.MapGet("/overview/stream", endpoints.StreamAsync);
+        api.MapGet("/overview", endpoints.GetAsync).AllowReadOnly();
+        api.MapGet("/overview/stream", endpoints.StreamAsync).AllowReadOnly();
     }
 
     private async Task<IResult> GetAsync(CancellationToken cancellationToken) => AdminJson.Ok(await _snapshots.GetAsync(cancellationToken));

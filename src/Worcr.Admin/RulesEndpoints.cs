@@ -25,11 +25,12 @@ internal sealed class RulesEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<RulesEndpoints>(api);
-        api.MapGet("/rules", endpoints.ListAsync);
+        api.MapGet("/rules", endpoints.ListAsync).AllowReadOnly();
         api.MapPut("/rules/{name}", endpoints.SaveAsync);
         api.MapDelete("/rules/{name}", endpoints.DeleteAsync);
-        api.MapPost("/rules/validate", endpoints.ValidateAsync);
-        api.MapPost("/rules/explain", endpoints.ExplainAsync);
+        // Pure checks, POST only for their bodies: they compile and evaluate a draft in memory and store nothing.
+        api.MapPost("/rules/validate", endpoints.ValidateAsync).AllowReadOnly();
+        api.MapPost("/rules/explain", endpoints.ExplainAsync).AllowReadOnly();
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>

@@ -7,7 +7,7 @@ namespace Worcr.Admin;
 
 /// <summary>
 /// /api/session: sign in with a password (a session cookie plus a CSRF token), ask who one is, sign out.
-/// Failed sign-ins are answered late (<see cref="SignInThrottle"/>).
+/// Sign-in is refused while locked after failures (<see cref="SignInThrottle"/>), before the password is looked at.
 /// </summary>
 internal sealed class SessionEndpoints
 {
@@ -27,12 +27,13 @@ internal sealed class SessionEndpoints
         _access = access;
     }
 
-    public static void Map(RouteGroupBuilder api, NodeOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access, TimeProvider time)
+    public static void Map(RouteGroupBuilder api, NodeOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access, SignInThrottle throttle)
     {
-        var endpoints = new SessionEndpoints(options, credentials, sessions, new SignInThrottle(time), access);
+        var endpoints = new SessionEndpoints(options, credentials, sessions, throttle, access);
         api.MapPost("/session", endpoints.SignInAsync).WithMetadata(SessionlessEndpoint.Instance);
         api.MapGet("/session", endpoints.ShowAsync).WithMetadata(SessionlessEndpoint.Instance);
-        api.MapDelete("/session", endpoints.SignOutAsync);
+        // Signing out ends only the caller's own session: every role may.
+        api.MapDelete("/session", endpoints.SignOutAsync).AllowReadOnly();
     }
 
     private static readonly SessionView OpenNode = new(AdminRoleNames.Admin, "");
@@ -43,14 +44,21 @@ internal sealed class SessionEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         if (string.IsNullOrEmpty(input.Value.Password)) return AdminJson.Error(StatusCodes.Status400BadRequest, "Field 'password' is required.");
         if (_options.AllowUnauthenticated) return AdminJson.Ok(OpenNode);
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        // The client as the connection says, or as a trusted proxy said (AdminOptions.TrustedProxies).
+        var client = http.Connection.RemoteIpAddress;
+        if (await _throttle.LockedForAsync(client, cancellationToken) is { } locked && locked > TimeSpan.Zero)
+        {
+            var seconds = (int)Math.Ceiling(locked.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return AdminJson.Error(StatusCodes.Status429TooManyRequests, $"Too many failed sign-ins: sign-in is locked for {seconds} s. The password was not checked.");
+        }
         if (_credentials.RoleFor(input.Value.Password) is not { } role)
         {
-            await Task.Delay(_throttle.DelayAfterFailure(client), cancellationToken);
+            await _throttle.FailedAsync(client, cancellationToken);
             return AdminJson.Error(StatusCodes.Status401Unauthorized, "Wrong password.");
         }
-        _throttle.Succeeded(client);
-        var (id, session) = await _sessions.CreateAsync(role, cancellationToken);
+        await _throttle.SucceededAsync(client, cancellationToken);
+        var (id, session) = await _sessions.CreateAsync(role, id => _credentials.Fingerprint(role, id), cancellationToken);
         http.Response.Cookies.Append(CookieName, id, CookieOptions(http.Request));
         return AdminJson.Ok(new SessionView(AdminRoleNames.Of(role), session.CsrfToken));
     }
@@ -70,7 +78,10 @@ internal sealed class SessionEndpoints
         return Results.NoContent();
     }
 
-    /// <summary>A browser-session cookie (the server-side TTL ends it); Secure whenever the request came over TLS.</summary>
+    /// <summary>
+    /// A browser-session cookie (the server-side TTL ends it); Secure whenever the request came over TLS, directly or,
+    /// with AdminOptions.TrustedProxies set, through a proxy that says so in X-Forwarded-Proto.
+    /// </summary>
     private static CookieOptions CookieOptions(HttpRequest request) => new()
     {
         HttpOnly = true,

@@ -31,12 +31,12 @@ internal sealed class TenantEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<TenantEndpoints>(api);
-        api.MapGet("/tenants", endpoints.ListAsync);
+        api.MapGet("/tenants", endpoints.ListAsync).AllowReadOnly();
         api.MapPut("/tenants/{name}", endpoints.SaveTenantAsync);
         api.MapDelete("/tenants/{name}", endpoints.DeleteTenantAsync);
         api.MapPut("/plans/{name}", endpoints.SavePlanAsync);
         api.MapDelete("/plans/{name}", endpoints.DeletePlanAsync);
-        api.MapGet("/tenants/{name}/keys", endpoints.ListKeysAsync);
+        api.MapGet("/tenants/{name}/keys", endpoints.ListKeysAsync).AllowReadOnly();
         api.MapPost("/tenants/{name}/keys", endpoints.CreateKeyAsync);
         api.MapDelete("/tenants/{name}/keys/{id}", endpoints.RevokeKeyAsync);
     }

@@ -17,11 +17,11 @@ internal sealed class WebhookEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<WebhookEndpoints>(api);
-        api.MapGet("/webhooks", endpoints.ListAsync);
-        api.MapGet("/webhooks/{name}", endpoints.GetAsync);
+        api.MapGet("/webhooks", endpoints.ListAsync).AllowReadOnly();
+        api.MapGet("/webhooks/{name}", endpoints.GetAsync).AllowReadOnly();
         api.MapPut("/webhooks/{name}", endpoints.SaveAsync);
         api.MapDelete("/webhooks/{name}", endpoints.DeleteAsync);
-        api.MapGet("/webhooks/{name}/deliveries", endpoints.DeliveriesAsync);
+        api.MapGet("/webhooks/{name}/deliveries", endpoints.DeliveriesAsync).AllowReadOnly();
     }
 
     private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>

@@ -23,8 +23,8 @@ internal sealed class WorkerEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var endpoints = AdminApi.Create<WorkerEndpoints>(api);
-        api.MapGet("/workers", endpoints.ListWorkersAsync);
-        api.MapGet("/nodes", endpoints.ListNodesAsync);
+        api.MapGet("/workers", endpoints.ListWorkersAsync).AllowReadOnly();
+        api.MapGet("/nodes", endpoints.ListNodesAsync).AllowReadOnly();
         api.MapPost("/workers/{id}/drain", endpoints.DrainAsync);
     }
 

@@ -24,6 +24,22 @@ internal sealed class AdminCredentials
 
     public bool IsApiKey(string? token) => SecretEquals(token, _options.ApiKey);
 
+    /// <summary>
+    /// Ties a session to the password it signed in with: HMAC-SHA256 keyed by that role's password over the session
+    /// id. A node whose password for the role differs computes another value and refuses the session, so changing a
+    /// password (a setting) ends every session it opened. Redis keeps only this and the id's hash, which together do
+    /// not let a reader test password guesses (that needs the id itself).
+    /// </summary>
+    public string Fingerprint(AdminRole role, string sessionId)
+    {
+        var password = role == AdminRole.Admin ? _options.AdminPassword : _options.ReadOnlyPassword;
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(password ?? ""), Encoding.UTF8.GetBytes(sessionId)));
+    }
+
+    /// <summary>Whether a stored session was opened with the password its role has on this node now.</summary>
+    public bool StillValid(AdminSession session, string sessionId) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(session.PasswordFingerprint), Encoding.ASCII.GetBytes(Fingerprint(session.Role, sessionId)));
+
     /// <summary>False when either is missing: an unset secret matches nothing, not the empty string.</summary>
     public static bool SecretEquals(string? given, string? expected) =>
         !string.IsNullOrEmpty(given) && !string.IsNullOrEmpty(expected) &&

@@ -36,11 +36,13 @@ internal sealed class SessionStore
     private long LifetimeMilliseconds => (long)Lifetime.TotalMilliseconds;
 
     /// <summary>Starts a session and returns its id (the cookie value) with the session.</summary>
-    public async Task<(string Id, AdminSession Session)> CreateAsync(AdminRole role, CancellationToken cancellationToken)
+    /// <param name="fingerprint">The fingerprint of the password that signed in, for the new id.</param>
+    public async Task<(string Id, AdminSession Session)> CreateAsync(AdminRole role, Func<string, string> fingerprint, CancellationToken cancellationToken)
     {
         var id = NewSecret();
-        var session = new AdminSession(role, NewSecret());
-        await _redis.Database.StringSetAsync(Key(id), AdminRoleNames.Of(role) + " " + session.CsrfToken, Lifetime).WaitAsync(cancellationToken);
+        var session = new AdminSession(role, NewSecret(), fingerprint(id));
+        var value = $"{AdminRoleNames.Of(role)} {session.CsrfToken} {session.PasswordFingerprint}";
+        await _redis.Database.StringSetAsync(Key(id), value, Lifetime).WaitAsync(cancellationToken);
         return (id, session);
     }
 
@@ -50,8 +52,9 @@ internal sealed class SessionStore
         if (id.Length is 0 or > MaxIdLength) return null;
         var value = await _redis.EvalAsync(Touch, [Key(id)], [LifetimeMilliseconds], cancellationToken);
         if (value.IsNull || value.ToString() is not { } text) return null;
-        var space = text.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 && AdminRoleNames.Parse(text[..space]) is { } role ? new AdminSession(role, text[(space + 1)..]) : null;
+        // "role csrf fingerprint"; a session stored without a fingerprint (before fingerprints) is no session.
+        var parts = text.Split(' ');
+        return parts.Length == 3 && AdminRoleNames.Parse(parts[0]) is { } role ? new AdminSession(role, parts[1], parts[2]) : null;
     }
 
     public async Task DeleteAsync(string id, CancellationToken cancellationToken)

@@ -137,7 +137,11 @@ public sealed class DispatcherNode : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http2;
                 if (options.TlsCertificatePath is not null) listen.UseHttps(TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!));
             });
-            kestrel.Listen(address, options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (options.HttpTls) listen.UseHttps(TlsCertificate.Load(options.TlsCertificatePath!, options.TlsKeyPath!));
+            });
         });
         var stopping = new CancellationTokenSource();
         var draining = new CancellationTokenSource();

@@ -17,5 +17,7 @@ public static class NodeEnvironmentVariables
         ("WORCR_NODE_ID", nameof(NodeOptions.NodeId)), ("WORCR_RULES", nameof(NodeOptions.RulesDirectory)),
         ("WORCR_ADMIN_PASSWORD", nameof(NodeOptions.AdminPassword)), ("WORCR_READ_ONLY_PASSWORD", nameof(NodeOptions.ReadOnlyPassword)),
         ("WORCR_FAIRNESS", nameof(NodeOptions.Fairness)), ("WORCR_FAIRNESS_BY_JOB_TYPE", nameof(NodeOptions.FairnessByJobType)),
+        ("WORCR_TLS_CERTIFICATE", nameof(NodeOptions.TlsCertificatePath)), ("WORCR_TLS_KEY", nameof(NodeOptions.TlsKeyPath)),
+        ("WORCR_HTTP_TLS", nameof(NodeOptions.HttpTls)), ("WORCR_TRUSTED_PROXIES", nameof(NodeOptions.TrustedProxies)),
     ];
 }

@@ -62,6 +62,9 @@ public sealed class NodeOptions
     /// <inheritdoc cref="ListenerOptions.TlsKeyPath"/>
     public string? TlsKeyPath { get => Listener.TlsKeyPath; set => Listener.TlsKeyPath = value; }
 
+    /// <inheritdoc cref="ListenerOptions.HttpTls"/>
+    public bool HttpTls { get => Listener.HttpTls; set => Listener.HttpTls = value; }
+
     /// <inheritdoc cref="ListenerOptions.MaxMessageSize"/>
     public int MaxMessageSize { get => Listener.MaxMessageSize; set => Listener.MaxMessageSize = value; }
 
@@ -112,6 +115,9 @@ public sealed class NodeOptions
 
     /// <inheritdoc cref="AdminOptions.SessionLifetime"/>
     public TimeSpan SessionLifetime { get => Admin.SessionLifetime; set => Admin.SessionLifetime = value; }
+
+    /// <inheritdoc cref="AdminOptions.TrustedProxies"/>
+    public string? TrustedProxies { get => Admin.TrustedProxies; set => Admin.TrustedProxies = value; }
 
     /// <inheritdoc cref="CatalogOptions.JobTypes"/>
     public IList<string> JobTypes { get => Catalog.JobTypes; set => Catalog.JobTypes = value; }

@@ -12,11 +12,17 @@ public sealed class ListenerOptions
     /// <summary>Port of the HTTP listener (admin API, GUI, health, metrics). Default 7080; 0 picks a free port.</summary>
     public int HttpPort { get; set; } = 7080;
 
-    /// <summary>PEM certificate for TLS on the gRPC port; h2c (plain HTTP/2) when unset.</summary>
+    /// <summary>PEM certificate for TLS on the gRPC port (and on the HTTP port with <see cref="HttpTls"/>); h2c (plain HTTP/2) when unset.</summary>
     public string? TlsCertificatePath { get; set; }
 
     /// <summary>PEM private key matching <see cref="TlsCertificatePath"/>.</summary>
     public string? TlsKeyPath { get; set; }
+
+    /// <summary>
+    /// Serve the HTTP port (admin API, GUI, health, metrics) over TLS too, with <see cref="TlsCertificatePath"/>.
+    /// Default false: plain HTTP, for a TLS-terminating proxy in front (see AdminOptions.TrustedProxies).
+    /// </summary>
+    public bool HttpTls { get; set; }
 
     /// <summary>Largest gRPC message accepted. Default 4 MiB.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
@@ -31,5 +37,6 @@ internal sealed class ListenerOptionsValidator : SettingsValidator<ListenerOptio
         if (options.GrpcPort != 0 && options.GrpcPort == options.HttpPort) yield return "GrpcPort and HttpPort must differ.";
         if (options.MaxMessageSize < 1024) yield return "MaxMessageSize must be at least 1024 bytes.";
         if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null)) yield return "TlsCertificatePath and TlsKeyPath go together: set both or neither.";
+        if (options.HttpTls && options.TlsCertificatePath is null) yield return "HttpTls needs a certificate: set TlsCertificatePath and TlsKeyPath (WORCR_TLS_CERTIFICATE, WORCR_TLS_KEY).";
     }
 }
