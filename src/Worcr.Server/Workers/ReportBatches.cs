@@ -44,7 +44,7 @@ internal static class ReportBatches
     /// The data itself is refused (SQLSTATE class 22 data exception, 23 integrity, 54 program limit), or cannot
     /// even be encoded: retrying the same rows cannot help, unlike a lost connection.
     /// </summary>
-    private static bool RefusesContent(Exception exception) => exception switch
+    public static bool RefusesContent(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal)
             || postgres.SqlState.StartsWith("23", StringComparison.Ordinal) || postgres.SqlState.StartsWith("54", StringComparison.Ordinal),

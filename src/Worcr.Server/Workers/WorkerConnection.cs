@@ -341,7 +341,8 @@ internal sealed class WorkerConnection
     {
         var log = message.Log;
         var jobId = RequireJobId(log.JobId, "Log.job_id");
-        ReportText.Check(log.Text, "Log.text", WorkerLimits.MaxLogTextLength);
+        // Longer lines are cut (ReportWriter), not refused: a log line is fire and forget, and its start is worth keeping.
+        ReportText.CheckStorable(log.Text, "Log.text");
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
         _reports.Log(log, held.Lane.Tenant);

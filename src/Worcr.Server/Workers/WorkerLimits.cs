@@ -21,7 +21,7 @@ internal static class WorkerLimits
     /// <summary>Distinct progress counters one attempt of a job may report.</summary>
     public const int MaxProgressCountersPerJob = 32;
 
-    /// <summary>Log.text, in characters.</summary>
+    /// <summary>Log.text, in characters; a longer line is cut to this length, not refused.</summary>
     public const int MaxLogTextLength = 8192;
 
     /// <summary>Checkpoint.value, in UTF-8 bytes.</summary>
