@@ -10,7 +10,7 @@ internal static partial class WorkersLog
     [LoggerMessage(2102, LogLevel.Warning, "Worker {WorkerId}: Redis could not be asked whether the id is connected elsewhere; only this node's connections were checked.")]
     public static partial void WorkerIdCheckedLocally(ILogger logger, Exception exception, string workerId);
 
-    [LoggerMessage(2103, LogLevel.Warning, "Worker {WorkerId}: the report on job {JobId} was refused: {Reason}")]
+    [LoggerMessage(2103, LogLevel.Debug, "Worker {WorkerId}: the report on job {JobId} was refused: {Reason}")]
     public static partial void ReportRefused(ILogger logger, string workerId, string jobId, string reason);
 
     [LoggerMessage(2104, LogLevel.Warning, "Worker {WorkerId}: job {JobId} attempt {Attempt} cannot be delivered ({Bytes} bytes, the message limit is {Limit}); it is dead.")]

@@ -66,6 +66,45 @@ public sealed class WorkerBoundsTests
     }
 
     [Fact]
+    public async Task A_worker_that_asks_for_acks_it_never_reads_is_cut_off_with_resource_exhausted()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var node = cluster.Nodes[0];
+        using var channel = GrpcChannel.ForAddress(node.GrpcAddress);
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+        var hello = new Hello { WorkerId = $"deaf-{Guid.NewGuid():N}"[..16], Capacity = 1 };
+        hello.JobTypes.Add("test.echo");
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
+        await Eventually.ReadUntilAsync(() => Task.FromResult(node.ConnectedWorkers), n => n == 1, TimeSpan.FromSeconds(30), "the worker connected");
+
+        // Each refused Complete queues an Ack of about 100 bytes that this worker never reads: far past the 16 MiB bound.
+        // No cancellation token on the writes: cancelling one would cancel the whole call. A write blocked once the node
+        // stopped reading fails when the call ends.
+        var stop = 0;
+        var flood = Task.Run(async () =>
+        {
+            for (ulong i = 1; i <= 400_000 && Volatile.Read(ref stop) == 0; i++)
+            {
+                await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = i, Complete = new Complete { JobId = "1", Attempt = 1 } });
+            }
+        });
+        await Eventually.ReadUntilAsync(() => Task.FromResult(node.ConnectedWorkers), n => n == 0, TimeSpan.FromSeconds(180), "the worker cut off");
+        Volatile.Write(ref stop, 1);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await using var replies = new PatientReader<DispatcherMessage>(call.ResponseStream.ReadAllAsync(), TimeSpan.FromSeconds(30));
+            while (await replies.MoveNextAsync())
+            {
+            }
+        });
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("unread", error.Status.Detail, StringComparison.Ordinal);
+        await flood.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await NodeProbe.AssertStillServesAsync(cluster.Client());
+    }
+
+    [Fact]
     public async Task A_watcher_that_stops_reading_is_cut_off_with_resource_exhausted_once_its_bytes_pass_the_bound()
     {
         await using var cluster = await TestCluster.StartAsync();
