@@ -5,7 +5,8 @@ namespace Worcr.Server.Workers;
 /// <summary>
 /// Writes a batch of report rows so that one row PostgreSQL refuses for its content cannot hold back the rest: a
 /// refused batch is split in halves, again and again, until the refused row stands alone and is dropped (logged).
-/// Any other failure (PostgreSQL unreachable, restarting) is thrown: the caller keeps the batch and retries it.
+/// Any other failure (PostgreSQL unreachable, restarting) is thrown: the caller keeps the batch and retries it (should
+/// that happen halfway through a split, halves already written are written again: a log line may then appear twice).
 /// </summary>
 internal static class ReportBatches
 {

@@ -128,7 +128,13 @@ internal sealed class ReportWriter
             await ReportBatches.WriteAsync(logs, batch => _store.AppendLogsAsync(batch, _maxLogLinesPerJob, cancellationToken), Dropped);
             return true;
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested || exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The node stops: what this flush took is pending again, for the last flush.
+            PutBack(updates, logs);
+            throw;
+        }
+        catch (Exception exception)
         {
             Interlocked.Increment(ref _failedFlushes);
             WorkersLog.ReportFlushFailed(_logger, exception, updates.Count, logs.Count);
