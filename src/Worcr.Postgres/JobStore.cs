@@ -87,8 +87,8 @@ public sealed partial class JobStore : IJobLifecycleStore
         _failer.FailAsync(failure, decide, ct);
 
     /// <summary>Hands the job back without a failure: waiting now, or scheduled when delay &gt; 0.</summary>
-    public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct = default) =>
-        _yielder.YieldAsync(jobId, attempt, delay, ct);
+    public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder = null, CancellationToken ct = default) =>
+        _yielder.YieldAsync(jobId, attempt, delay, holder, ct);
 
     /// <summary>Extends the leases of all jobs the worker runs (by their type's <c>lease_ms</c>, else <paramref name="lease"/>); returns how many.</summary>
     public Task<int> RenewLeasesAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
@@ -101,6 +101,11 @@ public sealed partial class JobStore : IJobLifecycleStore
     /// <summary>As <see cref="ReleaseWorkerAsync"/>, returning each released job's new state (waiting or dead).</summary>
     public Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerJobsAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>
         _lost.ReleaseWorkerAsync(workerId, nodeId, reason, ct);
+
+    /// <summary>One stream is gone: the attempts it was given, while <paramref name="holder"/> still holds them, count a failure and wait again (or are dead).</summary>
+    public Task<IReadOnlyList<JobStateRecord>> ReleaseAttemptsAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, string reason,
+        CancellationToken ct = default) =>
+        _lost.ReleaseAttemptsAsync(holder, attempts, reason, ct);
 
     /// <summary>The reaper: running jobs whose lease expired (DB clock) get the same treatment as a released worker's.</summary>
     public async Task<IReadOnlyList<long>> RequeueExpiredLeasesAsync(CancellationToken ct = default) => Ids(await _lost.RequeueExpiredLeasesAsync(ct));
@@ -141,9 +146,12 @@ public sealed partial class JobStore : IJobLifecycleStore
     /// <summary>A failed job waiting for its retry becomes waiting now, keeping its failure count; null when unknown.</summary>
     public Task<RetryOutcome?> RetryFailedNowAsync(long jobId, CancellationToken ct = default) => _failedRetrier.RetryNowAsync(jobId, ct);
 
-    /// <summary>Durably saves a checkpoint for the running attempt; false when that attempt is no longer running.</summary>
-    public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, CancellationToken ct = default) =>
-        _checkpoints.SaveAsync(jobId, attempt, name, value, ct);
+    /// <summary>
+    /// Durably saves a checkpoint for the running attempt; false when that attempt is no longer running (or, with a
+    /// <paramref name="holder"/>, when that holder does not hold it).
+    /// </summary>
+    public Task<bool> SaveCheckpointAsync(long jobId, int attempt, string name, string value, LeaseHolder? holder = null, CancellationToken ct = default) =>
+        _checkpoints.SaveAsync(jobId, attempt, name, value, holder, ct);
 
     public Task SaveProgressAsync(IReadOnlyList<ProgressUpdate> updates, CancellationToken ct = default) => _progress.SaveAsync(updates, ct);
 

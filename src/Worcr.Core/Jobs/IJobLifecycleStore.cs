@@ -25,8 +25,11 @@ public interface IJobLifecycleStore
     /// <exception cref="KeyNotFoundException">The job does not exist.</exception>
     Task<FailOutcome> FailAsync(JobFailure failure, Func<FailureBudget, FailDecision> decide, CancellationToken ct = default);
 
-    /// <summary>Hands the running attempt back without a failure: waiting now, or scheduled when delay &gt; 0.</summary>
-    Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct = default);
+    /// <summary>
+    /// Hands the running attempt back without a failure: waiting now, or scheduled when delay &gt; 0. With a
+    /// <paramref name="holder"/>, only while that holder holds the attempt's lease.
+    /// </summary>
+    Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder = null, CancellationToken ct = default);
 
     /// <summary>Cancels an unfinished job; a running one's node is told so it can stop the worker.</summary>
     Task<CancelOutcome> CancelAsync(long jobId, string reason, CancellationToken ct = default);
@@ -39,6 +42,13 @@ public interface IJobLifecycleStore
 
     /// <summary>The worker is gone: each job it ran on that node counts a failure and waits again, or is dead.</summary>
     Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerJobsAsync(string workerId, string nodeId, string reason, CancellationToken ct = default);
+
+    /// <summary>
+    /// One stream of a worker is gone: exactly the attempts it was given (and <paramref name="holder"/> still holds)
+    /// count a failure and wait again, or are dead. Another stream's jobs are untouched, even under the same worker id.
+    /// </summary>
+    Task<IReadOnlyList<JobStateRecord>> ReleaseAttemptsAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, string reason,
+        CancellationToken ct = default);
 
     /// <summary>The lease reaper: running jobs whose lease expired are treated as a released worker's.</summary>
     Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeaseJobsAsync(CancellationToken ct = default);

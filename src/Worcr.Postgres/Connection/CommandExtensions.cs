@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
@@ -20,4 +21,8 @@ internal static class CommandExtensions
 
     public static NpgsqlCommand WithArray(this NpgsqlCommand command, string name, NpgsqlDbType elementType, Array values) =>
         command.With(name, NpgsqlDbType.Array | elementType, values);
+
+    /// <summary>@worker_id and @node_id, both NULL without a holder (the SQL then skips the holder fence).</summary>
+    public static NpgsqlCommand WithHolder(this NpgsqlCommand command, LeaseHolder? holder) =>
+        command.With("worker_id", NpgsqlDbType.Text, holder?.WorkerId).With("node_id", NpgsqlDbType.Text, holder?.NodeId);
 }

@@ -4,21 +4,27 @@ namespace Worcr.Server.Events;
 
 /// <summary>
 /// Hands the events every node published to this node's watchers. Delivery never waits: each watcher has its
-/// own bounded inbox (see <see cref="EventWatcher"/>), so a slow watcher cannot hold up the others or Redis.
+/// own bounded inbox (see <see cref="EventWatcher"/>), so a slow watcher cannot hold up the others or Redis:
+/// it is cut off instead.
 /// </summary>
 internal sealed class EventHub
 {
     private ImmutableArray<EventWatcher> _watchers = [];
     private TaskCompletionSource _watcherAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _watcherCutOff = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int WatcherCount => _watchers.Length;
 
     /// <summary>Completes the next time a watcher subscribes (take it before starting the watch).</summary>
     public Task WatcherAdded => Volatile.Read(ref _watcherAdded).Task;
 
+    /// <summary>Completes the next time a watcher is cut off for reading too slowly (take it before the flood).</summary>
+    public Task WatcherCutOff => Volatile.Read(ref _watcherCutOff).Task;
+
     public EventWatcher Subscribe(WatchFilter filter)
     {
-        var watcher = new EventWatcher(filter, Unsubscribe);
+        var watcher = new EventWatcher(filter, Unsubscribe,
+            _ => Interlocked.Exchange(ref _watcherCutOff, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
         ImmutableInterlocked.Update(ref _watchers, list => list.Add(watcher));
         Interlocked.Exchange(ref _watcherAdded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return watcher;

@@ -44,10 +44,15 @@ internal sealed class WatchService
         while (!jobs.Done)
         {
             var next = await watcher.ReadAsync(Patience, ct);
+            if (watcher.IsCutOff) throw SlowReader();
             if (watcher.TakeLost() || (next is null && filter.HasJobIds)) await CatchUpAsync(jobs, responses, ct);
             if (next is not null && jobs.Accept(next)) await responses.WriteAsync(next, ct);
         }
     }
+
+    private static WorcrError SlowReader() => WorcrError.ResourceExhausted(
+        $"Watch: this call read its events too slowly (more than {EventWatcher.Capacity} events or {EventWatcher.MaxBytes} bytes were waiting); " +
+        "it was cut off. Watch again (and read faster, or watch fewer jobs).");
 
     private async Task CatchUpAsync(WatchedJobs jobs, IServerStreamWriter<JobEvent> responses, CancellationToken ct)
     {

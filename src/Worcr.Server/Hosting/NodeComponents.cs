@@ -45,7 +45,7 @@ internal static class NodeComponents
         services.AddSingleton(container => new LiveEvents(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<ILogger<LiveEvents>>(),
             container.GetRequiredService<TimeProvider>()));
         services.AddSingleton(container => new ReportWriter(database.Jobs, container.GetRequiredService<TimeProvider>(),
-            container.GetRequiredService<LiveEvents>().Publisher, Options(container).MaxLogLinesPerJob));
+            container.GetRequiredService<LiveEvents>().Publisher, Options(container).MaxLogLinesPerJob, container.GetRequiredService<ILogger<ReportWriter>>()));
         services.AddSingleton<TenantShareTable>();
         services.AddSingleton(container => new RedisGroupUsage(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
         AddDispatch(services);

@@ -15,7 +15,7 @@ namespace Worcr.Server.Lifecycle;
 
 /// <summary>
 /// Every move of a job from one state to another goes through here: enqueue, started, complete, fail (retry or
-/// dead), yield, cancel, expire, promote, requeue of a lost worker's jobs and manual retry. Each transition asks the
+/// dead), yield, cancel, expire, promote, requeue of a lost worker stream's jobs and manual retry. Each transition asks the
 /// policy, has the store apply it atomically (webhooks are written in the same transaction), announces its state
 /// change on the live events and counts it in the metrics, and returns what it did. The gRPC services and admin
 /// endpoints only translate to and from these calls. docs/job-lifecycle.md draws the states.
@@ -85,10 +85,11 @@ internal sealed class JobLifecycle
     }
 
     /// <summary>Counts a failed attempt: retried after a delay, or dead, as <see cref="RetryPolicy"/> decides.</summary>
-    public async Task<FailOutcome> FailAsync(FailReport report, long jobId, string error, ClaimedJob? held, CancellationToken cancellationToken)
+    /// <param name="holder">When set, the failure applies only while this holder holds the attempt's lease.</param>
+    public async Task<FailOutcome> FailAsync(FailReport report, long jobId, string error, ClaimedJob? held, LeaseHolder? holder, CancellationToken cancellationToken)
     {
         var backoff = await _retryRules.BackoffForAsync(held, cancellationToken);
-        var failure = new JobFailure(jobId, report.Attempt, Truncate(error));
+        var failure = new JobFailure(jobId, report.Attempt, Truncate(error)) { Holder = holder };
         var outcome = await _store.FailAsync(failure,
             budget => RetryPolicy.Decide(report, budget, backoff, () => _retryRules.Advise(held, report.Attempt, error)), cancellationToken);
         Emit(StateChanges.Failed(failure, TenantOf(held), outcome));
@@ -97,9 +98,10 @@ internal sealed class JobLifecycle
     }
 
     /// <summary>The worker hands the attempt back without a failure: waiting now, or scheduled after <paramref name="delay"/>.</summary>
-    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, CancellationToken cancellationToken)
+    /// <param name="holder">When set, the yield applies only while this holder holds the attempt's lease.</param>
+    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder? holder, CancellationToken cancellationToken)
     {
-        var accepted = await _store.YieldAsync(jobId, attempt, delay, cancellationToken);
+        var accepted = await _store.YieldAsync(jobId, attempt, delay, holder, cancellationToken);
         Emit(StateChanges.Yielded(jobId, attempt, delay, TenantOf(held), accepted));
         if (accepted) Telemetry?.Finished(held, JobOutcome.Yielded);
         return accepted;
@@ -146,10 +148,11 @@ internal sealed class JobLifecycle
         return EmitAll(lost);
     }
 
-    /// <summary>A worker's stream is gone: the jobs it ran on this node count a failure and wait again, or are dead.</summary>
-    public async Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken cancellationToken)
+    /// <summary>One worker stream is gone: the attempts it was given count a failure and wait again, or are dead.</summary>
+    public async Task<IReadOnlyList<JobStateRecord>> ReleaseAttemptsAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, string reason,
+        CancellationToken cancellationToken)
     {
-        var lost = await _store.ReleaseWorkerJobsAsync(workerId, nodeId, reason, cancellationToken);
+        var lost = await _store.ReleaseAttemptsAsync(holder, attempts, reason, cancellationToken);
         Telemetry?.Lost(lost);
         return EmitAll(lost);
     }

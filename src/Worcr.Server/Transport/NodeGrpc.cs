@@ -37,7 +37,7 @@ internal static class NodeGrpc
         builder.Services.AddSingleton(new NodeStopping(stopping));
         // One instance of each service for the node; the container gives each its parts.
         builder.Services.AddSingleton<WatchService>().AddSingleton<JobsService>();
-        builder.Services.AddSingleton<WorkerConnection>().AddSingleton<LimitsService>().AddSingleton<WorkersService>();
+        builder.Services.AddSingleton<WorkerIdClaims>().AddSingleton<WorkerConnection>().AddSingleton<LimitsService>().AddSingleton<WorkersService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageSize;

@@ -50,6 +50,11 @@ internal sealed class CompletionBatcher
             var accepted = await _store.CompleteAsync(batch.Select(b => b.Completion).ToList(), stoppingToken);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(accepted[i]);
         }
+        catch (Exception exception) when (batch.Count > 1 && ReportBatches.RefusesContent(exception))
+        {
+            // One completion PostgreSQL refuses for its content must not fail the others: each goes alone.
+            foreach (var item in batch) await FlushAsync([item], stoppingToken);
+        }
         catch (Exception exception)
         {
             foreach (var item in batch) item.Done.TrySetException(exception);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,6 @@ namespace Worcr.Server.Workers;
 /// </summary>
 internal sealed class WorkerConnection
 {
-    private const int MaxCapacity = 10_000;
     private readonly NodeOptions _options;
     private readonly JobStore _store;
     private readonly Dispatcher _dispatcher;
@@ -38,11 +38,13 @@ internal sealed class WorkerConnection
     private readonly JobTypeRegistry _jobTypes;
     private readonly Authenticator _authenticator;
     private readonly Limits.LimitGate _limitGate;
+    private readonly WorkerIdClaims _workerIds;
     private readonly CancellationToken _draining;
     private readonly ILogger _logger;
 
     public WorkerConnection(NodeOptions options, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
-        JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, ILogger<WorkerConnection> logger)
+        JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, WorkerIdClaims workerIds,
+        ILogger<WorkerConnection> logger)
     {
         _options = options;
         _store = store;
@@ -53,6 +55,7 @@ internal sealed class WorkerConnection
         _authenticator = authenticator;
         _limitGate = limits.Gate;
         _draining = draining.Token;
+        _workerIds = workerIds;
         _logger = logger;
     }
 
@@ -67,6 +70,21 @@ internal sealed class WorkerConnection
         if (!await requests.MoveNext(context.CancellationToken)) return;
         var hello = requests.Current.Hello ?? throw WorcrError.InvalidArgument("The first message on a Connect stream must be Hello.");
         var session = OpenSession(hello, context);
+        // The id is this stream's until its jobs are released (below): a second Hello with it, anywhere, is refused.
+        await _workerIds.ClaimAsync(session, context.CancellationToken);
+        try
+        {
+            await ServeSessionAsync(session, hello, requests, responses, context);
+        }
+        finally
+        {
+            await _workerIds.ReleaseAsync(session);
+        }
+    }
+
+    private async Task ServeSessionAsync(WorkerSession session, Hello hello, IAsyncStreamReader<WorkerMessage> requests,
+        IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
+    {
         await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
         await _jobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
         _dispatcher.Register(session);
@@ -77,13 +95,21 @@ internal sealed class WorkerConnection
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token, context.GetHttpContext().RequestAborted);
         var cleanEnd = false;
+        // A worker that let its outgoing queue pass its bound is cut off even while it sends nothing.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.CutOff);
         try
         {
-            while (await requests.MoveNext(context.CancellationToken))
+            while (await requests.MoveNext(reading.Token))
             {
-                await HandleAsync(session, requests.Current, context.CancellationToken);
+                await HandleAsync(session, requests.Current, reading.Token);
             }
             cleanEnd = true;
+        }
+        catch (OperationCanceledException) when (session.CutOff.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            WorkersLog.WorkerCutOff(_logger, session.WorkerId, WorkerLimits.MaxOutgoingBytes);
+            throw WorcrError.ResourceExhausted(
+                $"The worker left more than {WorkerLimits.MaxOutgoingBytes} bytes of messages unread; read the stream as you write to it, then reconnect.");
         }
         finally
         {
@@ -116,16 +142,20 @@ internal sealed class WorkerConnection
     private WorkerSession OpenSession(Hello hello, ServerCallContext context)
     {
         _authenticator.AuthenticateWorker(hello.Token, context);
-        if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > 200)
+        if (string.IsNullOrWhiteSpace(hello.WorkerId) || hello.WorkerId.Length > WorkerLimits.MaxNameLength)
         {
-            throw WorcrError.InvalidArgument("Hello.worker_id is required (at most 200 characters).");
+            throw WorcrError.InvalidArgument($"Hello.worker_id is required (at most {WorkerLimits.MaxNameLength} characters).");
         }
+        ReportText.CheckStorable(hello.WorkerId, "Hello.worker_id");
         if (hello.JobTypes.Count == 0) throw WorcrError.InvalidArgument("Hello.job_types must name at least one job type.");
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
-        if (hello.Capacity is < 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {MaxCapacity}.");
+        if (hello.Capacity is < 0 or > WorkerLimits.MaxCapacity)
+        {
+            throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {WorkerLimits.MaxCapacity}.");
+        }
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _options.WorkerReportsPerSecond;
-        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()));
+        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()), _options.NodeId);
     }
 
     /// <summary>
@@ -165,10 +195,21 @@ internal sealed class WorkerConnection
     {
         try
         {
-            await foreach (var message in session.Outgoing.ReadAllAsync(cancellationToken))
+            while (await session.NextOutgoingAsync(cancellationToken) is { Message: { } message } next)
             {
-                // Published before the worker can see the job, so "running" precedes anything it reports.
-                if (message.Assign is { } assign) Started(assign);
+                if (next.RoomMade) _dispatcher.Wake();
+                if (message.Assign is { } assign)
+                {
+                    // An Assign over the message limit would fail the write and end the stream, and the job would come
+                    // back to wedge the next worker: it is never sent, the job is dead, and the stream goes on.
+                    if (message.CalculateSize() > _options.MaxMessageSize)
+                    {
+                        await BuryUndeliverableAsync(session, assign, message.CalculateSize());
+                        continue;
+                    }
+                    // Published before the worker can see the job, so "running" precedes anything it reports.
+                    Started(assign);
+                }
                 using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, clientGone);
             }
         }
@@ -184,29 +225,9 @@ internal sealed class WorkerConnection
         switch (message.MessageCase)
         {
             case WorkerMessage.MessageOneofCase.Credit:
-                if (message.Credit.N is <= 0 or > MaxCapacity) throw WorcrError.InvalidArgument($"Credit.n must be between 1 and {MaxCapacity}.");
+                // Credits beyond the capacity announced in Hello are not kept (WorkerSession.AddCredits): no error is needed.
                 session.AddCredits(message.Credit.N);
                 _dispatcher.Wake();
-                break;
-            case WorkerMessage.MessageOneofCase.Complete:
-                Complete(session, message);
-                break;
-            case WorkerMessage.MessageOneofCase.Fail:
-                await FailAsync(session, message, cancellationToken);
-                break;
-            case WorkerMessage.MessageOneofCase.Yield:
-                await YieldAsync(session, message, cancellationToken);
-                break;
-            case WorkerMessage.MessageOneofCase.Checkpoint:
-                await CheckpointAsync(session, message, cancellationToken);
-                break;
-            case WorkerMessage.MessageOneofCase.Progress:
-                await PaceAsync(session, cancellationToken);
-                _reports.Progress(message.Progress, TenantOf(session, message.Progress.JobId, message.Progress.Attempt));
-                break;
-            case WorkerMessage.MessageOneofCase.Log:
-                await PaceAsync(session, cancellationToken);
-                _reports.Log(message.Log, TenantOf(session, message.Log.JobId, message.Log.Attempt));
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
                 await HeartbeatAsync(session, cancellationToken);
@@ -216,18 +237,68 @@ internal sealed class WorkerConnection
                 break;
             case WorkerMessage.MessageOneofCase.Hello:
                 throw WorcrError.InvalidArgument("Hello may be sent only once, as the first message.");
-            default:
+            case WorkerMessage.MessageOneofCase.None:
                 throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
+            default:
+                await ReportAsync(session, message, cancellationToken);
+                break;
         }
     }
 
     /// <summary>
-    /// Renews the worker's leases and concurrency permits. A failure here (a lost connection, a lock timeout) is
+    /// A report on one job. A report the node cannot accept (a bad value, an attempt this stream was not given) is
+    /// refused for that report only: an Ack with ok=false says why, nothing is stored, and the stream goes on.
+    /// </summary>
+    private async Task ReportAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (message.MessageCase)
+            {
+                case WorkerMessage.MessageOneofCase.Complete:
+                    Complete(session, message);
+                    break;
+                case WorkerMessage.MessageOneofCase.Fail:
+                    await FailAsync(session, message, cancellationToken);
+                    break;
+                case WorkerMessage.MessageOneofCase.Yield:
+                    await YieldAsync(session, message, cancellationToken);
+                    break;
+                case WorkerMessage.MessageOneofCase.Checkpoint:
+                    await CheckpointAsync(session, message, cancellationToken);
+                    break;
+                case WorkerMessage.MessageOneofCase.Progress:
+                    await PaceAsync(session, cancellationToken);
+                    Progress(session, message);
+                    break;
+                case WorkerMessage.MessageOneofCase.Log:
+                    await PaceAsync(session, cancellationToken);
+                    Log(session, message);
+                    break;
+                default:
+                    throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
+            }
+        }
+        catch (WorcrError refusal) when (refusal.Kind == ErrorKind.InvalidArgument)
+        {
+            WorkersLog.ReportRefused(_logger, session.WorkerId, JobIdOf(message), refusal.Message);
+            Ack(session, message.RequestId, false, refusal.Message);
+        }
+    }
+
+    /// <summary>
+    /// Renews the worker's leases, concurrency permits and id. A failure here (a lost connection, a lock timeout) is
     /// not the worker's fault and the leases are still valid for a while: it is logged and the next heartbeat
     /// tries again, instead of ending the stream and re-running every job the worker holds.
     /// </summary>
     private async Task HeartbeatAsync(WorkerSession session, CancellationToken cancellationToken)
     {
+        if (!await _workerIds.RenewAsync(session, cancellationToken))
+        {
+            // Its claim lapsed (Redis lost it, or heartbeats stopped for a while) and another stream took the id:
+            // this stream ends, and releases its own jobs only.
+            throw WorcrError.Conflict($"Hello.worker_id: '{session.WorkerId}' was claimed by another connection while this one's claim had lapsed.");
+        }
         try
         {
             await _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken);
@@ -251,6 +322,33 @@ internal sealed class WorkerConnection
         if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellationToken);
     }
 
+    private void Progress(WorkerSession session, WorkerMessage message)
+    {
+        var progress = message.Progress;
+        var jobId = RequireJobId(progress.JobId, "Progress.job_id");
+        if (string.IsNullOrEmpty(progress.Name)) throw WorcrError.InvalidArgument("Progress.name is required.");
+        ReportText.Check(progress.Name, "Progress.name", WorkerLimits.MaxNameLength);
+        ReportText.Check(progress.Text, "Progress.text", WorkerLimits.MaxProgressTextLength);
+        RequireProgressValue(progress.Current, "Progress.current");
+        RequireProgressValue(progress.Total, "Progress.total");
+        var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
+            $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
+        _reports.Progress(progress, held.Lane.Tenant);
+        Ack(session, message.RequestId, true);
+    }
+
+    private void Log(WorkerSession session, WorkerMessage message)
+    {
+        var log = message.Log;
+        var jobId = RequireJobId(log.JobId, "Log.job_id");
+        // Longer lines are cut (ReportWriter), not refused: a log line is fire and forget, and its start is worth keeping.
+        ReportText.CheckStorable(log.Text, "Log.text");
+        ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
+        var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
+        _reports.Log(log, held.Lane.Tenant);
+        Ack(session, message.RequestId, true);
+    }
+
     /// <summary>
     /// Hands the completion to the batcher and reads on: the read loop must not wait for the disk, or one worker
     /// could complete only one job per flush. The acknowledgement goes out once the batch is durable.
@@ -258,9 +356,16 @@ internal sealed class WorkerConnection
     private void Complete(WorkerSession session, WorkerMessage message)
     {
         var complete = message.Complete;
-        var jobId = RequireJobId(complete.JobId);
-        var result = string.IsNullOrEmpty(complete.ResultJson) ? null : JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
-        var stored = _lifecycle.CompleteAsync(new Completion(jobId, complete.Attempt, result), session.Held(jobId, complete.Attempt));
+        var jobId = RequireJobId(complete.JobId, "Complete.job_id");
+        var held = session.Held(jobId, complete.Attempt) ?? throw NotHeld(jobId, complete.Attempt);
+        string? result = null;
+        if (!string.IsNullOrEmpty(complete.ResultJson))
+        {
+            ReportText.CheckStorable(complete.ResultJson, "Complete.result_json");
+            result = JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
+        }
+        var completion = new Completion(jobId, complete.Attempt, result) { Holder = session.Holder };
+        var stored = _lifecycle.CompleteAsync(completion, held);
         session.Inflight.Track(stored.ContinueWith(
             done => Finish(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
             TaskScheduler.Default));
@@ -269,32 +374,42 @@ internal sealed class WorkerConnection
     private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var fail = message.Fail;
-        var jobId = RequireJobId(fail.JobId);
+        var jobId = RequireJobId(fail.JobId, "Fail.job_id");
+        ReportText.Check(fail.Error, "Fail.error", WorkerLimits.MaxErrorLength);
         var retryAfter = fail.RetryAfter?.ToTimeSpan();
         if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
+        var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
-        var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, session.Held(jobId, fail.Attempt), cancellationToken);
+        var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, held, session.Holder, cancellationToken);
         Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
     }
 
     private async Task YieldAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var yield = message.Yield;
-        var jobId = RequireJobId(yield.JobId);
+        var jobId = RequireJobId(yield.JobId, "Yield.job_id");
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
         if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
-        var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, session.Held(jobId, yield.Attempt), cancellationToken);
+        var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
+        var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, held, session.Holder, cancellationToken);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }
 
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var checkpoint = message.Checkpoint;
-        var jobId = RequireJobId(checkpoint.JobId);
-        if (string.IsNullOrEmpty(checkpoint.Name) || checkpoint.Name.Length > 200) throw WorcrError.InvalidArgument("Checkpoint.name is required (at most 200 characters).");
-        if (checkpoint.Value.Length > 64 * 1024) throw WorcrError.InvalidArgument("Checkpoint.value must be at most 64 KiB.");
-        var accepted = await _store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, cancellationToken);
-        if (accepted) _reports.CheckpointSaved(jobId, checkpoint, TenantOf(session, jobId, checkpoint.Attempt));
+        var jobId = RequireJobId(checkpoint.JobId, "Checkpoint.job_id");
+        if (string.IsNullOrEmpty(checkpoint.Name)) throw WorcrError.InvalidArgument("Checkpoint.name is required.");
+        ReportText.Check(checkpoint.Name, "Checkpoint.name", WorkerLimits.MaxNameLength);
+        ReportText.CheckStorable(checkpoint.Value, "Checkpoint.value");
+        if (Encoding.UTF8.GetByteCount(checkpoint.Value) > WorkerLimits.MaxCheckpointBytes)
+        {
+            throw WorcrError.InvalidArgument($"Checkpoint.value: at most {WorkerLimits.MaxCheckpointBytes} bytes.");
+        }
+        var held = Admit(session, session.AdmitCheckpoint(jobId, checkpoint.Attempt, checkpoint.Name), jobId, checkpoint.Attempt,
+            $"Checkpoint.name: a job may have at most {WorkerLimits.MaxCheckpointsPerJob} checkpoints.");
+        var accepted = await _store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, session.Holder, cancellationToken);
+        if (accepted) _reports.CheckpointSaved(jobId, checkpoint, held.Lane.Tenant);
         Ack(session, message.RequestId, accepted);
     }
 
@@ -306,27 +421,58 @@ internal sealed class WorkerConnection
         _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
         if (!accepted) ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
+        // Credits the worker granted before this outcome was stored may have waited for the freed slot.
+        _dispatcher.Wake();
     }
 
-    private static void Ack(WorkerSession session, ulong requestId, bool accepted)
+    private const string NoLongerRunning = "the job attempt is no longer running on this worker (cancelled, expired or given to another worker)";
+
+    private static void Ack(WorkerSession session, ulong requestId, bool accepted, string? error = null)
     {
         if (requestId == 0) return;
         session.Send(new DispatcherMessage
         {
-            Ack = new Ack { RequestId = requestId, Ok = accepted, Error = accepted ? "" : "the job attempt is no longer running on this worker (cancelled, expired or given to another worker)" },
+            Ack = new Ack { RequestId = requestId, Ok = accepted, Error = accepted ? "" : error ?? NoLongerRunning },
         });
     }
 
     /// <summary>
-    /// The stream is gone: jobs the worker still held go back to waiting (counted as a failed attempt). Not when
-    /// this node is draining: then the worker keeps its leases and reports to another node.
+    /// An Assign too large to be written: the job is dead with a reason saying so (it could never be delivered), its
+    /// slot and credit go back to the worker, and the stream serves on.
+    /// </summary>
+    private async Task BuryUndeliverableAsync(WorkerSession session, Assign assign, int bytes)
+    {
+        if (Messages.ParseJobId(assign.JobId) is not { } jobId) return;
+        WorkersLog.AssignTooLarge(_logger, session.WorkerId, jobId, assign.Attempt, bytes, _options.MaxMessageSize);
+        var held = session.Held(jobId, assign.Attempt);
+        var error = $"undeliverable: the job's Assign is {bytes} bytes, over the {_options.MaxMessageSize}-byte message limit";
+        try
+        {
+            await _lifecycle.FailAsync(new FailReport(assign.Attempt, Retryable: false, RetryAfter: null), jobId, error, held, session.Holder, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or KeyNotFoundException)
+        {
+            // The lease lapses and the reaper takes the job (and counts the failure) instead.
+            ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} could not be marked dead: {exception.Message}");
+        }
+        session.Finished(jobId, assign.Attempt);
+        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
+        session.AddCredits(1);
+        _dispatcher.Wake();
+    }
+
+    /// <summary>
+    /// The stream is gone: the attempts it was given and still holds go back to waiting (counted as a failed attempt).
+    /// Keyed by this stream's own attempts, never by the worker id alone: another stream under the same id keeps its
+    /// jobs. Not when this node is draining: then the worker keeps its leases, which lapse if it does not finish them.
     /// </summary>
     private async Task ReleaseAsync(WorkerSession session)
     {
         var released = 0;
-        if (session.RunningCount > 0 && !_draining.IsCancellationRequested)
+        var attempts = session.HeldAttempts();
+        if (attempts.Count > 0 && !_draining.IsCancellationRequested)
         {
-            var changes = await _lifecycle.ReleaseWorkerAsync(session.WorkerId, _options.NodeId, $"worker {session.WorkerId} disconnected", CancellationToken.None);
+            var changes = await _lifecycle.ReleaseAttemptsAsync(session.Holder, attempts, $"worker {session.WorkerId} disconnected", CancellationToken.None);
             released = changes.Count;
             if (released > 0) _dispatcher.Wake();
         }
@@ -340,12 +486,35 @@ internal sealed class WorkerConnection
         if (Messages.ParseJobId(assign.JobId) is { } jobId) _lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
     }
 
-    /// <summary>The tenant of a job this worker holds, for tenant-wide watchers ("" for a job it no longer holds).</summary>
-    private static string TenantOf(WorkerSession session, string jobId, int attempt) =>
-        Messages.ParseJobId(jobId) is { } id ? TenantOf(session, id, attempt) : "";
+    /// <summary>The held job, or the refusal: not this stream's attempt, or over the job's bound.</summary>
+    private static ClaimedJob Admit(WorkerSession session, ReportAdmission admission, long jobId, int attempt, string overBound) => admission switch
+    {
+        ReportAdmission.Admitted => session.Held(jobId, attempt) ?? throw NotHeld(jobId, attempt),
+        ReportAdmission.OverBound => throw WorcrError.InvalidArgument(overBound),
+        _ => throw NotHeld(jobId, attempt),
+    };
 
-    private static string TenantOf(WorkerSession session, long jobId, int attempt) => session.Held(jobId, attempt)?.Lane.Tenant ?? "";
+    private static WorcrError NotHeld(long jobId, int attempt) =>
+        WorcrError.InvalidArgument($"job {Messages.JobId(jobId)} attempt {attempt} was not assigned to this stream (or is no longer running on it).");
 
-    private static long RequireJobId(string jobId) =>
-        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"'{jobId}' is not a job id.");
+    private static void RequireProgressValue(long value, string field)
+    {
+        if (value is < 0 or > WorkerLimits.MaxProgressValue) throw WorcrError.InvalidArgument($"{field}: must be between 0 and {WorkerLimits.MaxProgressValue}.");
+    }
+
+    private static long RequireJobId(string jobId, string field) =>
+        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"{field}: '{Shorten(jobId)}' is not a job id.");
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string JobIdOf(WorkerMessage message) => message.MessageCase switch
+    {
+        WorkerMessage.MessageOneofCase.Complete => message.Complete.JobId,
+        WorkerMessage.MessageOneofCase.Fail => message.Fail.JobId,
+        WorkerMessage.MessageOneofCase.Yield => message.Yield.JobId,
+        WorkerMessage.MessageOneofCase.Checkpoint => message.Checkpoint.JobId,
+        WorkerMessage.MessageOneofCase.Progress => message.Progress.JobId,
+        WorkerMessage.MessageOneofCase.Log => message.Log.JobId,
+        _ => "",
+    } is var id && id.Length <= 40 ? id : id[..40];
 }

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Google.Protobuf;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Jobs;
 using Worcr.Core.Workers;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
@@ -7,33 +9,43 @@ using Worcr.Protocol.V1;
 namespace Worcr.Server.Workers;
 
 /// <summary>
-/// One connected worker as the node sees it: its profile, the credits it granted, the jobs it holds, and a
-/// queue of outgoing messages. The dispatch loop never writes to the network itself: a slow worker only
-/// slows its own queue's pump, never the loop.
+/// One worker stream as the node sees it: its profile, the credits it granted, the attempts it was given, and a
+/// queue of outgoing messages. The dispatch loop never writes to the network itself: a slow worker only slows its
+/// own queue's pump, never the loop. The queue is bounded in bytes (<see cref="WorkerLimits.MaxOutgoingBytes"/>): a
+/// worker that stops reading gets no more jobs, and is cut off if it keeps asking for answers meanwhile.
 /// </summary>
 internal sealed class WorkerSession
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, ClaimedJob> _running = new();
+    private readonly Dictionary<long, HeldJob> _running = new();
     private readonly Channel<DispatcherMessage> _outgoing = Channel.CreateUnbounded<DispatcherMessage>(
-        new UnboundedChannelOptions { SingleReader = true });
+        new UnboundedChannelOptions { SingleReader = false });
+    private readonly CancellationTokenSource _cutOff = new();
+    private long _queuedBytes;
     private int _credits;
     private bool _accepting = true;
     private volatile bool _draining;
 
-    public WorkerSession(WorkerProfile profile, int initialCredits, ReportBudget reportBudget)
+    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId)
     {
         Profile = profile;
-        _credits = initialCredits;
-        Capacity = initialCredits;
+        _credits = capacity;
+        Capacity = capacity;
         ReportBudget = reportBudget;
+        Holder = new LeaseHolder(profile.WorkerId, nodeId);
     }
 
     /// <summary>Paces the worker's progress and log messages (used by its read loop only).</summary>
     public ReportBudget ReportBudget { get; }
 
-    /// <summary>The capacity the worker announced in Hello (its first credits).</summary>
+    /// <summary>The capacity the worker announced in Hello: its first credits, and the most jobs it ever holds at once.</summary>
     public int Capacity { get; }
+
+    /// <summary>This stream, unique among all streams of all nodes (the worker id is reused by a reconnecting worker).</summary>
+    public string StreamId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>The lease holder the jobs of this stream are claimed for, and that its reports are fenced by.</summary>
+    public LeaseHolder Holder { get; }
 
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -47,14 +59,22 @@ internal sealed class WorkerSession
 
     public string WorkerId => Profile.WorkerId;
 
-    public ChannelReader<DispatcherMessage> Outgoing => _outgoing.Reader;
+    /// <summary>Cancelled when the worker let its outgoing queue pass its bound: the stream ends with RESOURCE_EXHAUSTED.</summary>
+    public CancellationToken CutOff => _cutOff.Token;
 
-    /// <summary>Jobs the node may still send: granted credits, zero once the worker said Goodbye or was drained.</summary>
+    /// <summary>
+    /// Jobs the node may send now: the credits granted, at most the room left under the capacity, none once the
+    /// worker said Goodbye or was drained, and none while it leaves half its outgoing queue's bound unread.
+    /// </summary>
     public int AvailableCredits
     {
         get
         {
-            lock (_lock) return _accepting ? _credits : 0;
+            lock (_lock)
+            {
+                if (!_accepting || _queuedBytes > WorkerLimits.MaxOutgoingBytes / 2) return 0;
+                return Math.Max(0, Math.Min(_credits, Capacity - _running.Count));
+            }
         }
     }
 
@@ -66,9 +86,11 @@ internal sealed class WorkerSession
         }
     }
 
+    /// <summary>More credits; never more than the capacity announced in Hello, whatever the worker grants.</summary>
     public void AddCredits(int n)
     {
-        lock (_lock) _credits = checked(_credits + n);
+        if (n <= 0) return;
+        lock (_lock) _credits = (int)Math.Min((long)_credits + n, Capacity);
     }
 
     /// <summary>No more jobs for this worker (Goodbye, drain, or the stream ended).</summary>
@@ -88,7 +110,7 @@ internal sealed class WorkerSession
     /// <summary>The jobs the worker holds right now (a copy, for the running gauge).</summary>
     public ClaimedJob[] RunningJobs()
     {
-        lock (_lock) return _running.Values.ToArray();
+        lock (_lock) return _running.Values.Select(h => h.Job).ToArray();
     }
 
     /// <summary>Ids of the jobs the worker holds right now.</summary>
@@ -97,45 +119,124 @@ internal sealed class WorkerSession
         lock (_lock) return _running.Keys.ToArray();
     }
 
+    /// <summary>The attempts this stream holds right now: what its end releases.</summary>
+    public IReadOnlyList<(long JobId, int Attempt)> HeldAttempts()
+    {
+        lock (_lock) return _running.Values.Select(h => (h.Job.Id, h.Job.Attempt)).ToArray();
+    }
+
     /// <summary>Hands a claimed job to the worker; false when it can no longer take it (the caller puts it back).</summary>
     public bool TryAssign(ClaimedJob job, DispatcherMessage assign)
     {
+        var size = assign.CalculateSize();
         lock (_lock)
         {
-            if (!_accepting || _credits <= 0) return false;
+            if (!_accepting || _credits <= 0 || _running.Count >= Capacity) return false;
             if (!_outgoing.Writer.TryWrite(assign)) return false;
+            _queuedBytes += size;
             _credits--;
-            _running[job.Id] = job;
+            _running[job.Id] = new HeldJob(job);
             return true;
         }
     }
 
-    /// <summary>True when the worker holds this attempt of the job.</summary>
+    /// <summary>True when this stream holds this attempt of the job.</summary>
     public bool Holds(long jobId, int attempt)
     {
-        lock (_lock) return _running.TryGetValue(jobId, out var held) && held.Attempt == attempt;
+        lock (_lock) return HeldJob(jobId, attempt) is not null;
     }
 
-    /// <summary>The job as it was claimed, while this worker holds that attempt (rules need its facts).</summary>
+    /// <summary>The job as it was claimed, while this stream holds that attempt (rules need its facts).</summary>
     public ClaimedJob? Held(long jobId, int attempt)
     {
-        lock (_lock) return _running.TryGetValue(jobId, out var held) && held.Attempt == attempt ? held : null;
+        lock (_lock) return HeldJob(jobId, attempt)?.Job;
+    }
+
+    /// <summary>Whether a progress report on the attempt may be stored: held here, and the counter known or one more fits.</summary>
+    public ReportAdmission AdmitProgress(long jobId, int attempt, string counter)
+    {
+        lock (_lock)
+        {
+            if (HeldJob(jobId, attempt) is not { } held) return ReportAdmission.NotHeld;
+            return held.AdmitCounter(counter) ? ReportAdmission.Admitted : ReportAdmission.OverBound;
+        }
+    }
+
+    /// <summary>Whether a checkpoint on the attempt may be stored: held here, and the name known or one more fits.</summary>
+    public ReportAdmission AdmitCheckpoint(long jobId, int attempt, string name)
+    {
+        lock (_lock)
+        {
+            if (HeldJob(jobId, attempt) is not { } held) return ReportAdmission.NotHeld;
+            return held.AdmitCheckpoint(name) ? ReportAdmission.Admitted : ReportAdmission.OverBound;
+        }
     }
 
     public void Finished(long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (_running.TryGetValue(jobId, out var held) && held.Attempt == attempt) _running.Remove(jobId);
+            if (HeldJob(jobId, attempt) is not null) _running.Remove(jobId);
         }
     }
 
-    public bool Send(DispatcherMessage message) => _outgoing.Writer.TryWrite(message);
+    /// <summary>Queues a message; false when the stream is closing, or when the queue passed its bound (then the stream is cut off).</summary>
+    public bool Send(DispatcherMessage message)
+    {
+        var size = message.CalculateSize();
+        lock (_lock)
+        {
+            if (_queuedBytes + size <= WorkerLimits.MaxOutgoingBytes)
+            {
+                if (!_outgoing.Writer.TryWrite(message)) return false;
+                _queuedBytes += size;
+                return true;
+            }
+            DropQueueLocked();
+        }
+        // Outside the lock: the stream's read loop wakes on it.
+        _cutOff.Cancel();
+        return false;
+    }
+
+    /// <summary>
+    /// The next message to write (for the pump only); null once the queue ended. <paramref name="roomMade"/> is true when
+    /// taking it brought the queue back under the bound at which jobs are held back.
+    /// </summary>
+    public async ValueTask<(DispatcherMessage? Message, bool RoomMade)> NextOutgoingAsync(CancellationToken cancellationToken)
+    {
+        while (await _outgoing.Reader.WaitToReadAsync(cancellationToken))
+        {
+            if (!_outgoing.Reader.TryRead(out var message)) continue;
+            var size = message.CalculateSize();
+            lock (_lock)
+            {
+                var wasFull = _queuedBytes > WorkerLimits.MaxOutgoingBytes / 2;
+                _queuedBytes -= size;
+                return (message, wasFull && _queuedBytes <= WorkerLimits.MaxOutgoingBytes / 2);
+            }
+        }
+        return (null, false);
+    }
 
     /// <summary>Ends the outgoing queue; the pump finishes what is queued and stops.</summary>
     public void Close()
     {
         StopAccepting();
         _outgoing.Writer.TryComplete();
+    }
+
+    private HeldJob? HeldJob(long jobId, int attempt) =>
+        _running.TryGetValue(jobId, out var held) && held.Job.Attempt == attempt ? held : null;
+
+    // What is queued is dropped at once: the worker is not reading it, and holding it is the memory the bound protects.
+    private void DropQueueLocked()
+    {
+        _accepting = false;
+        _outgoing.Writer.TryComplete();
+        while (_outgoing.Reader.TryRead(out _))
+        {
+        }
+        _queuedBytes = 0;
     }
 }

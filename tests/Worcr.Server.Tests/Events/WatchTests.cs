@@ -349,18 +349,38 @@ public sealed class LiveEventPartsTests
     }
 
     [Fact]
-    public void A_watcher_that_reads_nothing_never_blocks_the_hub_and_is_told_it_lost_events()
+    public void A_watcher_that_reads_nothing_never_blocks_the_hub_and_is_cut_off_past_its_count()
     {
         var hub = new EventHub();
+        var cutOff = hub.WatcherCutOff;
         using var slow = hub.Subscribe(new WatchFilter([], null));
         using var other = hub.Subscribe(new WatchFilter([], "globex"));
         var flood = Enumerable.Range(0, EventWatcher.Capacity + 10).Select(i => Event(Progress("1", $"c{i}", i))).ToList();
 
         hub.Deliver(flood);
 
-        Assert.True(slow.TakeLost());
-        Assert.False(slow.TakeLost());
-        Assert.False(other.TakeLost());
+        Assert.True(cutOff.IsCompleted);
+        Assert.True(slow.IsCutOff);
+        Assert.Equal(0, slow.PendingBytes);
+        Assert.False(other.IsCutOff);
+    }
+
+    [Fact]
+    public void A_watcher_is_cut_off_past_its_bytes_long_before_its_count()
+    {
+        var hub = new EventHub();
+        using var slow = hub.Subscribe(new WatchFilter([], null));
+        var line = new string('x', 8192);
+        var flood = Enumerable.Range(0, 1000).Select(_ => Event(new JobEvent { JobId = "1", Log = new LogLine { Text = line } })).ToList();
+
+        hub.Deliver(flood.Take(EventWatcher.MaxBytes / 9000).ToList());
+        Assert.False(slow.IsCutOff);
+        Assert.InRange(slow.PendingBytes, 1, EventWatcher.MaxBytes);
+
+        hub.Deliver(flood);
+
+        Assert.True(slow.IsCutOff);
+        Assert.Equal(0, slow.PendingBytes);
     }
 
     [Fact]

@@ -98,15 +98,13 @@ public sealed class StreamLifetimeTests
         using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
         using var worker = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         await using var replies = worker.ReadPatiently(Patience);
-        var hello = Hello("quiet");
-        hello.Capacity = 0;
-        await worker.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
+        await worker.RequestStream.WriteAsync(new WorkerMessage { Hello = Hello("quiet") });
         Assert.True(await replies.MoveNextAsync());
-        var id = await cluster.Client().EnqueueAsync("test.echo", "acme");
 
         // The quiet spell is what is under test, not a wait for something to happen.
         await Task.Delay(TimeSpan.FromSeconds(8));
-        await worker.RequestStream.WriteAsync(new WorkerMessage { Credit = new Credit { N = 1 } });
+        await worker.RequestStream.WriteAsync(new WorkerMessage { Heartbeat = new Heartbeat() });
+        var id = await cluster.Client().EnqueueAsync("test.echo", "acme");
 
         Assert.True(await replies.MoveNextAsync());
         Assert.Equal(id, replies.Current.Assign?.JobId);

@@ -6,5 +6,5 @@ namespace Worcr.Postgres;
 public sealed partial class JobStore : IDispatchStore
 {
     /// <summary>A claimed job that never reached its worker waits again at once: a yield without delay, fenced by its attempt.</summary>
-    public Task<bool> GiveBackAsync(ClaimedJob job, CancellationToken ct = default) => _yielder.YieldAsync(job.Id, job.Attempt, TimeSpan.Zero, ct);
+    public Task<bool> GiveBackAsync(ClaimedJob job, CancellationToken ct = default) => _yielder.YieldAsync(job.Id, job.Attempt, TimeSpan.Zero, null, ct);
 }

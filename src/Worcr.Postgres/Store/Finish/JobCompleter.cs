@@ -4,15 +4,19 @@ using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
-/// <summary>Completes a node's batch of completions in one statement; stale attempts are simply not matched.</summary>
+/// <summary>
+/// Completes a node's batch of completions in one statement; stale attempts, and attempts whose lease another holder
+/// has than the completion names, are simply not matched.
+/// </summary>
 internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     private static readonly string CompleteSql = $"""
         WITH input AS (
-            SELECT * FROM unnest(@ids, @attempts, @results) WITH ORDINALITY AS i(id, attempt, result, ord)
+            SELECT * FROM unnest(@ids, @attempts, @results, @workers, @nodes) WITH ORDINALITY AS i(id, attempt, result, worker_id, node_id, ord)
         ), done AS (
             DELETE FROM __schema__.jobs j USING input i
             WHERE j.id = i.id AND j.attempt = i.attempt AND j.state = 'running'
+              AND (i.worker_id IS NULL OR (j.worker_id = i.worker_id AND j.node_id = i.node_id))
             RETURNING j.*, i.result
         ), moved AS (
             {HistorySql.InsertFrom("done", "completed", result: "result")}
@@ -29,7 +33,9 @@ internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
         await using var command = dataSource.CreateCommand(_completeSql)
             .WithArray("ids", NpgsqlDbType.Bigint, completions.Select(c => c.JobId).ToArray())
             .WithArray("attempts", NpgsqlDbType.Integer, completions.Select(c => c.Attempt).ToArray())
-            .WithArray("results", NpgsqlDbType.Text, completions.Select(c => c.ResultJson).ToArray());
+            .WithArray("results", NpgsqlDbType.Text, completions.Select(c => c.ResultJson).ToArray())
+            .WithArray("workers", NpgsqlDbType.Text, completions.Select(c => c.Holder?.WorkerId).ToArray())
+            .WithArray("nodes", NpgsqlDbType.Text, completions.Select(c => c.Holder?.NodeId).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var accepted = new List<bool>(completions.Count);
         while (await reader.ReadAsync(ct)) accepted.Add(reader.GetBoolean(0));

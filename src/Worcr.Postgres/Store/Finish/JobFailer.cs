@@ -14,6 +14,7 @@ internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobS
     private const string LockSql = """
         SELECT failures, max_attempts FROM __schema__.jobs
         WHERE id = @id AND attempt = @attempt AND state = 'running'
+          AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         FOR UPDATE
         """;
 
@@ -55,7 +56,8 @@ internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobS
 
     private async Task<FailureBudget?> LockAsync(NpgsqlConnection connection, JobFailure failure, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(_lockSql, connection).With("id", failure.JobId).With("attempt", failure.Attempt);
+        await using var command = new NpgsqlCommand(_lockSql, connection).With("id", failure.JobId).With("attempt", failure.Attempt)
+            .WithHolder(failure.Holder);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new FailureBudget(reader.GetInt32(0), reader.GetInt32(1)) : null;
     }

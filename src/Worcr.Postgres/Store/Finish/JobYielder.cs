@@ -1,4 +1,5 @@
 using Npgsql;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
@@ -10,18 +11,19 @@ internal sealed class JobYielder(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         SET state = CASE WHEN @delay > interval '0' THEN 'scheduled' ELSE 'waiting' END,
             run_at = now() + @delay, lease_expires_at = NULL
         WHERE id = @id AND attempt = @attempt AND state = 'running'
+          AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         RETURNING lane_id, state
         """;
 
     private readonly string _yieldSql = sql.Format(YieldSql);
 
-    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, CancellationToken ct)
+    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         long? waitingLane = null;
         var accepted = false;
-        await using (var command = new NpgsqlCommand(_yieldSql, connection).With("id", jobId).With("attempt", attempt).With("delay", delay))
+        await using (var command = new NpgsqlCommand(_yieldSql, connection).With("id", jobId).With("attempt", attempt).With("delay", delay).WithHolder(holder))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
@@ -14,13 +15,26 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
 
     private static readonly string ReleaseWorkerSql = RequeueSql("worker_id = @worker_id AND node_id = @node_id");
 
+    // A stream's own attempts only: another stream of the same worker id (here or elsewhere) holds other attempts.
+    private static readonly string ReleaseAttemptsSql = RequeueSql(
+        "worker_id = @worker_id AND node_id = @node_id AND (id, attempt) IN (SELECT * FROM unnest(@ids, @attempts))");
+
     private static readonly string ExpiredLeasesSql = RequeueSql($"lease_expires_at < now() ORDER BY lease_expires_at LIMIT {ReapBatch}");
 
     private readonly string _releaseWorkerSql = sql.Format(ReleaseWorkerSql);
     private readonly string _expiredLeasesSql = sql.Format(ExpiredLeasesSql);
+    private readonly string _releaseAttemptsSql = sql.Format(ReleaseAttemptsSql);
 
     public Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct) =>
         RunAsync(_releaseWorkerSql, reason, command => command.With("worker_id", workerId).With("node_id", nodeId), ct);
+
+    public Task<IReadOnlyList<JobStateRecord>> ReleaseAttemptsAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, string reason,
+        CancellationToken ct) =>
+        attempts.Count == 0
+            ? Task.FromResult<IReadOnlyList<JobStateRecord>>([])
+            : RunAsync(_releaseAttemptsSql, reason, command => command.WithHolder(holder)
+                .WithArray("ids", NpgsqlDbType.Bigint, attempts.Select(a => a.JobId).ToArray())
+                .WithArray("attempts", NpgsqlDbType.Integer, attempts.Select(a => a.Attempt).ToArray()), ct);
 
     public Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeasesAsync(CancellationToken ct) =>
         RunAsync(_expiredLeasesSql, "lease expired", _ => { }, ct);

@@ -1,0 +1,41 @@
+namespace Worcr.Server.Workers;
+
+/// <summary>
+/// Every bound on what one worker stream may send or hold, in one place (docs/security.md, "Worker limits"). A report
+/// over a bound is refused for that report only (a refused Ack naming the field); the stream and other jobs go on.
+/// </summary>
+internal static class WorkerLimits
+{
+    /// <summary>Hello.capacity: the most jobs a worker may hold at once, whatever credits it grants later.</summary>
+    public const int MaxCapacity = 10_000;
+
+    /// <summary>Worker ids, progress counter names and checkpoint names, in characters.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Progress.text, in characters.</summary>
+    public const int MaxProgressTextLength = 1024;
+
+    /// <summary>Progress.current and Progress.total: 0 to 2^53 − 1, so every JSON reader (the GUI's included) reads them exactly.</summary>
+    public const long MaxProgressValue = (1L << 53) - 1;
+
+    /// <summary>Distinct progress counters one attempt of a job may report.</summary>
+    public const int MaxProgressCountersPerJob = 32;
+
+    /// <summary>Log.text, in characters; a longer line is cut to this length, not refused.</summary>
+    public const int MaxLogTextLength = 8192;
+
+    /// <summary>Checkpoint.value, in UTF-8 bytes.</summary>
+    public const int MaxCheckpointBytes = 64 * 1024;
+
+    /// <summary>Distinct checkpoint names a job may hold (those it brought to the attempt included).</summary>
+    public const int MaxCheckpointsPerJob = 32;
+
+    /// <summary>Fail.error, in characters (longer texts are refused, not cut).</summary>
+    public const int MaxErrorLength = Lifecycle.JobLifecycle.MaxErrorLength;
+
+    /// <summary>
+    /// Bytes of messages waiting to be written to one worker (Assigns, Acks, Cancels). Past it a worker that does not
+    /// read is cut off with RESOURCE_EXHAUSTED; an Assign is simply held back while the queue is over half of it.
+    /// </summary>
+    public const int MaxOutgoingBytes = 16 * 1024 * 1024;
+}

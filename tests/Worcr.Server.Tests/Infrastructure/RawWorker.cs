@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Worcr.Protocol.V1;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A worker made by hand on the raw Connect stream, so a test sends exactly the messages it wants (hostile ones
+/// included): Assigns are queued as they arrive, Acks are matched to their request, and the stream's end is kept.
+/// </summary>
+internal sealed class RawWorker : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly GrpcChannel _channel;
+    private readonly AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> _call;
+    private readonly Channel<Assign> _assigns = Channel.CreateUnbounded<Assign>();
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _acks = new();
+    private readonly TaskCompletionSource<Welcome> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<RpcException?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly Task _reading;
+    private long _nextRequest;
+    private int _assignsReceived;
+
+    private RawWorker(GrpcChannel channel, string workerId)
+    {
+        _channel = channel;
+        WorkerId = workerId;
+        _call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+        _reading = Task.Run(ReadAsync);
+    }
+
+    public string WorkerId { get; }
+
+    /// <summary>Completes with the Welcome, or faults when the node refused the Hello.</summary>
+    public Task<Welcome> Welcomed => _welcome.Task;
+
+    /// <summary>Completes when the node ended the stream: null for status OK, else the status.</summary>
+    public Task<RpcException?> Ended => _ended.Task;
+
+    /// <summary>Assigns received so far (including those not taken with <see cref="NextAssignAsync"/>).</summary>
+    public int AssignsReceived => Volatile.Read(ref _assignsReceived);
+
+    /// <summary>Opens a stream and sends Hello; does not wait for the Welcome (see <see cref="Welcomed"/>).</summary>
+    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, int capacity, string? workerId = null, params string[] jobTypes)
+    {
+        var worker = new RawWorker(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null }),
+            workerId ?? $"raw-{Guid.NewGuid():N}"[..16]);
+        var hello = new Hello { WorkerId = worker.WorkerId, Capacity = capacity };
+        hello.JobTypes.AddRange(jobTypes.Length == 0 ? ["test.echo"] : jobTypes);
+        await worker.SendAsync(new WorkerMessage { Hello = hello });
+        return worker;
+    }
+
+    public async Task SendAsync(WorkerMessage message)
+    {
+        // A gRPC stream refuses concurrent writes.
+        await _writing.WaitAsync();
+        try
+        {
+            await _call.RequestStream.WriteAsync(message);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    /// <summary>Sends the message with a fresh request id and returns the node's Ack for it.</summary>
+    public async Task<Ack> RequestAsync(WorkerMessage message)
+    {
+        var id = (ulong)Interlocked.Increment(ref _nextRequest);
+        var ack = _acks.GetOrAdd(id, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously));
+        message.RequestId = id;
+        await SendAsync(message);
+        return await ack.Task.WaitAsync(Patience);
+    }
+
+    public async Task<Assign> NextAssignAsync() => await _assigns.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _call.RequestStream.CompleteAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+        _call.Dispose();
+        await _reading.ContinueWith(_ => { }, TaskScheduler.Default);
+        _channel.Dispose();
+        _writing.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await foreach (var message in _call.ResponseStream.ReadAllAsync())
+            {
+                switch (message.MessageCase)
+                {
+                    case DispatcherMessage.MessageOneofCase.Welcome:
+                        _welcome.TrySetResult(message.Welcome);
+                        break;
+                    case DispatcherMessage.MessageOneofCase.Assign:
+                        Interlocked.Increment(ref _assignsReceived);
+                        _assigns.Writer.TryWrite(message.Assign);
+                        break;
+                    case DispatcherMessage.MessageOneofCase.Ack:
+                        _acks.GetOrAdd(message.Ack.RequestId, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously))
+                            .TrySetResult(message.Ack);
+                        break;
+                }
+            }
+            _welcome.TrySetException(new InvalidOperationException("The stream ended before a Welcome."));
+            _ended.TrySetResult(null);
+        }
+        catch (RpcException exception)
+        {
+            _welcome.TrySetException(exception);
+            _ended.TrySetResult(exception);
+        }
+        catch (Exception exception)
+        {
+            _welcome.TrySetException(exception);
+            _ended.TrySetException(exception);
+        }
+    }
+}

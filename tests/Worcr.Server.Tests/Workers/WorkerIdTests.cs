@@ -1,0 +1,69 @@
+using Grpc.Core;
+using Worcr.Protocol.V1;
+using Worcr.Server.Tests.Infrastructure;
+
+namespace Worcr.Server.Tests.Workers;
+
+/// <summary>
+/// A worker id is unique across the cluster while connected: a second Hello with a live id, on the same node or
+/// another, is refused with FAILED_PRECONDITION, and the refused stream never releases the first one's jobs.
+/// </summary>
+public sealed class WorkerIdTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_second_hello_with_a_live_worker_id_is_refused_and_the_first_keeps_its_job_running_once(int secondNode)
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 2);
+        var client = cluster.Client();
+        var id = await client.EnqueueAsync("test.echo", "acme");
+        await using var first = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, workerId: "shared-id");
+        var assign = await first.NextAssignAsync();
+
+        await using var second = await RawWorker.ConnectAsync(cluster.Nodes[secondNode], capacity: 1, workerId: "shared-id");
+        var refusal = await second.Ended;
+
+        Assert.NotNull(refusal);
+        Assert.Equal(StatusCode.FailedPrecondition, refusal.StatusCode);
+        Assert.Contains("worker_id", refusal.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("already connected", refusal.Status.Detail, StringComparison.Ordinal);
+        // The refused stream is over; the first one still holds its attempt, which nobody released.
+        var running = (await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!;
+        Assert.Equal((Core.Jobs.JobState.Running, 1, 0), (running.State, running.Attempt, running.Failures));
+        var done = await first.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
+        Assert.True(done.Ok, done.Error);
+        var job = await client.WaitForStateAsync(id, JobState.Completed);
+        Assert.Equal(1, job.Attempt);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Once_the_first_stream_ended_its_id_is_free_again_on_any_node_and_its_jobs_were_released_once(int nextNode)
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 2);
+        var client = cluster.Client();
+        var id = await client.EnqueueAsync("test.echo", "acme");
+        var first = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, workerId: "comes-back");
+        await first.NextAssignAsync();
+        await first.DisposeAsync();
+
+        // The reconnecting worker may be refused while the node still releases the old stream: it retries, as the SDK does.
+        RawWorker? again = null;
+        await Eventually.ReadUntilAsync(async () =>
+        {
+            if (again is not null) await again.DisposeAsync();
+            again = await RawWorker.ConnectAsync(cluster.Nodes[nextNode], capacity: 1, workerId: "comes-back");
+            return await Task.WhenAny(again.Welcomed, again.Ended) == again.Welcomed && again.Welcomed.IsCompletedSuccessfully;
+        }, welcomed => welcomed, TimeSpan.FromSeconds(30), "the id free again");
+        await using var welcomed = again!;
+        var assign = await welcomed.NextAssignAsync();
+
+        Assert.Equal(2, assign.Attempt);
+        var stored = (await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!;
+        Assert.Equal(1, stored.Failures);
+        var done = await welcomed.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
+        Assert.True(done.Ok, done.Error);
+    }
+}
