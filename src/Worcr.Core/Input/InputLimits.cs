@@ -48,10 +48,17 @@ public static class InputLimits
     public const int MaxAttempts = 1000;
 
     /// <summary>
-    /// Room kept in a worker's Assign for the job's checkpoints (names and values, all of them): a job is refused at
-    /// enqueue when its args, metadata and this much checkpoint data would not fit in MaxMessageSize.
+    /// Most room kept in a worker's Assign for the job's checkpoints (names and values, all of them); see
+    /// <see cref="CheckpointRoom"/>.
     /// </summary>
     public const int MaxCheckpointBytesPerJob = 1024 * 1024;
+
+    /// <summary>
+    /// The room for checkpoints in an Assign under a message limit: <see cref="MaxCheckpointBytesPerJob"/>, or a
+    /// quarter of the limit when that is less. A job is refused at enqueue when its args and metadata would not fit
+    /// beside it; a job's checkpoints must stay within it for its later attempts to be delivered.
+    /// </summary>
+    public static int CheckpointRoom(int maxMessageSize) => Math.Min(MaxCheckpointBytesPerJob, maxMessageSize / 4);
 
     /// <summary>A cancel reason, in characters.</summary>
     public const int MaxReasonLength = 1000;

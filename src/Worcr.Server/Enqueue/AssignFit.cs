@@ -9,8 +9,8 @@ namespace Worcr.Server.Enqueue;
 
 /// <summary>
 /// Whatever is accepted can be delivered: a job is refused at enqueue when the Assign that would carry it to a
-/// worker (its metadata, its args as PostgreSQL prints them, and room for <see cref="InputLimits.MaxCheckpointBytesPerJob"/>
-/// of checkpoints) could exceed the node's message limit. Sent anyway, it would be refused on the wire at every
+/// worker (its metadata, its args as PostgreSQL prints them, and room for checkpoints, <see cref="InputLimits.CheckpointRoom"/>)
+/// could exceed the node's message limit. Sent anyway, it would be refused on the wire at every
 /// attempt and never run.
 /// </summary>
 internal static class AssignFit
@@ -22,11 +22,12 @@ internal static class AssignFit
     public static void Require(NewJob job, string field, long argsStoredBytes, int maxMessageSize)
     {
         var metadata = LargestMetadata(job).CalculateSize();
-        var worst = metadata + argsStoredBytes + InputLimits.MaxCheckpointBytesPerJob + FramingBytes;
+        var checkpoints = InputLimits.CheckpointRoom(maxMessageSize);
+        var worst = metadata + argsStoredBytes + checkpoints + FramingBytes;
         if (worst <= maxMessageSize) return;
         throw WorcrError.InvalidArgument(
             $"{field}.args_json: the job could not be delivered: its Assign to a worker could reach {worst} bytes " +
-            $"({argsStoredBytes} of args as stored, {metadata} of type, tenant, tags and times, {InputLimits.MaxCheckpointBytesPerJob} kept for checkpoints), " +
+            $"({argsStoredBytes} of args as stored, {metadata} of type, tenant, tags and times, {checkpoints} kept for checkpoints), " +
             $"over the node's message limit of {maxMessageSize} bytes (MaxMessageSize). Send smaller args.");
     }
 
