@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Text;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Worcr.Server.Tests.Hostile;
 
 /// <summary>
 /// Random values a hostile client would send, from one seeded <see cref="Random"/> so a failing run can be replayed:
-/// strings with NUL, control characters, lone surrogates and huge lengths; bytes that are not UTF-8; deep,
-/// overflowing and huge JSON; numbers at and past their limits.
+/// strings with NUL, control characters, lone surrogates and huge lengths; deep, overflowing and huge JSON; numbers at and past their limits.
 /// </summary>
 internal sealed class HostileValues(Random random)
 {
@@ -43,19 +41,6 @@ internal sealed class HostileValues(Random random)
         < 9 => random.Next(300, 70_000),
         _ => random.Next(1_000_000, 3_000_000),
     };
-
-    /// <summary>Bytes that are not valid UTF-8: stray continuation bytes, overlong forms, encoded surrogates, 0xFF.</summary>
-    public byte[] InvalidUtf8()
-    {
-        byte[][] pieces = [[0xFF], [0xFE, 0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x00]];
-        var bytes = new List<byte>();
-        for (var i = random.Next(1, 6); i > 0; i--)
-        {
-            bytes.AddRange(Encoding.UTF8.GetBytes(Pick(Plain)));
-            bytes.AddRange(Pick(pieces));
-        }
-        return bytes.ToArray();
-    }
 
     public string Json() => random.Next(12) switch
     {
