@@ -6,8 +6,8 @@ namespace Worcr.Admin;
 /// <summary>Checks names and weights of tenants and plans; each answer names what is wrong, or is null.</summary>
 internal static class TenantInputChecks
 {
-    public const int MaxLabelLength = 200;
-    private const double MaxWeight = 1_000_000;
+    public const int MaxLabelLength = Core.Input.InputLimits.MaxLabelLength;
+    private const double MaxWeight = Core.Input.InputLimits.MaxJobWeight;
 
     /// <summary>Tenant and plan names follow the rules of tenant names in jobs.</summary>
     public static string? Name(string name, string what)
@@ -30,5 +30,6 @@ internal static class TenantInputChecks
     }
 
     public static string? Label(string? label) =>
-        label is { Length: > MaxLabelLength } ? $"Field 'label' must be at most {MaxLabelLength} characters." : null;
+        label is { Length: > MaxLabelLength } ? $"Field 'label' must be at most {MaxLabelLength} characters."
+        : label is null ? null : Core.Input.TextCheck.Problem(label, "Field 'label'", MaxLabelLength);
 }

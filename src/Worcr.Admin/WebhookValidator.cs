@@ -13,13 +13,14 @@ internal static partial class WebhookValidator
     /// <returns>The subscription, or null and the problem.</returns>
     public static (WebhookSubscription? Subscription, string? Error) Validate(string name, WebhookInput input, string? storedSecret)
     {
-        if (!SubscriptionName().IsMatch(name)) return (null, $"Name '{name}' must be 1-100 letters, digits or '.', '-', '_'.");
+        if (!SubscriptionName().IsMatch(name)) return (null, $"Name {Core.Input.TextCheck.Quote(name)} must be 1-100 letters, digits or '.', '-', '_'.");
         if (!Uri.TryCreate(input.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            return (null, $"Field 'url': '{input.Url}' must be an absolute http:// or https:// URL.");
+            return (null, $"Field 'url': {Core.Input.TextCheck.Quote(input.Url ?? "", 200)} must be an absolute http:// or https:// URL.");
         }
         var secret = input.Secret ?? storedSecret;
         if (string.IsNullOrEmpty(secret) || secret.Length > 500) return (null, "Field 'secret': a secret of 1-500 characters is required (the receiver verifies Worcr-Signature with it).");
+        if (Core.Input.TextCheck.Problem(secret, "Field 'secret'", 500) is { } badSecret) return (null, badSecret);
         var events = input.Events ?? [];
         if (events.Count == 0) return (null, $"Field 'events': name at least one of {string.Join(", ", KnownEvents)}.");
         var unknown = events.FirstOrDefault(e => !KnownEvents.Contains(e));
@@ -41,6 +42,6 @@ internal static partial class WebhookValidator
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,100}\z")]
     private static partial Regex SubscriptionName();
 }

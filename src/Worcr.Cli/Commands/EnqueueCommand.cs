@@ -19,7 +19,7 @@ internal static class EnqueueCommand
         var server = CommonOptions.Server();
         var apiKey = CommonOptions.ApiKey();
         var command = new Command("enqueue", "Enqueue a job and print its id.") { type, tenant, tags, argsJson, weight, maxAttempts, uniqueKey, server, apiKey };
-        command.SetAction(async (parse, cancellationToken) => await CliErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var spec = new JobSpec
             {
@@ -31,9 +31,17 @@ internal static class EnqueueCommand
                 UniqueKey = parse.GetValue(uniqueKey) ?? "",
             };
             spec.Tags.AddRange((parse.GetValue(tags) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            using var client = new WorcrClient(new Uri(parse.GetValue(server)!), DevCredentials.ApiKey(parse.GetValue(apiKey)));
-            Console.WriteLine(await client.EnqueueAsync(spec, cancellationToken));
-        }));
+            if (EnqueueInput.Problem(spec) is { } problem)
+            {
+                Console.Error.WriteLine("error: " + problem);
+                return 2;
+            }
+            return await CliErrors.RunAsync(async () =>
+            {
+                using var client = new WorcrClient(new Uri(parse.GetValue(server)!), DevCredentials.ApiKey(parse.GetValue(apiKey)));
+                Console.WriteLine(await client.EnqueueAsync(spec, cancellationToken));
+            });
+        });
         return command;
     }
 }

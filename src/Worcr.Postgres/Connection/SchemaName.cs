@@ -17,6 +17,6 @@ internal static partial class SchemaName
         return schema;
     }
 
-    [GeneratedRegex("^[a-z0-9_]+$")]
+    [GeneratedRegex(@"^[a-z0-9_]+\z")]
     private static partial Regex AllowedCharacters();
 }

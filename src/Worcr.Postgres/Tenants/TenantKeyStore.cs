@@ -6,7 +6,7 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Tenant API keys ("wt_" + 48 hex digits). Only their SHA-256 is stored; a lookup by key also records when the
-/// key was last used, in the same statement.
+/// key was last used (at most once a minute), in the same statement.
 /// </summary>
 public sealed class TenantKeyStore
 {
@@ -72,14 +72,27 @@ public sealed class TenantKeyStore
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    /// <summary>The tenant a key belongs to (and notes the use), or null for an unknown or revoked key.</summary>
+    /// <summary>
+    /// The tenant a key belongs to, or null for an unknown or revoked key. A known key's use is noted at most once
+    /// a minute; an unknown key changes nothing, so guessing costs no database write.
+    /// </summary>
     public async Task<string?> FindTenantAsync(string key, CancellationToken ct = default)
     {
-        await using var command = _dataSource.CreateCommand(_sql.Format(
-            "UPDATE __schema__.tenant_api_keys SET last_used_at = now() WHERE key_hash = @hash RETURNING tenant"));
+        await using var command = _dataSource.CreateCommand(_sql.Format("""
+            WITH found AS (SELECT id, tenant, last_used_at FROM __schema__.tenant_api_keys WHERE key_hash = @hash),
+            noted AS (
+                UPDATE __schema__.tenant_api_keys SET last_used_at = now()
+                WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+            SELECT tenant FROM found
+            """));
         command.Parameters.AddWithValue("hash", Hash(key));
         return await command.ExecuteScalarAsync(ct) as string;
     }
+
+    /// <summary>Whether a text has the form of a tenant key ("wt_" + 48 lower-case hex digits): others are refused without a lookup.</summary>
+    public static bool LooksLikeKey(string text) =>
+        text.Length == KeyPrefix.Length + 48 && text.StartsWith(KeyPrefix, StringComparison.Ordinal)
+        && text.AsSpan(KeyPrefix.Length).IndexOfAnyExcept("0123456789abcdef") < 0;
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
@@ -20,7 +22,7 @@ internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobT
 {
     public Func<Telemetry.NodeTelemetry?> Telemetry { get; init; } = () => null;
 
-    /// <exception cref="Core.Errors.WorcrError">The job type is unknown (and the node does not accept unknown types).</exception>
+    /// <exception cref="WorcrError">The job type is unknown (and the node does not accept unknown types), a time lies too far ahead, or the job could not be delivered.</exception>
     public async Task<NewJob> ApplyAsync(JobSubmission submission, CancellationToken cancellationToken)
     {
         await jobTypes.RequireKnownAsync(submission.Type, $"{submission.Field}.type", cancellationToken);
@@ -34,8 +36,9 @@ internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobT
         var weight = changes.Weight ?? (submission.Weight == 0 ? 1 : submission.Weight);
         var maxAttempts = changes.MaxAttempts ?? (submission.MaxAttempts == 0 ? typeSettings.MaxAttempts ?? options.DefaultMaxAttempts : submission.MaxAttempts);
         if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) weight = 1;
+        weight = Math.Min(weight, InputLimits.MaxJobWeight);
         var finalTags = changes.ExtraTags.Count == 0 ? tags : Lane.NormaliseTags([.. tags, .. changes.ExtraTags]);
-        return new NewJob(
+        var job = new NewJob(
             Tenant: submission.Tenant,
             Type: submission.Type,
             Tags: finalTags,
@@ -51,5 +54,16 @@ internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobT
             LimitKeys = Limits.LimitKeys.Compute(limits.Catalog.Current, rules.Current, facts with { Tags = finalTags }, changes.LimitKeys, logger),
             TraceParent = Server.Telemetry.NodeActivities.ForJob(submission.TraceParent),
         };
+        RequireWithinHorizon(job, submission.Field);
+        AssignFit.Require(job, submission.Field, submission.ArgsStoredBytes, options.MaxMessageSize);
+        return job;
+    }
+
+    /// <summary>run_at and expires_at at most <see cref="InputLimits.MaxScheduleAhead"/> from now (by the node's clock).</summary>
+    private void RequireWithinHorizon(NewJob job, string field)
+    {
+        var latest = time.GetUtcNow() + InputLimits.MaxScheduleAhead;
+        if (job.RunAt > latest) throw WorcrError.InvalidArgument($"{field}.run_at: at most {InputLimits.MaxScheduleAhead.TotalDays:0} days ahead.");
+        if (job.ExpiresAt > latest) throw WorcrError.InvalidArgument($"{field}.expires_at: at most {InputLimits.MaxScheduleAhead.TotalDays:0} days ahead.");
     }
 }

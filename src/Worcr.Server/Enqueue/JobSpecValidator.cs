@@ -1,26 +1,35 @@
-using System.Text.Json;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Enqueue;
 
-/// <summary>Checks what producers and workers send, with errors that say which field is wrong and why.</summary>
+/// <summary>
+/// Checks what producers and workers send, with errors that say which field is wrong and why. The limits live in
+/// <see cref="InputLimits"/>; every check here throws <see cref="WorcrError"/> (INVALID_ARGUMENT, HTTP 400).
+/// </summary>
 internal static partial class JobSpecValidator
 {
-    public const int MaxArgsBytes = 1024 * 1024;
-    public const int MaxTags = 32;
+    /// <summary>Kept for callers that name the args limit (cron definitions).</summary>
+    public const int MaxArgsBytes = InputLimits.MaxArgsBytes;
+
+    // Protobuf Timestamps beyond these seconds have no DateTimeOffset (years 1 to 9999).
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
 
     public static void ValidateType(string type, string field)
     {
         if (string.IsNullOrEmpty(type)) throw Invalid($"{field}: the job type is required.");
-        if (!TypeName().IsMatch(type)) throw Invalid($"{field}: job type '{Shorten(type)}' must be 1-200 letters, digits or '.', '-', '_', ':'.");
+        if (!TypeName().IsMatch(type)) throw Invalid($"{field}: job type {TextCheck.Quote(type)} must be 1-{InputLimits.MaxTypeLength} letters, digits or '.', '-', '_', ':'.");
     }
 
     public static void ValidateTenant(string tenant, string field)
     {
         if (string.IsNullOrEmpty(tenant)) throw Invalid($"{field}: the tenant is required.");
-        if (!TenantName().IsMatch(tenant)) throw Invalid($"{field}: tenant '{Shorten(tenant)}' must be 1-200 letters, digits or '.', '-', '_', ':', '@'.");
+        if (!TenantName().IsMatch(tenant)) throw Invalid($"{field}: tenant {TextCheck.Quote(tenant)} must be 1-{InputLimits.MaxTenantLength} letters, digits or '.', '-', '_', ':', '@'.");
     }
 
     public static void ValidateTags(IEnumerable<string> tags, string field)
@@ -28,25 +37,33 @@ internal static partial class JobSpecValidator
         var count = 0;
         foreach (var tag in tags)
         {
-            if (++count > MaxTags) throw Invalid($"{field}: at most {MaxTags} tags.");
-            if (!TagName().IsMatch(tag)) throw Invalid($"{field}: tag '{Shorten(tag)}' must be 1-100 letters, digits or '.', '-', '_', ':', '='.");
+            if (++count > InputLimits.MaxTags) throw Invalid($"{field}: at most {InputLimits.MaxTags} tags.");
+            if (!TagName().IsMatch(tag)) throw Invalid($"{field}[{count - 1}]: tag {TextCheck.Quote(tag)} must be 1-{InputLimits.MaxTagLength} letters, digits or '.', '-', '_', ':', '='.");
         }
     }
 
-    /// <summary>Returns the JSON text when it parses (empty becomes "{}").</summary>
-    public static string ValidateJson(string json, string field)
+    /// <summary>Returns the JSON text when it is acceptable (empty becomes "{}"); see <see cref="JsonCheck"/>.</summary>
+    public static string ValidateJson(string json, string field) => ValidateJson(json, field, out _);
+
+    /// <param name="storedBytes">An upper bound of the JSON's size once PostgreSQL prints it back.</param>
+    public static string ValidateJson(string json, string field, out long storedBytes)
     {
+        storedBytes = 2;
         if (string.IsNullOrEmpty(json)) return "{}";
-        if (json.Length > MaxArgsBytes) throw Invalid($"{field}: at most {MaxArgsBytes} bytes of JSON.");
-        try
+        // Characters first: a string of N chars is at least N bytes of UTF-8, and counting bytes of a huge one costs.
+        if (json.Length > InputLimits.MaxArgsBytes) throw Invalid($"{field}: at most {InputLimits.MaxArgsBytes} bytes of JSON (got {json.Length} characters).");
+        if (JsonCheck.Problem(json, field, out storedBytes) is { } problem) throw Invalid(problem);
+        if (storedBytes > InputLimits.MaxArgsBytes)
         {
-            using var document = JsonDocument.Parse(json);
-            return json;
+            throw Invalid($"{field}: about {storedBytes} bytes once stored (PostgreSQL writes numbers in full and adds spaces), over the {InputLimits.MaxArgsBytes}-byte limit.");
         }
-        catch (JsonException exception)
-        {
-            throw Invalid($"{field}: not valid JSON ({exception.Message}).");
-        }
+        return json;
+    }
+
+    /// <summary>Free text (reasons, keys, labels): bounded, no NUL, no lone surrogate.</summary>
+    public static void ValidateText(string text, string field, int maxLength)
+    {
+        if (TextCheck.Problem(text, field, maxLength) is { } problem) throw Invalid(problem);
     }
 
     public static void ValidateSpec(JobSpec spec, string field)
@@ -54,26 +71,54 @@ internal static partial class JobSpecValidator
         ValidateType(spec.Type, $"{field}.type");
         ValidateTenant(spec.Tenant, $"{field}.tenant");
         ValidateTags(spec.Tags, $"{field}.tags");
-        if (spec.Weight < 0 || double.IsNaN(spec.Weight) || double.IsInfinity(spec.Weight)) throw Invalid($"{field}.weight must be a positive number (0 means the default of 1).");
-        if (spec.MaxAttempts is < 0 or > 1000) throw Invalid($"{field}.max_attempts must be between 0 (default) and 1000.");
-        if (spec.UniqueKey.Length > 500) throw Invalid($"{field}.unique_key: at most 500 characters.");
-        if (spec.UniqueWindow is { } window && window.ToTimeSpan() <= TimeSpan.Zero) throw Invalid($"{field}.unique_window must be positive when set.");
+        if (spec.Weight < 0 || double.IsNaN(spec.Weight) || double.IsInfinity(spec.Weight) || spec.Weight > InputLimits.MaxJobWeight)
+        {
+            throw Invalid($"{field}.weight: {spec.Weight.ToString(CultureInfo.InvariantCulture)} is not a number above 0 and at most {InputLimits.MaxJobWeight:0} (0 means the default of 1).");
+        }
+        if (spec.MaxAttempts is < 0 or > InputLimits.MaxAttempts) throw Invalid($"{field}.max_attempts must be between 0 (default) and {InputLimits.MaxAttempts}.");
+        ValidateText(spec.UniqueKey, $"{field}.unique_key", InputLimits.MaxUniqueKeyLength);
+        ValidateText(spec.Traceparent, $"{field}.traceparent", InputLimits.MaxTraceParentLength);
+        ValidateTimestamp(spec.RunAt, $"{field}.run_at");
+        ValidateTimestamp(spec.ExpiresAt, $"{field}.expires_at");
+        ValidateUniqueWindow(spec.UniqueWindow, $"{field}.unique_window");
         if (spec.ExpiresAt is { } expires && spec.RunAt is { } runAt && expires.ToDateTimeOffset() <= runAt.ToDateTimeOffset())
         {
             throw Invalid($"{field}.expires_at must be after run_at.");
         }
     }
 
+    /// <summary>A time that exists (years 1 to 9999, nanos within a second); how far ahead it may lie is checked at enqueue.</summary>
+    private static void ValidateTimestamp(Timestamp? timestamp, string field)
+    {
+        if (timestamp is null) return;
+        if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+        {
+            throw Invalid($"{field}: seconds {timestamp.Seconds}, nanos {timestamp.Nanos} is not a time between the years 1 and 9999.");
+        }
+    }
+
+    private static void ValidateUniqueWindow(Duration? window, string field)
+    {
+        if (window is null) return;
+        if (window.Seconds < 0 || window.Nanos is < 0 or > 999_999_999 || (window.Seconds == 0 && window.Nanos == 0))
+        {
+            throw Invalid($"{field} must be positive when set.");
+        }
+        if (window.Seconds > (long)InputLimits.MaxUniqueWindow.TotalSeconds)
+        {
+            throw Invalid($"{field}: at most {InputLimits.MaxUniqueWindow.TotalDays:0} days.");
+        }
+    }
+
     private static WorcrError Invalid(string message) => WorcrError.InvalidArgument(message);
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,200}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,200}\z")]
     private static partial Regex TypeName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:@\-]{1,200}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:@\-]{1,200}\z")]
     private static partial Regex TenantName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:=\-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:=\-]{1,100}\z")]
     private static partial Regex TagName();
 }

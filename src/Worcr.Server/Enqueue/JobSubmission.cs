@@ -17,4 +17,8 @@ internal sealed record JobSubmission(
     DateTimeOffset? ExpiresAt,
     string? UniqueKey,
     TimeSpan? UniqueWindow,
-    string TraceParent);
+    string TraceParent)
+{
+    /// <summary>An upper bound of the args' size once PostgreSQL prints them back (for the Assign size check).</summary>
+    public long ArgsStoredBytes { get; init; } = ArgsJson.Length;
+}

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
@@ -15,7 +16,6 @@ namespace Worcr.Server.Enqueue;
 /// <summary>The producer API (worcr.v1.Jobs): checks and translates requests; the job lifecycle moves the jobs.</summary>
 internal sealed class JobsService : Jobs.JobsBase
 {
-    public const int MaxBatch = 10_000;
     private readonly Authenticator _authenticator;
     private readonly JobLifecycle _lifecycle;
     private readonly JobStore _store;
@@ -43,7 +43,7 @@ internal sealed class JobsService : Jobs.JobsBase
     {
         var scope = await _authenticator.AuthenticateProducerAsync(context);
         if (request.Jobs.Count == 0) throw WorcrError.InvalidArgument("EnqueueBatchRequest.jobs is empty.");
-        if (request.Jobs.Count > MaxBatch) throw WorcrError.InvalidArgument($"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
+        if (request.Jobs.Count > InputLimits.MaxBatch) throw WorcrError.InvalidArgument($"jobs: at most {InputLimits.MaxBatch} jobs per EnqueueBatch call; split the batch.");
         using var span = Telemetry.NodeActivities.StartEnqueue("", request.Jobs.Count);
         var submissions = request.Jobs.Select((spec, i) => ToSubmission(spec, request.Jobs.Count == 1 ? "job" : $"jobs[{i}]", scope)).ToList();
         var enqueued = await _lifecycle.EnqueueBatchAsync(submissions, context.CancellationToken);
@@ -60,19 +60,20 @@ internal sealed class JobsService : Jobs.JobsBase
     {
         JobSpecValidator.ValidateSpec(spec, field);
         scope.RequireTenant(spec.Tenant, $"{field}.tenant");
+        var args = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json", out var argsStoredBytes);
         return new JobSubmission(
             Field: field,
             Tenant: spec.Tenant,
             Type: spec.Type,
             Tags: spec.Tags,
-            ArgsJson: JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json"),
+            ArgsJson: args,
             Weight: spec.Weight,
             MaxAttempts: spec.MaxAttempts,
             RunAt: spec.RunAt?.ToDateTimeOffset(),
             ExpiresAt: spec.ExpiresAt?.ToDateTimeOffset(),
             UniqueKey: spec.UniqueKey,
             UniqueWindow: spec.UniqueWindow?.ToTimeSpan(),
-            TraceParent: spec.Traceparent);
+            TraceParent: spec.Traceparent) { ArgsStoredBytes = argsStoredBytes };
     }
 
     private static EnqueueResponse ToResponse(EnqueuedJob enqueued) =>
@@ -87,7 +88,7 @@ internal sealed class JobsService : Jobs.JobsBase
         var response = new GetJobResponse { Job = Messages.ToProto(record) };
         if (request.LogLines > 0)
         {
-            var logs = await _store.ReadLogsAsync(id, Math.Min(request.LogLines, 10_000), context.CancellationToken);
+            var logs = await _store.ReadLogsAsync(id, Math.Min(request.LogLines, InputLimits.MaxLogLinesPerGet), context.CancellationToken);
             response.Logs.AddRange(logs.Select(Messages.ToProto));
         }
         return response;
@@ -97,6 +98,7 @@ internal sealed class JobsService : Jobs.JobsBase
     {
         var scope = await _authenticator.AuthenticateProducerAsync(context);
         var id = RequireJobId(request.JobId);
+        JobSpecValidator.ValidateText(request.Reason, "reason", InputLimits.MaxReasonLength);
         await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
         var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
         var outcome = await _lifecycle.CancelAsync(id, reason, context.CancellationToken);
@@ -124,5 +126,5 @@ internal sealed class JobsService : Jobs.JobsBase
     }
 
     private static long RequireJobId(string jobId) =>
-        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"'{jobId}' is not a job id.");
+        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"job_id: {TextCheck.Quote(jobId)} is not a job id.");
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
@@ -16,8 +17,6 @@ namespace Worcr.Server.Events;
 /// </summary>
 internal sealed class WatchService
 {
-    public const int MaxJobIds = 10_000;
-
     // A watch of named jobs that hears nothing for this long re-reads their states: a lost batch cannot leave it waiting forever.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private readonly Authenticator _authenticator;
@@ -72,11 +71,11 @@ internal sealed class WatchService
     /// <summary>The request's filter; a tenant-bound caller watches its own tenant only (named jobs of others look missing).</summary>
     private static WatchFilter FilterOf(WatchJobsRequest request, ProducerScope scope)
     {
-        if (request.JobIds.Count > MaxJobIds) throw WorcrError.InvalidArgument($"At most {MaxJobIds} job_ids per Watch call.");
+        if (request.JobIds.Count > InputLimits.MaxWatchedJobs) throw WorcrError.InvalidArgument($"job_ids: at most {InputLimits.MaxWatchedJobs} per Watch call.");
         var ids = new HashSet<long>();
         foreach (var jobId in request.JobIds)
         {
-            ids.Add(Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"job_ids: '{jobId}' is not a job id."));
+            ids.Add(Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"job_ids: {TextCheck.Quote(jobId)} is not a job id."));
         }
         if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
         var tenant = string.IsNullOrEmpty(request.Tenant) ? scope.Tenant : request.Tenant;

@@ -7,7 +7,8 @@ namespace Worcr.Server.Hosting;
 /// <summary>
 /// Node settings through Microsoft.Extensions.Configuration, section "Worcr". Sources, later ones win:
 /// appsettings.json; environment variables in the standard form (<c>Worcr__LeaseDuration</c>); the short
-/// WORCR_* variables (<see cref="NodeEnvironmentVariables"/>); command-line flags. A value that does not fit its
+/// WORCR_* variables (<see cref="NodeEnvironmentVariables"/>), each also as WORCR_*_FILE naming a file that holds
+/// the value (secrets mounted by Docker or Kubernetes); command-line flags. A value that does not fit its
 /// setting, or a setting that does not exist, is an error naming both.
 /// </summary>
 public static class NodeConfiguration
@@ -75,8 +76,36 @@ public static class NodeConfiguration
         foreach (var (variable, setting) in NodeEnvironmentVariables.Map)
         {
             if (environment[variable] is string { Length: > 0 } value) given[setting] = value;
+            if (environment[variable + NodeEnvironmentVariables.FileSuffix] is string { Length: > 0 } path)
+            {
+                if (given.ContainsKey(setting))
+                {
+                    throw new InvalidOperationException($"environment: set {variable} or {variable}{NodeEnvironmentVariables.FileSuffix}, not both.");
+                }
+                given[setting] = ReadSecretFile(variable + NodeEnvironmentVariables.FileSuffix, path);
+            }
         }
         return Settings(given, "environment");
+    }
+
+    /// <summary>
+    /// The value of a WORCR_*_FILE variable: the file's text without its final line break (a Docker or Kubernetes
+    /// secret mounted as a file), so secrets never sit in the environment or in a compose file.
+    /// </summary>
+    private static string ReadSecretFile(string variable, string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"environment: {variable} names '{path}', which cannot be read ({exception.Message}).", exception);
+        }
+        text = text.TrimEnd('\r', '\n');
+        if (text.Length == 0) throw new InvalidOperationException($"environment: {variable} names '{path}', which is empty.");
+        return text;
     }
 
     /// <summary>

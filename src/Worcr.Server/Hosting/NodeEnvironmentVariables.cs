@@ -6,6 +6,12 @@ namespace Worcr.Server.Hosting;
 /// </summary>
 public static class NodeEnvironmentVariables
 {
+    /// <summary>
+    /// Any short variable with this suffix names a file that holds its value (<c>WORCR_API_KEY_FILE=/run/secrets/api_key</c>),
+    /// the form Docker and Kubernetes secrets take. Setting both forms of one variable is an error.
+    /// </summary>
+    public const string FileSuffix = "_FILE";
+
     /// <summary>Variable name → setting name (a property of <see cref="NodeOptions"/>).</summary>
     public static IReadOnlyList<(string Variable, string Setting)> Map { get; } =
     [

@@ -9,7 +9,9 @@ namespace Worcr.Server.Identity;
 
 /// <summary>
 /// Checks credentials: producers send "authorization: Bearer KEY" (the operator key, or a tenant key that binds
-/// them to one tenant), workers their token in Hello (or the same header). Comparisons are constant-time.
+/// them to one tenant), workers their token in Hello (or the same header). Comparisons are constant-time. The
+/// worker token is no producer key and a tenant key is no worker token (the node refuses to start with the worker
+/// token equal to the API key).
 /// Open only when the node was explicitly started insecure.
 /// </summary>
 internal sealed class Authenticator
@@ -29,7 +31,8 @@ internal sealed class Authenticator
         if (_options.AllowUnauthenticated) return ProducerScope.Unrestricted;
         var token = BearerToken(context);
         if (Matches(token, _options.ApiKey)) return ProducerScope.Unrestricted;
-        if (token is not null && _tenantKeys is not null && token.StartsWith(TenantKeyStore.KeyPrefix, StringComparison.Ordinal)
+        // Only a text of a tenant key's form is looked up: anything else is refused without touching the database.
+        if (token is not null && _tenantKeys is not null && TenantKeyStore.LooksLikeKey(token)
             && await _tenantKeys.TenantOfAsync(token, context.CancellationToken) is { } tenant)
         {
             return new ProducerScope(tenant);

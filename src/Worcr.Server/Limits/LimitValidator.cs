@@ -71,9 +71,9 @@ internal static partial class LimitValidator
 
     private static (LimitDefinition?, string?) Fail(string error) => (null, error);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}\z")]
     private static partial Regex NameFormat();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,100}\z")]
     private static partial Regex FieldFormat();
 }

@@ -47,6 +47,6 @@ internal static partial class CronScheduleValidator
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,100}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,100}\z")]
     private static partial Regex ScheduleName();
 }

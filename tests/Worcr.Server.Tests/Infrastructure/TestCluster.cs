@@ -39,15 +39,16 @@ internal sealed class TestCluster : IAsyncDisposable
     public IReadOnlyList<DispatcherNode> Nodes => _nodes;
 
     /// <param name="time">The nodes' clock; the real one when null.</param>
-    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="logs">Also receives every log line of the nodes (warnings and above), for tests that check what a node logs.</param>
+    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var schema = await MigratedSchemas.RentAsync();
         var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
-        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time);
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time, logs);
         return cluster;
     }
 
-    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)
+    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var options = new NodeOptions
         {
@@ -68,7 +69,11 @@ internal sealed class TestCluster : IAsyncDisposable
         };
         foreach (var type in TestJobTypes) options.JobTypes.Add(type);
         configure?.Invoke(options);
-        var node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging => logging.SetMinimumLevel(LogLevel.Warning),
+        var node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Warning);
+                if (logs is not null) logging.AddProvider(logs);
+            },
             services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
         _nodes.Add(node);
         return node;

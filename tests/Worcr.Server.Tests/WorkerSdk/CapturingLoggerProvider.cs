@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Worcr.Server.Tests.WorkerSdk;
 
-/// <summary>Keeps every log line written through the host's loggers, with its category and event id.</summary>
+/// <summary>Keeps every log line written through the host's loggers, with its category and event id (and its exception's type and message, after the text).</summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, EventId EventId, LogLevel Level, string Message)> Lines { get; } = new();
@@ -21,6 +21,6 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            provider.Lines.Enqueue((category, eventId, logLevel, formatter(state, exception)));
+            provider.Lines.Enqueue((category, eventId, logLevel, formatter(state, exception) + (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")));
     }
 }

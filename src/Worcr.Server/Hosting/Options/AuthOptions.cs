@@ -31,6 +31,10 @@ internal sealed class AuthOptionsValidator : SettingsValidator<AuthOptions>
         {
             yield return "An AdminPassword or an ApiKey is required, or nobody could administer the node (--admin-password / WORCR_ADMIN_PASSWORD, --api-key / WORCR_API_KEY); for local development only, AllowUnauthenticated=true (--insecure) turns authentication off.";
         }
+        if (!string.IsNullOrEmpty(options.WorkerToken) && options.WorkerToken == options.ApiKey)
+        {
+            yield return "WorkerToken must differ from ApiKey: a worker must not be able to act as a producer with the operator's rights.";
+        }
         if (!string.IsNullOrEmpty(options.ReadOnlyPassword) && options.ReadOnlyPassword == options.AdminPassword)
         {
             yield return "ReadOnlyPassword must differ from AdminPassword (it signs in with fewer rights).";

@@ -27,6 +27,6 @@ internal sealed partial class StorageOptionsValidator : SettingsValidator<Storag
         if (!SchemaName().IsMatch(options.Schema)) yield return $"Schema '{options.Schema}' must be lower-case letters, digits and '_', at most 40 characters.";
     }
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,39}$")]
+    [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,39}\z")]
     private static partial Regex SchemaName();
 }
