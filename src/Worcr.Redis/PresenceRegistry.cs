@@ -41,6 +41,13 @@ public sealed class PresenceRegistry
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(beats);
         if (ttl < TimeSpan.FromMilliseconds(1)) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "A heartbeat lasts at least 1 ms.");
+        // Every entry is checked before any is sent: a bad one fails the call without a partial beat.
+        foreach (var beat in beats)
+        {
+            ArgumentNullException.ThrowIfNull(beat, nameof(beats));
+            ArgumentException.ThrowIfNullOrEmpty(beat.Id, nameof(beats));
+            ArgumentNullException.ThrowIfNull(beat.Info, nameof(beats));
+        }
         if (beats.Count == 0) return;
         if (beats.Count <= MaxBeatsPerCall)
         {
@@ -60,8 +67,6 @@ public sealed class PresenceRegistry
         for (var i = 0; i < beats.Count; i++)
         {
             var (id, info) = beats[i];
-            ArgumentException.ThrowIfNullOrEmpty(id);
-            ArgumentNullException.ThrowIfNull(info);
             keys[1 + i] = RedisKeys.PresenceEntry(_keyPrefix, kind, id);
             args[next++] = id;
             args[next++] = info.Count * 2;

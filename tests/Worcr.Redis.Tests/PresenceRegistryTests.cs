@@ -43,6 +43,21 @@ public sealed class PresenceRegistryTests
         Assert.All(listed.Zip(beats), pair => Assert.Equal(pair.Second.Info, pair.First.Info));
     }
 
+    [Fact]
+    public async Task Heartbeat_with_a_bad_entry_after_a_full_call_is_refused_before_anything_is_sent()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        var beats = Enumerable.Range(0, PresenceRegistry.MaxBeatsPerCall).Select(i => new PresenceBeat($"w{i}", new Dictionary<string, string>()))
+            .Append(new PresenceBeat("", new Dictionary<string, string>())).ToArray();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => presence.HeartbeatAsync("worker", beats, Minute));
+
+        Assert.Equal("beats", error.ParamName);
+        Assert.Empty(await presence.ListAsync("worker"));
+    }
+
     [Theory]
     [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
     public async Task Later_heartbeat_replaces_the_info(RedisKind kind)
