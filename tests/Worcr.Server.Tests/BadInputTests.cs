@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Worcr.Protocol.V1;
+using Worcr.Server.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
@@ -81,7 +82,7 @@ public sealed class BadInputTests
     private static async Task<RpcException> ConnectAndSendAsync(TestCluster cluster, WorkerMessage first)
     {
         using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
-        using var call = new Workers.WorkersClient(channel).Connect();
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         await call.RequestStream.WriteAsync(first);
         return await Assert.ThrowsAsync<RpcException>(async () =>
         {

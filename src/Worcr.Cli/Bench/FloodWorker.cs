@@ -22,7 +22,7 @@ internal static class FloodWorker
     public static async Task<WorkerReport> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
     {
         using var channel = WorcrChannel.Create(settings.Server);
-        using var call = new Workers.WorkersClient(channel).Connect(cancellationToken: cancellationToken);
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect(cancellationToken: cancellationToken);
         var hello = new Hello { WorkerId = $"bench-flood-{Environment.ProcessId}", Token = settings.Token ?? "", Capacity = 1 };
         hello.JobTypes.Add(BenchNode.FloodJobType);
         await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello }, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
+using Worcr.Server.Dispatch;
 
 namespace Worcr.Server.Admin;
 

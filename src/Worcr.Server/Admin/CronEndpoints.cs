@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
+using Worcr.Server.JobTypes;
 using Worcr.Server.Maintenance;
-using Worcr.Server.Services;
 
 namespace Worcr.Server.Admin;
 

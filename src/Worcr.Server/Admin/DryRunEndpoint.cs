@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
+using Worcr.Server.Dispatch;
+using Worcr.Server.Fairness;
 using Worcr.Server.Hosting;
 using Worcr.Server.Rules;
 

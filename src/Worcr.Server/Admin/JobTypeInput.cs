@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Worcr.Server.Services;
+using Worcr.Server.JobTypes;
 
 namespace Worcr.Server.Admin;
 

@@ -1,4 +1,5 @@
-using Worcr.Server.Services;
+using Worcr.Server.JobTypes;
+
 
 namespace Worcr.Server.Admin;
 

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Worcr.Core.Errors;
-using Worcr.Server.Services;
+using Worcr.Server.Enqueue;
+using Worcr.Server.JobTypes;
 
 namespace Worcr.Server.Admin;
 

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
-using Worcr.Server.Dispatch;
+using Worcr.Server.Lifecycle;
+using Worcr.Server.Transport;
 
 namespace Worcr.Server.Admin;
 

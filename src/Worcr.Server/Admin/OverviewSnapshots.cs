@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
+using Worcr.Server.Dispatch;
 
 namespace Worcr.Server.Admin;
 

@@ -2,21 +2,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Worcr.Postgres;
+using Worcr.Server.Identity;
 
 namespace Worcr.Server.Admin;
 
 /// <summary>
 /// /api/tenants and /api/plans: tenant settings (plan, weight), plans, and tenant API keys. Changes reach every
 /// node's fairness shares through the tenants NOTIFY channel; a revoked key stops working on this node at once
-/// and on the others within <see cref="Services.TenantKeyCache.Freshness"/>.
+/// and on the others within <see cref="Identity.TenantKeyCache.Freshness"/>.
 /// </summary>
 internal sealed class TenantEndpoints
 {
     private readonly TenantStore _tenants;
     private readonly TenantKeyStore _keys;
-    private readonly Services.TenantKeyCache _keyCache;
+    private readonly Identity.TenantKeyCache _keyCache;
 
-    public TenantEndpoints(TenantStore tenants, TenantKeyStore keys, Services.TenantKeyCache keyCache)
+    public TenantEndpoints(TenantStore tenants, TenantKeyStore keys, Identity.TenantKeyCache keyCache)
     {
         _tenants = tenants;
         _keys = keys;

@@ -1,5 +1,5 @@
 using Worcr.Core.Errors;
-using Worcr.Server.Services;
+using Worcr.Server.Enqueue;
 
 namespace Worcr.Server.Admin;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
-using Worcr.Server.Services;
+using Worcr.Server.Enqueue;
 
 namespace Worcr.Server.Admin;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Admin;
 
@@ -11,9 +12,9 @@ namespace Worcr.Server.Admin;
 internal sealed class WorkerEndpoints
 {
     private readonly Redis.PresenceRegistry _presence;
-    private readonly Dispatch.WorkerDrainRouter _drains;
+    private readonly Workers.WorkerDrainRouter _drains;
 
-    public WorkerEndpoints(Redis.PresenceRegistry presence, Dispatch.WorkerDrainRouter drains)
+    public WorkerEndpoints(Redis.PresenceRegistry presence, Workers.WorkerDrainRouter drains)
     {
         _presence = presence;
         _drains = drains;

@@ -1,5 +1,6 @@
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
+using Worcr.Server.Transport;
 
 namespace Worcr.Server.Dispatch;
 

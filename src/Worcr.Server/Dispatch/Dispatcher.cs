@@ -5,6 +5,9 @@ using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Server.Limits;
+using Worcr.Server.Telemetry;
+using Worcr.Server.Transport;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Dispatch;
 

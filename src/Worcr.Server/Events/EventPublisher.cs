@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Worcr.Redis;
+using Worcr.Server.Lifecycle;
 
 namespace Worcr.Server.Events;
 

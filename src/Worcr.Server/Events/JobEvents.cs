@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
-using Worcr.Server.Dispatch;
+using Worcr.Server.Transport;
 using CoreJobState = Worcr.Core.Jobs.JobState;
 
 namespace Worcr.Server.Events;

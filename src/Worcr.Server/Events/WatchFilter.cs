@@ -1,3 +1,5 @@
+using Worcr.Server.Transport;
+
 namespace Worcr.Server.Events;
 
 /// <summary>Which events a watcher wants: those of the listed jobs, else those of one tenant, else all.</summary>
@@ -8,7 +10,7 @@ internal sealed class WatchFilter
     public WatchFilter(IReadOnlyCollection<long> jobIds, string? tenant)
     {
         JobIds = jobIds;
-        _jobIds = jobIds.Select(Dispatch.Messages.JobId).ToHashSet(StringComparer.Ordinal);
+        _jobIds = jobIds.Select(Transport.Messages.JobId).ToHashSet(StringComparer.Ordinal);
         Tenant = string.IsNullOrEmpty(tenant) ? null : tenant;
     }
 

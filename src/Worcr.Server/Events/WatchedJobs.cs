@@ -1,4 +1,5 @@
 using Worcr.Protocol.V1;
+using Worcr.Server.Transport;
 
 namespace Worcr.Server.Events;
 
@@ -19,7 +20,7 @@ internal sealed class WatchedJobs
     public WatchedJobs(WatchFilter filter)
     {
         _endsWhenAllFinal = filter.HasJobIds;
-        foreach (var id in filter.JobIds) _unfinished.Add(Dispatch.Messages.JobId(id));
+        foreach (var id in filter.JobIds) _unfinished.Add(Transport.Messages.JobId(id));
     }
 
     /// <summary>Every watched job reached a final state (only when the watch named its jobs).</summary>

@@ -1,5 +1,6 @@
 using Worcr.Core.Fairness;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Fairness;
 

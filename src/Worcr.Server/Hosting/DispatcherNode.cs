@@ -10,13 +10,15 @@ using Worcr.Core.Fairness;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
+using Worcr.Server.Admin;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
 using Worcr.Server.Transport;
+using Worcr.Server.Web;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Hosting;
 

@@ -7,15 +7,19 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
 using Worcr.Scripting;
+using Worcr.Server.Admin;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
+using Worcr.Server.Identity;
+using Worcr.Server.JobTypes;
 using Worcr.Server.Lifecycle;
 using Worcr.Server.Limits;
 using Worcr.Server.Maintenance;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
+using Worcr.Server.Transport;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Hosting;
 

@@ -6,7 +6,7 @@ using Worcr.Server.Fairness;
 using Worcr.Server.Lifecycle;
 using Worcr.Server.Limits;
 using Worcr.Server.Maintenance;
-using Worcr.Server.Services;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Hosting;
 

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
-using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
+using Worcr.Server.JobTypes;
 using Worcr.Server.Limits;
 using Worcr.Server.Maintenance;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Hosting;
 

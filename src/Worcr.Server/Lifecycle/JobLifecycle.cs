@@ -3,11 +3,13 @@ using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
 using Worcr.Postgres;
-using Worcr.Server.Dispatch;
+using Worcr.Server.Enqueue;
 using Worcr.Server.Hosting;
+using Worcr.Server.JobTypes;
+using Worcr.Server.Limits;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
 using Worcr.Server.Telemetry;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Lifecycle;
 

@@ -5,8 +5,9 @@ using Worcr.Core.Retries;
 using Worcr.Postgres;
 using Worcr.Scripting;
 using Worcr.Server.Hosting;
+using Worcr.Server.JobTypes;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Lifecycle;
 

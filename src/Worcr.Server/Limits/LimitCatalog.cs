@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Limits;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Worcr.Server.Admin;
 
 namespace Worcr.Server.Limits;
 

@@ -4,7 +4,8 @@ using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Redis.Limits;
-using Worcr.Server.Dispatch;
+using Worcr.Server.Telemetry;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Limits;
 

@@ -3,6 +3,7 @@ using Worcr.Postgres;
 using Worcr.Redis;
 using Worcr.Redis.Limits;
 using Worcr.Server.Hosting;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Limits;
 

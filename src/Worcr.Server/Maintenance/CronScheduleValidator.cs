@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
-using Worcr.Server.Services;
+using Worcr.Server.Enqueue;
 
 namespace Worcr.Server.Maintenance;
 

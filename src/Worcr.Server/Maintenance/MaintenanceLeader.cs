@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Worcr.Redis;
 using Worcr.Server.Hosting;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Maintenance;
 

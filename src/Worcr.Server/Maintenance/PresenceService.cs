@@ -2,6 +2,8 @@ using System.Globalization;
 using Worcr.Redis;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
+using Worcr.Server.Transport;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Maintenance;
 

@@ -1,4 +1,5 @@
 using Worcr.Scripting;
+using Worcr.Server.Limits;
 
 namespace Worcr.Server.Rules;
 

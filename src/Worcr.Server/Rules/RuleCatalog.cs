@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
 using Worcr.Scripting;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Rules;
 

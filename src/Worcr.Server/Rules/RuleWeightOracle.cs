@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
+using Worcr.Server.Telemetry;
 
 namespace Worcr.Server.Rules;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
-using Worcr.Server.Dispatch;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Telemetry;
 

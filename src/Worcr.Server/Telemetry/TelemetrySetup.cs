@@ -7,8 +7,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Telemetry;
 

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Worcr.Server.Enqueue;
+using Worcr.Server.Events;
 using Worcr.Server.Hosting;
-using Worcr.Server.Services;
+using Worcr.Server.Limits;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Transport;
 

@@ -20,7 +20,7 @@ internal sealed class WorkerSession : ISessionLink
     public static readonly TimeSpan FinalAnswerWait = TimeSpan.FromSeconds(5);
 
     private readonly WorkerOptions _options;
-    private readonly Workers.WorkersClient _workers;
+    private readonly Protocol.V1.Workers.WorkersClient _workers;
     private readonly Metadata? _headers;
     private readonly Action<string> _diagnostic;
     private readonly AckTracker _acks = new();
@@ -44,7 +44,7 @@ internal sealed class WorkerSession : ISessionLink
         ILogger logger)
     {
         _options = options;
-        _workers = new Workers.WorkersClient(channel);
+        _workers = new Protocol.V1.Workers.WorkersClient(channel);
         _headers = Authorization.BearerHeaders(options.Token);
         _diagnostic = diagnostic;
         _outbox = new Outbox(_acks);

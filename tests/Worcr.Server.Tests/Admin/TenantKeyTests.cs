@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Worcr.Protocol.V1;
+using Worcr.Server.Identity;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Server.Transport;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Admin;
@@ -112,7 +114,7 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
         Assert.Equal(WorcrErrorCode.NotFound, retry.Code);
         Assert.Equal(WorcrErrorCode.NotFound, watch.Code);
         Assert.Equal(WorcrErrorCode.PermissionDenied, watchTenant.Code);
-        Assert.Equal(Core.Jobs.JobState.Waiting, (await _fixture.Cluster.Database.Jobs.GetAsync(Dispatch.Messages.ParseJobId(foreign)!.Value))!.State);
+        Assert.Equal(Core.Jobs.JobState.Waiting, (await _fixture.Cluster.Database.Jobs.GetAsync(Server.Transport.Messages.ParseJobId(foreign)!.Value))!.State);
     }
 
     [Fact]
@@ -139,7 +141,7 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
 
         // As another node would: straight in the database, so this node only learns it when its cache entry ages out.
         Assert.True(await _fixture.Cluster.Database.TenantKeys.RevokeAsync("keys-f", id));
-        var deadline = DateTimeOffset.UtcNow + Services.TenantKeyCache.Freshness + TimeSpan.FromSeconds(10);
+        var deadline = DateTimeOffset.UtcNow + Server.Identity.TenantKeyCache.Freshness + TimeSpan.FromSeconds(10);
         WorcrNodeException? refused = null;
         while (refused is null && DateTimeOffset.UtcNow < deadline)
         {

@@ -29,7 +29,7 @@ public sealed class WorkerAdminTests : IAsyncLifetime
     {
         var channel = GrpcChannel.ForAddress(_cluster.Nodes[node].GrpcAddress);
         _channels.Add(channel);
-        var call = new Workers.WorkersClient(channel).Connect();
+        var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         var replies = call.ReadPatiently();
         var hello = new Hello { WorkerId = workerId, Capacity = capacity, Token = SecuredAdminFixture.WorkerToken };
         hello.JobTypes.Add("test.slow");

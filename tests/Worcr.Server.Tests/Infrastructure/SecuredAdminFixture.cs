@@ -1,3 +1,5 @@
+using Worcr.Server.Hosting;
+
 namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class SecuredAdminFixture : IAsyncLifetime
     public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(configure: Secure);
 
     /// <summary>Turns authentication on with this fixture's credentials.</summary>
-    internal static void Secure(Hosting.NodeOptions options)
+    internal static void Secure(Server.Hosting.NodeOptions options)
     {
         options.AllowUnauthenticated = false;
         options.AdminPassword = AdminPassword;

@@ -1,4 +1,5 @@
 using Worcr.Core.Jobs;
+using Worcr.Server.Admin;
 using Worcr.Server.Maintenance;
 using static Worcr.Server.Tests.Maintenance.MaintenanceDatabase;
 

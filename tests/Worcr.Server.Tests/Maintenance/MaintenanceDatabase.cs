@@ -5,10 +5,10 @@ using Worcr.Postgres;
 using Worcr.Redis;
 using Worcr.Scripting;
 using Worcr.Server.Hosting;
+using Worcr.Server.JobTypes;
 using Worcr.Server.Lifecycle;
 using Worcr.Server.Limits;
 using Worcr.Server.Rules;
-using Worcr.Server.Services;
 using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Maintenance;

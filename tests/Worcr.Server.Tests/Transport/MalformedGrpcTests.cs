@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Worcr.Protocol.V1;
+using Worcr.Server.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
@@ -179,7 +180,7 @@ public sealed class MalformedGrpcTests(SingleNodeFixture fixture) : IClassFixtur
         for (var i = 0; i < 5; i++)
         {
             using var channel = GrpcChannel.ForAddress(Node);
-            var call = new Workers.WorkersClient(channel).Connect();
+            var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
             var hello = new Hello { WorkerId = $"reset-{i}-{Guid.NewGuid():N}"[..20], Capacity = 1 };
             hello.JobTypes.Add("test.echo");
             await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });

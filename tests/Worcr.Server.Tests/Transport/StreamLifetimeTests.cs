@@ -54,7 +54,7 @@ public sealed class StreamLifetimeTests
         using var watch = new Jobs.JobsClient(channel).Watch(new WatchJobsRequest { Tenant = "acme" });
         var watching = watch.ResponseStream.MoveNext();
         await subscribed.WaitAsync(Patience);
-        using var worker = new Workers.WorkersClient(channel).Connect();
+        using var worker = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         await using var replies = worker.ReadPatiently(Patience);
         await worker.RequestStream.WriteAsync(new WorkerMessage { Hello = Hello("stubborn") });
         Assert.True(await replies.MoveNextAsync());
@@ -96,7 +96,7 @@ public sealed class StreamLifetimeTests
     {
         await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1));
         using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
-        using var worker = new Workers.WorkersClient(channel).Connect();
+        using var worker = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         await using var replies = worker.ReadPatiently(Patience);
         var hello = Hello("quiet");
         hello.Capacity = 0;
@@ -129,7 +129,7 @@ public sealed class StreamLifetimeTests
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.count", "acme");
         using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
-        using var worker = new Workers.WorkersClient(channel).Connect();
+        using var worker = new Protocol.V1.Workers.WorkersClient(channel).Connect();
         await using var replies = worker.ReadPatiently(Patience);
         var hello = Hello("flood");
         hello.JobTypes[0] = "test.count";

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Worcr.Postgres;
+using Worcr.Server.Fairness;
+using Worcr.Server.Hosting;
+using Worcr.Server.Limits;
+using Worcr.Server.Rules;
+
+namespace Worcr.Server.Dispatch;
+
+/// <summary>
+/// Hands each PostgreSQL notification to the part it concerns: new jobs and cancels to the dispatcher, changed
+/// rules, tenants and limits to their reloads. After a reconnect, whatever was announced meanwhile is re-read.
+/// </summary>
+internal sealed class NotificationPump(PostgresListener listener, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
+    TenantShareTable tenantShares, NodeLimits limits, NodeOptions options, ILogger<NotificationPump> logger)
+{
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var notification in listener.Notifications.ReadAllAsync(stoppingToken))
+            {
+                if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, options.NodeId, dispatcher);
+                else if (notification.Channel == database.JobsChannel) dispatcher.OnJobsNotification(notification.Payload);
+                else if (notification.Channel == database.RulesChannel) _ = ReloadRulesAsync(stoppingToken);
+                else if (notification.Channel == database.TenantsChannel) _ = ReloadTenantSharesAsync(stoppingToken);
+                else if (notification.Channel == database.LimitsChannel) _ = limits.ReloadAsync(stoppingToken);
+                else
+                {
+                    // Reconnected: anything announced meanwhile is lost, so re-read both jobs and rules.
+                    dispatcher.RequestReconcile();
+                    _ = ReloadRulesAsync(stoppingToken);
+                    _ = limits.ReloadAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReloadTenantSharesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await tenantShares.ReloadAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ServerLog.TenantsReloadFailed(logger, exception);
+        }
+    }
+
+    private async Task ReloadRulesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await rules.ReloadAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ServerLog.RulesReloadFailed(logger, exception);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
+
+namespace Worcr.Server.Enqueue;
+
+/// <summary>
+/// Group commit for single Enqueue calls. Calls that arrive while earlier batches are being stored share one
+/// statement, one NOTIFY and one commit (one fsync); each call is answered when its batch is durable. At most
+/// <see cref="MaxConcurrentFlushes"/> batches are stored at once, so producers never hold more than that many
+/// pooled connections and claims, completions and lease renewals always find one. An idle node stores a lone call
+/// at once: batching adds no wait, only calls that would otherwise queue for a connection share a commit.
+/// Every call keeps its own semantics (unique keys and windows, rules, expiry are in the job or the store), and
+/// its own outcome: when PostgreSQL refuses a batch, each call in it is stored alone, so one bad job fails only
+/// its own call.
+/// </summary>
+internal sealed class EnqueueBatcher
+{
+    public const int MaxBatch = 1000;
+    public const int MaxConcurrentFlushes = 4;
+    private readonly Channel<PendingEnqueue> _queue = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _flushSlots = new(MaxConcurrentFlushes, MaxConcurrentFlushes);
+    private readonly IJobLifecycleStore _store;
+    private readonly ILogger _logger;
+
+    public EnqueueBatcher(IJobLifecycleStore store, ILogger logger)
+    {
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>Completes when the job is durable (or found a duplicate), with the same result a one-job batch gives.</summary>
+    public Task<EnqueuedJob> EnqueueAsync(NewJob job, CancellationToken callCancelled)
+    {
+        var pending = new PendingEnqueue(job, callCancelled);
+        if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(WorcrError.Unavailable("The node is shutting down."));
+        return pending.Done.Task;
+    }
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var flushes = new List<Task>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await _flushSlots.WaitAsync(stoppingToken);
+                var batch = TakeBatch();
+                if (batch.Count == 0)
+                {
+                    _flushSlots.Release();
+                    continue;
+                }
+                flushes.RemoveAll(flush => flush.IsCompleted);
+                flushes.Add(FlushAndReleaseAsync(batch));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Calls already accepted are still stored: PostgreSQL outlives the node's stop.
+        _queue.Writer.TryComplete();
+        for (var rest = TakeBatch(); rest.Count > 0; rest = TakeBatch()) await FlushAsync(rest);
+        await Task.WhenAll(flushes);
+    }
+
+    /// <summary>
+    /// Up to <see cref="MaxBatch"/> queued calls, callers that gave up left out. Jobs with unique keys come in key
+    /// order, so two batches stored at once take their unique-index entries in the same order and cannot deadlock.
+    /// </summary>
+    private List<PendingEnqueue> TakeBatch()
+    {
+        var batch = new List<PendingEnqueue>();
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+        {
+            if (pending.CallCancelled.IsCancellationRequested) pending.Done.TrySetCanceled(pending.CallCancelled);
+            else batch.Add(pending);
+        }
+        // OrderBy is stable: jobs without keys, and equal keys, keep their arrival order (the first one wins a key).
+        return batch.OrderBy(p => p.Job.UniqueKey is not null)
+            .ThenBy(p => p.Job.Tenant, StringComparer.Ordinal)
+            .ThenBy(p => p.Job.Type, StringComparer.Ordinal)
+            .ThenBy(p => p.Job.UniqueKey, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private async Task FlushAndReleaseAsync(List<PendingEnqueue> batch)
+    {
+        try
+        {
+            await FlushAsync(batch);
+        }
+        finally
+        {
+            _flushSlots.Release();
+        }
+    }
+
+    // A batch once started is finished even when the node stops, so every caller learns what happened to its job.
+    private async Task FlushAsync(List<PendingEnqueue> batch)
+    {
+        try
+        {
+            var results = await _store.EnqueueAsync(batch.Select(p => p.Job).ToList(), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(results[i]);
+        }
+        catch (Exception exception) when (batch.Count > 1 && StoredNothing(exception))
+        {
+            EnqueueLog.BatchSplit(_logger, batch.Count, exception);
+            foreach (var pending in batch) await FlushAsync([pending]);
+        }
+        catch (Exception exception)
+        {
+            foreach (var pending in batch) pending.Done.TrySetException(exception);
+        }
+    }
+
+    /// <summary>
+    /// Errors after which nothing of the batch was stored, so storing each call alone cannot duplicate a job: the
+    /// server refused the statement (its transaction rolled back), or the store refused the input before any I/O.
+    /// A lost connection is not one of them: the commit may have happened, so those calls fail as they would alone.
+    /// </summary>
+    private static bool StoredNothing(Exception exception) => exception is PostgresException or ArgumentException;
+}

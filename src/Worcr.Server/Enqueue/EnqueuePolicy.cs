@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Worcr.Core.Jobs;
+using Worcr.Core.Lanes;
+using Worcr.Scripting;
+using Worcr.Server.Hosting;
+using Worcr.Server.JobTypes;
+using Worcr.Server.Limits;
+using Worcr.Server.Rules;
+using Worcr.Server.Telemetry;
+
+namespace Worcr.Server.Enqueue;
+
+/// <summary>
+/// The job as it will be stored: the producer's submission, then the enqueue rules' changes (a rule's value wins
+/// over the submission's: rules are the operators' policy). A failing rule changes nothing and is logged. What both
+/// leave unset comes from the job type's settings, then the node's defaults.
+/// </summary>
+internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+{
+    public Func<Telemetry.NodeTelemetry?> Telemetry { get; init; } = () => null;
+
+    /// <exception cref="Core.Errors.WorcrError">The job type is unknown (and the node does not accept unknown types).</exception>
+    public async Task<NewJob> ApplyAsync(JobSubmission submission, CancellationToken cancellationToken)
+    {
+        await jobTypes.RequireKnownAsync(submission.Type, $"{submission.Field}.type", cancellationToken);
+        var typeSettings = await jobTypes.SettingsAsync(submission.Type, cancellationToken);
+        var tags = Lane.NormaliseTags(submission.Tags);
+        var facts = new JobFacts(submission.Type, submission.Tenant, tags, submission.ArgsJson, 0, time.GetUtcNow());
+        var (book, ruleStart) = (rules.Current, Stopwatch.GetTimestamp());
+        var (changes, errors) = book.ApplyEnqueue(facts);
+        Telemetry()?.RulesEvaluated(Server.Telemetry.RuleKindLabel.Enqueue, book.Enqueue.Count, ruleStart, errors.Count);
+        foreach (var error in errors) ServerLog.RuleFailed(logger, error);
+        var weight = changes.Weight ?? (submission.Weight == 0 ? 1 : submission.Weight);
+        var maxAttempts = changes.MaxAttempts ?? (submission.MaxAttempts == 0 ? typeSettings.MaxAttempts ?? options.DefaultMaxAttempts : submission.MaxAttempts);
+        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) weight = 1;
+        var finalTags = changes.ExtraTags.Count == 0 ? tags : Lane.NormaliseTags([.. tags, .. changes.ExtraTags]);
+        return new NewJob(
+            Tenant: submission.Tenant,
+            Type: submission.Type,
+            Tags: finalTags,
+            ArgsJson: submission.ArgsJson,
+            Weight: weight,
+            MaxAttempts: Math.Clamp(maxAttempts, 1, 1000),
+            RunAt: changes.RunAt ?? submission.RunAt,
+            ExpiresAt: changes.ExpiresAt ?? submission.ExpiresAt,
+            UniqueKey: string.IsNullOrEmpty(submission.UniqueKey) ? null : submission.UniqueKey,
+            UniqueWindow: submission.UniqueWindow)
+        {
+            // Computed once, here: the keys become part of the job's lane (docs/fairness-and-limits.md).
+            LimitKeys = Limits.LimitKeys.Compute(limits.Catalog.Current, rules.Current, facts with { Tags = finalTags }, changes.LimitKeys, logger),
+            TraceParent = Server.Telemetry.NodeActivities.ForJob(submission.TraceParent),
+        };
+    }
+}

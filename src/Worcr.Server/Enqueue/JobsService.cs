@@ -1,0 +1,128 @@
+using Grpc.Core;
+using Worcr.Core.Errors;
+using Worcr.Core.Jobs;
+using Worcr.Postgres;
+using Worcr.Protocol.V1;
+using Worcr.Scripting;
+using Worcr.Server.Events;
+using Worcr.Server.Identity;
+using Worcr.Server.Lifecycle;
+using Worcr.Server.Telemetry;
+using Worcr.Server.Transport;
+
+namespace Worcr.Server.Enqueue;
+
+/// <summary>The producer API (worcr.v1.Jobs): checks and translates requests; the job lifecycle moves the jobs.</summary>
+internal sealed class JobsService : Jobs.JobsBase
+{
+    public const int MaxBatch = 10_000;
+    private readonly Authenticator _authenticator;
+    private readonly JobLifecycle _lifecycle;
+    private readonly JobStore _store;
+    private readonly WatchService _watch;
+
+    public JobsService(Authenticator authenticator, JobLifecycle lifecycle, JobStore store, WatchService watch)
+    {
+        _authenticator = authenticator;
+        _lifecycle = lifecycle;
+        _store = store;
+        _watch = watch;
+    }
+
+    public override async Task<EnqueueResponse> Enqueue(EnqueueRequest request, ServerCallContext context)
+    {
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
+        if (request.Job is null) throw WorcrError.InvalidArgument("EnqueueRequest.job is required.");
+        using var span = Telemetry.NodeActivities.StartEnqueue(request.Job.Traceparent, 1);
+        // Concurrent single calls share a commit; a batch call below is one transaction of its own.
+        var enqueued = await _lifecycle.EnqueueAsync(ToSubmission(request.Job, "job", scope), context.CancellationToken);
+        return ToResponse(enqueued);
+    }
+
+    public override async Task<EnqueueBatchResponse> EnqueueBatch(EnqueueBatchRequest request, ServerCallContext context)
+    {
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
+        if (request.Jobs.Count == 0) throw WorcrError.InvalidArgument("EnqueueBatchRequest.jobs is empty.");
+        if (request.Jobs.Count > MaxBatch) throw WorcrError.InvalidArgument($"At most {MaxBatch} jobs per EnqueueBatch call; split the batch.");
+        using var span = Telemetry.NodeActivities.StartEnqueue("", request.Jobs.Count);
+        var submissions = request.Jobs.Select((spec, i) => ToSubmission(spec, request.Jobs.Count == 1 ? "job" : $"jobs[{i}]", scope)).ToList();
+        var enqueued = await _lifecycle.EnqueueBatchAsync(submissions, context.CancellationToken);
+        var response = new EnqueueBatchResponse();
+        response.Results.AddRange(enqueued.Select(ToResponse));
+        return response;
+    }
+
+    public override Task Watch(WatchJobsRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context) =>
+        _watch.WatchAsync(request, responseStream, context);
+
+    /// <summary>The spec checked field by field, as the lifecycle's enqueue policy takes it.</summary>
+    private static JobSubmission ToSubmission(JobSpec spec, string field, ProducerScope scope)
+    {
+        JobSpecValidator.ValidateSpec(spec, field);
+        scope.RequireTenant(spec.Tenant, $"{field}.tenant");
+        return new JobSubmission(
+            Field: field,
+            Tenant: spec.Tenant,
+            Type: spec.Type,
+            Tags: spec.Tags,
+            ArgsJson: JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json"),
+            Weight: spec.Weight,
+            MaxAttempts: spec.MaxAttempts,
+            RunAt: spec.RunAt?.ToDateTimeOffset(),
+            ExpiresAt: spec.ExpiresAt?.ToDateTimeOffset(),
+            UniqueKey: spec.UniqueKey,
+            UniqueWindow: spec.UniqueWindow?.ToTimeSpan(),
+            TraceParent: spec.Traceparent);
+    }
+
+    private static EnqueueResponse ToResponse(EnqueuedJob enqueued) =>
+        new() { JobId = Messages.JobId(enqueued.Id), Duplicate = enqueued.Duplicate, State = Messages.ToProto(enqueued.State) };
+
+    public override async Task<GetJobResponse> Get(GetJobRequest request, ServerCallContext context)
+    {
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
+        var id = RequireJobId(request.JobId);
+        var record = await _store.GetAsync(id, context.CancellationToken);
+        if (record is null || !scope.Sees(record.Tenant)) throw WorcrError.NotFound($"Job {request.JobId} does not exist.");
+        var response = new GetJobResponse { Job = Messages.ToProto(record) };
+        if (request.LogLines > 0)
+        {
+            var logs = await _store.ReadLogsAsync(id, Math.Min(request.LogLines, 10_000), context.CancellationToken);
+            response.Logs.AddRange(logs.Select(Messages.ToProto));
+        }
+        return response;
+    }
+
+    public override async Task<CancelJobResponse> Cancel(CancelJobRequest request, ServerCallContext context)
+    {
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
+        var id = RequireJobId(request.JobId);
+        await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
+        var reason = string.IsNullOrEmpty(request.Reason) ? "cancelled" : request.Reason;
+        var outcome = await _lifecycle.CancelAsync(id, reason, context.CancellationToken);
+        if (!outcome.Found) throw WorcrError.NotFound($"Job {request.JobId} does not exist.");
+        return new CancelJobResponse { Cancelled = outcome.Cancelled, State = Messages.ToProto(outcome.State) };
+    }
+
+    public override async Task<RetryJobResponse> Retry(RetryJobRequest request, ServerCallContext context)
+    {
+        var scope = await _authenticator.AuthenticateProducerAsync(context);
+        var id = RequireJobId(request.JobId);
+        await RequireVisibleAsync(scope, id, request.JobId, context.CancellationToken);
+        // Only dead, expired and cancelled jobs come back here; a failed job keeps its own retry time.
+        var outcome = await _lifecycle.RetryAsync(id, failedToo: false, context.CancellationToken)
+            ?? throw WorcrError.NotFound($"Job {request.JobId} does not exist.");
+        return new RetryJobResponse { State = Messages.ToProto(outcome.State) };
+    }
+
+    /// <summary>A tenant-bound caller may act only on its tenant's jobs; others look missing. No extra read for the operator.</summary>
+    private async Task RequireVisibleAsync(ProducerScope scope, long id, string jobId, CancellationToken cancellationToken)
+    {
+        if (scope.Tenant is null) return;
+        var states = await _store.GetStatesAsync([id], cancellationToken);
+        if (states.Count == 0 || !scope.Sees(states[0].Tenant)) throw WorcrError.NotFound($"Job {jobId} does not exist.");
+    }
+
+    private static long RequireJobId(string jobId) =>
+        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"'{jobId}' is not a job id.");
+}

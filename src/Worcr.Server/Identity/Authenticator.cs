@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Worcr.Core.Errors;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Identity;
+
+/// <summary>
+/// Checks credentials: producers send "authorization: Bearer KEY" (the operator key, or a tenant key that binds
+/// them to one tenant), workers their token in Hello (or the same header). Comparisons are constant-time.
+/// Open only when the node was explicitly started insecure.
+/// </summary>
+internal sealed class Authenticator
+{
+    private readonly NodeOptions _options;
+    private readonly TenantKeyCache? _tenantKeys;
+
+    public Authenticator(NodeOptions options, TenantKeyCache? tenantKeys = null)
+    {
+        _options = options;
+        _tenantKeys = tenantKeys;
+    }
+
+    /// <summary>What the calling producer may touch; throws Unauthenticated without a valid key.</summary>
+    public async ValueTask<ProducerScope> AuthenticateProducerAsync(ServerCallContext context)
+    {
+        if (_options.AllowUnauthenticated) return ProducerScope.Unrestricted;
+        var token = BearerToken(context);
+        if (Matches(token, _options.ApiKey)) return ProducerScope.Unrestricted;
+        if (token is not null && _tenantKeys is not null && token.StartsWith(TenantKeyStore.KeyPrefix, StringComparison.Ordinal)
+            && await _tenantKeys.TenantOfAsync(token, context.CancellationToken) is { } tenant)
+        {
+            return new ProducerScope(tenant);
+        }
+        throw WorcrError.Unauthenticated("A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key).");
+    }
+
+    public void AuthenticateWorker(string helloToken, ServerCallContext context)
+    {
+        if (_options.AllowUnauthenticated) return;
+        var token = string.IsNullOrEmpty(helloToken) ? BearerToken(context) : helloToken;
+        if (!Matches(token, _options.WorkerToken)) throw WorcrError.Unauthenticated("A valid worker token is required in Hello.token.");
+    }
+
+    private static string? BearerToken(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue("authorization");
+        const string prefix = "Bearer ";
+        return header is not null && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : null;
+    }
+
+    // An unset secret matches nothing, not even an empty token.
+    private static bool Matches(string? given, string? expected) =>
+        !string.IsNullOrEmpty(given) && !string.IsNullOrEmpty(expected) &&
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
+}

@@ -1,0 +1,74 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Worcr.Core.Errors;
+using Worcr.Protocol.V1;
+using Worcr.Redis.Limits;
+using Worcr.Server.Identity;
+using Worcr.Server.Telemetry;
+
+namespace Worcr.Server.Limits;
+
+/// <summary>
+/// Workers.AcquireLimit: a worker asks, mid-job, for units of a rate limit ("may I call the payment API now?").
+/// The key names a rate-mode limit or falls under one's match. With wait, the node itself waits (up to max_wait,
+/// at most <see cref="MaxWait"/>) by sleeping until the limit's retry time, then asks again.
+/// </summary>
+internal sealed class LimitsService
+{
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
+    private const long MaxCost = LimitValidator.MaxCapacity;
+    private readonly Authenticator _authenticator;
+    private readonly NodeLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly Telemetry.NodeTelemetry? _telemetry;
+    private readonly RedisLimiter _limiter;
+
+    public LimitsService(Authenticator authenticator, NodeLimits limits, TimeProvider time, Telemetry.NodeTelemetry? telemetry = null)
+    {
+        _authenticator = authenticator;
+        _limits = limits;
+        _limiter = limits.Limiter;
+        _time = time;
+        _telemetry = telemetry;
+    }
+
+    public async Task<AcquireLimitResponse> AcquireAsync(AcquireLimitRequest request, ServerCallContext context)
+    {
+        _authenticator.AuthenticateWorker("", context);
+        var key = request.Key;
+        if (key.Length is 0 or > LimitKeys.MaxKeyLength) throw WorcrError.InvalidArgument($"AcquireLimitRequest.key is required (at most {LimitKeys.MaxKeyLength} characters).");
+        var cost = request.Cost == 0 ? 1 : request.Cost;
+        if (cost is < 1 or > MaxCost) throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
+        var limit = _limits.Catalog.Current.RateLimitFor(key)
+            ?? throw WorcrError.NotFound($"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\".");
+        var counter = limit.CounterFor(key);
+        var deadline = _time.GetUtcNow() + WaitOf(request);
+        while (true)
+        {
+            var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
+            if (grant.Impossible) throw WorcrError.InvalidArgument($"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
+            if (grant.Granted > 0) return Answer(grant);
+            if (_time.GetUtcNow() + grant.RetryAfter > deadline)
+            {
+                _telemetry?.LimitDenied(limit.Name);
+                return Answer(grant);
+            }
+            await Task.Delay(grant.RetryAfter, _time, context.CancellationToken);
+        }
+    }
+
+    private static TimeSpan WaitOf(AcquireLimitRequest request)
+    {
+        if (!request.Wait) return TimeSpan.Zero;
+        var asked = request.MaxWait?.ToTimeSpan() ?? MaxWait;
+        if (asked < TimeSpan.Zero) throw WorcrError.InvalidArgument("AcquireLimitRequest.max_wait must not be negative.");
+        return asked > MaxWait ? MaxWait : asked;
+    }
+
+    private static AcquireLimitResponse Answer(LimitGrant grant) => new()
+    {
+        Granted = grant.Granted > 0,
+        RetryAfter = grant.Granted > 0 ? null : Duration.FromTimeSpan(grant.RetryAfter),
+        Remaining = grant.Remaining,
+    };
+}

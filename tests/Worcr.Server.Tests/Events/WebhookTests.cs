@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Worcr.Core.Jobs;
+using Worcr.Core.Retries;
+using Worcr.Postgres;
+using Worcr.Server.Tests.Infrastructure;
+
+namespace Worcr.Server.Tests.Events;
+
+/// <summary>Webhooks end to end: outbox rows written with the state change, delivered with retries and signatures.</summary>
+public sealed class WebhookTests
+{
+    private const string Secret = "test-secret-0123456789";
+
+    [Fact]
+    public async Task A_receiver_that_fails_three_times_still_gets_every_event_once_with_a_valid_signature()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 3);
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        var saved = await admin.PutAsync("/api/webhooks/ops", new { url = receiver.Url, secret = Secret, events = new[] { "job.cancelled" } });
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+
+        var jobIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await cluster.EnqueueAsync("acme");
+            await cluster.Database.Jobs.CancelAsync(id, "not needed");
+            jobIds.Add(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var accepted = await receiver.TakeAsync(3, TimeSpan.FromSeconds(60));
+
+        Assert.All(accepted, hook => Assert.True(hook.SignatureIsValidFor(Secret), $"bad signature on delivery {hook.DeliveryId}"));
+        Assert.All(accepted, hook => Assert.Equal("job.cancelled", hook.Event));
+        Assert.Equal(jobIds.Order(), accepted.Select(h => JsonDocument.Parse(h.Body).RootElement.GetProperty("job").GetProperty("id").GetString()!).Order());
+        Assert.Equal(accepted.Select(h => h.DeliveryId), accepted.Select(h => JsonDocument.Parse(h.Body).RootElement.GetProperty("id").GetString()!));
+        var log = await WaitForDeliveriesAsync(admin, "ops", expected: 6);
+        Assert.Equal(3, log.Count(d => d.GetProperty("status_code").GetInt32() == 500));
+        Assert.Equal(3, log.Count(d => d.GetProperty("status_code").GetInt32() == 200));
+        Assert.All(log, d => Assert.Equal("delivered", d.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task An_event_produced_while_no_dispatcher_runs_is_delivered_once_a_node_starts()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        await cluster.SubscribeAsync("late", receiver.Url, Secret, ["job.cancelled"]);
+        var id = await cluster.EnqueueAsync("acme");
+        await cluster.Database.Jobs.CancelAsync(id, "while every node was down");
+        Assert.Single(await cluster.OutboxAsync());
+
+        await cluster.AddNodeAsync();
+        var delivered = (await receiver.TakeAsync(1, TimeSpan.FromSeconds(30)))[0];
+
+        Assert.Equal("job.cancelled", delivered.Event);
+        Assert.True(delivered.SignatureIsValidFor(Secret));
+        Assert.Contains($"\"id\":\"{id}\"", delivered.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Subscriptions_get_only_their_event_types_and_tenant()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        const string url = "http://127.0.0.1:9/unused";
+        await cluster.SubscribeAsync("t1-cancelled", url, Secret, ["job.cancelled"], tenant: "t1");
+        await cluster.SubscribeAsync("any-completed", url, Secret, ["job.completed"]);
+        await cluster.SubscribeAsync("any-cancelled-or-failed", url, Secret, ["job.cancelled", "job.failed"]);
+        await cluster.SubscribeAsync("switched-off", url, Secret, ["job.cancelled", "job.failed"], enabled: false);
+
+        var t1Job = await cluster.EnqueueAsync("t1");
+        var t2Job = await cluster.EnqueueAsync("t2");
+        await cluster.Database.Jobs.CancelAsync(t1Job, "test");
+        await cluster.Database.Jobs.CancelAsync(t2Job, "test");
+        var failing = await cluster.EnqueueAsync("t2");
+        var lane = (await cluster.Database.Jobs.ReadBacklogAsync()).Single().Lane.Id;
+        var claimed = (await cluster.Database.Jobs.ClaimAsync(lane, 1, "w", "n", TimeSpan.FromMinutes(1))).Single();
+        await cluster.Database.Jobs.FailAsync(new JobFailure(failing, claimed.Attempt, "boom"), _ => FailDecision.RetryAfter(TimeSpan.FromMinutes(1)));
+
+        var outbox = (await cluster.OutboxAsync()).Select(r => $"{r.Subscription} {r.Event} {r.JobId}").Order().ToArray();
+        string[] expected =
+        [
+            $"any-cancelled-or-failed job.cancelled {t1Job}",
+            $"any-cancelled-or-failed job.cancelled {t2Job}",
+            $"any-cancelled-or-failed job.failed {failing}",
+            $"t1-cancelled job.cancelled {t1Job}",
+        ];
+        Assert.Equal(expected.Order(), outbox);
+    }
+
+    [Fact]
+    public async Task Progress_sends_one_event_per_quarter_crossed()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        await cluster.SubscribeAsync("progress", "http://127.0.0.1:9/unused", Secret, ["job.progress"]);
+        var job = await cluster.EnqueueAsync("acme");
+
+        foreach (var current in new[] { 10, 20, 30, 80, 100, 100 })
+        {
+            await cluster.Database.Jobs.SaveProgressAsync([new ProgressUpdate(job, 1, "rows", current, 100, null)]);
+        }
+
+        Assert.Equal([25, 50, 75, 100], (await cluster.OutboxAsync()).Select(r => r.Milestone!.Value));
+    }
+
+    [Fact]
+    public async Task A_bad_subscription_is_refused_naming_the_field()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+
+        var response = await admin.PutAsync("/api/webhooks/bad", new { url = "http://127.0.0.1:9/", secret = Secret, events = new[] { "job.exploded" } });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'events'", (await AdminClient.ReadAsync(response)).GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The delivery log is written just after the receiver answers: read it until it holds every attempt.</summary>
+    private static async Task<List<JsonElement>> WaitForDeliveriesAsync(AdminClient admin, string name, int expected)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var log = (await admin.GetJsonAsync($"/api/webhooks/{name}/deliveries")).GetProperty("deliveries").EnumerateArray().ToList();
+            if (log.Count >= expected && log.All(d => d.GetProperty("state").GetString() == "delivered")) return log;
+            if (deadline.IsCancellationRequested) throw new TimeoutException($"{log.Count} deliveries logged, not {expected}.");
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Worcr.Protocol.V1;
+using Worcr.Server.Admin;
+using Worcr.Server.Tests.Infrastructure;
+using Worcr.Worker;
+using CoreJobState = Worcr.Core.Jobs.JobState;
+
+namespace Worcr.Server.Tests.Hosting;
+
+public sealed class GracefulShutdownTests
+{
+    /// <summary>
+    /// The SDK starts every job it is given, so "not started" here means "held but not finished within the
+    /// shutdown grace": the SDK cancels those and yields them, which must not count as a failed attempt.
+    /// </summary>
+    [Fact]
+    public async Task Stopping_a_worker_lets_its_running_job_finish_and_yields_the_others_without_burning_an_attempt()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        var finisher = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var stuck = await client.EnqueueBatchAsync(Enumerable.Range(0, 2).Select(_ => new JobSpec { Type = "test.slow", Tenant = "acme", MaxAttempts = 1 }));
+        var allHeld = new CountdownEvent(3);
+        var heldSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Held()
+        {
+            if (allHeld.Signal()) heldSignal.TrySetResult();
+        }
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress, concurrency: 3, shutdownGrace: TimeSpan.FromSeconds(2));
+        worker.Handle("test.echo", async _ =>
+        {
+            Held();
+            await release.Task;
+            return JobResult.Complete(new { finished = true });
+        });
+        worker.Handle("test.slow", async context =>
+        {
+            Held();
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            return JobResult.Complete();
+        });
+        var leaving = worker.SaidAsync("Leaving (shutdown)");
+        await using var running = new RunningWorker(worker);
+        await heldSignal.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stopped = running.StopAsync();
+        await leaving.WaitAsync(TimeSpan.FromSeconds(30));
+        release.SetResult();
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var finished = await client.GetAsync(finisher);
+        Assert.Equal(JobState.Completed, finished.State);
+        Assert.Contains("finished", finished.ResultJson, StringComparison.Ordinal);
+        foreach (var id in stuck)
+        {
+            var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.NotNull(record);
+            Assert.Equal(CoreJobState.Waiting, record.State);
+            Assert.Equal(0, record.Failures);
+        }
+
+        // With max_attempts = 1, a burnt attempt would have made them dead; another worker completes them instead.
+        cluster.StartWorker(0, w => w.Handle("test.slow", _ => Task.FromResult(JobResult.Complete())));
+        foreach (var id in stuck) await client.WaitForStateAsync(id, JobState.Completed);
+    }
+    /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
+    [Fact]
+    public async Task A_worker_that_says_goodbye_and_yields_its_unstarted_jobs_burns_no_attempt_and_its_stream_ends_ok()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+        await using var replies = call.ReadPatiently();
+        var hello = new Hello { WorkerId = "w-by-hand", Capacity = 3 };
+        hello.JobTypes.Add("test.echo");
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
+        Assert.True(await replies.MoveNextAsync());
+        Assert.NotNull(replies.Current.Welcome);
+        var ids = await client.EnqueueBatchAsync(Enumerable.Range(0, 3).Select(_ => new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 }));
+        var assigned = new List<Assign>();
+        while (assigned.Count < 3 && await replies.MoveNextAsync()) assigned.Add(replies.Current.Assign);
+
+        await call.RequestStream.WriteAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = "shutdown" } });
+        await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assigned[0].JobId, Attempt = assigned[0].Attempt } });
+        for (var i = 1; i < 3; i++)
+        {
+            await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = (ulong)(i + 1), Yield = new Yield { JobId = assigned[i].JobId, Attempt = assigned[i].Attempt } });
+        }
+        await call.RequestStream.CompleteAsync();
+        var acks = new List<Ack>();
+        while (await replies.MoveNextAsync()) acks.Add(replies.Current.Ack);
+
+        Assert.Equal(3, acks.Count);
+        Assert.All(acks, ack => Assert.True(ack.Ok, ack.Error));
+        Assert.Equal(JobState.Completed, (await client.GetAsync(assigned[0].JobId)).State);
+        foreach (var unstarted in assigned.Skip(1))
+        {
+            var record = await cluster.Database.Jobs.GetAsync(long.Parse(unstarted.JobId, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(CoreJobState.Waiting, record!.State);
+            Assert.Equal(0, record.Failures);
+        }
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
+        foreach (var id in ids) await client.WaitForStateAsync(id, JobState.Completed);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using Worcr.Postgres;
+using Worcr.Server.Tests.Infrastructure;
+
+namespace Worcr.Server.Tests.Maintenance;
+
+/// <summary>Cron schedules fired by the maintenance leader: once per tick across nodes and leader changes.</summary>
+public sealed class CronScheduleTests
+{
+    [Fact]
+    public async Task Every_tick_is_enqueued_once_across_three_nodes_and_after_the_leader_stops()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 3);
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        var saved = await admin.PutAsync("/api/cron/every-second", new { expression = "* * * * * *", job = new { type = "test.echo", tenant = "acme" } });
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+
+        var before = await cluster.WaitForTicksAsync("every-second", ticks => ticks.Count >= 8, TimeSpan.FromSeconds(40));
+        var leaderId = (await cluster.Database.Cron.GetAsync("every-second"))!.LastFiredBy!;
+        var leader = cluster.Nodes.Single(n => n.NodeId == leaderId);
+        await leader.StopAsync();
+        var stoppedAt = (await cluster.FiredTicksAsync("every-second")).Max(t => t.Tick);
+        var after = await cluster.WaitForTicksAsync("every-second", ticks => ticks.Count(t => t.Tick > stoppedAt) >= 3, TimeSpan.FromSeconds(40));
+        var lastFiredBy = (await cluster.Database.Cron.GetAsync("every-second"))!.LastFiredBy;
+
+        Assert.All(after, tick => Assert.Equal(1, tick.Rows));
+        Assert.Equal(after.Count, after.Select(t => t.Tick).Distinct().Count());
+        Assert.All(before, tick => Assert.Equal(1, tick.Rows));
+        Assert.NotEqual(leaderId, lastFiredBy);
+        Assert.Equal(after.Count, (int)await JobCountAsync(cluster));
+    }
+
+    [Fact]
+    public async Task Two_leaders_racing_for_one_tick_fire_it_once()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        var due = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
+        var schedule = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("raced", "* * * * * *"), due);
+        var fire = new CronFire(schedule, due, due, due.AddSeconds(1), "racer");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => cluster.Database.Cron.FireAsync(fire))));
+
+        Assert.Single(outcomes, o => o.Fired);
+        Assert.Single(await cluster.FiredTicksAsync("raced"));
+    }
+
+    [Fact]
+    public async Task Missed_ticks_are_fired_once_as_the_latest_of_them()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        var now = DateTimeOffset.UtcNow;
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("new-year", "0 0 0 1 1 *"), new DateTimeOffset(now.Year - 3, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        await cluster.AddNodeAsync();
+        var fired = await cluster.WaitForTicksAsync("new-year", ticks => ticks.Count > 0, TimeSpan.FromSeconds(30));
+        var schedule = await cluster.Database.Cron.GetAsync("new-year");
+
+        Assert.Equal(new DateTimeOffset(now.Year, 1, 1, 0, 0, 0, TimeSpan.Zero), Assert.Single(fired).Tick);
+        Assert.Equal(new DateTimeOffset(now.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero), schedule!.NextFireAt);
+        Assert.NotNull(schedule.LastJobId);
+    }
+
+    [Fact]
+    public async Task Saving_a_schedule_again_with_the_same_timing_keeps_its_next_tick()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        var missed = DateTimeOffset.UtcNow.AddHours(-1);
+        missed = DateTimeOffset.FromUnixTimeSeconds(missed.ToUnixTimeSeconds());
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), missed);
+
+        var resaved = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), DateTimeOffset.UtcNow.AddMinutes(1));
+        var changed = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "*/5 * * * *", origin: "file"), DateTimeOffset.UtcNow.AddMinutes(5));
+
+        Assert.Equal(missed, resaved.NextFireAt);
+        Assert.NotEqual(missed, changed.NextFireAt);
+    }
+
+    [Fact]
+    public async Task A_bad_expression_is_refused_with_400_naming_the_field()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+
+        var response = await admin.PutAsync("/api/cron/broken", new { expression = "61 * * * *", job = new { type = "test.echo", tenant = "acme" } });
+        var error = (await AdminClient.ReadAsync(response)).GetProperty("error").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'expression'", error, StringComparison.Ordinal);
+        Assert.Contains("minute", error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/cron/broken")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Schedules_json_is_loaded_at_start_up_with_origin_file()
+    {
+        using var rules = new RuleFiles().With("schedules.json", """
+            [
+              { "name": "nightly-report", "expression": "0 2 * * *", "time_zone": "Europe/Paris",
+                "job": { "type": "test.echo", "tenant": "acme", "tags": ["report"], "args": { "kind": "daily" } } },
+              { "name": "paused", "expression": "*/10 * * * * *", "enabled": false, "job": { "type": "test.echo", "tenant": "acme" } }
+            ]
+            """);
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+
+        var listed = (await admin.GetJsonAsync("/api/cron")).GetProperty("schedules").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+
+        Assert.Equal(["nightly-report", "paused"], listed.Keys.Order());
+        Assert.All(listed.Values, s => Assert.Equal("file", s.GetProperty("origin").GetString()));
+        Assert.Equal("Europe/Paris", listed["nightly-report"].GetProperty("time_zone").GetString());
+        Assert.Equal("daily", listed["nightly-report"].GetProperty("job").GetProperty("args").GetProperty("kind").GetString());
+        Assert.Equal(0, listed["nightly-report"].GetProperty("next_fire_at").GetDateTimeOffset().ToOffset(TimeSpan.Zero).Minute);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, listed["paused"].GetProperty("next_fire_at").ValueKind);
+    }
+
+    private static async Task<long> JobCountAsync(TestCluster cluster)
+    {
+        await using var command = cluster.Database.DataSource.CreateCommand(
+            $"SELECT (SELECT count(*) FROM \"{cluster.Schema}\".jobs) + (SELECT count(*) FROM \"{cluster.Schema}\".job_history)");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
