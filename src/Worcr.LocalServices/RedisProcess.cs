@@ -50,9 +50,15 @@ public sealed class RedisProcess : IAsyncDisposable
     {
         _child = await ChildProcess.StartAsync("redis-server", _serverPath, Arguments(),
             "Ready to accept connections", TimeSpan.FromSeconds(30), cancellationToken);
-        if (_options.ReplicaOfPort is not null)
+        if (_options.ReplicaOfPort is null) return;
+        try
         {
             await _child.WaitForOutputAsync("MASTER <-> REPLICA sync: Finished with success", TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch
+        {
+            await StopAsync(); // a replica that never synced is no use to the caller, who never gets it to dispose
+            throw;
         }
     }
 
