@@ -8,9 +8,14 @@ namespace Worcr.LocalServices;
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>How many lines <see cref="WaitForOutputAsync"/> looks back.</summary>
+    private const int HistoryLines = 10_000;
+
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastLines = new();
+    private readonly List<string> _history = [];
+    private readonly List<(string Marker, TaskCompletionSource Seen)> _watches = [];
     private readonly string _readyMarker;
     private readonly string _name;
 
@@ -55,6 +60,34 @@ internal sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>
+    /// Completes when the process has printed (since it started, up to the last <see cref="HistoryLines"/> lines)
+    /// or prints a line containing <paramref name="marker"/>: a server's log line is the signal that something
+    /// happened inside it (a replica synced, a Sentinel switched primaries).
+    /// </summary>
+    public Task WaitForOutputAsync(string marker, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lastLines)
+        {
+            if (_history.Any(line => line.Contains(marker, StringComparison.Ordinal))) return Task.CompletedTask;
+            _watches.Add((marker, seen));
+        }
+        return WaitAsync(seen.Task, marker, timeout, cancellationToken);
+    }
+
+    private async Task WaitAsync(Task seen, string marker, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await seen.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{_name} did not print '{marker}' within {timeout.TotalSeconds:0} s. Its last output:\n{LastOutput()}");
+        }
+    }
+
     private void OnLine(string? line)
     {
         if (line is null) return;
@@ -62,6 +95,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             _lastLines.Enqueue(line);
             if (_lastLines.Count > 40) _lastLines.Dequeue();
+            _history.Add(line);
+            if (_history.Count > HistoryLines) _history.RemoveRange(0, _history.Count - HistoryLines);
+            foreach (var watch in _watches.Where(watch => line.Contains(watch.Marker, StringComparison.Ordinal)).ToArray())
+            {
+                watch.Seen.TrySetResult();
+                _watches.Remove(watch);
+            }
         }
         if (line.Contains(_readyMarker, StringComparison.Ordinal)) _ready.TrySetResult();
     }

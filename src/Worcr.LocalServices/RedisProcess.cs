@@ -50,6 +50,16 @@ public sealed class RedisProcess : IAsyncDisposable
     {
         _child = await ChildProcess.StartAsync("redis-server", _serverPath, Arguments(),
             "Ready to accept connections", TimeSpan.FromSeconds(30), cancellationToken);
+        if (_options.ReplicaOfPort is null) return;
+        try
+        {
+            await _child.WaitForOutputAsync("MASTER <-> REPLICA sync: Finished with success", TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch
+        {
+            await StopAsync(); // a replica that never synced is no use to the caller, who never gets it to dispose
+            throw;
+        }
     }
 
     private List<string> Arguments()
@@ -68,6 +78,10 @@ public sealed class RedisProcess : IAsyncDisposable
         else
         {
             arguments.AddRange(["--port", port]);
+        }
+        if (_options.ReplicaOfPort is { } primary)
+        {
+            arguments.AddRange(["--replicaof", "127.0.0.1", primary.ToString(CultureInfo.InvariantCulture)]);
         }
         if (_options.ClusterEnabled)
         {

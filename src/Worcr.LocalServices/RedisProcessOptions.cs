@@ -18,6 +18,9 @@ public sealed class RedisProcessOptions
     /// <summary>Serve TLS only (no plain port) with these files, and require client certificates signed by their authority.</summary>
     public RedisTlsFiles? Tls { get; init; }
 
+    /// <summary>Start as a replica of the primary on this loopback port; started once its first sync finished.</summary>
+    public int? ReplicaOfPort { get; init; }
+
     /// <summary>Start as a Redis Cluster node (cluster-enabled); <see cref="RedisClusterProcess"/> joins such nodes into a cluster.</summary>
     public bool ClusterEnabled { get; init; }
 }

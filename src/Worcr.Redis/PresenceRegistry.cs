@@ -9,6 +9,9 @@ namespace Worcr.Redis;
 /// </summary>
 public sealed class PresenceRegistry
 {
+    /// <summary>How many entries one heartbeat script call carries at most: Redis serves nothing else while a script runs.</summary>
+    public const int MaxBeatsPerCall = 100;
+
     private const string InfoFieldPrefix = "i:";
     private const string SeenField = "seen";
 
@@ -24,21 +27,56 @@ public sealed class PresenceRegistry
     }
 
     /// <summary>Records that <paramref name="id"/> is alive for <paramref name="ttl"/>, replacing its info.</summary>
-    public async Task HeartbeatAsync(string kind, string id, IReadOnlyDictionary<string, string> info, TimeSpan ttl,
-        CancellationToken cancellationToken = default)
+    public Task HeartbeatAsync(string kind, string id, IReadOnlyDictionary<string, string> info, TimeSpan ttl,
+        CancellationToken cancellationToken = default) =>
+        HeartbeatAsync(kind, [new PresenceBeat(id, info)], ttl, cancellationToken);
+
+    /// <summary>
+    /// Records that every entry of <paramref name="beats"/> is alive for <paramref name="ttl"/>, replacing its info:
+    /// one script call per <see cref="MaxBeatsPerCall"/> entries (a node beats all its workers at once), the calls
+    /// pipelined. An entry's keys share its kind's hash tag, so one call stays on one slot.
+    /// </summary>
+    public async Task HeartbeatAsync(string kind, IReadOnlyList<PresenceBeat> beats, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(info);
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(beats);
         if (ttl < TimeSpan.FromMilliseconds(1)) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "A heartbeat lasts at least 1 ms.");
-        var args = new RedisValue[2 + info.Count * 2];
-        args[0] = id;
-        args[1] = (long)ttl.TotalMilliseconds;
-        var next = 2;
-        foreach (var (field, value) in info)
+        // Every entry is checked before any is sent: a bad one fails the call without a partial beat.
+        foreach (var beat in beats)
         {
-            args[next++] = InfoFieldPrefix + field;
-            args[next++] = value;
+            ArgumentNullException.ThrowIfNull(beat, nameof(beats));
+            ArgumentException.ThrowIfNullOrEmpty(beat.Id, nameof(beats));
+            ArgumentNullException.ThrowIfNull(beat.Info, nameof(beats));
         }
-        await _connection.EvalAsync(PresenceScripts.Heartbeat, Keys(kind, id), args, cancellationToken);
+        if (beats.Count == 0) return;
+        if (beats.Count <= MaxBeatsPerCall)
+        {
+            await BeatAsync(kind, beats, ttl, cancellationToken);
+            return;
+        }
+        await Task.WhenAll(beats.Chunk(MaxBeatsPerCall).Select(chunk => BeatAsync(kind, chunk, ttl, cancellationToken)));
+    }
+
+    private Task<RedisResult> BeatAsync(string kind, IReadOnlyList<PresenceBeat> beats, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var keys = new RedisKey[1 + beats.Count];
+        keys[0] = RedisKeys.PresenceIndex(_keyPrefix, kind);
+        var args = new RedisValue[1 + beats.Sum(beat => 2 + beat.Info.Count * 2)];
+        args[0] = (long)ttl.TotalMilliseconds;
+        var next = 1;
+        for (var i = 0; i < beats.Count; i++)
+        {
+            var (id, info) = beats[i];
+            keys[1 + i] = RedisKeys.PresenceEntry(_keyPrefix, kind, id);
+            args[next++] = id;
+            args[next++] = info.Count * 2;
+            foreach (var (field, value) in info)
+            {
+                args[next++] = InfoFieldPrefix + field;
+                args[next++] = value;
+            }
+        }
+        return _connection.EvalAsync(PresenceScripts.Heartbeat, keys, args, cancellationToken);
     }
 
     public async Task RemoveAsync(string kind, string id, CancellationToken cancellationToken = default) =>

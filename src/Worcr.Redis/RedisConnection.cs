@@ -63,13 +63,33 @@ public sealed class RedisConnection : IAsyncDisposable
     public Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(script);
-        var evaluation = Database.ScriptEvaluateAsync(script, keys, args);
-        return cancellationToken.CanBeCanceled ? evaluation.WaitAsync(cancellationToken) : evaluation;
+        return Cancellable(Database.ScriptEvaluateAsync(script, keys, args), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one of Worcr's own scripts by its SHA1 (EVALSHA, the cheapest call). A server that has not seen it yet
+    /// (a new server, a restart, a failover, SCRIPT FLUSH) answers NOSCRIPT, and the script then goes by its text,
+    /// which loads it there for the next calls. A script only reads and writes after it started, so a NOSCRIPT
+    /// reply means it did nothing and sending it again is safe.
+    /// </summary>
+    internal async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await Cancellable(Database.ScriptEvaluateAsync(script.Sha1, keys, args), cancellationToken);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await Cancellable(Database.ScriptEvaluateAsync(script.Text, keys, args), cancellationToken);
+        }
     }
 
     /// <summary>Publishes <paramref name="message"/> and returns how many subscribers received it (on a Cluster, those of the node that took it).</summary>
     public Task<long> PublishAsync(string channel, string message) =>
         Database.PublishAsync(RedisChannel.Literal(channel), message);
+
+    private static Task<RedisResult> Cancellable(Task<RedisResult> evaluation, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? evaluation.WaitAsync(cancellationToken) : evaluation;
 
     public async ValueTask DisposeAsync()
     {

@@ -26,6 +26,40 @@ public sealed class PresenceRegistryTests
 
     [Theory]
     [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task Heartbeat_of_many_entries_at_once_lists_each_with_its_own_info(RedisKind kind)
+    {
+        var options = await Servers.SharedAsync(kind);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        // More than one call's worth, and an entry without info among them.
+        var beats = Enumerable.Range(0, PresenceRegistry.MaxBeatsPerCall * 2 + 5)
+            .Select(i => new PresenceBeat($"w{i:D3}", i == 7 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["n"] = $"{i}", ["tags"] = "a,b" }))
+            .ToArray();
+
+        await presence.HeartbeatAsync("worker", beats, Minute);
+        var listed = await presence.ListAsync("worker");
+
+        Assert.Equal(beats.Select(b => b.Id), listed.Select(e => e.Id));
+        Assert.All(listed.Zip(beats), pair => Assert.Equal(pair.Second.Info, pair.First.Info));
+    }
+
+    [Fact]
+    public async Task Heartbeat_with_a_bad_entry_after_a_full_call_is_refused_before_anything_is_sent()
+    {
+        var options = await Servers.SharedAsync();
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        var presence = new PresenceRegistry(connection, options.KeyPrefix);
+        var beats = Enumerable.Range(0, PresenceRegistry.MaxBeatsPerCall).Select(i => new PresenceBeat($"w{i}", new Dictionary<string, string>()))
+            .Append(new PresenceBeat("", new Dictionary<string, string>())).ToArray();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => presence.HeartbeatAsync("worker", beats, Minute));
+
+        Assert.Equal("beats", error.ParamName);
+        Assert.Empty(await presence.ListAsync("worker"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
     public async Task Later_heartbeat_replaces_the_info(RedisKind kind)
     {
         var options = await Servers.SharedAsync(kind);

@@ -98,7 +98,7 @@ public sealed class LuaRuleTests
         var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
 
         Assert.Equal("grumpy", error.RuleName);
-        Assert.StartsWith("rule 'grumpy' (lua) threw: grumpy:1: no weight for you", error.Message);
+        Assert.Equal("rule 'grumpy' (lua) threw: no weight for you (line 1)", error.Message);
     }
 
     [Fact]

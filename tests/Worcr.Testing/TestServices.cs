@@ -77,6 +77,13 @@ public static class TestServices
         return RedisClusterProcess.StartAsync(NewTempDirectory("redis-cluster"));
     }
 
+    /// <summary>A primary, a replica and two Sentinels monitoring them as <paramref name="serviceName"/>, of the test's own.</summary>
+    public static Task<RedisSentinelGroup> StartPrivateRedisSentinelGroupAsync(string serviceName = "worcr-primary")
+    {
+        TestTier.RequireIntegration("Redis Sentinel");
+        return RedisSentinelGroup.StartAsync(NewTempDirectory("redis-sentinel"), serviceName);
+    }
+
     /// <summary>A new empty directory under the system temp folder, readable by the PostgreSQL system user.</summary>
     public static string NewTempDirectory(string prefix)
     {

@@ -7,29 +7,35 @@ namespace Worcr.Redis.Internal;
 /// </summary>
 internal static class PresenceScripts
 {
-    // ARGV[1] id, ARGV[2] ttl ms, ARGV[3..] info field/value pairs.
-    public static readonly string Heartbeat = $"""
+    // KEYS[2..] the entry hashes of the ids beating. ARGV[1] ttl ms, then per entry in KEYS order: id, number of
+    // info values that follow (fields and values, so even), those values. One call beats many entries of one kind.
+    public static readonly RedisScript Heartbeat = new($"""
         {LuaTime.NowMilliseconds}
-        local ttl = tonumber(ARGV[2])
+        local ttl = tonumber(ARGV[1])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-        redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[2], 'seen', now, unpack(ARGV, 3))
-        redis.call('PEXPIRE', KEYS[2], ttl)
-        redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+        local at = 2
+        for k = 2, #KEYS do
+          local id, count = ARGV[at], tonumber(ARGV[at + 1])
+          redis.call('DEL', KEYS[k])
+          redis.call('HSET', KEYS[k], 'seen', now, unpack(ARGV, at + 2, at + 1 + count))
+          redis.call('PEXPIRE', KEYS[k], ttl)
+          redis.call('ZADD', KEYS[1], now + ttl, id)
+          at = at + 2 + count
+        end
         if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
         return now
-        """;
+        """);
 
     // Returns the ids still live.
-    public static readonly string PruneAndList = $"""
+    public static readonly RedisScript PruneAndList = new($"""
         {LuaTime.NowMilliseconds}
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
         return redis.call('ZRANGE', KEYS[1], 0, -1)
-        """;
+        """);
 
     // ARGV[1] id.
-    public static readonly string Remove = """
+    public static readonly RedisScript Remove = new("""
         redis.call('ZREM', KEYS[1], ARGV[1])
         return redis.call('DEL', KEYS[2])
-        """;
+        """);
 }

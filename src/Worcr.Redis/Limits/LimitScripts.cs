@@ -10,7 +10,7 @@ namespace Worcr.Redis.Limits;
 internal static class LimitScripts
 {
     // ARGV: capacity, period ms, wanted, all-or-nothing (1/0). KEYS[1]: hash {w = window number, n = used}.
-    public static readonly string FixedWindowAcquire = $$"""
+    public static readonly RedisScript FixedWindowAcquire = new($$"""
         {{LuaTime.NowMilliseconds}}
         local capacity, period, wanted, whole = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
         local window = math.floor(now / period)
@@ -29,19 +29,19 @@ internal static class LimitScripts
         if granted == 0 then retry = window_end - now end
         if whole and wanted > capacity then retry = -1 end
         return {granted, retry, free - granted, window}
-        """;
+        """);
 
     // ARGV: window number, count. Gives back units taken in that window (a window already over needs nothing).
-    public static readonly string FixedWindowGiveBack = """
+    public static readonly RedisScript FixedWindowGiveBack = new("""
         if tonumber(redis.call('HGET', KEYS[1], 'w')) ~= tonumber(ARGV[1]) then return 0 end
         local left = redis.call('HINCRBY', KEYS[1], 'n', -tonumber(ARGV[2]))
         if left < 0 then redis.call('HSET', KEYS[1], 'n', 0) end
         return 1
-        """;
+        """);
 
     // ARGV: capacity, period ms, wanted, all-or-nothing. KEYS[1]: sorted set of grants scored by time,
     // KEYS[2]: the sequence naming grants. An exact sliding log: memory grows with capacity, not with traffic.
-    public static readonly string SlidingWindowAcquire = $$"""
+    public static readonly RedisScript SlidingWindowAcquire = new($$"""
         {{LuaTime.NowMilliseconds}}
         local capacity, period, wanted, whole = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
@@ -65,18 +65,18 @@ internal static class LimitScripts
         local retry = 1
         if leaving[2] then retry = math.max(1, tonumber(leaving[2]) + period - now + 1) end
         return {0, retry, free, 0}
-        """;
+        """);
 
     // ARGV: last entry of a grant, count. Removes that grant's newest `count` entries.
-    public static readonly string SlidingWindowGiveBack = """
+    public static readonly RedisScript SlidingWindowGiveBack = new("""
         local last, count = tonumber(ARGV[1]), tonumber(ARGV[2])
         for i = last - count + 1, last do redis.call('ZREM', KEYS[1], i) end
         return 1
-        """;
+        """);
 
     // ARGV: tokens per period, period ms, bucket size, wanted, all-or-nothing. KEYS[1]: hash {t = tokens, ts = ms}.
     // A missing key is a full bucket, so the TTL is the time the bucket needs to fill up again.
-    public static readonly string TokenBucketAcquire = $$"""
+    public static readonly RedisScript TokenBucketAcquire = new($$"""
         {{LuaTime.NowMilliseconds}}
         local rate = tonumber(ARGV[1]) / tonumber(ARGV[2])
         local size, wanted, whole = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1'
@@ -95,18 +95,18 @@ internal static class LimitScripts
           if need > size then retry = -1 else retry = math.max(1, math.ceil((need - tokens) / rate)) end
         end
         return {granted, retry, math.floor(tokens), 0}
-        """;
+        """);
 
     // ARGV: count. Puts unused tokens back; the next acquire caps the bucket at its size.
-    public static readonly string TokenBucketGiveBack = """
+    public static readonly RedisScript TokenBucketGiveBack = new("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
         redis.call('HINCRBYFLOAT', KEYS[1], 't', ARGV[1])
         return 1
-        """;
+        """);
 
     // ARGV: capacity, lease ms, holder ids... KEYS[1]: sorted set of holders scored by lease expiry.
     // Admits holders in order while there is room; a holder already present is renewed and counts as admitted.
-    public static readonly string ConcurrencyAcquire = $$"""
+    public static readonly RedisScript ConcurrencyAcquire = new($$"""
         {{LuaTime.NowMilliseconds}}
         local capacity, lease = tonumber(ARGV[1]), tonumber(ARGV[2])
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -131,13 +131,13 @@ internal static class LimitScripts
           if first[2] then retry = math.max(1, tonumber(first[2]) - now) end
         end
         return {granted, retry, free, 0}
-        """;
+        """);
 
     // ARGV: lease ms, channel ('' for none), limit key, number of holders to remove, those holders, then holders to
     // (re)register. Releases, renewals and the swap of dispatch placeholders for job ids are all this one script.
     // Registering ignores capacity on purpose: it re-registers permits of jobs already running (after a Redis
     // restart). When holders left, the limit key is published so parked lanes on every node retry at once.
-    public static readonly string ConcurrencySettle = $$"""
+    public static readonly RedisScript ConcurrencySettle = new($$"""
         {{LuaTime.NowMilliseconds}}
         local lease, channel, removing = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[4])
         local removed = 0
@@ -150,5 +150,5 @@ internal static class LimitScripts
         end
         if removed > 0 and channel ~= '' then redis.call('PUBLISH', channel, ARGV[3]) end
         return removed
-        """;
+        """);
 }

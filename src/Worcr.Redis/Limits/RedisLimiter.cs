@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Worcr.Redis.Internal;
 
 namespace Worcr.Redis.Limits;
 
@@ -91,7 +92,7 @@ public sealed class RedisLimiter
     /// <summary>The Redis keys a counter uses, for operators and tests.</summary>
     public IReadOnlyList<string> KeysOf(LimitCounter counter) => LimitKeyNames.All(_keyPrefix, counter);
 
-    private Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
+    private Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken) =>
         _connection.EvalAsync(script, keys, args, cancellationToken);
 
     private string Key(LimitCounter counter, string suffix) => LimitKeyNames.Of(_keyPrefix, counter, suffix);

@@ -77,11 +77,9 @@ internal sealed class PresenceService
             ["started"] = StartedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             ["leader"] = IsLeader() ? "1" : "0",
         }, Ttl, stoppingToken);
-        foreach (var session in sessions)
-        {
-            await _registry.HeartbeatAsync("worker", session.WorkerId, WorkerInfo(session), Ttl, stoppingToken);
-            _announced.Add(session.WorkerId);
-        }
+        // All workers in one script call: one round trip per beat, however many workers the node serves.
+        await _registry.HeartbeatAsync("worker", sessions.Select(s => new PresenceBeat(s.WorkerId, WorkerInfo(s))).ToArray(), Ttl, stoppingToken);
+        _announced.UnionWith(sessions.Select(s => s.WorkerId));
         var present = sessions.Select(s => s.WorkerId).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _announced.Where(id => !present.Contains(id)).ToArray())
         {

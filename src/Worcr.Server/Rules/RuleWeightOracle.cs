@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Scripting;
@@ -12,12 +13,14 @@ namespace Worcr.Server.Rules;
 /// on a worker, so scripts run once per distinct pair and rules version, never once per job. A rule that
 /// fails contributes the documented default factor 1; the failure is logged once, counted, and kept here so
 /// the dispatcher can note it on the jobs it sends from that lane.
+/// A cached decision is two look-ups without hashing a string or allocating: the worker's profile object (one per
+/// connection) by reference, then the lane id. Entries of a profile go away with it when its worker leaves.
 /// </summary>
 internal sealed class RuleWeightOracle : IWeightOracle
 {
     private readonly Func<RuleBook> _currentBook;
     private readonly Action<string> _onRuleError;
-    private volatile VersionedCache _cache = new("", new());
+    private volatile VersionedCache _cache = new("");
 
     /// <param name="currentBook">The rules live right now (the node passes its catalog's current book).</param>
     /// <param name="onRuleError">Told about each rule failure once per cached decision.</param>
@@ -37,10 +40,14 @@ internal sealed class RuleWeightOracle : IWeightOracle
         if (cache.Version != book.Version)
         {
             // A new rules version: start a fresh cache (the old one is simply dropped).
-            cache = new VersionedCache(book.Version, new());
+            cache = new VersionedCache(book.Version);
             _cache = cache;
         }
-        return cache.Decisions.GetOrAdd((lane.Id, worker.WorkerId, worker.Signature), _ => Evaluate(book, lane, worker));
+        var decisions = cache.ByWorker.GetValue(worker, static _ => new ConcurrentDictionary<long, WeightDecision>());
+        // TryGetValue first: GetOrAdd with a capturing factory would allocate a closure on every call, hit or not.
+        return decisions.TryGetValue(lane.Id, out var decision)
+            ? decision
+            : decisions.GetOrAdd(lane.Id, static (_, state) => state.Oracle.Evaluate(state.Book, state.Lane, state.Worker), (Oracle: this, Book: book, Lane: lane, Worker: worker));
     }
 
     /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
@@ -48,7 +55,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
 
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
-        _cache.Decisions.TryGetValue((lane.Id, worker.WorkerId, worker.Signature), out var decision) ? decision.Errors : [];
+        _cache.ByWorker.TryGetValue(worker, out var decisions) && decisions.TryGetValue(lane.Id, out var decision) ? decision.Errors : [];
 
     private WeightDecision Evaluate(RuleBook book, Lane lane, WorkerProfile worker)
     {
@@ -59,7 +66,13 @@ internal sealed class RuleWeightOracle : IWeightOracle
         return decision;
     }
 
-    private sealed record VersionedCache(string Version, ConcurrentDictionary<(long LaneId, string WorkerId, string Signature), WeightDecision> Decisions);
+    /// <summary>The decisions of one rules version, per worker profile (by reference) and lane id.</summary>
+    private sealed class VersionedCache(string version)
+    {
+        public string Version { get; } = version;
+
+        public ConditionalWeakTable<WorkerProfile, ConcurrentDictionary<long, WeightDecision>> ByWorker { get; } = new();
+    }
 
     /// <summary>What a weight rule sees of a lane's jobs: tenant, type and tags (args are per job and not part of a lane).</summary>
     public static JobFacts LaneFacts(Lane lane) => new(lane.Type, lane.Tenant, lane.Tags, "{}", 0, DateTimeOffset.UnixEpoch);

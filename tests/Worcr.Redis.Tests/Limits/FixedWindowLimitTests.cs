@@ -75,8 +75,9 @@ public sealed class FixedWindowLimitTests
         var (granted, byWindow, _) = await kit.RunLoadAsync(counter, callers: 4, duration: TimeSpan.FromSeconds(2));
 
         // The promise: never more than 10 in one window, so never more than 210 over 20-21 windows. The lower bound
-        // is loose: on a busy machine the callers themselves may sleep through a window now and then.
+        // only shows that windows roll over (more than one window's worth): on a machine busier than its cores the
+        // callers sleep through many windows (34 of 210 granted at load 80).
         Assert.All(byWindow.Values, inWindow => Assert.InRange(inWindow, 1, 10));
-        Assert.InRange(granted, 120, 210);
+        Assert.InRange(granted, 11, 210);
     }
 }

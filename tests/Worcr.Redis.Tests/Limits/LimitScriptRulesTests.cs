@@ -7,7 +7,7 @@ namespace Worcr.Redis.Tests.Limits;
 public sealed class LimitScriptRulesTests
 {
     private static IEnumerable<(string Name, string Source)> Scripts() =>
-        typeof(LimitScripts).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (f.Name, (string)f.GetValue(null)!));
+        typeof(LimitScripts).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (f.Name, ((Internal.RedisScript)f.GetValue(null)!).Text));
 
     [Fact]
     public void Every_acquire_script_reads_time_from_the_redis_server_not_from_a_caller()

@@ -34,7 +34,7 @@ internal sealed partial class LuaRuleState : IDisposable
             _main.SetGlobal(LuaCharge.GlobalName); // the prelude takes it into its wrappers and removes the global
             _main.PushInteger(LuaMemoryAccount.LargestBlockBytes);
             _main.SetGlobal(LuaSandbox.LargestBlockGlobal);
-            RunTrusted(LuaSandbox.Prelude, "=worcr-sandbox");
+            RunTrusted(LuaSandbox.Prelude, "=" + LuaSandbox.ChunkName);
             (_coroutine, _coroutineRef) = NewCoroutine();
             _functionRef = LoadRule();
         }
@@ -74,7 +74,7 @@ internal sealed partial class LuaRuleState : IDisposable
         }
         catch (ScriptFailure failure)
         {
-            throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} failed while loading: {failure.Message}", null, failure);
+            throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} failed while loading: {failure.Message}", failure.Line, failure);
         }
 
         return ReferenceRuleFunction();
@@ -143,7 +143,21 @@ internal sealed partial class LuaRuleState : IDisposable
         }
 
         // A stopped budget explains the end whatever the status: a pcall may have caught the refused allocation.
-        var failure = _budget.StopReason ?? Describe(status);
+        if (_budget.StopReason is { } stopped)
+        {
+            Recover(status);
+            throw new ScriptFailure(stopped);
+        }
+
+        if (status == LuaStatus.ErrRun)
+        {
+            // Read before Recover: the errored coroutine's stack still holds the frames the error came through.
+            var (text, line) = LuaErrorPosition.Of(ErrorText(), _coroutine, _source.Name, LuaSandbox.ChunkName);
+            Recover(status);
+            throw new ScriptFailure(line is { } l ? $"threw: {text} (line {l})" : $"threw: {text}", line);
+        }
+
+        var failure = Describe(status);
         Recover(status);
         throw new ScriptFailure(failure);
     }

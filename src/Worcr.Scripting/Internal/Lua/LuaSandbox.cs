@@ -9,6 +9,9 @@ internal static class LuaSandbox
 {
     public const string NewEnvironmentFunction = "__worcr_new_env";
 
+    /// <summary>The prelude's chunk name: the position in errors raised inside its library wrappers.</summary>
+    public const string ChunkName = "worcr-sandbox";
+
     /// <summary>The global the host sets to <see cref="LuaMemoryAccount.LargestBlockBytes"/> before the prelude runs.</summary>
     public const string LargestBlockGlobal = "__worcr_largest_block";
 
