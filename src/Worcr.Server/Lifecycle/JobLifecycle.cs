@@ -16,9 +16,10 @@ namespace Worcr.Server.Lifecycle;
 /// <summary>
 /// Every move of a job from one state to another goes through here: enqueue, started, complete, fail (retry or
 /// dead), yield, cancel, expire, promote, requeue of a lost worker's jobs and manual retry. Each transition asks the
-/// policy, has the store apply it atomically (webhooks are written in the same transaction), announces its state
-/// change on the live events and counts it in the metrics, and returns what it did. The gRPC services and admin
-/// endpoints only translate to and from these calls. docs/job-lifecycle.md draws the states.
+/// policy, has the store apply it atomically (the store's statement writes the webhook events too, so they commit
+/// with the change), announces its state change on the live events and counts it in the metrics, and returns what
+/// it did. The gRPC services and admin endpoints only translate to and from these calls. docs/job-lifecycle.md
+/// draws the states.
 /// </summary>
 internal sealed class JobLifecycle
 {

@@ -4,7 +4,10 @@ using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
-/// <summary>Completes a node's batch of completions in one statement; stale attempts are simply not matched.</summary>
+/// <summary>
+/// Completes a node's batch of completions in one statement, their webhook events included; stale attempts are
+/// simply not matched.
+/// </summary>
 internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     private static readonly string CompleteSql = $"""
@@ -16,7 +19,9 @@ internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
             RETURNING j.*, i.result
         ), moved AS (
             {HistorySql.InsertFrom("done", "completed", result: "result")}
-            RETURNING id, attempt
+            RETURNING {WebhookOutboxSql.HistoryColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("moved")}
         )
         SELECT m.id IS NOT NULL FROM input i LEFT JOIN moved m ON m.id = i.id AND m.attempt = i.attempt ORDER BY i.ord
         """;
