@@ -16,7 +16,7 @@ namespace Worcr.Server.Enqueue;
 /// over the submission's: rules are the operators' policy). A failing rule changes nothing and is logged. What both
 /// leave unset comes from the job type's settings, then the node's defaults.
 /// </summary>
-internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+internal sealed class EnqueuePolicy(RetryOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
 {
     public Func<Telemetry.NodeTelemetry?> Telemetry { get; init; } = () => null;
 

@@ -41,8 +41,8 @@ internal static class NodeComponents
             () => container.GetRequiredService<Dispatcher>().Sessions, Options(container).MetricLabelLimit));
         services.AddSingleton(container => new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(Options(container).RulesDirectory), SandboxLimits.Default,
             container.GetRequiredService<ILogger<RuleCatalog>>()));
-        services.AddSingleton(container => new NodeLimits(database.Limits, redis, Options(container), container.GetRequiredService<ILogger<NodeLimits>>(),
-            container.GetRequiredService<NodeTelemetry>()));
+        services.AddSingleton(container => new NodeLimits(database.Limits, redis, Section<CatalogOptions>(container), Section<StorageOptions>(container),
+            Section<LeaseOptions>(container), container.GetRequiredService<ILogger<NodeLimits>>(), container.GetRequiredService<NodeTelemetry>()));
         services.AddSingleton(container => new LiveEvents(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<ILogger<LiveEvents>>(),
             container.GetRequiredService<TimeProvider>()));
         services.AddSingleton(container => new ReportWriter(database.Jobs, container.GetRequiredService<TimeProvider>(),
@@ -52,13 +52,13 @@ internal static class NodeComponents
         AddDispatch(services);
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton(container => new JobTypeRegistry(database.DataSource, database.Schema, Options(container).AcceptUnknownJobTypes));
-        services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Options(container),
+        services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Section<RetryOptions>(container),
             container.GetRequiredService<RuleCatalog>(), container.GetRequiredService<JobTypeRegistry>(), container.GetRequiredService<NodeLimits>(),
             container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<JobLifecycle>>())
         {
             Telemetry = container.GetRequiredService<NodeTelemetry>(),
         });
-        services.AddSingleton(container => new Authenticator(Options(container), container.GetRequiredService<TenantKeyCache>()));
+        services.AddSingleton(container => new Authenticator(Section<AuthOptions>(container), container.GetRequiredService<TenantKeyCache>()));
         services.AddSingleton(container => new Admin.SessionStore(redis, Options(container).RedisKeyPrefix, Options(container).SessionLifetime));
         services.AddSingleton(container => new PresenceRegistry(redis, Options(container).RedisKeyPrefix));
         services.AddSingleton(container => new WorkerDrainRouter(redis, Options(container).RedisKeyPrefix, Options(container).NodeId,
@@ -92,8 +92,9 @@ internal static class NodeComponents
         {
             var oracle = container.GetRequiredService<RuleWeightOracle>();
             var reports = container.GetRequiredService<ReportWriter>();
-            return new Dispatcher(container.GetRequiredService<JobStore>(), container.GetRequiredService<ILaneSelector>(), Options(container),
-                container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<Dispatcher>>(),
+            return new Dispatcher(container.GetRequiredService<JobStore>(), container.GetRequiredService<ILaneSelector>(), Section<DispatchOptions>(container),
+                Section<LeaseOptions>(container), Section<NodeIdentityOptions>(container), container.GetRequiredService<TimeProvider>(),
+                container.GetRequiredService<ILogger<Dispatcher>>(),
                 (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs))
             {
                 LimitGate = container.GetRequiredService<NodeLimits>().Gate,
@@ -126,6 +127,8 @@ internal static class NodeComponents
     }
 
     private static NodeOptions Options(IServiceProvider container) => container.GetRequiredService<NodeOptions>();
+
+    private static IOptions<T> Section<T>(IServiceProvider container) where T : class => container.GetRequiredService<IOptions<T>>();
 
     /// <summary>A weight rule failed for this lane and worker: say so in the log of every job it sent, so the failure is visible on the job.</summary>
     private static void NoteRuleErrors(RuleWeightOracle oracle, ReportWriter reports, Core.Lanes.Lane lane, WorkerProfile worker, IReadOnlyList<ClaimedJob> jobs)

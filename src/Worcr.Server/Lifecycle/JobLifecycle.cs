@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
@@ -33,13 +34,13 @@ internal sealed class JobLifecycle
     private readonly EnqueueBatcher _enqueues;
     private readonly CompletionBatcher _completions;
 
-    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes,
+    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, IOptions<RetryOptions> retries, RuleCatalog rules, JobTypeRegistry jobTypes,
         Limits.NodeLimits limits, TimeProvider time, ILogger logger)
     {
         _store = store;
         _events = events;
-        _enqueuePolicy = new EnqueuePolicy(options, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
-        _retryRules = new RetryRules(options, rules, jobTypes, logger) { Telemetry = () => Telemetry };
+        _enqueuePolicy = new EnqueuePolicy(retries.Value, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
+        _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
         _completions = new CompletionBatcher(store);
     }
