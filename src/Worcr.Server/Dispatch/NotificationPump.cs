@@ -12,7 +12,7 @@ namespace Worcr.Server.Dispatch;
 /// Hands each PostgreSQL notification to the part it concerns: new jobs and cancels to the dispatcher, changed
 /// rules, tenants and limits to their reloads. After a reconnect, whatever was announced meanwhile is re-read.
 /// </summary>
-internal sealed class NotificationPump(PostgresListener listener, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
+internal sealed class NotificationPump(NodeConnections connections, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
     TenantShareTable tenantShares, NodeLimits limits, IOptions<NodeIdentityOptions> identity, ILogger<NotificationPump> logger)
 {
     private readonly string _nodeId = identity.Value.NodeId;
@@ -21,7 +21,7 @@ internal sealed class NotificationPump(PostgresListener listener, WorcrDatabase 
     {
         try
         {
-            await foreach (var notification in listener.Notifications.ReadAllAsync(stoppingToken))
+            await foreach (var notification in connections.Listener.Notifications.ReadAllAsync(stoppingToken))
             {
                 if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, _nodeId, dispatcher);
                 else if (notification.Channel == database.JobsChannel) dispatcher.OnJobsNotification(notification.Payload);

@@ -25,16 +25,17 @@ namespace Worcr.Server.Hosting;
 
 /// <summary>
 /// The node's components as singletons of its container, each built once by the container with what it needs.
-/// The database, Redis and the notification listener are connected before the container exists (the migration
-/// and the health probes come first) and registered as they are; start steps that read or subscribe run in
-/// <see cref="NodeStartup"/>, the loops as hosted services (<see cref="NodeLoops"/>).
+/// Redis is connected before the container exists and registered as it is; the database is migrated and the
+/// notification listener started by the first start step (<see cref="NodeConnections"/>, in <see cref="NodeStartup"/>),
+/// which also runs the steps that read or subscribe; the loops run as hosted services (<see cref="NodeLoops"/>).
 /// </summary>
 internal static class NodeComponents
 {
-    public static IServiceCollection AddNodeComponents(this IServiceCollection services, WorcrDatabase database, RedisConnection redis,
-        PostgresListener listener, CancellationToken draining)
+    public static IServiceCollection AddNodeComponents(this IServiceCollection services, NodeConnections connections, RedisConnection redis,
+        CancellationToken draining)
     {
-        services.AddSingleton(database).AddSingleton(redis).AddSingleton(listener).AddSingleton(new NodeDraining(draining));
+        var database = connections.Database;
+        services.AddSingleton(connections).AddSingleton(database).AddSingleton(redis).AddSingleton(new NodeDraining(draining));
         services.AddSingleton(database.Jobs).AddSingleton(database.Rules).AddSingleton(database.Cron).AddSingleton(database.Webhooks)
             .AddSingleton(database.Tenants).AddSingleton(database.TenantKeys).AddSingleton(database.Limits);
         services.AddSingleton(container => new NodeTelemetry(container.GetRequiredService<IMeterFactory>().Create(NodeTelemetry.MeterName),
