@@ -106,9 +106,10 @@ internal sealed class TestCluster : IAsyncDisposable
         await Database.DisposeAsync();
         // A loop that ignores its stop signal would hang a real node's shutdown: fail the test that found it.
         var stuck = _nodes.SelectMany(n => n.LoopsThatDidNotStop.Select(loop => $"{n.NodeId}: {loop}")).ToArray();
-        // Back to the pool only when every loop stopped: one still running could write into the next test's schema.
-        if (stuck.Length == 0) await _schema.DisposeAsync();
-        else _schema.Abandon();
+        // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of full runs saw limits not
+        // applied (6 running under a limit of 5; a limited lane's jobs filling every worker slot), so something outlives
+        // the emptying (docs/testing.md lists what was ruled out). Each cluster migrates a schema of its own.
+        _schema.Abandon();
         if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }
 
