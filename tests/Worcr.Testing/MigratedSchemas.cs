@@ -84,8 +84,8 @@ public static class MigratedSchemas
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    // Replica role skips foreign keys and triggers (webhook outbox triggers must not fire on the way out), so the
-    // tables can be emptied in any order with DELETE, which is several times faster than TRUNCATE on tiny tables.
+    // Replica role skips foreign keys and triggers, so the tables can be emptied in any order with DELETE, which is
+    // several times faster than TRUNCATE on tiny tables.
     // The fixture's server user is a superuser, which that setting needs.
     private const string EmptySql = """
         SET LOCAL lock_timeout = '5s';

@@ -5,7 +5,7 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Webhook subscriptions, the outbox their events wait in, and the log of every delivery attempt. Events are
-/// written by triggers in migration 005, in the transaction that changed the job. docs/webhooks.md has the rest.
+/// written by the statement that changed the job (<see cref="WebhookOutboxSql"/>). docs/webhooks.md has the rest.
 /// </summary>
 public sealed class WebhookStore
 {

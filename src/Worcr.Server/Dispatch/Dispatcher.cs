@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
@@ -21,7 +22,9 @@ namespace Worcr.Server.Dispatch;
 internal sealed class Dispatcher
 {
     private readonly IDispatchStore _store;
-    private readonly NodeOptions _options;
+    private readonly DispatchOptions _dispatch;
+    private readonly LeaseOptions _leases;
+    private readonly string _nodeId;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DispatchState _state;
@@ -34,13 +37,15 @@ internal sealed class Dispatcher
     private readonly Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? _onDispatched;
 
     /// <param name="onDispatched">Called after jobs of a lane went to a worker (the node notes rule failures on them).</param>
-    public Dispatcher(IDispatchStore store, ILaneSelector selector, NodeOptions options, TimeProvider time, ILogger logger,
-        Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? onDispatched = null)
+    public Dispatcher(IDispatchStore store, ILaneSelector selector, IOptions<DispatchOptions> dispatch, IOptions<LeaseOptions> leases,
+        IOptions<NodeIdentityOptions> identity, TimeProvider time, ILogger logger, Action<LaneState, WorkerProfile, IReadOnlyList<ClaimedJob>>? onDispatched = null)
     {
         _onDispatched = onDispatched;
         _store = store;
-        _state = new DispatchState(selector, options.MaxClaimBatch);
-        _options = options;
+        _dispatch = dispatch.Value;
+        _leases = leases.Value;
+        _nodeId = identity.Value.NodeId;
+        _state = new DispatchState(selector, _dispatch.MaxClaimBatch);
         _time = time;
         _logger = logger;
     }
@@ -130,7 +135,7 @@ internal sealed class Dispatcher
                 {
                     _reconcileRequested = false;
                     await ReconcileAsync(stoppingToken);
-                    nextReconcile = now + _options.ReconcileInterval;
+                    nextReconcile = now + _dispatch.ReconcileInterval;
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
                 await DispatchRoundsAsync(stoppingToken);
@@ -211,7 +216,7 @@ internal sealed class Dispatcher
     private async Task ClaimAsync(DispatchRound round, ClaimRequest claim, WorkerSession session, LanePermits permits, DateTimeOffset started,
         CancellationToken stoppingToken)
     {
-        var jobs = await _store.ClaimAsync(claim.Lane.Lane.Id, claim.Count, session.WorkerId, _options.NodeId, _options.LeaseDuration, stoppingToken);
+        var jobs = await _store.ClaimAsync(claim.Lane.Lane.Id, claim.Count, session.WorkerId, _nodeId, _leases.LeaseDuration, stoppingToken);
         await LimitGate.SettleAsync(permits, session.WorkerId, jobs, stoppingToken);
         var outcome = round.Claimed(claim, jobs, _time.GetUtcNow());
         Telemetry?.Claimed(jobs, session.WorkerId, started);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Postgres;
 using Worcr.Server.Fairness;
 using Worcr.Server.Hosting;
@@ -11,16 +12,18 @@ namespace Worcr.Server.Dispatch;
 /// Hands each PostgreSQL notification to the part it concerns: new jobs and cancels to the dispatcher, changed
 /// rules, tenants and limits to their reloads. After a reconnect, whatever was announced meanwhile is re-read.
 /// </summary>
-internal sealed class NotificationPump(PostgresListener listener, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
-    TenantShareTable tenantShares, NodeLimits limits, NodeOptions options, ILogger<NotificationPump> logger)
+internal sealed class NotificationPump(NodeConnections connections, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
+    TenantShareTable tenantShares, NodeLimits limits, IOptions<NodeIdentityOptions> identity, ILogger<NotificationPump> logger)
 {
+    private readonly string _nodeId = identity.Value.NodeId;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var notification in listener.Notifications.ReadAllAsync(stoppingToken))
+            await foreach (var notification in connections.Listener.Notifications.ReadAllAsync(stoppingToken))
             {
-                if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, options.NodeId, dispatcher);
+                if (notification.Channel == database.CancelChannel) CancelRouter.Route(notification.Payload, _nodeId, dispatcher);
                 else if (notification.Channel == database.JobsChannel) dispatcher.OnJobsNotification(notification.Payload);
                 else if (notification.Channel == database.RulesChannel) _ = ReloadRulesAsync(stoppingToken);
                 else if (notification.Channel == database.TenantsChannel) _ = ReloadTenantSharesAsync(stoppingToken);

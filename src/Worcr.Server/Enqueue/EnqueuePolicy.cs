@@ -18,7 +18,7 @@ namespace Worcr.Server.Enqueue;
 /// over the submission's: rules are the operators' policy). A failing rule changes nothing and is logged. What both
 /// leave unset comes from the job type's settings, then the node's defaults.
 /// </summary>
-internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+internal sealed class EnqueuePolicy(RetryOptions options, int maxMessageSize, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
 {
     public Func<Telemetry.NodeTelemetry?> Telemetry { get; init; } = () => null;
 
@@ -55,7 +55,7 @@ internal sealed class EnqueuePolicy(NodeOptions options, RuleCatalog rules, JobT
             TraceParent = Server.Telemetry.NodeActivities.ForJob(submission.TraceParent),
         };
         RequireWithinHorizon(job, submission.Field);
-        AssignFit.Require(job, submission.Field, submission.ArgsStoredBytes, options.MaxMessageSize);
+        AssignFit.Require(job, submission.Field, submission.ArgsStoredBytes, maxMessageSize);
         return job;
     }
 

@@ -30,7 +30,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly WorcrDatabase _database;
     private readonly RedisConnection _redis;
-    private readonly PostgresListener _listener;
+    private readonly NodeConnections _connections;
     private readonly Dispatcher _dispatcher;
     private readonly CancellationTokenSource _stopping;
     private readonly CancellationTokenSource _draining;
@@ -39,13 +39,13 @@ public sealed class DispatcherNode : IAsyncDisposable
     private RuleCatalog? _rules;
     private TenantShareTable? _tenantShares;
 
-    private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, PostgresListener listener,
+    private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, NodeConnections connections,
         Dispatcher dispatcher, CancellationTokenSource stopping, CancellationTokenSource draining, NodeOptions options)
     {
         _app = app;
         _database = database;
         _redis = redis;
-        _listener = listener;
+        _connections = connections;
         _dispatcher = dispatcher;
         _stopping = stopping;
         _draining = draining;
@@ -112,11 +112,20 @@ public sealed class DispatcherNode : IAsyncDisposable
     {
         options.Validate();
         var database = WorcrDatabase.Create(options.PostgresUrl, options.Schema);
-        await database.MigrateAsync(cancellationToken);
         var redisOptions = RedisOptions.Parse(options.RedisUrl);
         redisOptions.KeyPrefix = options.RedisKeyPrefix;
-        var redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
-        var listener = await PostgresListener.StartAsync(database.DataSource, [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);
+        RedisConnection redis;
+        try
+        {
+            redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+        // Migrated and listening in the first start step (NodeStartup), inside the host's start.
+        var connections = new NodeConnections(database);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -147,7 +156,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var draining = new CancellationTokenSource();
         NodeGrpc.Register(builder, options, stopping.Token, NodeHealthProbes.For(database, redis));
         builder.AddWorcrTelemetry(options);
-        builder.Services.AddNodeComponents(database, redis, listener, draining.Token);
+        builder.Services.AddNodeComponents(connections, redis, draining.Token);
         foreach (var module in modules) module.AddServices(builder.Services);
         // Start steps first (hosted lifecycle services start before any hosted service), then the loops.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService, NodeStartup>();
@@ -161,14 +170,24 @@ public sealed class DispatcherNode : IAsyncDisposable
         });
         var app = builder.Build();
         var container = app.Services;
-        var node = new DispatcherNode(app, database, redis, listener, container.GetRequiredService<Dispatcher>(), stopping, draining, options)
+        var node = new DispatcherNode(app, database, redis, connections, container.GetRequiredService<Dispatcher>(), stopping, draining, options)
         {
             _rules = container.GetRequiredService<RuleCatalog>(), _tenantShares = container.GetRequiredService<TenantShareTable>(),
             Events = container.GetRequiredService<LiveEvents>(), Reports = container.GetRequiredService<ReportWriter>(),
             Signals = container.GetRequiredService<NodeSignals>(), _logger = container.GetRequiredService<ILogger<DispatcherNode>>(),
         };
         MapEndpoints(app, modules);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // A start step failed (the migration, the listener, the rules…): its own error fails the start, and
+            // nothing the node opened stays open.
+            await node.DisposeStartedPartsAsync();
+            throw;
+        }
         var addresses = container.GetRequiredService<NodeAddresses>();
         node.GrpcAddress = addresses.Grpc;
         node.HttpAddress = addresses.Http;
@@ -243,10 +262,15 @@ public sealed class DispatcherNode : IAsyncDisposable
         LoopsThatDidNotStop = _app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<NodeLoop>()
             .Where(loop => loop.ExecuteTask is { IsCompleted: false }).Select(loop => loop.Name).ToArray();
         if (LoopsThatDidNotStop.Count > 0) ServerLog.LoopsDidNotStop(_logger, string.Join(", ", LoopsThatDidNotStop), StopPatience.TotalSeconds);
-        await _listener.DisposeAsync();
+        await DisposeStartedPartsAsync();
+    }
+
+    /// <summary>Closes the connections, then disposes what the container built (the rule catalog's script engines among them).</summary>
+    private async Task DisposeStartedPartsAsync()
+    {
+        await _connections.DisposeAsync();
         await _redis.DisposeAsync();
         await _database.DisposeAsync();
-        // Disposes what the container built (the rule catalog's script engines among them).
         await _app.DisposeAsync();
         _stopping.Dispose();
         _draining.Dispose();

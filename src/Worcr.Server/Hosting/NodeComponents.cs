@@ -24,24 +24,25 @@ namespace Worcr.Server.Hosting;
 
 /// <summary>
 /// The node's components as singletons of its container, each built once by the container with what it needs.
-/// The database, Redis and the notification listener are connected before the container exists (the migration
-/// and the health probes come first) and registered as they are; start steps that read or subscribe run in
-/// <see cref="NodeStartup"/>, the loops as hosted services (<see cref="NodeLoops"/>).
+/// Redis is connected before the container exists and registered as it is; the database is migrated and the
+/// notification listener started by the first start step (<see cref="NodeConnections"/>, in <see cref="NodeStartup"/>),
+/// which also runs the steps that read or subscribe; the loops run as hosted services (<see cref="NodeLoops"/>).
 /// </summary>
 internal static class NodeComponents
 {
-    public static IServiceCollection AddNodeComponents(this IServiceCollection services, WorcrDatabase database, RedisConnection redis,
-        PostgresListener listener, CancellationToken draining)
+    public static IServiceCollection AddNodeComponents(this IServiceCollection services, NodeConnections connections, RedisConnection redis,
+        CancellationToken draining)
     {
-        services.AddSingleton(database).AddSingleton(redis).AddSingleton(listener).AddSingleton(new NodeDraining(draining));
+        var database = connections.Database;
+        services.AddSingleton(connections).AddSingleton(database).AddSingleton(redis).AddSingleton(new NodeDraining(draining));
         services.AddSingleton(database.Jobs).AddSingleton(database.Rules).AddSingleton(database.Cron).AddSingleton(database.Webhooks)
             .AddSingleton(database.Tenants).AddSingleton(database.TenantKeys).AddSingleton(database.Limits);
         services.AddSingleton(container => new NodeTelemetry(container.GetRequiredService<IMeterFactory>().Create(NodeTelemetry.MeterName),
             () => container.GetRequiredService<Dispatcher>().Sessions, Options(container).MetricLabelLimit));
         services.AddSingleton(container => new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(Options(container).RulesDirectory), SandboxLimits.Default,
             container.GetRequiredService<ILogger<RuleCatalog>>()));
-        services.AddSingleton(container => new NodeLimits(database.Limits, redis, Options(container), container.GetRequiredService<ILogger<NodeLimits>>(),
-            container.GetRequiredService<NodeTelemetry>()));
+        services.AddSingleton(container => new NodeLimits(database.Limits, redis, Section<CatalogOptions>(container), Section<StorageOptions>(container),
+            Section<LeaseOptions>(container), container.GetRequiredService<ILogger<NodeLimits>>(), container.GetRequiredService<NodeTelemetry>()));
         services.AddSingleton(container => new LiveEvents(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<ILogger<LiveEvents>>(),
             container.GetRequiredService<TimeProvider>()));
         services.AddSingleton(container => new ReportWriter(database.Jobs, container.GetRequiredService<TimeProvider>(),
@@ -51,13 +52,13 @@ internal static class NodeComponents
         AddDispatch(services);
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton(container => new JobTypeRegistry(database.DataSource, database.Schema, Options(container).AcceptUnknownJobTypes));
-        services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Options(container),
+        services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Section<RetryOptions>(container), Section<ListenerOptions>(container),
             container.GetRequiredService<RuleCatalog>(), container.GetRequiredService<JobTypeRegistry>(), container.GetRequiredService<NodeLimits>(),
             container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<JobLifecycle>>())
         {
             Telemetry = container.GetRequiredService<NodeTelemetry>(),
         });
-        services.AddSingleton(container => new Authenticator(Options(container), container.GetRequiredService<TenantKeyCache>()));
+        services.AddSingleton(container => new Authenticator(Section<AuthOptions>(container), container.GetRequiredService<TenantKeyCache>()));
         services.AddSingleton(container => new PresenceRegistry(redis, Options(container).RedisKeyPrefix));
         services.AddSingleton(container => new WorkerDrainRouter(redis, Options(container).RedisKeyPrefix, Options(container).NodeId,
             container.GetRequiredService<Dispatcher>(), Options(container).DrainTimeout, container.GetRequiredService<ILogger<WorkerDrainRouter>>()));
@@ -89,8 +90,9 @@ internal static class NodeComponents
         {
             var oracle = container.GetRequiredService<RuleWeightOracle>();
             var reports = container.GetRequiredService<ReportWriter>();
-            return new Dispatcher(container.GetRequiredService<JobStore>(), container.GetRequiredService<ILaneSelector>(), Options(container),
-                container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<Dispatcher>>(),
+            return new Dispatcher(container.GetRequiredService<JobStore>(), container.GetRequiredService<ILaneSelector>(), Section<DispatchOptions>(container),
+                Section<LeaseOptions>(container), Section<NodeIdentityOptions>(container), container.GetRequiredService<TimeProvider>(),
+                container.GetRequiredService<ILogger<Dispatcher>>(),
                 (lane, worker, jobs) => NoteRuleErrors(oracle, reports, lane.Lane, worker, jobs))
             {
                 LimitGate = container.GetRequiredService<NodeLimits>().Gate,
@@ -123,6 +125,8 @@ internal static class NodeComponents
     }
 
     private static NodeOptions Options(IServiceProvider container) => container.GetRequiredService<NodeOptions>();
+
+    private static IOptions<T> Section<T>(IServiceProvider container) where T : class => container.GetRequiredService<IOptions<T>>();
 
     /// <summary>A weight rule failed for this lane and worker: say so in the log of every job it sent, so the failure is visible on the job.</summary>
     private static void NoteRuleErrors(RuleWeightOracle oracle, ReportWriter reports, Core.Lanes.Lane lane, WorkerProfile worker, IReadOnlyList<ClaimedJob> jobs)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
@@ -49,7 +50,7 @@ internal static class NodeLoops
         var time = container.GetRequiredService<TimeProvider>();
         var leader = container.GetRequiredService<MaintenanceLeader>();
         var presence = new PresenceService(container.GetRequiredService<Redis.PresenceRegistry>(), container.GetRequiredService<Dispatcher>(),
-            container.GetRequiredService<NodeOptions>(), time, addresses.Grpc.ToString())
+            container.GetRequiredService<IOptions<LeaseOptions>>(), container.GetRequiredService<IOptions<NodeIdentityOptions>>(), time, addresses.Grpc.ToString())
         {
             HttpAddress = addresses.Http.ToString(), StartedAt = time.GetUtcNow(), IsLeader = () => leader.IsLeader,
         };

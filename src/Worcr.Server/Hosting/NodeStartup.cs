@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Postgres;
 using Worcr.Server.Events;
 using Worcr.Server.Fairness;
@@ -12,24 +13,27 @@ using Worcr.Server.Workers;
 namespace Worcr.Server.Hosting;
 
 /// <summary>
-/// The node's start steps that read storage or subscribe, in order, before anything serves or loops (a hosted
-/// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): the rules,
+/// The node's start steps that connect, read storage or subscribe, in order, before anything serves or loops (a hosted
+/// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): the
+/// migration and the notification listener (<see cref="NodeConnections"/>), the rules,
 /// the limits, the live-event and drain subscriptions, the tenants' shares, the configured job types and cron file.
 /// A failing step fails the node's start with its own error.
 /// </summary>
-internal sealed class NodeStartup(RuleCatalog rules, NodeLimits limits, LiveEvents events, TenantShareTable tenantShares,
-    WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, NodeOptions options, TimeProvider time, ILoggerFactory loggers)
+internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, LiveEvents events, TenantShareTable tenantShares,
+    WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog, IOptions<RetryOptions> retries,
+    TimeProvider time, ILoggerFactory loggers)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        await connections.ConnectAsync(cancellationToken);
         await rules.ReloadAsync(cancellationToken);
         await limits.StartAsync(cancellationToken);
         await events.StartAsync();
         await tenantShares.ReloadAsync(cancellationToken);
         await drains.StartAsync();
-        await jobTypes.RegisterAsync(options.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(cron, options.RulesDirectory, options.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await jobTypes.RegisterAsync(catalog.Value.JobTypes, cancellationToken);
+        await CronScheduleFile.LoadAsync(cron, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

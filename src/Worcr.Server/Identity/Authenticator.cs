@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
@@ -16,12 +17,12 @@ namespace Worcr.Server.Identity;
 /// </summary>
 internal sealed class Authenticator
 {
-    private readonly NodeOptions _options;
+    private readonly AuthOptions _options;
     private readonly TenantKeyCache? _tenantKeys;
 
-    public Authenticator(NodeOptions options, TenantKeyCache? tenantKeys = null)
+    public Authenticator(IOptions<AuthOptions> options, TenantKeyCache? tenantKeys = null)
     {
-        _options = options;
+        _options = options.Value;
         _tenantKeys = tenantKeys;
     }
 

@@ -18,7 +18,7 @@ internal sealed record JobTypeSettings(int? MaxAttempts, int? RetryBaseMs, int? 
     /// base (one set here, the other the node's) is raised to the base, because a cap below the first delay
     /// would make every retry wait the cap.
     /// </summary>
-    public RetryBackoff Backoff(NodeOptions node)
+    public RetryBackoff Backoff(RetryOptions node)
     {
         var baseDelay = RetryBaseMs is { } baseMs ? TimeSpan.FromMilliseconds(baseMs) : node.RetryBaseDelay;
         var maxDelay = RetryMaxMs is { } maxMs ? TimeSpan.FromMilliseconds(maxMs) : node.RetryMaxDelay;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
@@ -16,9 +17,10 @@ namespace Worcr.Server.Lifecycle;
 /// <summary>
 /// Every move of a job from one state to another goes through here: enqueue, started, complete, fail (retry or
 /// dead), yield, cancel, expire, promote, requeue of a lost worker stream's jobs and manual retry. Each transition asks the
-/// policy, has the store apply it atomically (webhooks are written in the same transaction), announces its state
-/// change on the live events and counts it in the metrics, and returns what it did. The gRPC services and admin
-/// endpoints only translate to and from these calls. docs/job-lifecycle.md draws the states.
+/// policy, has the store apply it atomically (the store's statement writes the webhook events too, so they commit
+/// with the change), announces its state change on the live events and counts it in the metrics, and returns what
+/// it did. The gRPC services and admin endpoints only translate to and from these calls. docs/job-lifecycle.md
+/// draws the states.
 /// </summary>
 internal sealed class JobLifecycle
 {
@@ -32,13 +34,13 @@ internal sealed class JobLifecycle
     private readonly EnqueueBatcher _enqueues;
     private readonly CompletionBatcher _completions;
 
-    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes,
+    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, IOptions<RetryOptions> retries, IOptions<ListenerOptions> listener, RuleCatalog rules, JobTypeRegistry jobTypes,
         Limits.NodeLimits limits, TimeProvider time, ILogger logger)
     {
         _store = store;
         _events = events;
-        _enqueuePolicy = new EnqueuePolicy(options, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
-        _retryRules = new RetryRules(options, rules, jobTypes, logger) { Telemetry = () => Telemetry };
+        _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
+        _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
         _completions = new CompletionBatcher(store);
     }

@@ -15,7 +15,7 @@ namespace Worcr.Server.Lifecycle;
 /// What <see cref="RetryPolicy"/> needs from the node for one failure: the backoff (the job type's when its
 /// settings give one, else the node's) and the retry rules' advice.
 /// </summary>
-internal sealed class RetryRules(NodeOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, ILogger logger)
+internal sealed class RetryRules(RetryOptions options, RuleCatalog rules, JobTypeRegistry jobTypes, ILogger logger)
 {
     private readonly RetryBackoff _nodeBackoff = new(options.RetryBaseDelay, options.RetryMaxDelay);
 

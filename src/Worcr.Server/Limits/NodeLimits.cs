@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Postgres;
 using Worcr.Redis;
 using Worcr.Redis.Limits;
@@ -16,11 +17,15 @@ internal sealed class NodeLimits
     private readonly RedisConnection _redis;
     private readonly ILogger _logger;
 
-    public NodeLimits(LimitStore store, RedisConnection redis, NodeOptions options, ILogger<NodeLimits> logger, Telemetry.NodeTelemetry? telemetry = null)
+    /// <param name="catalog">Where the limits file is (its rules directory).</param>
+    /// <param name="storage">The Redis key prefix of the counters.</param>
+    /// <param name="leases">How long a concurrency permit lives without its job's lease being renewed.</param>
+    public NodeLimits(LimitStore store, RedisConnection redis, IOptions<CatalogOptions> catalog, IOptions<StorageOptions> storage,
+        IOptions<LeaseOptions> leases, ILogger<NodeLimits> logger, Telemetry.NodeTelemetry? telemetry = null)
     {
-        Catalog = new LimitCatalog(store, LimitFile.Load(options.RulesDirectory), logger);
-        Limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
-        Gate = new LimitGate(Limiter, () => Catalog.Current, options.LeaseDuration, logger) { Telemetry = telemetry };
+        Catalog = new LimitCatalog(store, LimitFile.Load(catalog.Value.RulesDirectory), logger);
+        Limiter = new RedisLimiter(redis, storage.Value.RedisKeyPrefix);
+        Gate = new LimitGate(Limiter, () => Catalog.Current, leases.Value.LeaseDuration, logger) { Telemetry = telemetry };
         Catalog.Changed += Gate.OnLimitsChanged;
         _redis = redis;
         _logger = logger;

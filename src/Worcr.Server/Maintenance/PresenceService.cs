@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Worcr.Redis;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Hosting;
@@ -17,16 +18,19 @@ internal sealed class PresenceService
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(100);
     private readonly PresenceRegistry _registry;
     private readonly Dispatcher _dispatcher;
-    private readonly NodeOptions _options;
+    private readonly TimeSpan _heartbeatInterval;
+    private readonly string _nodeId;
     private readonly TimeProvider _time;
     private readonly string _grpcAddress;
     private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
 
-    public PresenceService(PresenceRegistry registry, Dispatcher dispatcher, NodeOptions options, TimeProvider time, string grpcAddress)
+    public PresenceService(PresenceRegistry registry, Dispatcher dispatcher, IOptions<LeaseOptions> leases, IOptions<NodeIdentityOptions> identity,
+        TimeProvider time, string grpcAddress)
     {
         _registry = registry;
         _dispatcher = dispatcher;
-        _options = options;
+        _heartbeatInterval = leases.Value.HeartbeatInterval;
+        _nodeId = identity.Value.NodeId;
         _time = time;
         _grpcAddress = grpcAddress;
     }
@@ -39,7 +43,7 @@ internal sealed class PresenceService
     /// <summary>Whether this node holds the maintenance leader lock right now.</summary>
     public Func<bool> IsLeader { get; init; } = () => false;
 
-    private TimeSpan Ttl => _options.HeartbeatInterval * 3;
+    private TimeSpan Ttl => _heartbeatInterval * 3;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -54,13 +58,13 @@ internal sealed class PresenceService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await _registry.RemoveAsync("node", _options.NodeId, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _registry.RemoveAsync("node", _nodeId, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task<bool> WaitForNextBeatAsync(CancellationToken stoppingToken)
     {
         var left = _dispatcher.SessionsChanged;
-        var interval = Task.Delay(_options.HeartbeatInterval, _time, stoppingToken);
+        var interval = Task.Delay(_heartbeatInterval, _time, stoppingToken);
         if (await Task.WhenAny(interval, left) == left) await Task.Delay(Coalesce, _time, stoppingToken);
         stoppingToken.ThrowIfCancellationRequested();
         return true;
@@ -69,7 +73,7 @@ internal sealed class PresenceService
     private async Task BeatAsync(CancellationToken stoppingToken)
     {
         var sessions = _dispatcher.Sessions.ToArray();
-        await _registry.HeartbeatAsync("node", _options.NodeId, new Dictionary<string, string>
+        await _registry.HeartbeatAsync("node", _nodeId, new Dictionary<string, string>
         {
             ["grpc"] = _grpcAddress,
             ["http"] = HttpAddress,
@@ -90,7 +94,7 @@ internal sealed class PresenceService
 
     private Dictionary<string, string> WorkerInfo(WorkerSession session) => new()
     {
-        ["node"] = _options.NodeId,
+        ["node"] = _nodeId,
         ["tags"] = string.Join(',', session.Profile.Tags),
         ["types"] = string.Join(',', session.Profile.JobTypes),
         ["running"] = session.RunningCount.ToString(CultureInfo.InvariantCulture),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -40,12 +39,14 @@ internal sealed class WorkerConnection
     private readonly Limits.LimitGate _limitGate;
     private readonly WorkerIdClaims _workerIds;
     private readonly CancellationToken _draining;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public WorkerConnection(NodeOptions options, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
-        JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, WorkerIdClaims workerIds,
+        JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, WorkerIdClaims workerIds, TimeProvider time,
         ILogger<WorkerConnection> logger)
     {
+        _time = time;
         _options = options;
         _store = store;
         _dispatcher = dispatcher;
@@ -155,7 +156,7 @@ internal sealed class WorkerConnection
         }
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _options.WorkerReportsPerSecond;
-        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, Stopwatch.Frequency, Stopwatch.GetTimestamp()), _options.NodeId);
+        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, _time.TimestampFrequency, _time.GetTimestamp()), _options.NodeId);
     }
 
     /// <summary>
@@ -316,10 +317,10 @@ internal sealed class WorkerConnection
     /// Holds this worker's read loop while it reports faster than its budget. Not reading lets HTTP/2 flow control
     /// stop the sender once the stream's window is full, so the flood costs the node nothing more meanwhile.
     /// </summary>
-    private static async Task PaceAsync(WorkerSession session, CancellationToken cancellationToken)
+    private async Task PaceAsync(WorkerSession session, CancellationToken cancellationToken)
     {
-        var pause = session.ReportBudget.Take(Stopwatch.GetTimestamp());
-        if (pause > TimeSpan.Zero) await Task.Delay(pause, cancellationToken);
+        var pause = session.ReportBudget.Take(_time.GetTimestamp());
+        if (pause > TimeSpan.Zero) await Task.Delay(pause, _time, cancellationToken);
     }
 
     private void Progress(WorkerSession session, WorkerMessage message)

@@ -112,9 +112,9 @@ internal sealed class TestCluster : IAsyncDisposable
         await Database.DisposeAsync();
         // A loop that ignores its stop signal would hang a real node's shutdown: fail the test that found it.
         var stuck = _nodes.SelectMany(n => n.LoopsThatDidNotStop.Select(loop => $"{n.NodeId}: {loop}")).ToArray();
-        // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of a full run saw limits
-        // not applied (6 running under a limit of 5), so something a node leaves outlives the emptying. Until that
-        // is found, each cluster migrates a schema of its own; the store tests pool theirs.
+        // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of full runs saw limits not
+        // applied (6 running under a limit of 5; a limited lane's jobs filling every worker slot), so something outlives
+        // the emptying (docs/testing.md lists what was ruled out). Each cluster migrates a schema of its own.
         _schema.Abandon();
         if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }

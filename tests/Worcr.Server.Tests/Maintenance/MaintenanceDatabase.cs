@@ -31,10 +31,10 @@ internal static class MaintenanceDatabase
     {
         var options = new NodeOptions { RedisKeyPrefix = redis.Options.KeyPrefix };
         var rules = new RuleCatalog(db.Rules, [], SandboxLimits.Default, Log<RuleCatalog>());
-        var limits = new NodeLimits(db.Limits, redis, options, Log<NodeLimits>());
+        var limits = new NodeLimits(db.Limits, redis, Options.Create(options.Catalog), Options.Create(options.Storage), Options.Create(options.Leases), Log<NodeLimits>());
         await limits.StartAsync(CancellationToken.None);
         var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true);
-        return new JobLifecycle(db.Jobs, NoEvents.Instance, options, rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
+        return new JobLifecycle(db.Jobs, NoEvents.Instance, Options.Create(options.Retries), Options.Create(options.Listener), rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
     }
 
     public static NewJob Job(DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null) =>

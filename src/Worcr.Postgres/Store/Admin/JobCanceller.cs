@@ -4,7 +4,7 @@ using Worcr.Core.Jobs;
 namespace Worcr.Postgres;
 
 /// <summary>
-/// Cancels an unfinished job (it moves to history). A running job's worker is told through a NOTIFY on the
+/// Cancels an unfinished job (it moves to history, and its job.cancelled webhook events are written with it). A running job's worker is told through a NOTIFY on the
 /// cancel channel naming the node that holds it; a late Complete from that worker is then rejected by fencing.
 /// </summary>
 internal sealed class JobCanceller(NpgsqlDataSource dataSource, SchemaSql sql, string cancelChannel)
@@ -14,7 +14,9 @@ internal sealed class JobCanceller(NpgsqlDataSource dataSource, SchemaSql sql, s
             DELETE FROM __schema__.jobs WHERE id = @id RETURNING *
         ), moved AS (
             {HistorySql.InsertFrom("gone", "cancelled", lastError: "@reason")}
-            RETURNING id
+            RETURNING {WebhookOutboxSql.HistoryColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("moved")}
         )
         SELECT state, worker_id, node_id, attempt, tenant, type FROM gone
         """;

@@ -5,8 +5,8 @@ using Worcr.Core.Jobs;
 namespace Worcr.Postgres;
 
 /// <summary>
-/// Completes a node's batch of completions in one statement; stale attempts, and attempts whose lease another holder
-/// has than the completion names, are simply not matched.
+/// Completes a node's batch of completions in one statement, their webhook events included; stale attempts, and
+/// attempts whose lease another holder has than the completion names, are simply not matched.
 /// </summary>
 internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
@@ -20,7 +20,9 @@ internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
             RETURNING j.*, i.result
         ), moved AS (
             {HistorySql.InsertFrom("done", "completed", result: "result")}
-            RETURNING id, attempt
+            RETURNING {WebhookOutboxSql.HistoryColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("moved")}
         )
         SELECT m.id IS NOT NULL FROM input i LEFT JOIN moved m ON m.id = i.id AND m.attempt = i.attempt ORDER BY i.ord
         """;

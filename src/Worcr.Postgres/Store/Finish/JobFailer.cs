@@ -7,7 +7,8 @@ namespace Worcr.Postgres;
 /// <summary>
 /// Records a failed attempt as the lifecycle decided it: the job waits for its retry, or is dead. The running row
 /// is locked first, the decision is taken on its failure budget, then applied, all in one transaction, so the
-/// lease reaper cannot count the same failure in between. No retry policy lives in this SQL.
+/// lease reaper cannot count the same failure in between. The webhook event (job.failed or job.dead) is written by
+/// the same statement that applies the decision. No retry policy lives in this SQL.
 /// </summary>
 internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobStateLookup states)
 {
@@ -18,18 +19,26 @@ internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobS
         FOR UPDATE
         """;
 
-    private const string RetrySql = """
-        UPDATE __schema__.jobs
-        SET state = 'failed', failures = failures + 1, last_error = @error, run_at = now() + @delay, lease_expires_at = NULL
-        WHERE id = @id
-        RETURNING run_at
+    private static readonly string RetrySql = $"""
+        WITH failed AS (
+            UPDATE __schema__.jobs
+            SET state = 'failed', failures = failures + 1, last_error = @error, run_at = now() + @delay, lease_expires_at = NULL
+            WHERE id = @id
+            RETURNING run_at, {WebhookOutboxSql.JobColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("failed")}
+        )
+        SELECT run_at FROM failed
         """;
 
     private static readonly string DeadSql = $"""
         WITH gone AS (
             DELETE FROM __schema__.jobs WHERE id = @id RETURNING *
+        ), moved AS (
+            {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@error")}
+            RETURNING {WebhookOutboxSql.HistoryColumns}
         )
-        {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@error")}
+        {WebhookOutboxSql.InsertFrom("moved")}
         """;
 
     private readonly string _lockSql = sql.Format(LockSql);

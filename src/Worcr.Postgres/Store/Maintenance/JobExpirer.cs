@@ -3,7 +3,7 @@ using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
-/// <summary>Jobs that did not start before their expires_at move to history as expired.</summary>
+/// <summary>Jobs that did not start before their expires_at move to history as expired, with their job.expired webhook events.</summary>
 internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     private static readonly string ExpireSql = $"""
@@ -16,7 +16,9 @@ internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
             DELETE FROM __schema__.jobs j USING due WHERE j.id = due.id RETURNING j.*
         ), moved AS (
             {HistorySql.InsertFrom("gone", "expired", lastError: "'expired before it started'")}
-            RETURNING id, tenant, state, attempt, last_error, type
+            RETURNING {WebhookOutboxSql.HistoryColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("moved")}
         )
         SELECT id, tenant, state, attempt, last_error, type FROM moved
         """;

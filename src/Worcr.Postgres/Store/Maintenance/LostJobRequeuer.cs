@@ -6,7 +6,7 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Running jobs whose worker is gone (its stream broke, or its lease expired): each counts a failure and goes back
-/// to waiting, or to history as dead when its failure budget is spent.
+/// to waiting, or to history as dead when its failure budget is spent (then with its job.dead webhook events).
 /// </summary>
 internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
 {
@@ -55,7 +55,9 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             DELETE FROM __schema__.jobs j USING lost l WHERE j.id = l.id AND l.dead RETURNING j.*
         ), buried AS (
             {HistorySql.InsertFrom("gone", "dead", failures: "failures + 1", lastError: "@reason")}
-            RETURNING id, tenant, attempt, type
+            RETURNING {WebhookOutboxSql.HistoryColumns}
+        ), webhooks AS (
+            {WebhookOutboxSql.InsertFrom("buried")}
         )
         SELECT id, lane_id, tenant, 'waiting', attempt, type FROM requeued
         UNION ALL

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Worcr.Server.Hosting;
+using Worcr.Testing;
+
+namespace Worcr.Server.Tests.Hosting;
+
+/// <summary>Connecting is a start step: a node that cannot reach its stores fails its start with their own error.</summary>
+public sealed class NodeStartFailureTests
+{
+    [Fact]
+    public async Task A_node_whose_PostgreSQL_refuses_connections_fails_its_start_with_the_PostgreSQL_error()
+    {
+        // Port 1: nothing listens there, so the migration (the first start step) is refused at once.
+        var unreachable = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync()) { Port = 1 }.ConnectionString;
+        var options = new NodeOptions
+        {
+            PostgresUrl = unreachable,
+            RedisUrl = await TestServices.RedisAsync(),
+            RedisKeyPrefix = TestServices.NewKeyPrefix(),
+            Schema = "never_migrated",
+            GrpcPort = 0,
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None)));
+
+        Assert.Contains("127.0.0.1:1", error.ToString(), StringComparison.Ordinal);
+    }
+}
