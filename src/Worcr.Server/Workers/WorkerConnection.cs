@@ -228,11 +228,18 @@ internal sealed class WorkerConnection
     /// </summary>
     private async Task HeartbeatAsync(WorkerSession session, CancellationToken cancellationToken)
     {
+        // Each renewed on its own: PostgreSQL down must not let the Redis permits of running jobs lapse (the limit
+        // would admit more), and Redis down must not let the leases lapse (the jobs would run twice).
+        await RenewAsync(session, () => _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken), cancellationToken);
+        // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
+        await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
+    }
+
+    private async Task RenewAsync(WorkerSession session, Func<Task> renew, CancellationToken cancellationToken)
+    {
         try
         {
-            await _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken);
-            // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
-            await _limitGate.RenewAsync(session, cancellationToken);
+            await renew();
         }
         catch (Exception exception) when (exception is System.Data.Common.DbException or StackExchange.Redis.RedisException or IOException
             && !cancellationToken.IsCancellationRequested)
@@ -303,7 +310,7 @@ internal sealed class WorkerConnection
     {
         session.Finished(jobId, attempt);
         // The job left the worker: its concurrency permits are freed (in the background; errors are logged there).
-        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
+        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId, attempt);
         if (!accepted) ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
     }
