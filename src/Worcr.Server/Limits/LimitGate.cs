@@ -52,6 +52,9 @@ internal sealed class LimitGate
     /// </summary>
     public Func<CancellationToken, Task<IReadOnlyList<RunningAttempt>>>? RunningAttempts { get; init; }
 
+    /// <summary>Whether the connection to Redis is up right now (null: assume it is).</summary>
+    public Func<bool>? RedisConnected { get; init; }
+
     /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
     public Action Wake { get; set; } = () => { };
 
@@ -65,7 +68,17 @@ internal sealed class LimitGate
         var grants = new List<CounterGrant>(counters.Count);
         try
         {
-            if (counters.Any(c => c.Kind == LimitKind.Concurrency)) await EnsureHoldersRebuiltAsync(cancellationToken);
+            if (counters.Any(c => c.Kind == LimitKind.Concurrency))
+            {
+                // A command sent while the connection is down waits and runs once it is back, maybe on an empty
+                // Redis before the connection events arrive: ask nothing until the connection is up and rebuilt.
+                if (RedisConnected?.Invoke() == false)
+                {
+                    RequireRebuild();
+                    return LanePermits.Denied(FailureBackoff);
+                }
+                await EnsureHoldersRebuiltAsync(cancellationToken);
+            }
             long granted = asked;
             foreach (var counter in counters)
             {

@@ -22,7 +22,7 @@ internal sealed class NodeLimits
         Limiter = new RedisLimiter(redis, options.RedisKeyPrefix);
         Gate = new LimitGate(Limiter, () => Catalog.Current, options.LeaseDuration, logger)
         {
-            Telemetry = telemetry, RunningAttempts = store.ReadRunningAttemptsAsync,
+            Telemetry = telemetry, RunningAttempts = store.ReadRunningAttemptsAsync, RedisConnected = () => redis.IsConnected,
         };
         Catalog.Changed += Gate.OnLimitsChanged;
         _redis = redis;

@@ -18,12 +18,14 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly List<DispatcherNode> _nodes = new();
     private readonly List<IAsyncDisposable> _owned = new();
 
-    private readonly RentedSchema _schema;
+    private readonly RentedSchema? _schema;
+    private readonly FaultServers? _servers;
 
-    private TestCluster(RentedSchema schema, string redisPrefix, WorcrDatabase database)
+    private TestCluster(RentedSchema? schema, string schemaName, string redisPrefix, WorcrDatabase database, FaultServers? servers = null)
     {
         _schema = schema;
-        Schema = schema.Name;
+        _servers = servers;
+        Schema = schemaName;
         RedisPrefix = redisPrefix;
         Database = database;
     }
@@ -41,8 +43,17 @@ internal sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {
         var schema = await MigratedSchemas.RentAsync();
-        var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
+        var cluster = new TestCluster(schema, schema.Name, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
         for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time);
+        return cluster;
+    }
+
+    /// <summary>Nodes on a fault test's own PostgreSQL and Redis (a fresh schema there), which the test may kill and restart.</summary>
+    public static async Task<TestCluster> StartOnAsync(FaultServers servers, int nodes = 1, Action<NodeOptions>? configure = null)
+    {
+        var schema = await servers.NewSchemaAsync();
+        var cluster = new TestCluster(null, schema, TestServices.NewKeyPrefix("flt"), WorcrDatabase.Create(servers.Postgres.ConnectionString, schema), servers);
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure);
         return cluster;
     }
 
@@ -50,8 +61,8 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var options = new NodeOptions
         {
-            PostgresUrl = await TestServices.PostgresAsync(),
-            RedisUrl = await TestServices.RedisAsync(),
+            PostgresUrl = _servers?.Postgres.ConnectionString ?? await TestServices.PostgresAsync(),
+            RedisUrl = _servers?.Redis.Url ?? await TestServices.RedisAsync(),
             Schema = Schema,
             RedisKeyPrefix = RedisPrefix,
             GrpcPort = 0,
@@ -67,7 +78,12 @@ internal sealed class TestCluster : IAsyncDisposable
         };
         foreach (var type in TestJobTypes) options.JobTypes.Add(type);
         configure?.Invoke(options);
-        var node = await DispatcherNode.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning),
+        // WORCR_TEST_NODE_LOG=1 prints the nodes' logs (Information and up) to the test's output, to diagnose a failure.
+        var node = await DispatcherNode.StartAsync(options, logging =>
+            {
+                if (Environment.GetEnvironmentVariable("WORCR_TEST_NODE_LOG") == "1") logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+                else logging.SetMinimumLevel(LogLevel.Warning);
+            },
             services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
         _nodes.Add(node);
         return node;
@@ -109,7 +125,7 @@ internal sealed class TestCluster : IAsyncDisposable
         // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of a full run saw limits
         // not applied (6 running under a limit of 5), so something a node leaves outlives the emptying. Until that
         // is found, each cluster migrates a schema of its own; the store tests pool theirs.
-        _schema.Abandon();
+        _schema?.Abandon();
         if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }
 
