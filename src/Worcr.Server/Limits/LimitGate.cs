@@ -29,6 +29,7 @@ internal sealed class LimitGate
     private readonly ILogger _logger;
     private readonly HeldPermits _held = new();
     private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string WorkerId, long JobId, int Attempt), byte> _unheldOnce = new();
     private long _placeholders;
     private int _rebuildNeeded;
 
@@ -130,6 +131,7 @@ internal sealed class LimitGate
     /// </summary>
     public async Task ReleaseAsync(string workerId, long jobId, int attempt)
     {
+        _unheldOnce.TryRemove((workerId, jobId, attempt), out _);
         var counters = _held.Remove(workerId, jobId, attempt);
         if (counters.Count == 0) return;
         try
@@ -158,8 +160,20 @@ internal sealed class LimitGate
     {
         var jobs = _held.Of(session.WorkerId);
         if (jobs.Count == 0) return;
-        var gone = jobs.Where(j => !session.Holds(j.JobId, j.Attempt)).ToArray();
-        foreach (var job in gone) await ReleaseAsync(session.WorkerId, job.JobId, job.Attempt);
+        // A job is tracked here just before it is handed to the worker's session, so one heartbeat can fall between
+        // the two: a job not held is freed only when the previous heartbeat did not see it held either.
+        var gone = new List<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)>();
+        foreach (var job in jobs)
+        {
+            var key = (session.WorkerId, job.JobId, job.Attempt);
+            if (session.Holds(job.JobId, job.Attempt)) _unheldOnce.TryRemove(key, out _);
+            else if (!_unheldOnce.TryAdd(key, 0)) gone.Add(job);
+        }
+        foreach (var job in gone)
+        {
+            _unheldOnce.TryRemove((session.WorkerId, job.JobId, job.Attempt), out _);
+            await ReleaseAsync(session.WorkerId, job.JobId, job.Attempt);
+        }
         var running = jobs.Except(gone).SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId, j.Attempt))));
         try
         {

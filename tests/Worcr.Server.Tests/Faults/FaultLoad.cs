@@ -19,6 +19,12 @@ internal sealed class FaultLoad(int steps, TimeSpan stepTime)
 {
     public const string Host = "fault.example.com";
     public const string JobType = "test.slow";
+
+    /// <summary>
+    /// The workers' longest wait between reconnects. A fault that ends their streams (PostgreSQL down) sends them into
+    /// backoff; 2 s keeps "dispatch resumes within 10 s" a measure of the node, not of the SDK's default 10 s backoff.
+    /// </summary>
+    public static readonly TimeSpan ReconnectMaxDelay = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<long, int> _active = new();
     private TaskCompletionSource _nextStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _duplicates;

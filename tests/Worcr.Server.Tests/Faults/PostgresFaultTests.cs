@@ -19,7 +19,7 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
         using var rules = new RuleFiles().With("limits.json", FaultLoad.LimitFile(Capacity));
         await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 2, o => o.RulesDirectory = rules.Path);
         var load = new FaultLoad(steps: 8, stepTime: TimeSpan.FromMilliseconds(50));
-        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 2);
+        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
         await FaultLoad.EnqueueAsync(cluster.Client(), Jobs);
         await load.WaitForStartsAsync(Capacity, TimeSpan.FromSeconds(30));
 
@@ -44,7 +44,7 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
             o.ReconcileInterval = TimeSpan.FromSeconds(30);
         });
         var load = new FaultLoad(steps: 4, stepTime: TimeSpan.FromMilliseconds(20));
-        for (var i = 0; i < 2; i++) cluster.StartWorker(i, load.Register, concurrency: 2);
+        for (var i = 0; i < 2; i++) cluster.StartWorker(i, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
         var client = cluster.Client();
         await FaultLoad.EnqueueAsync(client, Jobs / 2);
         await load.WaitForStartsAsync(1, TimeSpan.FromSeconds(30));

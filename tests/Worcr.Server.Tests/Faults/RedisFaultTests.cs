@@ -22,7 +22,7 @@ public sealed class RedisFaultTests(FaultServers servers) : IClassFixture<FaultS
         // Long steps: the attempts running when Redis empties are still running when it comes back, so admitting
         // against the empty counters would run up to twice the capacity.
         var load = new FaultLoad(steps: 10, stepTime: TimeSpan.FromMilliseconds(100));
-        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 3);
+        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 3, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
         await FaultLoad.EnqueueAsync(cluster.Client(), Jobs);
         await load.WaitForStartsAsync(Capacity, TimeSpan.FromSeconds(30));
 
@@ -45,7 +45,7 @@ public sealed class RedisFaultTests(FaultServers servers) : IClassFixture<FaultS
             o.RedisUrl = $"redis://127.0.0.1:{proxy.Port}";
         });
         var load = new FaultLoad(steps: 8, stepTime: TimeSpan.FromMilliseconds(50));
-        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 2);
+        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
         await FaultLoad.EnqueueAsync(cluster.Client(), Jobs);
         await load.WaitForStartsAsync(Capacity, TimeSpan.FromSeconds(30));
 

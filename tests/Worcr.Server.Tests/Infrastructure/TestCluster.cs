@@ -97,10 +97,13 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A worker connected to one node; it runs until the cluster is disposed (or the test stops it).</summary>
-    public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null)
+    /// <param name="reconnectMaxDelay">The worker's longest wait between reconnects (the SDK's default when null).</param>
+    public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null,
+        TimeSpan? reconnectMaxDelay = null)
     {
         var worker = new WorcrWorker(new WorkerOptions
         {
+            ReconnectMaxDelay = reconnectMaxDelay ?? new WorkerOptions { Address = _nodes[node].GrpcAddress }.ReconnectMaxDelay,
             Address = _nodes[node].GrpcAddress,
             Concurrency = concurrency,
             Tags = tags ?? [],
