@@ -120,6 +120,44 @@ public sealed class PostgresProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// A fault for tests: immediate shutdown (what `pg_ctl stop -m immediate` sends, SIGQUIT), waiting until the server
+    /// is gone. Every connection drops at once and nothing is checkpointed; the next start runs crash recovery.
+    /// </summary>
+    public Task StopImmediatelyAsync() => StopWithAsync(Signals.SigQuit);
+
+    /// <summary>A fault for tests: kill -9 of the postmaster, as a crash would; the next start runs crash recovery.</summary>
+    public Task KillAsync() => StopWithAsync(Signals.SigKill);
+
+    /// <summary>Starts the server again after a stop, with the same data directory and port.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (_child is not null) throw new InvalidOperationException("The server is running.");
+        // After a kill -9, backends of the old server may still hold the shared memory for a moment; the start waits
+        // for them (the postmaster refuses while they live), so retry until it is ready or the attempts run out.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartChildAsync(cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+    }
+
+    private async Task StopWithAsync(int signal)
+    {
+        if (_child is null) return;
+        var serverPid = ReadServerPid() ?? _child.Id;
+        await _child.StopAsync(serverPid, signal, TimeSpan.FromSeconds(20));
+        await _child.DisposeAsync();
+        _child = null;
+    }
+
+    /// <summary>
     /// Immediate shutdown (SIGQUIT): one signal, no waiting, no checkpoint. For a process that is about to end and
     /// may not live long enough for <see cref="StopAsync"/>; only for data that need not survive (ephemeral servers).
     /// </summary>

@@ -108,6 +108,40 @@ public sealed class RedisProcess : IAsyncDisposable
         if (_child is { HasExited: false } child) Signals.Send(child.Id, Signals.SigTerm);
     }
 
+    /// <summary>
+    /// A fault for tests: `SHUTDOWN NOSAVE`, waiting until the server is gone. Every key is lost (persistence is off);
+    /// <see cref="StartAgainAsync"/> brings an empty server back on the same port.
+    /// </summary>
+    public async Task ShutdownNoSaveAsync()
+    {
+        if (_child is null) return;
+        if (_options.Tls is not null) throw new NotSupportedException("SHUTDOWN NOSAVE is sent over plain TCP only.");
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, Port);
+            var command = "*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n"u8.ToArray();
+            await client.GetStream().WriteAsync(command);
+            // The server closes the connection as it exits (no reply on success).
+            var buffer = new byte[256];
+            try
+            {
+                while (await client.GetStream().ReadAsync(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        await _child.StopAsync(_child.Id, Signals.SigKill, TimeSpan.FromSeconds(10));
+        await _child.DisposeAsync();
+        _child = null;
+    }
+
+    /// <summary>Starts the server again after a stop, on the same port (empty: persistence is off).</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default) =>
+        _child is null ? StartChildAsync(cancellationToken) : throw new InvalidOperationException("The server is running.");
+
     public async Task StopAsync()
     {
         if (_child is null) return;

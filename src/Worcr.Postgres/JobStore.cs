@@ -46,7 +46,7 @@ public sealed partial class JobStore : IJobLifecycleStore
         _failer = new JobFailer(dataSource, sql, states);
         _yielder = new JobYielder(dataSource, sql, notifier);
         _leases = new LeaseRenewer(dataSource, sql);
-        _lost = new LostJobRequeuer(dataSource, sql, notifier);
+        _lost = new LostJobRequeuer(dataSource, sql, notifier, cancelChannel);
         _promoter = new DuePromoter(dataSource, sql, notifier);
         _expirer = new JobExpirer(dataSource, sql);
         _reader = new JobReader(dataSource, sql);

@@ -17,6 +17,11 @@ public sealed class LimitStore
         RETURNING
         """ + " " + Columns;
 
+    private const string RunningAttemptsSql = """
+        SELECT j.id, j.attempt, l.limit_keys FROM __schema__.jobs j JOIN __schema__.lanes l ON l.id = j.lane_id
+        WHERE j.state = 'running' AND cardinality(l.limit_keys) > 0
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SchemaSql _sql;
 
@@ -70,6 +75,19 @@ public sealed class LimitStore
         if (deleted) await NotifyAsync(connection, transaction, ct);
         await transaction.CommitAsync(ct);
         return deleted;
+    }
+
+    /// <summary>
+    /// Every running attempt whose lane has limit keys: what the concurrency holders in Redis must be. Read to
+    /// rebuild them after Redis lost them (a restart without persistence).
+    /// </summary>
+    public async Task<IReadOnlyList<RunningAttempt>> ReadRunningAttemptsAsync(CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.Format(RunningAttemptsSql));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var running = new List<RunningAttempt>();
+        while (await reader.ReadAsync(ct)) running.Add(new RunningAttempt(reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<string[]>(2)));
+        return running;
     }
 
     private async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

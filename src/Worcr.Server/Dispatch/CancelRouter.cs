@@ -18,6 +18,8 @@ internal static class CancelRouter
             if (!session.Holds(jobId, attempt)) continue;
             session.Send(new DispatcherMessage { Cancel = new Cancel { JobId = Messages.JobId(jobId), Attempt = attempt, Reason = "cancelled" } });
             session.Finished(jobId, attempt);
+            // The attempt left its worker: its concurrency permits are freed now (errors are logged there).
+            _ = dispatcher.LimitGate.ReleaseAsync(session.WorkerId, jobId, attempt);
         }
     }
 }

@@ -235,6 +235,6 @@ internal sealed class Dispatcher
     private async Task GiveBackAsync(WorkerSession session, ClaimedJob job, CancellationToken stoppingToken)
     {
         await _store.GiveBackAsync(job, stoppingToken);
-        await LimitGate.ReleaseAsync(session.WorkerId, job.Id);
+        await LimitGate.ReleaseAsync(session.WorkerId, job.Id, job.Attempt);
     }
 }

@@ -30,9 +30,10 @@ internal sealed class NotificationPump(NodeConnections connections, WorcrDatabas
                 else if (notification.Channel == database.LimitsChannel) _ = limits.ReloadAsync(stoppingToken);
                 else
                 {
-                    // Reconnected: anything announced meanwhile is lost, so re-read both jobs and rules.
+                    // Reconnected: anything announced meanwhile is lost, so re-read jobs, rules, tenant shares and limits.
                     dispatcher.RequestReconcile();
                     _ = ReloadRulesAsync(stoppingToken);
+                    _ = ReloadTenantSharesAsync(stoppingToken);
                     _ = limits.ReloadAsync(stoppingToken);
                 }
             }

@@ -11,9 +11,15 @@ internal sealed class HeldPermits
     public void Add(string workerId, long jobId, int attempt, IReadOnlyList<LimitCounter> counters) =>
         _byWorker.GetOrAdd(workerId, _ => new())[jobId] = (attempt, counters);
 
-    /// <summary>Forgets a job's permits and returns its counters (none when it held none here).</summary>
-    public IReadOnlyList<LimitCounter> Remove(string workerId, long jobId) =>
-        _byWorker.TryGetValue(workerId, out var jobs) && jobs.TryRemove(jobId, out var held) ? held.Counters : [];
+    /// <summary>
+    /// Forgets the permits of this attempt of the job and returns its counters (none when it held none here, or when
+    /// the worker holds another attempt now: that one's permits stay).
+    /// </summary>
+    public IReadOnlyList<LimitCounter> Remove(string workerId, long jobId, int attempt)
+    {
+        if (!_byWorker.TryGetValue(workerId, out var jobs) || !jobs.TryGetValue(jobId, out var held) || held.Attempt != attempt) return [];
+        return jobs.TryRemove(new KeyValuePair<long, (int, IReadOnlyList<LimitCounter>)>(jobId, held)) ? held.Counters : [];
+    }
 
     public IReadOnlyList<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)> Of(string workerId) =>
         _byWorker.TryGetValue(workerId, out var jobs) ? jobs.Select(j => (j.Key, j.Value.Attempt, j.Value.Counters)).ToArray() : [];

@@ -28,7 +28,10 @@ internal sealed class LimitGate
     private readonly TimeSpan _lease;
     private readonly ILogger _logger;
     private readonly HeldPermits _held = new();
+    private readonly SemaphoreSlim _rebuilding = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string WorkerId, long JobId, int Attempt), byte> _unheldOnce = new();
     private long _placeholders;
+    private int _rebuildNeeded;
 
     public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, ILogger logger)
     {
@@ -44,6 +47,15 @@ internal sealed class LimitGate
     /// <summary>The node's metrics: Redis round trips of the acquire, and denials (set by the node).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
+    /// <summary>
+    /// Reads every running attempt with limit keys from PostgreSQL, to rebuild the concurrency holders after Redis
+    /// lost them; null (tests, no database) leaves them to the heartbeats.
+    /// </summary>
+    public Func<CancellationToken, Task<IReadOnlyList<RunningAttempt>>>? RunningAttempts { get; init; }
+
+    /// <summary>Whether the connection to Redis is up right now (null: assume it is).</summary>
+    public Func<bool>? RedisConnected { get; init; }
+
     /// <summary>Called when a parked lane may run again (the dispatcher's wake).</summary>
     public Action Wake { get; set; } = () => { };
 
@@ -57,6 +69,17 @@ internal sealed class LimitGate
         var grants = new List<CounterGrant>(counters.Count);
         try
         {
+            if (counters.Any(c => c.Kind == LimitKind.Concurrency))
+            {
+                // A command sent while the connection is down waits and runs once it is back, maybe on an empty
+                // Redis before the connection events arrive: ask nothing until the connection is up and rebuilt.
+                if (RedisConnected?.Invoke() == false)
+                {
+                    RequireRebuild();
+                    return LanePermits.Denied(FailureBackoff);
+                }
+                await EnsureHoldersRebuiltAsync(cancellationToken);
+            }
             long granted = asked;
             foreach (var counter in counters)
             {
@@ -102,14 +125,18 @@ internal sealed class LimitGate
         }
     }
 
-    /// <summary>A job left its worker (finished, failed, yielded, cancelled or given back): its concurrency permits are freed.</summary>
-    public async Task ReleaseAsync(string workerId, long jobId)
+    /// <summary>
+    /// An attempt left its worker (finished, failed, yielded, cancelled or given back): its concurrency permits are
+    /// freed. Permits are held per attempt, so a late release of an old attempt never frees the next attempt's permit.
+    /// </summary>
+    public async Task ReleaseAsync(string workerId, long jobId, int attempt)
     {
-        var counters = _held.Remove(workerId, jobId);
+        _unheldOnce.TryRemove((workerId, jobId, attempt), out _);
+        var counters = _held.Remove(workerId, jobId, attempt);
         if (counters.Count == 0) return;
         try
         {
-            foreach (var counter in counters) await _limiter!.SettleHoldersAsync(counter, [HolderOf(jobId)], [], _lease);
+            foreach (var counter in counters) await _limiter!.SettleHoldersAsync(counter, [HolderOf(jobId, attempt)], [], _lease);
         }
         catch (Exception exception)
         {
@@ -121,7 +148,7 @@ internal sealed class LimitGate
     /// <summary>The worker's stream ended and its jobs went back to waiting: all its permits are freed.</summary>
     public async Task ReleaseWorkerAsync(string workerId)
     {
-        foreach (var (jobId, _, _) in _held.Of(workerId)) await ReleaseAsync(workerId, jobId);
+        foreach (var (jobId, attempt, _) in _held.Of(workerId)) await ReleaseAsync(workerId, jobId, attempt);
         _held.ForgetWorker(workerId);
     }
 
@@ -133,9 +160,21 @@ internal sealed class LimitGate
     {
         var jobs = _held.Of(session.WorkerId);
         if (jobs.Count == 0) return;
-        var gone = jobs.Where(j => !session.Holds(j.JobId, j.Attempt)).ToArray();
-        foreach (var job in gone) await ReleaseAsync(session.WorkerId, job.JobId);
-        var running = jobs.Except(gone).SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId))));
+        // A job is tracked here just before it is handed to the worker's session, so one heartbeat can fall between
+        // the two: a job not held is freed only when the previous heartbeat did not see it held either.
+        var gone = new List<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)>();
+        foreach (var job in jobs)
+        {
+            var key = (session.WorkerId, job.JobId, job.Attempt);
+            if (session.Holds(job.JobId, job.Attempt)) _unheldOnce.TryRemove(key, out _);
+            else if (!_unheldOnce.TryAdd(key, 0)) gone.Add(job);
+        }
+        foreach (var job in gone)
+        {
+            _unheldOnce.TryRemove((session.WorkerId, job.JobId, job.Attempt), out _);
+            await ReleaseAsync(session.WorkerId, job.JobId, job.Attempt);
+        }
+        var running = jobs.Except(gone).SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId, j.Attempt))));
         try
         {
             foreach (var byCounter in running.GroupBy(r => r.Counter))
@@ -147,6 +186,58 @@ internal sealed class LimitGate
         {
             LimitLog.SettleFailed(_logger, exception);
         }
+    }
+
+    /// <summary>
+    /// The connection to Redis failed or came back: Redis may have restarted empty, and its concurrency counters
+    /// would then admit a full capacity beside the jobs still running. No concurrency permit is granted again until
+    /// the holders of every running attempt are registered again from PostgreSQL.
+    /// </summary>
+    public void RequireRebuild() => Volatile.Write(ref _rebuildNeeded, 1);
+
+    /// <summary>True until the holders were rebuilt after the last <see cref="RequireRebuild"/>.</summary>
+    public bool RebuildPending => Volatile.Read(ref _rebuildNeeded) == 1;
+
+    private async Task EnsureHoldersRebuiltAsync(CancellationToken cancellationToken)
+    {
+        if (!RebuildPending || RunningAttempts is null) return;
+        await _rebuilding.WaitAsync(cancellationToken);
+        try
+        {
+            // Cleared before reading: a failure or restore that happens during the rebuild asks for another one.
+            if (Interlocked.Exchange(ref _rebuildNeeded, 0) == 0) return;
+            try
+            {
+                await RebuildHoldersAsync(await RunningAttempts(cancellationToken), cancellationToken);
+            }
+            catch
+            {
+                RequireRebuild();
+                throw;
+            }
+        }
+        finally
+        {
+            _rebuilding.Release();
+        }
+    }
+
+    private async Task RebuildHoldersAsync(IReadOnlyList<RunningAttempt> running, CancellationToken cancellationToken)
+    {
+        var limits = _limits();
+        var holders = running
+            .SelectMany(attempt => attempt.LimitKeys.SelectMany(key => limits.JobLimitsOn(key).Select(limit => limit.CounterFor(key)))
+                .Where(counter => counter.Kind == LimitKind.Concurrency)
+                .Select(counter => (Counter: counter, Holder: HolderOf(attempt.JobId, attempt.Attempt))))
+            .GroupBy(h => h.Counter);
+        var registered = 0;
+        foreach (var byCounter in holders)
+        {
+            var ids = byCounter.Select(h => h.Holder).Distinct(StringComparer.Ordinal).ToArray();
+            await _limiter!.SettleHoldersAsync(byCounter.Key, [], ids, _lease, cancellationToken);
+            registered += ids.Length;
+        }
+        LimitLog.HoldersRebuilt(_logger, running.Count, registered);
     }
 
     /// <summary>A concurrency permit on <paramref name="key"/> was freed (here or on another node).</summary>
@@ -210,7 +301,8 @@ internal sealed class LimitGate
         return grant.IsConcurrency && retry > ConcurrencyRecheck ? ConcurrencyRecheck : retry;
     }
 
-    private static string HolderOf(ClaimedJob job) => HolderOf(job.Id);
+    private static string HolderOf(ClaimedJob job) => HolderOf(job.Id, job.Attempt);
 
-    private static string HolderOf(long jobId) => "job:" + jobId;
+    /// <summary>A concurrency holder is one attempt of a job: "job:ID:ATTEMPT".</summary>
+    internal static string HolderOf(long jobId, int attempt) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"job:{jobId}:{attempt}");
 }

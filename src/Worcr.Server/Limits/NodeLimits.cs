@@ -25,10 +25,17 @@ internal sealed class NodeLimits
     {
         Catalog = new LimitCatalog(store, LimitFile.Load(catalog.Value.RulesDirectory), logger);
         Limiter = new RedisLimiter(redis, storage.Value.RedisKeyPrefix);
-        Gate = new LimitGate(Limiter, () => Catalog.Current, leases.Value.LeaseDuration, logger) { Telemetry = telemetry };
+        Gate = new LimitGate(Limiter, () => Catalog.Current, leases.Value.LeaseDuration, logger)
+        {
+            Telemetry = telemetry, RunningAttempts = store.ReadRunningAttemptsAsync, RedisConnected = () => redis.IsConnected,
+        };
         Catalog.Changed += Gate.OnLimitsChanged;
         _redis = redis;
         _logger = logger;
+        // A Redis restart (no persistence) empties the concurrency counters; the failure or the restore of the
+        // connection is how a node learns of it, so both make the gate rebuild the holders before it admits again.
+        redis.Multiplexer.ConnectionFailed += (_, _) => OnRedisConnectionChanged("failed");
+        redis.Multiplexer.ConnectionRestored += (_, _) => OnRedisConnectionChanged("was restored");
     }
 
     public LimitCatalog Catalog { get; }
@@ -36,6 +43,12 @@ internal sealed class NodeLimits
     public RedisLimiter Limiter { get; }
 
     public LimitGate Gate { get; }
+
+    private void OnRedisConnectionChanged(string change)
+    {
+        if (!Gate.RebuildPending) LimitLog.RedisConnectionChanged(_logger, change);
+        Gate.RequireRebuild();
+    }
 
     /// <summary>Reads the definitions the node starts with (a failure here stops the start: the node would dispatch without its limits).</summary>
     public Task StartAsync(CancellationToken cancellationToken) => Catalog.ReloadAsync(cancellationToken);

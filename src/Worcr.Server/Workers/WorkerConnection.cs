@@ -300,11 +300,18 @@ internal sealed class WorkerConnection
             // this stream ends, and releases its own jobs only.
             throw WorcrError.Conflict($"Hello.worker_id: '{session.WorkerId}' was claimed by another connection while this one's claim had lapsed.");
         }
+        // Each renewed on its own: PostgreSQL down must not let the Redis permits of running jobs lapse (the limit
+        // would admit more), and Redis down must not let the leases lapse (the jobs would run twice).
+        await RenewAsync(session, () => _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken), cancellationToken);
+        // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
+        await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
+    }
+
+    private async Task RenewAsync(WorkerSession session, Func<Task> renew, CancellationToken cancellationToken)
+    {
         try
         {
-            await _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken);
-            // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
-            await _limitGate.RenewAsync(session, cancellationToken);
+            await renew();
         }
         catch (Exception exception) when (exception is System.Data.Common.DbException or StackExchange.Redis.RedisException or IOException
             && !cancellationToken.IsCancellationRequested)
@@ -419,7 +426,7 @@ internal sealed class WorkerConnection
     {
         session.Finished(jobId, attempt);
         // The job left the worker: its concurrency permits are freed (in the background; errors are logged there).
-        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
+        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId, attempt);
         if (!accepted) ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} attempt {attempt} is no longer running there");
         Ack(session, requestId, accepted);
         // Credits the worker granted before this outcome was stored may have waited for the freed slot.
@@ -457,7 +464,7 @@ internal sealed class WorkerConnection
             ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} could not be marked dead: {exception.Message}");
         }
         session.Finished(jobId, assign.Attempt);
-        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId);
+        _ = _limitGate.ReleaseAsync(session.WorkerId, jobId, assign.Attempt);
         session.AddCredits(1);
         _dispatcher.Wake();
     }

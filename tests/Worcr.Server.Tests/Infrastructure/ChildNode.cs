@@ -46,6 +46,9 @@ internal sealed partial class ChildNode : IAsyncDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>kill -9: the node gets no chance to release its workers' jobs or its leadership, as in a crash.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         await _process.WaitForExitAsync().WaitAsync(timeout);

@@ -19,12 +19,14 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly List<DispatcherNode> _nodes = new();
     private readonly List<IAsyncDisposable> _owned = new();
 
-    private readonly RentedSchema _schema;
+    private readonly RentedSchema? _schema;
+    private readonly FaultServers? _servers;
 
-    private TestCluster(RentedSchema schema, string redisPrefix, WorcrDatabase database)
+    private TestCluster(RentedSchema? schema, string schemaName, string redisPrefix, WorcrDatabase database, FaultServers? servers = null)
     {
         _schema = schema;
-        Schema = schema.Name;
+        _servers = servers;
+        Schema = schemaName;
         RedisPrefix = redisPrefix;
         Database = database;
     }
@@ -43,8 +45,17 @@ internal sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var schema = await MigratedSchemas.RentAsync();
-        var cluster = new TestCluster(schema, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
+        var cluster = new TestCluster(schema, schema.Name, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
         for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time, logs);
+        return cluster;
+    }
+
+    /// <summary>Nodes on a fault test's own PostgreSQL and Redis (a fresh schema there), which the test may kill and restart.</summary>
+    public static async Task<TestCluster> StartOnAsync(FaultServers servers, int nodes = 1, Action<NodeOptions>? configure = null)
+    {
+        var schema = await servers.NewSchemaAsync();
+        var cluster = new TestCluster(null, schema, TestServices.NewKeyPrefix("flt"), WorcrDatabase.Create(servers.Postgres.ConnectionString, schema), servers);
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure);
         return cluster;
     }
 
@@ -52,8 +63,8 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         var options = new NodeOptions
         {
-            PostgresUrl = await TestServices.PostgresAsync(),
-            RedisUrl = await TestServices.RedisAsync(),
+            PostgresUrl = _servers?.Postgres.ConnectionString ?? await TestServices.PostgresAsync(),
+            RedisUrl = _servers?.Redis.Url ?? await TestServices.RedisAsync(),
             Schema = Schema,
             RedisKeyPrefix = RedisPrefix,
             GrpcPort = 0,
@@ -69,9 +80,11 @@ internal sealed class TestCluster : IAsyncDisposable
         };
         foreach (var type in TestJobTypes) options.JobTypes.Add(type);
         configure?.Invoke(options);
+        // WORCR_TEST_NODE_LOG=1 prints the nodes' logs (Information and up) to the test's output, to diagnose a failure.
         var node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging =>
             {
-                logging.SetMinimumLevel(LogLevel.Warning);
+                if (Environment.GetEnvironmentVariable("WORCR_TEST_NODE_LOG") == "1") logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+                else logging.SetMinimumLevel(LogLevel.Warning);
                 if (logs is not null) logging.AddProvider(logs);
             },
             services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
@@ -87,10 +100,13 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A worker connected to one node; it runs until the cluster is disposed (or the test stops it).</summary>
-    public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null)
+    /// <param name="reconnectMaxDelay">The worker's longest wait between reconnects (the SDK's default when null).</param>
+    public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null,
+        TimeSpan? reconnectMaxDelay = null)
     {
         var worker = new WorcrWorker(new WorkerOptions
         {
+            ReconnectMaxDelay = reconnectMaxDelay ?? new WorkerOptions { Address = _nodes[node].GrpcAddress }.ReconnectMaxDelay,
             Address = _nodes[node].GrpcAddress,
             Concurrency = concurrency,
             Tags = tags ?? [],
@@ -115,7 +131,7 @@ internal sealed class TestCluster : IAsyncDisposable
         // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of full runs saw limits not
         // applied (6 running under a limit of 5; a limited lane's jobs filling every worker slot), so something outlives
         // the emptying (docs/testing.md lists what was ruled out). Each cluster migrates a schema of its own.
-        _schema.Abandon();
+        _schema?.Abandon();
         if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
     }
 

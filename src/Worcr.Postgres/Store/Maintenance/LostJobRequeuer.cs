@@ -6,9 +6,11 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Running jobs whose worker is gone (its stream broke, or its lease expired): each counts a failure and goes back
-/// to waiting, or to history as dead when its failure budget is spent (then with its job.dead webhook events).
+/// to waiting, or to history as dead when its failure budget is spent (then with its job.dead webhook events). An expired lease does not prove the worker
+/// stopped (its node may have lost PostgreSQL for longer than a lease), so a cancel of that attempt is announced
+/// to the node that held it, in the same transaction, before any other worker can claim the next attempt.
 /// </summary>
-internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
+internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier, string cancelChannel)
 {
     // Bounds one reaper pass; the next pass takes the rest.
     private const int ReapBatch = 1_000;
@@ -26,7 +28,7 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
     private readonly string _releaseAttemptsSql = sql.Format(ReleaseAttemptsSql);
 
     public Task<IReadOnlyList<JobStateRecord>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct) =>
-        RunAsync(_releaseWorkerSql, reason, command => command.With("worker_id", workerId).With("node_id", nodeId), ct);
+        RunAsync(_releaseWorkerSql, reason, command => command.With("worker_id", workerId).With("node_id", nodeId), announceCancel: false, ct);
 
     public Task<IReadOnlyList<JobStateRecord>> ReleaseAttemptsAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, string reason,
         CancellationToken ct) =>
@@ -34,15 +36,15 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             ? Task.FromResult<IReadOnlyList<JobStateRecord>>([])
             : RunAsync(_releaseAttemptsSql, reason, command => command.WithHolder(holder)
                 .WithArray("ids", NpgsqlDbType.Bigint, attempts.Select(a => a.JobId).ToArray())
-                .WithArray("attempts", NpgsqlDbType.Integer, attempts.Select(a => a.Attempt).ToArray()), ct);
+                .WithArray("attempts", NpgsqlDbType.Integer, attempts.Select(a => a.Attempt).ToArray()), announceCancel: false, ct);
 
     public Task<IReadOnlyList<JobStateRecord>> RequeueExpiredLeasesAsync(CancellationToken ct) =>
-        RunAsync(_expiredLeasesSql, "lease expired", _ => { }, ct);
+        RunAsync(_expiredLeasesSql, "lease expired", _ => { }, announceCancel: true, ct);
 
     // SKIP LOCKED: a row locked right now is being completed or failed by its worker; leave it to that.
     private static string RequeueSql(string condition) => $"""
         WITH lost AS (
-            SELECT id, (failures + 1 >= max_attempts) AS dead
+            SELECT id, node_id, (failures + 1 >= max_attempts) AS dead
             FROM __schema__.jobs
             WHERE state = 'running' AND {condition}
             FOR UPDATE SKIP LOCKED
@@ -59,17 +61,19 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
         ), webhooks AS (
             {WebhookOutboxSql.InsertFrom("buried")}
         )
-        SELECT id, lane_id, tenant, 'waiting', attempt, type FROM requeued
+        SELECT r.id, r.lane_id, r.tenant, 'waiting', r.attempt, r.type, l.node_id FROM requeued r JOIN lost l USING (id)
         UNION ALL
-        SELECT id, NULL, tenant, 'dead', attempt, type FROM buried
+        SELECT b.id, NULL, b.tenant, 'dead', b.attempt, b.type, l.node_id FROM buried b JOIN lost l USING (id)
         """;
 
-    private async Task<IReadOnlyList<JobStateRecord>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, CancellationToken ct)
+    private async Task<IReadOnlyList<JobStateRecord>> RunAsync(string query, string reason, Action<NpgsqlCommand> bind, bool announceCancel,
+        CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var changes = new List<JobStateRecord>();
         var waitingLanes = new List<long>();
+        var cancels = new List<CancelPayload>();
         await using (var command = new NpgsqlCommand(query, connection).With("reason", reason))
         {
             bind(command);
@@ -78,7 +82,15 @@ internal sealed class LostJobRequeuer(NpgsqlDataSource dataSource, SchemaSql sql
             {
                 changes.Add(new JobStateRecord(reader.GetInt64(0), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetInt32(4), reason, reader.GetString(5)));
                 if (!reader.IsDBNull(1)) waitingLanes.Add(reader.GetInt64(1));
+                if (announceCancel && !reader.IsDBNull(6)) cancels.Add(new CancelPayload(reader.GetInt64(0), reader.GetInt32(4), reader.GetString(6)));
             }
+        }
+        // Delivered on commit, like the jobs notification: the old worker hears it as soon as another can claim.
+        if (cancels.Count > 0)
+        {
+            await using var notify = new NpgsqlCommand("SELECT count(pg_notify(@channel, p)) FROM unnest(@payloads) AS p", connection)
+                .With("channel", cancelChannel).With("payloads", cancels.Select(c => c.Format()).ToArray());
+            await notify.ExecuteNonQueryAsync(ct);
         }
         await notifier.NotifyAsync(connection, waitingLanes, ct);
         await transaction.CommitAsync(ct);

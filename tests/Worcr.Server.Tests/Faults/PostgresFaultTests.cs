@@ -1,0 +1,60 @@
+using Worcr.Server.Tests.Infrastructure;
+using Worcr.Testing;
+
+namespace Worcr.Server.Tests.Faults;
+
+/// <summary>
+/// PostgreSQL faults under load, on a PostgreSQL of the class's own that the tests restart: nothing is lost, no
+/// job runs on two workers at once, the limit holds, and dispatch resumes by itself within 10 s.
+/// </summary>
+public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<FaultServers>
+{
+    private const int Jobs = 30;
+    private const int Capacity = 3;
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task An_immediate_restart_longer_than_a_lease_loses_no_job_and_runs_none_twice_at_once()
+    {
+        using var rules = new RuleFiles().With("limits.json", FaultLoad.LimitFile(Capacity));
+        await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 2, o => o.RulesDirectory = rules.Path);
+        var load = new FaultLoad(steps: 8, stepTime: TimeSpan.FromMilliseconds(50));
+        for (var i = 0; i < 4; i++) cluster.StartWorker(i % 2, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
+        await FaultLoad.EnqueueAsync(cluster.Client(), Jobs);
+        await load.WaitForStartsAsync(Capacity, TimeSpan.FromSeconds(30));
+
+        // Down for 10 s, twice the lease (5 s): completions in flight must be kept, not dropped, and the leases of the
+        // attempts still running expire, so the leader requeues them and must first tell their workers to cancel.
+        await servers.Postgres.StopImmediatelyAsync();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await servers.Postgres.StartAgainAsync();
+        await load.NextStartAsync().WaitAsync(Recovery);
+
+        await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task A_killed_listen_connection_is_reopened_and_new_jobs_are_dispatched_within_10_s()
+    {
+        using var rules = new RuleFiles().With("limits.json", FaultLoad.LimitFile(Capacity));
+        await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 2, o =>
+        {
+            o.RulesDirectory = rules.Path;
+            // Long enough that only the reopened LISTEN, not the periodic re-read, can start the new jobs in time.
+            o.ReconcileInterval = TimeSpan.FromSeconds(30);
+        });
+        var load = new FaultLoad(steps: 4, stepTime: TimeSpan.FromMilliseconds(20));
+        for (var i = 0; i < 2; i++) cluster.StartWorker(i, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
+        var client = cluster.Client();
+        await FaultLoad.EnqueueAsync(client, Jobs / 2);
+        await load.WaitForStartsAsync(1, TimeSpan.FromSeconds(30));
+
+        Assert.True(await servers.TerminateListenersAsync(cluster.Schema) >= 2, "every node's LISTEN connection was terminated");
+        await cluster.WaitForCountAsync(Core.Jobs.JobState.Completed, Jobs / 2, TimeSpan.FromSeconds(30));
+        var resumed = load.NextStartAsync();
+        await FaultLoad.EnqueueAsync(client, Jobs / 2);
+        await resumed.WaitAsync(Recovery);
+
+        await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(30));
+    }
+}
