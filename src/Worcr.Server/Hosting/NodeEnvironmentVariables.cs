@@ -17,5 +17,10 @@ public static class NodeEnvironmentVariables
         ("WORCR_NODE_ID", nameof(NodeOptions.NodeId)), ("WORCR_RULES", nameof(NodeOptions.RulesDirectory)),
         ("WORCR_ADMIN_PASSWORD", nameof(NodeOptions.AdminPassword)), ("WORCR_READ_ONLY_PASSWORD", nameof(NodeOptions.ReadOnlyPassword)),
         ("WORCR_FAIRNESS", nameof(NodeOptions.Fairness)), ("WORCR_FAIRNESS_BY_JOB_TYPE", nameof(NodeOptions.FairnessByJobType)),
+        ("WORCR_RETENTION_COMPLETED", nameof(NodeOptions.CompletedRetention)), ("WORCR_RETENTION_DEAD", nameof(NodeOptions.DeadRetention)),
+        ("WORCR_RETENTION_CANCELLED", nameof(NodeOptions.CancelledRetention)), ("WORCR_RETENTION_EXPIRED", nameof(NodeOptions.ExpiredRetention)),
+        ("WORCR_RETENTION_BY_JOB_TYPE", nameof(NodeOptions.RetentionByJobType)), ("WORCR_RETENTION_BY_TENANT", nameof(NodeOptions.RetentionByTenant)),
+        ("WORCR_RETENTION_WEBHOOKS", nameof(NodeOptions.WebhookRetention)), ("WORCR_RETENTION_IDLE_LANES", nameof(NodeOptions.IdleLaneRetention)),
+        ("WORCR_RULE_VERSIONS_KEPT", nameof(NodeOptions.RuleVersionsKept)), ("WORCR_MAX_LANES_PER_TENANT", nameof(NodeOptions.MaxLanesPerTenant)),
     ];
 }
