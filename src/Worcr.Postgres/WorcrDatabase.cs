@@ -80,5 +80,8 @@ public sealed class WorcrDatabase : IAsyncDisposable
     /// <summary>Applies pending migrations; safe to call from several nodes at once.</summary>
     public Task MigrateAsync(CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct);
 
+    /// <summary>Applies pending migrations up to <paramref name="version"/>, for tests of an upgrade.</summary>
+    internal Task MigrateToAsync(int version, CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct, version);
+
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

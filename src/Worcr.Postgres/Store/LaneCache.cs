@@ -14,7 +14,7 @@ namespace Worcr.Postgres;
 /// node hands to an enqueue always names a lane that retention will not delete. Lanes are upserted in their own
 /// statements, outside the enqueue transaction, so a remembered id always refers to a committed row.
 /// </summary>
-internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, LaneBounds bounds)
+internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, LaneBounds bounds, int capacity = LaneBounds.CacheCapacity)
 {
     private const string InputSql = """
         WITH input AS (
@@ -43,8 +43,8 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
 
     private const string ByIdSql = "SELECT id, tenant, type, tags, weight, limit_keys FROM __schema__.lanes WHERE id = @id";
 
-    private readonly BoundedCache<LaneKey, long> _ids = new(LaneBounds.CacheCapacity);
-    private readonly BoundedCache<long, Lane> _lanes = new(LaneBounds.CacheCapacity);
+    private readonly BoundedCache<LaneKey, long> _ids = new(capacity);
+    private readonly BoundedCache<long, Lane> _lanes = new(capacity);
     private readonly string _markSql = sql.Format(MarkSql);
     private readonly string _insertSql = sql.Format(InsertSql);
     private readonly string _countSql = sql.Format(CountSql);
