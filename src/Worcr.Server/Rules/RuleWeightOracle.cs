@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Worcr.Core.Caching;
 using System.Diagnostics;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Lanes;
@@ -16,7 +16,10 @@ internal sealed class RuleWeightOracle : IWeightOracle
 {
     private readonly Func<RuleBook> _currentBook;
     private readonly Action<string> _onRuleError;
-    private volatile VersionedCache _cache = new("", new());
+    /// <summary>Decisions remembered at most per rules version (lanes × worker signatures); the least recently used go first.</summary>
+    internal const int DecisionsKept = 100_000;
+
+    private volatile VersionedCache _cache = new("", new(DecisionsKept));
 
     /// <param name="currentBook">The rules live right now (the node passes its catalog's current book).</param>
     /// <param name="onRuleError">Told about each rule failure once per cached decision.</param>
@@ -28,6 +31,9 @@ internal sealed class RuleWeightOracle : IWeightOracle
 
     public double Multiplier(Lane lane, WorkerProfile worker) => Decide(lane, worker).Multiplier;
 
+    /// <summary>Decisions cached for the current rules version (for tests of the bound).</summary>
+    internal int CachedDecisions => _cache.Decisions.Count;
+
     /// <summary>The full decision (with trace and errors) for a lane on a worker, from the cache when possible.</summary>
     public WeightDecision Decide(Lane lane, WorkerProfile worker)
     {
@@ -36,7 +42,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
         if (cache.Version != book.Version)
         {
             // A new rules version: start a fresh cache (the old one is simply dropped).
-            cache = new VersionedCache(book.Version, new());
+            cache = new VersionedCache(book.Version, new(DecisionsKept));
             _cache = cache;
         }
         return cache.Decisions.GetOrAdd((lane.Id, worker.WorkerId, worker.Signature), _ => Evaluate(book, lane, worker));
@@ -47,7 +53,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
 
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
-        _cache.Decisions.TryGetValue((lane.Id, worker.WorkerId, worker.Signature), out var decision) ? decision.Errors : [];
+        _cache.Decisions.TryGet((lane.Id, worker.WorkerId, worker.Signature), out var decision) ? decision.Errors : [];
 
     private WeightDecision Evaluate(RuleBook book, Lane lane, WorkerProfile worker)
     {
@@ -58,7 +64,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
         return decision;
     }
 
-    private sealed record VersionedCache(string Version, ConcurrentDictionary<(long LaneId, string WorkerId, string Signature), WeightDecision> Decisions);
+    private sealed record VersionedCache(string Version, BoundedCache<(long LaneId, string WorkerId, string Signature), WeightDecision> Decisions);
 
     /// <summary>What a weight rule sees of a lane's jobs: tenant, type and tags (args are per job and not part of a lane).</summary>
     public static JobFacts LaneFacts(Lane lane) => new(lane.Type, lane.Tenant, lane.Tags, "{}", 0, DateTimeOffset.UnixEpoch);
