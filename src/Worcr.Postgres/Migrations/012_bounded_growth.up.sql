@@ -78,10 +78,11 @@ BEGIN
 END
 $fn$;
 
--- Today and the next two days, so completions right after the upgrade never reach a default partition.
+-- Today and the next three days (RetentionOptions.HistoryDaysAhead's default), so completions right after the
+-- upgrade never reach a default partition.
 SELECT __schema__.job_history_add_partition(s, d::date)
 FROM unnest(ARRAY['completed', 'dead', 'expired', 'cancelled']) s,
-     generate_series((now() AT TIME ZONE 'UTC')::date, (now() AT TIME ZONE 'UTC')::date + 2, interval '1 day') d;
+     generate_series((now() AT TIME ZONE 'UTC')::date, (now() AT TIME ZONE 'UTC')::date + 3, interval '1 day') d;
 
 -- Before the trigger exists: the rows already finished must not announce themselves to webhooks again.
 INSERT INTO __schema__.job_history (id, lane_id, tenant, type, args, state, attempt, failures, max_attempts, weight, enqueued_at,
