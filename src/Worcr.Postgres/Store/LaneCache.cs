@@ -24,11 +24,17 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         )
         """;
 
-    // Existing lanes: found and marked used in one statement.
+    // Existing lanes: found and marked used in one statement. Rows are locked in id order first, so two nodes
+    // marking overlapping sets of lanes wait for each other instead of deadlocking.
     private const string MarkSql = InputSql + """
+        , locked AS (
+            SELECT l.id FROM __schema__.lanes l
+            JOIN input i ON l.tenant = i.tenant AND l.type = i.type AND l.tags = i.tags AND l.weight = i.weight AND l.limit_keys = i.limit_keys
+            ORDER BY l.id
+            FOR NO KEY UPDATE OF l
+        )
         UPDATE __schema__.lanes l SET last_used_at = now()
-        FROM input i
-        WHERE l.tenant = i.tenant AND l.type = i.type AND l.tags = i.tags AND l.weight = i.weight AND l.limit_keys = i.limit_keys
+        FROM locked WHERE l.id = locked.id
         RETURNING l.id, l.tenant, l.type, l.tags, l.weight, l.limit_keys
         """;
 
