@@ -10,12 +10,7 @@ public sealed class OverviewEstimateTests
     public async Task Above_the_exact_size_the_overview_samples_the_jobs_table_and_says_its_counts_are_estimates()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var lane = await db.LaneOfAsync(await db.EnqueueOneAsync());
-        await db.ScalarAsync($"""
-            INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight)
-            SELECT {lane}, 'acme', 'email', '{"{}"}', 'waiting', 3, 1 FROM generate_series(1, 29999)
-            """);
-        await db.ScalarAsync("ANALYZE __schema__.jobs");
+        await WaitingJobsAsync(db, 30_000);
         var sampled = new JobBrowser(db.DataSource, new SchemaSql(db.Schema), new LaneCache(db.DataSource, new SchemaSql(db.Schema), new LaneBounds()), overviewExactRows: 7_500);
 
         var estimate = await sampled.ReadOverviewAsync(60, Bucket, Bucket, TestDatabase.Timeout());
@@ -31,17 +26,23 @@ public sealed class OverviewEstimateTests
     public async Task Up_to_the_exact_size_the_overview_counts_every_job()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var lane = await db.LaneOfAsync(await db.EnqueueOneAsync());
-        await db.ScalarAsync($"""
-            INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight)
-            SELECT {lane}, 'acme', 'email', '{"{}"}', 'waiting', 3, 1 FROM generate_series(1, 4999)
-            """);
-        await db.ScalarAsync("ANALYZE __schema__.jobs");
+        await WaitingJobsAsync(db, 5_000);
 
         var counts = await db.Jobs.Browser.ReadOverviewAsync(60, Bucket, Bucket, TestDatabase.Timeout());
 
         Assert.False(counts.Estimated);
         Assert.Equal(5_000, counts.Live[JobState.Waiting]);
         Assert.Equal(5_000, Assert.Single(counts.Tenants).Waiting);
+    }
+
+    /// <summary>One enqueued job and <paramref name="count"/> - 1 more in its lane, written by SQL, and the planner's statistics refreshed.</summary>
+    private static async Task WaitingJobsAsync(PooledDatabase db, int count)
+    {
+        var lane = await db.LaneOfAsync(await db.EnqueueOneAsync());
+        await db.ScalarAsync($"""
+            INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight)
+            SELECT {lane}, 'acme', 'email', '{"{}"}', 'waiting', 3, 1 FROM generate_series(1, {count - 1})
+            """);
+        await db.ScalarAsync("ANALYZE __schema__.jobs");
     }
 }

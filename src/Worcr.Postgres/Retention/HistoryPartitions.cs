@@ -18,16 +18,11 @@ internal sealed class HistoryPartitions(NpgsqlDataSource dataSource, SchemaSql s
         """;
 
     // The reports of a batch of the partition's jobs, by id order from where the last batch stopped.
-    private const string ClearReportsSql = """
+    // __partition__: the partition's quoted name.
+    private static readonly string ClearReportsSql = $"""
         WITH ids AS (
-            SELECT id FROM __schema__.{0} WHERE id > @after ORDER BY id LIMIT @batch
-        ), checkpoints AS (
-            DELETE FROM __schema__.job_checkpoints WHERE job_id IN (SELECT id FROM ids)
-        ), progress AS (
-            DELETE FROM __schema__.job_progress WHERE job_id IN (SELECT id FROM ids)
-        ), logs AS (
-            DELETE FROM __schema__.job_logs WHERE job_id IN (SELECT id FROM ids)
-        )
+            SELECT id FROM __schema__.__partition__ WHERE id > @after ORDER BY id LIMIT @batch
+        ), {JobReportsSql.DeleteOf("ids")}
         SELECT count(*), coalesce(max(id), @after) FROM ids
         """;
 
@@ -75,7 +70,7 @@ internal sealed class HistoryPartitions(NpgsqlDataSource dataSource, SchemaSql s
     /// <returns>How many jobs the batch covered and the last id it reached.</returns>
     public async Task<(int Jobs, long LastId)> ClearReportsAsync(HistoryPartition partition, long afterId, int batch, CancellationToken ct)
     {
-        var text = sql.Format(string.Format(CultureInfo.InvariantCulture, ClearReportsSql, Quote(partition.Name)));
+        var text = sql.Format(ClearReportsSql.Replace("__partition__", Quote(partition.Name), StringComparison.Ordinal));
         await using var command = dataSource.CreateCommand(text).With("after", afterId).With("batch", batch);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);

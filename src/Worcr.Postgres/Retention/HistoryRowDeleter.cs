@@ -11,24 +11,18 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class HistoryRowDeleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
-    // {0}: the table; {1}: an extra condition. A job's keep: the longer of its tenant's and its type's, else the default.
-    private const string DeleteSql = """
+    // __table__: the table; __condition__: an extra condition. A job's keep: the longer of its tenant's and its type's, else the default.
+    private static readonly string DeleteSql = $"""
         WITH doomed AS (
-            SELECT h.id, h.finished_at FROM __schema__.{0} h
+            SELECT h.id, h.finished_at FROM __schema__.__table__ h
             LEFT JOIN unnest(@tenants, @tenant_keeps) AS t(name, keep) ON t.name = h.tenant
             LEFT JOIN unnest(@types, @type_keeps) AS y(name, keep) ON y.name = h.type
             WHERE h.state = @state AND h.finished_at < @now - @shortest
-              AND h.finished_at < @now - coalesce(greatest(t.keep, y.keep), @default_keep) {1}
+              AND h.finished_at < @now - coalesce(greatest(t.keep, y.keep), @default_keep) __condition__
             LIMIT @batch
         ), gone AS (
-            DELETE FROM __schema__.{0} h USING doomed d WHERE h.id = d.id AND h.finished_at = d.finished_at RETURNING h.id
-        ), checkpoints AS (
-            DELETE FROM __schema__.job_checkpoints WHERE job_id IN (SELECT id FROM gone)
-        ), progress AS (
-            DELETE FROM __schema__.job_progress WHERE job_id IN (SELECT id FROM gone)
-        ), logs AS (
-            DELETE FROM __schema__.job_logs WHERE job_id IN (SELECT id FROM gone)
-        )
+            DELETE FROM __schema__.__table__ h USING doomed d WHERE h.id = d.id AND h.finished_at = d.finished_at RETURNING h.id
+        ), {JobReportsSql.DeleteOf("gone")}
         SELECT count(*) FROM gone
         """;
 
@@ -45,7 +39,7 @@ internal sealed class HistoryRowDeleter(NpgsqlDataSource dataSource, SchemaSql s
 
     private async Task<int> DeleteAsync(string table, string condition, HistoryRetention retention, DateTimeOffset now, int batch, CancellationToken ct)
     {
-        var text = sql.Format(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteSql, table, condition));
+        var text = sql.Format(DeleteSql.Replace("__table__", table, StringComparison.Ordinal).Replace("__condition__", condition, StringComparison.Ordinal));
         await using var command = dataSource.CreateCommand(text)
             .WithArray("tenants", NpgsqlDbType.Text, retention.ByTenant.Keys.ToArray())
             .WithArray("tenant_keeps", NpgsqlDbType.Interval, retention.ByTenant.Values.ToArray())
