@@ -34,11 +34,11 @@ public sealed partial class JobStore : IJobLifecycleStore
     private readonly JobCounter _counter;
     private readonly JobStatesReader _states;
 
-    internal JobStore(NpgsqlDataSource dataSource, SchemaSql sql, string jobsChannel, string cancelChannel)
+    internal JobStore(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, string jobsChannel, string cancelChannel)
     {
         var notifier = new LaneNotifier(jobsChannel);
         var states = new JobStateLookup(dataSource, sql);
-        _lanes = new LaneCache(dataSource, sql);
+        _lanes = lanes;
         _enqueuer = new JobEnqueuer(dataSource, sql, _lanes, jobsChannel);
         _backlog = new BacklogReader(dataSource, sql, _lanes);
         _claimer = new JobClaimer(dataSource, sql, _lanes);

@@ -14,9 +14,11 @@ public sealed class WorcrDatabase : IAsyncDisposable
         DataSource = dataSource;
         Schema = schema;
         _sql = new SchemaSql(schema);
-        Jobs = new JobStore(dataSource, _sql, JobsChannel, CancelChannel);
+        var lanes = new LaneCache(dataSource, _sql, Lanes);
+        Jobs = new JobStore(dataSource, _sql, lanes, JobsChannel, CancelChannel);
         Rules = new RuleStore(dataSource, _sql, RulesChannel);
-        Cron = new CronStore(dataSource, _sql, JobsChannel);
+        Cron = new CronStore(dataSource, _sql, lanes, JobsChannel);
+        Retention = new RetentionStore(dataSource, _sql);
         Webhooks = new WebhookStore(dataSource, _sql);
         Tenants = new TenantStore(dataSource, _sql, TenantsChannel);
         Limits = new LimitStore(dataSource, _sql, LimitsChannel);
@@ -28,6 +30,12 @@ public sealed class WorcrDatabase : IAsyncDisposable
     public string Schema { get; }
 
     public JobStore Jobs { get; }
+
+    /// <summary>The lanes-per-tenant cap every enqueue of this database checks (set it before enqueueing).</summary>
+    public LaneBounds Lanes { get; } = new();
+
+    /// <summary>Deletes what outlived its retention: history partitions and rows, webhook rows, idle lanes, old rule versions.</summary>
+    public RetentionStore Retention { get; }
 
     public RuleStore Rules { get; }
 
@@ -71,6 +79,9 @@ public sealed class WorcrDatabase : IAsyncDisposable
 
     /// <summary>Applies pending migrations; safe to call from several nodes at once.</summary>
     public Task MigrateAsync(CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct);
+
+    /// <summary>Applies pending migrations up to <paramref name="version"/>, for tests of an upgrade.</summary>
+    internal Task MigrateToAsync(int version, CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct, version);
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using Worcr.Protocol.V1;
 using Worcr.Admin;
+using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 

@@ -15,6 +15,7 @@ internal static class BenchCommand
             Redis(),
             Progress(),
             Fairness(),
+            History(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
@@ -168,6 +169,31 @@ internal static class BenchCommand
             var benchmark = new RedisBenchmark(parse.GetValue(callers), TimeSpan.FromSeconds(parse.GetValue(seconds)));
             await using var services = await BenchRedis.StartAsync(parse.GetValue(redis), cancellationToken);
             return await BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters, () => benchmark.RunOnceAsync(services.Url));
+        });
+        return command;
+    }
+
+    private static Command History()
+    {
+        var sizes = new Option<string>("--history") { Description = "job_history sizes to measure at, in rows, comma-separated and growing.", DefaultValueFactory = _ => "0,1000000,2000000,5000000" };
+        var jobs = new Option<int>("--jobs") { Description = "Jobs claimed and completed at each size.", DefaultValueFactory = _ => 20_000 };
+        var batch = new Option<int>("--batch") { Description = "Jobs per claim.", DefaultValueFactory = _ => 100 };
+        var postgres = new Option<string?>("--postgres") { Description = "Use this PostgreSQL instead of starting one (the run's schema is dropped afterwards)." };
+        var runs = new Option<int>("--runs") { Description = "How many times to run the workload.", DefaultValueFactory = _ => 1 };
+        var command = new Command("history", "Claim-and-complete rate of the store while job_history grows (one figure per history size).")
+        {
+            sizes, jobs, batch, postgres, runs,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var steps = parse.GetValue(sizes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(text => long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var size) && size >= 0 ? size
+                    : throw new ArgumentException($"--history: '{text}' is not a row count.", nameof(sizes))).ToList();
+            if (steps.Count == 0 || !steps.SequenceEqual(steps.Order())) throw new ArgumentException("--history needs growing sizes, e.g. 0,1000000,5000000.", nameof(sizes));
+            if (parse.GetValue(jobs) < 1 || parse.GetValue(batch) < 1) throw new ArgumentException("--jobs and --batch must be at least 1.", nameof(jobs));
+            var benchmark = new HistoryBenchmark(steps, parse.GetValue(jobs), parse.GetValue(batch));
+            await using var server = await BenchPostgres.StartAsync(parse.GetValue(postgres), cancellationToken);
+            return await BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters, () => benchmark.RunOnceAsync(server.Url));
         });
         return command;
     }

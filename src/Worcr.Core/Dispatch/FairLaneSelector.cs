@@ -16,6 +16,9 @@ public sealed class FairLaneSelector : ILaneSelector
 {
     private const string FifoGroup = "fifo";
     private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
+    // A group unseen this long is forgotten (its lanes start level again when it returns); see ForgetIdleGroups.
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+    private const int PruneFloor = 1024;
     private readonly IWeightOracle _oracle;
     private readonly Func<string, FairnessStrategy> _strategyOfType;
     private readonly ITenantShares _shares;
@@ -24,6 +27,7 @@ public sealed class FairLaneSelector : ILaneSelector
     private readonly Dictionary<string, WeightedLaneSelector> _withinGroup = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private double _virtualTime;
+    private int _pruneAt = PruneFloor;
 
     /// <param name="oracle">Rule multipliers (0 forbids a lane on a worker).</param>
     /// <param name="strategyOfType">The fairness strategy of a job type (configuration, with a default).</param>
@@ -100,9 +104,28 @@ public sealed class FairLaneSelector : ILaneSelector
     {
         var idle = !_lastSeen.TryGetValue(group, out var seen) || now - seen > IdleAfter;
         _lastSeen[group] = now;
+        if (_lastSeen.Count > _pruneAt) ForgetIdleGroups(now);
         if (!idle) return;
         var behind = _virtualTime * share - _usage.Usage(group);
         if (behind > 0) _usage.Add(group, behind);
+    }
+
+    /// <summary>Groups remembered (for tests of the bound).</summary>
+    internal int RememberedGroups => _lastSeen.Count + _withinGroup.Count;
+
+    /// <summary>
+    /// Tenants come and go: a group unseen for <see cref="ForgetAfter"/> counts as idle whether remembered or not, so
+    /// forgetting it changes nothing but the order among its own lanes, which restart level. Runs when the map doubled.
+    /// </summary>
+    private void ForgetIdleGroups(DateTimeOffset now)
+    {
+        foreach (var (group, seen) in _lastSeen)
+        {
+            if (now - seen <= ForgetAfter) continue;
+            _lastSeen.Remove(group);
+            _withinGroup.Remove(group);
+        }
+        _pruneAt = Math.Max(PruneFloor, 2 * _lastSeen.Count);
     }
 
     private WeightedLaneSelector WithinGroup(string group)

@@ -14,8 +14,14 @@ public sealed class WeightedLaneSelector : ILaneSelector
 {
     private readonly IWeightOracle _oracle;
     private readonly TimeSpan _agingPeriod;
+    private const int PruneFloor = 1024;
+
+    /// <summary>Most lanes remembered: past it the lanes least ahead are forgotten too (they lose at most that small lead).</summary>
+    internal const int MaxRemembered = 10_000;
+
     private readonly Dictionary<long, double> _pass = new();
     private double _virtualTime;
+    private int _pruneAt = PruneFloor;
 
     /// <param name="oracle">The rules' multipliers.</param>
     /// <param name="agingPeriod">A lane whose oldest job waited this long counts double (three times after twice as long, ...).</param>
@@ -52,6 +58,29 @@ public sealed class WeightedLaneSelector : ILaneSelector
         if (score <= 0) return;
         var pass = _pass.TryGetValue(lane.Lane.Id, out var known) ? Math.Max(known, _virtualTime) : _virtualTime;
         _pass[lane.Lane.Id] = pass + count / score;
+        if (_pass.Count > _pruneAt) ForgetLanesBehind();
+    }
+
+    /// <summary>Lanes whose pass is remembered (for tests of the bound).</summary>
+    internal int RememberedLanes => _pass.Count;
+
+    /// <summary>
+    /// A lane at or behind the virtual time starts there anyway, so forgetting it changes no choice: the map keeps only
+    /// lanes ahead of the others (recently served), not every lane ever served, and never more than
+    /// <see cref="MaxRemembered"/>. Amortised: runs when the map doubled.
+    /// </summary>
+    private void ForgetLanesBehind()
+    {
+        foreach (var (laneId, pass) in _pass)
+        {
+            if (pass <= _virtualTime) _pass.Remove(laneId);
+        }
+        // Lanes served once each while the virtual time stands still (a stream of new lanes) all stay ahead of it.
+        if (_pass.Count > MaxRemembered / 2)
+        {
+            foreach (var (laneId, _) in _pass.OrderBy(p => p.Value).Take(_pass.Count - MaxRemembered / 2).ToList()) _pass.Remove(laneId);
+        }
+        _pruneAt = Math.Min(MaxRemembered, Math.Max(PruneFloor, 2 * _pass.Count));
     }
 
     /// <summary>Base weight × rule multiplier × aging bonus; 0 means the worker must never get this lane.</summary>

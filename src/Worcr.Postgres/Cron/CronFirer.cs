@@ -37,17 +37,17 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
     {
         var job = fire.Schedule.Definition.Job;
         var lane = LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight);
-        await lanes.ResolveAsync([lane], ct);
+        var laneId = (await lanes.ResolveAsync([lane], ct))[lane];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await AdvanceAsync(connection, fire, ct)) return CronFireOutcome.Lost;
-        var inserted = await InsertJobAsync(connection, lanes.IdOf(lane), job, fire.UniqueKey, ct);
+        var inserted = await InsertJobAsync(connection, laneId, job, fire.UniqueKey, ct);
         var jobId = inserted ?? await LiveHolderAsync(connection, job, fire.UniqueKey, ct);
         await using (var record = new NpgsqlCommand(_recordJobSql, connection).With("job_id", jobId).With("name", fire.Schedule.Name))
         {
             await record.ExecuteNonQueryAsync(ct);
         }
-        if (inserted is not null) await notifier.NotifyAsync(connection, [lanes.IdOf(lane)], ct);
+        if (inserted is not null) await notifier.NotifyAsync(connection, [laneId], ct);
         await transaction.CommitAsync(ct);
         return new CronFireOutcome(true, jobId);
     }

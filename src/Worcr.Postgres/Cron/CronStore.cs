@@ -49,11 +49,11 @@ public sealed class CronStore
     private readonly SchemaSql _sql;
     private readonly CronFirer _firer;
 
-    internal CronStore(NpgsqlDataSource dataSource, SchemaSql sql, string jobsChannel)
+    internal CronStore(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, string jobsChannel)
     {
         _dataSource = dataSource;
         _sql = sql;
-        _firer = new CronFirer(dataSource, sql, new LaneCache(dataSource, sql), new LaneNotifier(jobsChannel));
+        _firer = new CronFirer(dataSource, sql, lanes, new LaneNotifier(jobsChannel));
     }
 
     public async Task<IReadOnlyList<CronScheduleRecord>> ListAsync(CancellationToken ct = default)

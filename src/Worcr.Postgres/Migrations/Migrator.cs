@@ -24,13 +24,14 @@ internal sealed class Migrator(NpgsqlDataSource dataSource, SchemaSql sql)
 
     private const string RecordSql = "INSERT INTO __schema__.schema_migrations (version, name) VALUES (@version, @name)";
 
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct)
+    /// <param name="upTo">The last version to apply (tests of a migration's upgrade path); all when null.</param>
+    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct, int? upTo = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await PrepareAsync(connection, ct);
         var applied = await ReadAppliedAsync(connection, ct);
-        var pending = MigrationScript.LoadAll().Where(m => !applied.Contains(m.Version)).ToArray();
+        var pending = MigrationScript.LoadAll().Where(m => !applied.Contains(m.Version) && m.Version <= (upTo ?? int.MaxValue)).ToArray();
         foreach (var migration in pending) await ApplyAsync(connection, migration, ct);
         await transaction.CommitAsync(ct);
         return pending.Select(m => m.Version).ToArray();

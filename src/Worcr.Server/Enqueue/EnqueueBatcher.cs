@@ -120,8 +120,9 @@ internal sealed class EnqueueBatcher
 
     /// <summary>
     /// Errors after which nothing of the batch was stored, so storing each call alone cannot duplicate a job: the
-    /// server refused the statement (its transaction rolled back), or the store refused the input before any I/O.
+    /// server refused the statement (its transaction rolled back), or the store refused the input before any job was
+    /// written (a WorcrError such as a tenant's lane cap: the other callers' jobs must not fail with it).
     /// A lost connection is not one of them: the commit may have happened, so those calls fail as they would alone.
     /// </summary>
-    private static bool StoredNothing(Exception exception) => exception is PostgresException or ArgumentException;
+    private static bool StoredNothing(Exception exception) => exception is PostgresException or ArgumentException or Core.Errors.WorcrError;
 }

@@ -73,7 +73,8 @@ internal sealed class JobsService : Jobs.JobsBase
             ExpiresAt: spec.ExpiresAt?.ToDateTimeOffset(),
             UniqueKey: spec.UniqueKey,
             UniqueWindow: spec.UniqueWindow?.ToTimeSpan(),
-            TraceParent: spec.Traceparent) { ArgsStoredBytes = argsStoredBytes };
+            TraceParent: spec.Traceparent)
+        { ArgsStoredBytes = argsStoredBytes };
     }
 
     private static EnqueueResponse ToResponse(EnqueuedJob enqueued) =>

@@ -114,6 +114,8 @@ internal static class NodeComponents
                 new ScheduledJobPromoter(lifecycle, container.GetRequiredService<ILogger<ScheduledJobPromoter>>()),
                 new JobExpirer(lifecycle, container.GetRequiredService<ILogger<JobExpirer>>()),
                 new CronMaintainer(database.Cron, identity, container.GetRequiredService<ILogger<CronMaintainer>>()),
+                new RetentionMaintainer(database.Retention, container.GetRequiredService<IOptions<RetentionOptions>>(),
+                    container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<RetentionMaintainer>>()),
             ];
             var prefix = container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix;
             return new MaintenanceLeader(new RedisLeaderLock(redis, prefix), maintainers, container.GetRequiredService<IOptions<MaintenanceOptions>>(),

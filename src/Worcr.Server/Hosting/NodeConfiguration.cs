@@ -126,6 +126,8 @@ public static class NodeConfiguration
                     keys[ReplacedJobTypes] = value;
                     break;
                 case nameof(NodeOptions.FairnessByJobType):
+                case nameof(NodeOptions.RetentionByJobType):
+                case nameof(NodeOptions.RetentionByTenant):
                     foreach (var (name, entry) in ParseMap(value, setting, source)) keys[$"{key}:{name}"] = entry;
                     break;
                 default:

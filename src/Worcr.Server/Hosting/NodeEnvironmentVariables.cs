@@ -25,5 +25,10 @@ public static class NodeEnvironmentVariables
         ("WORCR_FAIRNESS", nameof(NodeOptions.Fairness)), ("WORCR_FAIRNESS_BY_JOB_TYPE", nameof(NodeOptions.FairnessByJobType)),
         ("WORCR_TLS_CERTIFICATE", nameof(NodeOptions.TlsCertificatePath)), ("WORCR_TLS_KEY", nameof(NodeOptions.TlsKeyPath)),
         ("WORCR_HTTP_TLS", nameof(NodeOptions.HttpTls)), ("WORCR_TRUSTED_PROXIES", nameof(NodeOptions.TrustedProxies)),
+        ("WORCR_RETENTION_COMPLETED", nameof(NodeOptions.CompletedRetention)), ("WORCR_RETENTION_DEAD", nameof(NodeOptions.DeadRetention)),
+        ("WORCR_RETENTION_CANCELLED", nameof(NodeOptions.CancelledRetention)), ("WORCR_RETENTION_EXPIRED", nameof(NodeOptions.ExpiredRetention)),
+        ("WORCR_RETENTION_BY_JOB_TYPE", nameof(NodeOptions.RetentionByJobType)), ("WORCR_RETENTION_BY_TENANT", nameof(NodeOptions.RetentionByTenant)),
+        ("WORCR_RETENTION_WEBHOOKS", nameof(NodeOptions.WebhookRetention)), ("WORCR_RETENTION_IDLE_LANES", nameof(NodeOptions.IdleLaneRetention)),
+        ("WORCR_RULE_VERSIONS_KEPT", nameof(NodeOptions.RuleVersionsKept)), ("WORCR_MAX_LANES_PER_TENANT", nameof(NodeOptions.MaxLanesPerTenant)),
     ];
 }

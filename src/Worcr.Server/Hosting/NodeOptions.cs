@@ -35,6 +35,8 @@ public sealed class NodeOptions
 
     internal TelemetryOptions Telemetry { get; } = new();
 
+    internal RetentionOptions Retention { get; } = new();
+
     /// <inheritdoc cref="StorageOptions.PostgresUrl"/>
     public string PostgresUrl { get => Storage.PostgresUrl; set => Storage.PostgresUrl = value; }
 
@@ -149,6 +151,45 @@ public sealed class NodeOptions
     /// <inheritdoc cref="TelemetryOptions.MetricLabelLimit"/>
     public int MetricLabelLimit { get => Telemetry.MetricLabelLimit; set => Telemetry.MetricLabelLimit = value; }
 
+    /// <inheritdoc cref="RetentionOptions.CompletedRetention"/>
+    public TimeSpan CompletedRetention { get => Retention.CompletedRetention; set => Retention.CompletedRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.DeadRetention"/>
+    public TimeSpan DeadRetention { get => Retention.DeadRetention; set => Retention.DeadRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.CancelledRetention"/>
+    public TimeSpan CancelledRetention { get => Retention.CancelledRetention; set => Retention.CancelledRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.ExpiredRetention"/>
+    public TimeSpan ExpiredRetention { get => Retention.ExpiredRetention; set => Retention.ExpiredRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.RetentionByJobType"/>
+    public IDictionary<string, string> RetentionByJobType { get => Retention.RetentionByJobType; set => Retention.RetentionByJobType = value; }
+
+    /// <inheritdoc cref="RetentionOptions.RetentionByTenant"/>
+    public IDictionary<string, string> RetentionByTenant { get => Retention.RetentionByTenant; set => Retention.RetentionByTenant = value; }
+
+    /// <inheritdoc cref="RetentionOptions.WebhookRetention"/>
+    public TimeSpan WebhookRetention { get => Retention.WebhookRetention; set => Retention.WebhookRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.IdleLaneRetention"/>
+    public TimeSpan IdleLaneRetention { get => Retention.IdleLaneRetention; set => Retention.IdleLaneRetention = value; }
+
+    /// <inheritdoc cref="RetentionOptions.RuleVersionsKept"/>
+    public int RuleVersionsKept { get => Retention.RuleVersionsKept; set => Retention.RuleVersionsKept = value; }
+
+    /// <inheritdoc cref="RetentionOptions.RetentionInterval"/>
+    public TimeSpan RetentionInterval { get => Retention.RetentionInterval; set => Retention.RetentionInterval = value; }
+
+    /// <inheritdoc cref="RetentionOptions.RetentionBatchSize"/>
+    public int RetentionBatchSize { get => Retention.RetentionBatchSize; set => Retention.RetentionBatchSize = value; }
+
+    /// <inheritdoc cref="RetentionOptions.HistoryDaysAhead"/>
+    public int HistoryDaysAhead { get => Retention.HistoryDaysAhead; set => Retention.HistoryDaysAhead = value; }
+
+    /// <inheritdoc cref="RetentionOptions.MaxLanesPerTenant"/>
+    public int MaxLanesPerTenant { get => Retention.MaxLanesPerTenant; set => Retention.MaxLanesPerTenant = value; }
+
     /// <summary>Throws with a message naming every invalid setting.</summary>
     public void Validate()
     {
@@ -170,5 +211,6 @@ public sealed class NodeOptions
         .. new FairnessOptionsValidator().Problems(Sharing),
         .. new WorkerLimitOptionsValidator().Problems(WorkerLimits),
         .. new TelemetryOptionsValidator().Problems(Telemetry),
+        .. new RetentionOptionsValidator().Problems(Retention),
     ];
 }

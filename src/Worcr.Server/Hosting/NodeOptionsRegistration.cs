@@ -22,6 +22,7 @@ internal static class NodeOptionsRegistration
         services.AddSection<FairnessOptions, FairnessOptionsValidator>(node.Sharing);
         services.AddSection<WorkerLimitOptions, WorkerLimitOptionsValidator>(node.WorkerLimits);
         services.AddSection<TelemetryOptions, TelemetryOptionsValidator>(node.Telemetry);
+        services.AddSection<RetentionOptions, RetentionOptionsValidator>(node.Retention);
         return services;
     }
 

@@ -16,17 +16,20 @@ namespace Worcr.Server.Hosting;
 /// The node's start steps that connect, read storage or subscribe, in order, before anything serves or loops (a hosted
 /// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): the
 /// migration and the notification listener (<see cref="NodeConnections"/>), the rules,
-/// the limits, the live-event and drain subscriptions, the tenants' shares, the configured job types and cron file.
+/// the limits, the live-event and drain subscriptions, the tenants' shares, the configured job types and cron file
+/// (and, before them, the lanes-per-tenant cap every enqueue checks).
 /// A failing step fails the node's start with its own error.
 /// </summary>
 internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, LiveEvents events, TenantShareTable tenantShares,
     WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog, IOptions<RetryOptions> retries,
+    IOptions<RetentionOptions> retention,
     TimeProvider time, ILoggerFactory loggers)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await connections.ConnectAsync(cancellationToken);
+        connections.Database.Lanes.MaxLanesPerTenant = retention.Value.MaxLanesPerTenant;
         await rules.ReloadAsync(cancellationToken);
         await limits.StartAsync(cancellationToken);
         await events.StartAsync();

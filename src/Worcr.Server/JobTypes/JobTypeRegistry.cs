@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Npgsql;
+using Worcr.Core.Caching;
 using Worcr.Core.Errors;
 
 namespace Worcr.Server.JobTypes;
@@ -14,7 +14,7 @@ internal sealed class JobTypeRegistry
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
     private readonly bool _acceptUnknown;
-    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
+    private readonly BoundedCache<string, bool> _known = new(10_000, StringComparer.Ordinal); // a forgotten type is read again
     private readonly JobTypeSettingsTable _settingsTable;
     private readonly JobTypeSettingsCache _settings;
 
@@ -37,29 +37,29 @@ internal sealed class JobTypeRegistry
     {
         var row = await _settingsTable.SaveAsync(type, settings, cancellationToken);
         _settings.Invalidate();
-        _known.TryAdd(type, 0);
+        _known.Set(type, true);
         return row;
     }
 
     public async Task RegisterAsync(IEnumerable<string> types, CancellationToken cancellationToken)
     {
-        var fresh = types.Where(t => !_known.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToArray();
+        var fresh = types.Where(t => !_known.TryGet(t, out _)).Distinct(StringComparer.Ordinal).ToArray();
         if (fresh.Length == 0) return;
         await using var command = _dataSource.CreateCommand(
             $"INSERT INTO \"{_schema}\".job_types (name) SELECT unnest(@names) ON CONFLICT (name) DO NOTHING");
         command.Parameters.AddWithValue("names", fresh);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        foreach (var type in fresh) _known.TryAdd(type, 0);
+        foreach (var type in fresh) _known.Set(type, true);
     }
 
     public async Task RequireKnownAsync(string type, string field, CancellationToken cancellationToken)
     {
-        if (_acceptUnknown || _known.ContainsKey(type)) return;
+        if (_acceptUnknown || _known.TryGet(type, out _)) return;
         await using var command = _dataSource.CreateCommand($"SELECT 1 FROM \"{_schema}\".job_types WHERE name = @name");
         command.Parameters.AddWithValue("name", type);
         if (await command.ExecuteScalarAsync(cancellationToken) is not null)
         {
-            _known.TryAdd(type, 0);
+            _known.Set(type, true);
             return;
         }
         throw WorcrError.Conflict($"{field}: unknown job type '{type}'. No worker for it has ever connected and it is not declared; declare it with --job-type {type} (or WORCR_JOB_TYPES), or connect a worker that handles it.");

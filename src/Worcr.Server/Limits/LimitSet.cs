@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Worcr.Core.Caching;
 using Worcr.Scripting;
 
 namespace Worcr.Server.Limits;
@@ -6,7 +6,10 @@ namespace Worcr.Server.Limits;
 /// <summary>One version of the installation's limit definitions, immutable; a change makes a new set.</summary>
 internal sealed class LimitSet
 {
-    private readonly ConcurrentDictionary<string, IReadOnlyList<LimitDefinition>> _jobLimitsByKey = new(StringComparer.Ordinal);
+    /// <summary>Limit keys remembered at most: keys can come from job args (one per host, per customer...).</summary>
+    internal const int KeysKept = 10_000;
+
+    private readonly BoundedCache<string, IReadOnlyList<LimitDefinition>> _jobLimitsByKey = new(KeysKept, StringComparer.Ordinal);
 
     public LimitSet(IReadOnlyList<LimitDefinition> definitions)
     {
@@ -29,6 +32,9 @@ internal sealed class LimitSet
             if (limit.Match.KeyFor(job) is { } key) yield return key;
         }
     }
+
+    /// <summary>Limit keys remembered right now (for tests of the bound).</summary>
+    internal int RememberedKeys => _jobLimitsByKey.Count;
 
     /// <summary>The enabled job limits covering a lane's limit key (cached: the dispatcher asks for every lane it picks).</summary>
     public IReadOnlyList<LimitDefinition> JobLimitsOn(string key) =>

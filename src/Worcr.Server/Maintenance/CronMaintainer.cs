@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Worcr.Core.Caching;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 
@@ -14,10 +14,12 @@ namespace Worcr.Server.Maintenance;
 internal sealed class CronMaintainer : IMaintainer
 {
     private const int BatchSize = 100;
+    private const int TimingsKept = 10_000;
     private readonly CronStore _store;
     private readonly string _nodeId;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<(string Expression, string Zone), CronTiming> _timings = new();
+    // Parsed expressions; bounded because every edit of a schedule's expression adds one.
+    private readonly BoundedCache<(string Expression, string Zone), CronTiming> _timings = new(TimingsKept);
 
     public CronMaintainer(CronStore store, IOptions<NodeIdentityOptions> identity, ILogger<CronMaintainer> logger)
     {

@@ -16,4 +16,7 @@ internal static partial class MaintenanceLog
 
     [LoggerMessage(3013, LogLevel.Warning, "Maintainer '{Maintainer}' failed; it runs again at the next pass.")]
     public static partial void MaintainerFailed(ILogger logger, string maintainer, Exception exception);
+
+    [LoggerMessage(3014, LogLevel.Information, "Retention: dropped {Partitions} job_history partition(s); deleted {HistoryRows} finished job(s) row by row, {Webhooks} webhook event(s), {Lanes} idle lane(s), {RuleVersions} old rule version(s); added {Added} partition(s); behind: {Behind}.")]
+    public static partial void RetentionPass(ILogger logger, int partitions, int historyRows, int webhooks, int lanes, int ruleVersions, int added, bool behind);
 }

@@ -20,6 +20,9 @@ internal sealed class RuleWeightOracle : IWeightOracle
 {
     private readonly Func<RuleBook> _currentBook;
     private readonly Action<string> _onRuleError;
+    /// <summary>Decisions remembered at most per rules version (lanes × worker profiles); past it the cache starts afresh.</summary>
+    internal const int DecisionsKept = 100_000;
+
     private volatile VersionedCache _cache = new("");
 
     /// <param name="currentBook">The rules live right now (the node passes its catalog's current book).</param>
@@ -32,6 +35,9 @@ internal sealed class RuleWeightOracle : IWeightOracle
 
     public double Multiplier(Lane lane, WorkerProfile worker) => Decide(lane, worker).Multiplier;
 
+    /// <summary>Decisions cached for the current rules version (for tests of the bound).</summary>
+    internal int CachedDecisions => _cache.Count;
+
     /// <summary>The full decision (with trace and errors) for a lane on a worker, from the cache when possible.</summary>
     public WeightDecision Decide(Lane lane, WorkerProfile worker)
     {
@@ -43,11 +49,20 @@ internal sealed class RuleWeightOracle : IWeightOracle
             cache = new VersionedCache(book.Version);
             _cache = cache;
         }
+        else if (cache.Count >= DecisionsKept)
+        {
+            // Bounded: endless lanes or worker profiles must not grow the cache without end. Starting afresh is
+            // rare (a cache this full holds every pair that matters) and cheaper than tracking recency per hit.
+            cache = new VersionedCache(book.Version);
+            _cache = cache;
+        }
         var decisions = cache.ByWorker.GetValue(worker, static _ => new ConcurrentDictionary<long, WeightDecision>());
         // TryGetValue first: GetOrAdd with a capturing factory would allocate a closure on every call, hit or not.
-        return decisions.TryGetValue(lane.Id, out var decision)
-            ? decision
-            : decisions.GetOrAdd(lane.Id, static (_, state) => state.Oracle.Evaluate(state.Book, state.Lane, state.Worker), (Oracle: this, Book: book, Lane: lane, Worker: worker));
+        if (decisions.TryGetValue(lane.Id, out var decision)) return decision;
+        decision = Evaluate(book, lane, worker);
+        if (decisions.TryAdd(lane.Id, decision)) cache.Added();
+        else decision = decisions[lane.Id];
+        return decision;
     }
 
     /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
@@ -69,9 +84,15 @@ internal sealed class RuleWeightOracle : IWeightOracle
     /// <summary>The decisions of one rules version, per worker profile (by reference) and lane id.</summary>
     private sealed class VersionedCache(string version)
     {
+        private int _count;
+
         public string Version { get; } = version;
 
         public ConditionalWeakTable<WorkerProfile, ConcurrentDictionary<long, WeightDecision>> ByWorker { get; } = new();
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Added() => Interlocked.Increment(ref _count);
     }
 
     /// <summary>What a weight rule sees of a lane's jobs: tenant, type and tags (args are per job and not part of a lane).</summary>

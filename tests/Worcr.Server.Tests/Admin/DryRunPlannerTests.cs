@@ -1,9 +1,9 @@
+using Worcr.Admin;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Fairness;
 using Worcr.Core.Lanes;
 using Worcr.Postgres;
 using Worcr.Scripting;
-using Worcr.Admin;
 
 namespace Worcr.Server.Tests.Admin;
 

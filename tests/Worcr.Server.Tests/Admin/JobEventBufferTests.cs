@@ -1,5 +1,5 @@
-using Worcr.Protocol.V1;
 using Worcr.Admin;
+using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Tests.Admin;
 

@@ -1,5 +1,5 @@
-using Worcr.Scripting;
 using Worcr.Admin;
+using Worcr.Scripting;
 
 namespace Worcr.Server.Tests.Admin;
 

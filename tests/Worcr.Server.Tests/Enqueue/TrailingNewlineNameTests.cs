@@ -1,5 +1,5 @@
-using Worcr.Core.Errors;
 using Worcr.Admin;
+using Worcr.Core.Errors;
 using Worcr.Server.Enqueue;
 using Worcr.Server.Hosting;
 using Worcr.Server.Limits;

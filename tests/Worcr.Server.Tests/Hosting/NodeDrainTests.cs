@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Worcr.Protocol.V1;
 using Worcr.Admin;
+using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 

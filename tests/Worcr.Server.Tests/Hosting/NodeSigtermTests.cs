@@ -1,6 +1,6 @@
 using System.Globalization;
-using Worcr.Postgres;
 using Worcr.Admin;
+using Worcr.Postgres;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
 using Worcr.Worker;

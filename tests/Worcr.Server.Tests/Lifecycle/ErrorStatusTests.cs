@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
-using Worcr.Core.Errors;
 using Worcr.Admin;
+using Worcr.Core.Errors;
 using Worcr.Server.Transport;
 
 namespace Worcr.Server.Tests.Lifecycle;

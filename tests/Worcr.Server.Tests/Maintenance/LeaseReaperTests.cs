@@ -1,5 +1,5 @@
-using Worcr.Core.Jobs;
 using Worcr.Admin;
+using Worcr.Core.Jobs;
 using Worcr.Server.Maintenance;
 using static Worcr.Server.Tests.Maintenance.MaintenanceDatabase;
 

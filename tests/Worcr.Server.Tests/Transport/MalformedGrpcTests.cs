@@ -2,8 +2,8 @@ using System.IO.Compression;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Worcr.Protocol.V1;
 using Worcr.Admin;
+using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Worcr.Admin;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
-using Worcr.Admin;
 using Worcr.Server.Tests.Admin;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;

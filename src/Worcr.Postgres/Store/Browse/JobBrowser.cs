@@ -16,12 +16,12 @@ public sealed class JobBrowser
     private readonly JobDeleter _deleter;
     private readonly OverviewReader _overview;
 
-    internal JobBrowser(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
+    internal JobBrowser(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, int overviewExactRows = OverviewReader.ExactRows)
     {
         _lister = new JobLister(dataSource, sql);
         _details = new JobDetailReader(dataSource, sql);
         _deleter = new JobDeleter(dataSource, sql);
-        _overview = new OverviewReader(dataSource, sql, lanes);
+        _overview = new OverviewReader(dataSource, sql, lanes, overviewExactRows);
     }
 
     /// <summary>Jobs newest first matching the filter (see <see cref="JobLister"/> for the bounded scan).</summary>

@@ -8,16 +8,10 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class JobDeleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
-    private const string DeleteSql = """
+    private static readonly string DeleteSql = $"""
         WITH gone AS (
             DELETE FROM __schema__.job_history WHERE id = @id RETURNING id
-        ), checkpoints AS (
-            DELETE FROM __schema__.job_checkpoints WHERE job_id IN (SELECT id FROM gone)
-        ), progress AS (
-            DELETE FROM __schema__.job_progress WHERE job_id IN (SELECT id FROM gone)
-        ), logs AS (
-            DELETE FROM __schema__.job_logs WHERE job_id IN (SELECT id FROM gone)
-        )
+        ), {JobReportsSql.DeleteOf("gone")}
         SELECT EXISTS (SELECT 1 FROM gone), EXISTS (SELECT 1 FROM __schema__.jobs WHERE id = @id)
         """;
 

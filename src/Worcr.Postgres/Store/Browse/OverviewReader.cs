@@ -6,20 +6,30 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// The numbers behind the overview page in one round trip. The live jobs table (unfinished jobs only) is read in
-/// one pass, grouped three ways at once; job_history is read only from <c>sinceBucket</c> on, through its
-/// finished_at index, so a caller that keeps the buckets it already closed reads a few seconds of history per call
-/// instead of the whole window.
+/// one pass, grouped three ways at once, but never more than about <see cref="ExactRows"/> of it: past that size
+/// (by the planner's row estimate, pg_class.reltuples) it reads a block sample of that many rows
+/// (TABLESAMPLE SYSTEM) and scales the counts up, and says so (<see cref="OverviewCounts.Estimated"/>), so a page
+/// open in a browser costs the same with a million jobs waiting as with a thousand. job_history is read only from
+/// <c>sinceBucket</c> on, through its finished_at index, so a caller that keeps the buckets it already closed reads
+/// a few seconds of history per call instead of the whole window.
 /// </summary>
-internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
+internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, int exactRows = OverviewReader.ExactRows)
 {
     public const int TopRows = 50;
 
+    /// <summary>Up to this many unfinished jobs the overview counts exactly; above, it samples about this many.</summary>
+    public const int ExactRows = 20_000;
+
+    // pct: the share of the table's blocks read, 100 (every row, exact) while the table holds at most @exact rows.
     private const string LiveSql = """
-        WITH g AS (
-            SELECT tenant, lane_id, state, eb, count(*) AS n, GROUPING(tenant, lane_id, eb) AS gs
+        WITH p AS (
+            SELECT least(100, 100.0 * @exact / greatest(c.reltuples, 1))::float4 AS pct
+            FROM pg_class c WHERE c.oid = '__schema__.jobs'::regclass
+        ), g AS (
+            SELECT tenant, lane_id, state, eb, round(count(*) * 100 / (SELECT pct FROM p))::bigint AS n, GROUPING(tenant, lane_id, eb) AS gs
             FROM (SELECT tenant, lane_id, state,
                          CASE WHEN enqueued_at >= to_timestamp(@first * @step) THEN floor(extract(epoch FROM enqueued_at) / @step)::bigint END AS eb
-                  FROM __schema__.jobs) j
+                  FROM __schema__.jobs TABLESAMPLE SYSTEM ((SELECT pct FROM p))) j
             GROUP BY GROUPING SETS ((state, eb), (tenant, state), (lane_id, state))
         )
         SELECT 's', state, NULL::text, eb, n, 0::bigint FROM g WHERE gs = 6
@@ -29,6 +39,8 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
          FROM g WHERE gs = 3 GROUP BY tenant ORDER BY 5 DESC, 6 DESC, 3 LIMIT @top)
         UNION ALL
         (SELECT 'l', NULL, lane_id::text, NULL, n, 0 FROM g WHERE gs = 5 AND state = 'waiting' ORDER BY n DESC, lane_id LIMIT @top)
+        UNION ALL
+        SELECT 'e', NULL, NULL, NULL, 0, 0 FROM p WHERE pct < 100
         """;
 
     private const string FinishedSql = """
@@ -63,6 +75,7 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
             command.Parameters.Add(new NpgsqlParameter("first", NpgsqlDbType.Bigint) { Value = firstBucket });
             command.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.Bigint) { Value = sinceBucket });
             command.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Integer) { Value = TopRows });
+            command.Parameters.Add(new NpgsqlParameter("exact", NpgsqlDbType.Integer) { Value = exactRows });
             batch.BatchCommands.Add(command);
         }
         var live = new Dictionary<JobState, long>();
@@ -72,12 +85,13 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
         var finished = new List<FinishedCount>();
         var latencies = new List<BucketLatency>();
         DateTimeOffset now;
+        var estimated = false;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
             now = reader.GetTime(0);
             await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) ReadLiveRow(reader, live, enqueued, tenants, laneRows);
+            while (await reader.ReadAsync(ct)) estimated |= ReadLiveRow(reader, live, enqueued, tenants, laneRows);
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -91,14 +105,17 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
         {
             if (await lanes.GetAsync(laneId, ct) is { } lane) laneList.Add(new LaneWaiting(lane, waiting));
         }
-        return new OverviewCounts(now, live, tenants, laneList, enqueued, finished, latencies);
+        return new OverviewCounts(now, live, tenants, laneList, enqueued, finished, latencies) { Estimated = estimated };
     }
 
-    private static void ReadLiveRow(NpgsqlDataReader reader, Dictionary<JobState, long> live, Dictionary<long, long> enqueued,
+    /// <returns>True for the row that says the counts are scaled up from a sample.</returns>
+    private static bool ReadLiveRow(NpgsqlDataReader reader, Dictionary<JobState, long> live, Dictionary<long, long> enqueued,
         List<TenantBacklog> tenants, List<(long, long)> lanes)
     {
         switch (reader.GetString(0))
         {
+            case "e":
+                return true;
             case "s":
                 var state = JobStates.Parse(reader.GetString(1));
                 live[state] = live.GetValueOrDefault(state) + reader.GetInt64(4);
@@ -111,5 +128,6 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
                 lanes.Add((long.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(4)));
                 break;
         }
+        return false;
     }
 }

@@ -26,4 +26,8 @@ public sealed record OverviewCounts(
     IReadOnlyList<LaneWaiting> Lanes,
     IReadOnlyDictionary<long, long> LiveEnqueuedByBucket,
     IReadOnlyList<FinishedCount> Finished,
-    IReadOnlyList<BucketLatency> Latencies);
+    IReadOnlyList<BucketLatency> Latencies)
+{
+    /// <summary>The live counts are scaled up from a sample of the jobs table (it held more than OverviewReader.ExactRows); history counts are exact.</summary>
+    public bool Estimated { get; init; }
+}

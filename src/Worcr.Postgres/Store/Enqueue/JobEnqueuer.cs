@@ -51,15 +51,15 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
         Validate(jobs);
         if (jobs.Count == 0) return [];
         var prepared = jobs.Select(Prepare).ToArray();
-        await lanes.ResolveAsync(prepared.Select(p => p.Lane), ct);
+        var laneIds = await lanes.ResolveAsync(prepared.Select(p => p.Lane), ct);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Without unique keys no row can conflict: the statement alone is the transaction.
-        if (prepared.All(p => p.Unique is null)) return (await InsertAsync(connection, prepared, ct)).Select(r => r!).ToArray();
+        if (prepared.All(p => p.Unique is null)) return (await InsertAsync(connection, prepared, laneIds, ct)).Select(r => r!).ToArray();
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var results = new EnqueuedJob?[prepared.Length];
         foreach (var (index, duplicate) in await _unique.FindWithinWindowAsync(connection, prepared, ct)) results[index] = duplicate;
         var toInsert = prepared.Where(p => results[p.Index] is null).ToArray();
-        var inserted = await InsertAsync(connection, toInsert, ct);
+        var inserted = await InsertAsync(connection, toInsert, laneIds, ct);
         for (var i = 0; i < toInsert.Length; i++) results[toInsert[i].Index] = inserted[i];
         await FillConflictsAsync(connection, prepared, results, ct);
         await transaction.CommitAsync(ct);
@@ -80,12 +80,12 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
     }
 
     /// <summary>One result per job in input order; null where the row conflicted on its unique key.</summary>
-    private async Task<EnqueuedJob?[]> InsertAsync(NpgsqlConnection connection, PreparedJob[] jobs, CancellationToken ct)
+    private async Task<EnqueuedJob?[]> InsertAsync(NpgsqlConnection connection, PreparedJob[] jobs, IReadOnlyDictionary<LaneKey, long> laneIds, CancellationToken ct)
     {
         var results = new EnqueuedJob?[jobs.Length];
         if (jobs.Length == 0) return results;
         await using var command = new NpgsqlCommand(_insertSql, connection)
-            .WithArray("lane_ids", NpgsqlDbType.Bigint, jobs.Select(p => lanes.IdOf(p.Lane)).ToArray())
+            .WithArray("lane_ids", NpgsqlDbType.Bigint, jobs.Select(p => laneIds[p.Lane]).ToArray())
             .WithArray("tenants", NpgsqlDbType.Text, jobs.Select(p => p.Job.Tenant).ToArray())
             .WithArray("types", NpgsqlDbType.Text, jobs.Select(p => p.Job.Type).ToArray())
             .WithArray("args", NpgsqlDbType.Text, jobs.Select(p => p.Job.ArgsJson).ToArray())

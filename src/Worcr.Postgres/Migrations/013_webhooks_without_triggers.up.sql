@@ -1,4 +1,4 @@
--- 012: webhook events are no longer written by triggers. Each transition's own statement (completion, failure,
+-- 013: webhook events are no longer written by triggers. Each transition's own statement (completion, failure,
 -- cancel, expiry, lost worker, progress) writes its outbox rows as a data-modifying CTE, in the same statement and
 -- so the same transaction as the change: still never lost, and now visible next to the code that makes the change
 -- (src/Worcr.Postgres/Webhooks/WebhookOutboxSql.cs). The payload is built there too.

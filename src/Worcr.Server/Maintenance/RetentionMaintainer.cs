@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Worcr.Postgres;
+using Worcr.Server.Hosting;
+
+namespace Worcr.Server.Maintenance;
+
+/// <summary>
+/// Bounded growth, run by the leader every <see cref="RetentionOptions.RetentionInterval"/> (at the next pass again
+/// while a batch came back full). Finished jobs leave with their day partition of job_history once the whole day is
+/// past the state's longest retention: the partition's checkpoints, progress and logs are deleted in batches, then
+/// the partition is dropped. Rows that must go sooner (shorter tenant or type settings) or that sit in a default
+/// partition are deleted in batches. Then finished webhook events, idle lanes and old rule versions. Partitions are
+/// created <see cref="RetentionOptions.HistoryDaysAhead"/> days ahead. Every decision reads the injected clock.
+/// </summary>
+internal sealed class RetentionMaintainer : IMaintainer
+{
+    /// <summary>Lanes per statement: deleting one checks the jobs table for references, so batches stay small.</summary>
+    private const int LaneBatch = 100;
+
+    private readonly RetentionStore _store;
+    private readonly RetentionOptions _options;
+    private readonly IReadOnlyList<HistoryRetention> _history;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    // Per partition being emptied: the last job id whose reports are deleted (a new leader starts over, harmlessly).
+    private readonly Dictionary<string, long> _clearedUpTo = new(StringComparer.Ordinal);
+    private DateOnly? _partitionsReadyThrough;
+    private DateTimeOffset? _lastPass;
+    private bool _behind;
+
+    public RetentionMaintainer(RetentionStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionMaintainer> logger)
+    {
+        _store = store;
+        _options = options.Value;
+        _history = _options.History();
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Name => "retention";
+
+    /// <returns>0: retention makes nothing ready to dispatch.</returns>
+    public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        if (!_behind && _lastPass is { } last && now - last < _options.RetentionInterval) return 0;
+        await RunPassAsync(ct);
+        return 0;
+    }
+
+    /// <summary>One pass now, whatever the interval says.</summary>
+    public async Task<RetentionPass> RunPassAsync(CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        _lastPass = now;
+        var added = await AddPartitionsAsync(now, ct);
+        var (dropped, partitionsBehind) = await DropPartitionsAsync(now, ct);
+        var batch = _options.RetentionBatchSize;
+        var rows = 0;
+        var rowsBehind = false;
+        foreach (var retention in _history)
+        {
+            var deleted = await _store.DeleteExpiredHistoryRowsAsync(retention, now, batch, ct);
+            rows += deleted;
+            rowsBehind |= deleted >= batch;
+        }
+        var webhooks = await _store.DeleteFinishedWebhooksAsync(now - _options.WebhookRetention, batch, ct);
+        var lanes = await _store.DeleteIdleLanesAsync(now - _options.IdleLaneRetention, Math.Min(batch, LaneBatch), ct);
+        var versions = await _store.DeleteOldRuleVersionsAsync(_options.RuleVersionsKept + 1, batch, ct);
+        _behind = partitionsBehind || rowsBehind || webhooks >= batch || lanes >= Math.Min(batch, LaneBatch) || versions >= batch;
+        var pass = new RetentionPass(added, dropped, rows, webhooks, lanes, versions, _behind);
+        if (pass.DidAnything) MaintenanceLog.RetentionPass(_logger, dropped, rows, webhooks, lanes, versions, added, _behind);
+        return pass;
+    }
+
+    /// <summary>Today's partitions and the next days', once per day (each call checks they exist, so a lost day is made up).</summary>
+    private async Task<int> AddPartitionsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var last = today.AddDays(_options.HistoryDaysAhead);
+        if (_partitionsReadyThrough == last) return 0;
+        var added = await _store.AddHistoryPartitionsAsync(today, last, ct);
+        _partitionsReadyThrough = last;
+        return added;
+    }
+
+    /// <summary>Empties and drops the day partitions wholly past their state's longest retention, one batch of reports per partition.</summary>
+    private async Task<(int Dropped, bool Behind)> DropPartitionsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var (dropped, behind) = (0, false);
+        foreach (var retention in _history)
+        {
+            var horizon = now - retention.Longest;
+            foreach (var partition in await _store.ListHistoryPartitionsAsync(retention.State, ct))
+            {
+                if (partition.End > horizon) break;
+                var (jobs, lastId) = await _store.ClearPartitionReportsAsync(partition, _clearedUpTo.GetValueOrDefault(partition.Name), _options.RetentionBatchSize, ct);
+                _clearedUpTo[partition.Name] = lastId;
+                if (jobs >= _options.RetentionBatchSize || !await _store.DropHistoryPartitionAsync(partition, ct))
+                {
+                    behind = true;
+                    continue;
+                }
+                _clearedUpTo.Remove(partition.Name);
+                dropped++;
+            }
+        }
+        return (dropped, behind);
+    }
+}
