@@ -73,7 +73,7 @@ public sealed class WorcrDatabase : IAsyncDisposable
     public static WorcrDatabase Create(string connectionString, string schema = "worcr")
     {
         SchemaName.Validate(schema);
-        var dataSource = NpgsqlDataSource.Create(ConnectionStrings.ToNpgsql(connectionString));
+        var dataSource = NpgsqlDataSource.Create(ConnectionDefaults.Apply(ConnectionStrings.ToNpgsql(connectionString)));
         return new WorcrDatabase(dataSource, schema);
     }
 

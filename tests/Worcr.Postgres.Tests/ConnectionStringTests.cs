@@ -16,4 +16,14 @@ public sealed class ConnectionStringTests
     {
         Assert.Equal("Host=h;Port=1", ConnectionStrings.ToNpgsql("Host=h;Port=1"));
     }
+
+    [Fact]
+    public void Statements_are_prepared_automatically_unless_the_operator_says_otherwise()
+    {
+        Assert.Equal(ConnectionDefaults.MaxAutoPrepare, new Npgsql.NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=h")).MaxAutoPrepare);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=h;Max Auto Prepare=0")).MaxAutoPrepare);
+        Assert.Equal(5, new Npgsql.NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=h;maxautoprepare=5")).MaxAutoPrepare);
+        var fromUrl = ConnectionDefaults.Apply(ConnectionStrings.ToNpgsql("postgres://u@h/db?Max%20Auto%20Prepare=0"));
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(fromUrl).MaxAutoPrepare);
+    }
 }
