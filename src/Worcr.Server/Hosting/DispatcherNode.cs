@@ -127,10 +127,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         // Migrated and listening in the first start step (NodeStartup), inside the host's start.
         var connections = new NodeConnections(database);
 
-        // The node's settings come from NodeConfiguration; the host's own appsettings.json must not be watched: by
-        // default it is, through a watcher on the working directory and everything under it, whose events the node
-        // then spends CPU on (a node started from a busy folder, or from /, pays for every file written there).
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+        var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (configureLogging is null) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         else configureLogging(builder.Logging);
