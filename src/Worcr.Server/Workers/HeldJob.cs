@@ -19,6 +19,9 @@ internal sealed class HeldJob
 
     public ClaimedJob Job { get; }
 
+    /// <summary>True once the worker sent the attempt's outcome (complete, fail or yield): it no longer runs it.</summary>
+    public bool OutcomeSent { get; set; }
+
     /// <summary>True when the counter is known or one more fits.</summary>
     public bool AdmitCounter(string name) =>
         _counters.Contains(name) || (_counters.Count < WorkerLimits.MaxProgressCountersPerJob && _counters.Add(name));

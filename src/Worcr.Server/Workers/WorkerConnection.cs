@@ -373,6 +373,7 @@ internal sealed class WorkerConnection
             result = JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
         }
         var completion = new Completion(jobId, complete.Attempt, result) { Holder = session.Holder };
+        session.OutcomeSent(jobId, complete.Attempt);
         var stored = _lifecycle.CompleteAsync(completion, held);
         session.Inflight.Track(stored.ContinueWith(
             done => Finish(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
@@ -388,6 +389,7 @@ internal sealed class WorkerConnection
         if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
+        session.OutcomeSent(jobId, fail.Attempt);
         var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, held, session.Holder, cancellationToken);
         Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
     }
@@ -399,6 +401,7 @@ internal sealed class WorkerConnection
         var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
         if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
         var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
+        session.OutcomeSent(jobId, yield.Attempt);
         var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, held, session.Holder, cancellationToken);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
     }

@@ -23,6 +23,7 @@ internal sealed class WorkerSession
     private readonly CancellationTokenSource _cutOff = new();
     private long _queuedBytes;
     private int _credits;
+    private int _finishing;
     private bool _accepting = true;
     private volatile bool _draining;
 
@@ -64,7 +65,8 @@ internal sealed class WorkerSession
 
     /// <summary>
     /// Jobs the node may send now: the credits granted, at most the room left under the capacity, none once the
-    /// worker said Goodbye or was drained, and none while it leaves half its outgoing queue's bound unread.
+    /// worker said Goodbye or was drained, and none while it leaves half its outgoing queue's bound unread. A job whose
+    /// outcome the worker sent takes no room (<see cref="OutcomeSent"/>), though the node holds it until that is stored.
     /// </summary>
     public int AvailableCredits
     {
@@ -73,7 +75,7 @@ internal sealed class WorkerSession
             lock (_lock)
             {
                 if (!_accepting || _queuedBytes > WorkerLimits.MaxOutgoingBytes / 2) return 0;
-                return Math.Max(0, Math.Min(_credits, Capacity - _running.Count));
+                return Math.Max(0, Math.Min(_credits, Capacity - RunningOnWorkerLocked));
             }
         }
     }
@@ -131,10 +133,12 @@ internal sealed class WorkerSession
         var size = assign.CalculateSize();
         lock (_lock)
         {
-            if (!_accepting || _credits <= 0 || _running.Count >= Capacity) return false;
+            if (!_accepting || _credits <= 0 || RunningOnWorkerLocked >= Capacity) return false;
             if (!_outgoing.Writer.TryWrite(assign)) return false;
             _queuedBytes += size;
             _credits--;
+            // A job yielded back and claimed again may replace its own earlier attempt, whose outcome is being stored.
+            if (_running.TryGetValue(job.Id, out var earlier) && earlier.OutcomeSent) _finishing--;
             _running[job.Id] = new HeldJob(job);
             return true;
         }
@@ -172,13 +176,33 @@ internal sealed class WorkerSession
         }
     }
 
+    /// <summary>
+    /// The worker sent the attempt's outcome, so it no longer runs it: its slot is free for the next job at once,
+    /// while the outcome is being stored (the claim of the next job overlaps that commit instead of following it).
+    /// The attempt stays held until <see cref="Finished"/>, so the stream's end still releases it if the store fails.
+    /// </summary>
+    public void OutcomeSent(long jobId, int attempt)
+    {
+        lock (_lock)
+        {
+            if (HeldJob(jobId, attempt) is not { OutcomeSent: false } held) return;
+            held.OutcomeSent = true;
+            _finishing++;
+        }
+    }
+
     public void Finished(long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (HeldJob(jobId, attempt) is not null) _running.Remove(jobId);
+            if (HeldJob(jobId, attempt) is not { } held) return;
+            if (held.OutcomeSent) _finishing--;
+            _running.Remove(jobId);
         }
     }
+
+    /// <summary>Attempts the worker is still running: those held, less those whose outcome it sent.</summary>
+    private int RunningOnWorkerLocked => _running.Count - _finishing;
 
     /// <summary>Queues a message; false when the stream is closing, or when the queue passed its bound (then the stream is cut off).</summary>
     public bool Send(DispatcherMessage message)
