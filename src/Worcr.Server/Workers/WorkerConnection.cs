@@ -352,6 +352,7 @@ internal sealed class WorkerConnection
         // Longer lines are cut (ReportWriter), not refused: a log line is fire and forget, and its start is worth keeping.
         ReportText.CheckStorable(log.Text, "Log.text");
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
+        JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
         _reports.Log(log, held.Lane.Tenant);
         Ack(session, message.RequestId, true);
@@ -384,8 +385,7 @@ internal sealed class WorkerConnection
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId, "Fail.job_id");
         ReportText.Check(fail.Error, "Fail.error", WorkerLimits.MaxErrorLength);
-        var retryAfter = fail.RetryAfter?.ToTimeSpan();
-        if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
+        var retryAfter = ReportTimes.Delay(fail.RetryAfter, "Fail.retry_after");
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
         var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, held, session.Holder, cancellationToken);
@@ -396,8 +396,7 @@ internal sealed class WorkerConnection
     {
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId, "Yield.job_id");
-        var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
+        var delay = ReportTimes.Delay(yield.Delay, "Yield.delay") ?? TimeSpan.Zero;
         var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
         var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, held, session.Holder, cancellationToken);
         Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
