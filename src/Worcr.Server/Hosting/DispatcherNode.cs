@@ -114,18 +114,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         var database = WorcrDatabase.Create(options.PostgresUrl, options.Schema);
         var redisOptions = RedisOptions.Parse(options.RedisUrl);
         redisOptions.KeyPrefix = options.RedisKeyPrefix;
-        RedisConnection redis;
-        try
-        {
-            redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
-        // Migrated and listening in the first start step (NodeStartup), inside the host's start.
-        var connections = new NodeConnections(database);
+        // Opened, migrated and listening in the first start step (NodeStartup), inside the host's start.
+        var redis = RedisConnection.Unopened(redisOptions);
+        var connections = new NodeConnections(database, redis);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
