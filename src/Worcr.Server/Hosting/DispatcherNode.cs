@@ -195,7 +195,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
-    internal static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    internal static Func<string, FairnessStrategy> FairnessOf(FairnessOptions options)
     {
         var fallback = FairnessStrategies.Parse(options.Fairness);
         var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Errors;
 using Worcr.Core.Jobs;
@@ -29,7 +30,7 @@ namespace Worcr.Server.Workers;
 /// </summary>
 internal sealed class WorkerConnection
 {
-    private readonly NodeOptions _options;
+    private readonly WorkerStreamSettings _options;
     private readonly JobStore _store;
     private readonly Dispatcher _dispatcher;
     private readonly Lifecycle.JobLifecycle _lifecycle;
@@ -42,12 +43,13 @@ internal sealed class WorkerConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public WorkerConnection(NodeOptions options, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
+    public WorkerConnection(IOptions<NodeIdentityOptions> identity, IOptions<LeaseOptions> leases, IOptions<ListenerOptions> listener,
+        IOptions<WorkerLimitOptions> workerLimits, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
         JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, WorkerIdClaims workerIds, TimeProvider time,
         ILogger<WorkerConnection> logger)
     {
         _time = time;
-        _options = options;
+        _options = WorkerStreamSettings.From(identity.Value, leases.Value, listener.Value, workerLimits.Value);
         _store = store;
         _dispatcher = dispatcher;
         _lifecycle = lifecycle;
