@@ -58,6 +58,7 @@ internal static class NodeGrpc
     /// <summary>Maps every gRPC service.</summary>
     public static void Map(WebApplication app)
     {
+        FrameChecks.Use(app, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ListenerOptions>>().Value.MaxMessageSize);
         app.MapGrpcService<JobsService>();
         app.MapGrpcService<WorkersService>();
         app.MapGrpcHealthChecksService();

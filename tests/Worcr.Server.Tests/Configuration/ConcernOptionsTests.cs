@@ -69,4 +69,20 @@ public sealed class ConcernOptionsTests
 
         Assert.Empty(takers);
     }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData((1 << 30) + 1)]
+    [InlineData(1023)]
+    public void A_message_limit_outside_1_KiB_to_1_GiB_is_refused_at_start_naming_the_setting(int limit)
+    {
+        var node = Valid();
+        node.MaxMessageSize = limit;
+        using var provider = new ServiceCollection().AddNodeOptions(node).BuildServiceProvider();
+
+        // One failure comes alone; several come as an AggregateException.
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal($"MaxMessageSize {limit} must be between 1024 bytes and 1073741824 (1 GiB).", error.Message);
+    }
 }
