@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Admin;
@@ -15,13 +16,13 @@ internal sealed class AdminAccessFilter : IEndpointFilter
     public const string CsrfHeader = "X-CSRF-Token";
     private const string BearerPrefix = "Bearer ";
 
-    private readonly NodeOptions _options;
+    private readonly AuthOptions _options;
     private readonly AdminCredentials _credentials;
     private readonly SessionStore _sessions;
 
-    public AdminAccessFilter(NodeOptions options, AdminCredentials credentials, SessionStore sessions)
+    public AdminAccessFilter(IOptions<AuthOptions> auth, AdminCredentials credentials, SessionStore sessions)
     {
-        _options = options;
+        _options = auth.Value;
         _credentials = credentials;
         _sessions = sessions;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Admin;
@@ -16,12 +17,12 @@ internal static class AdminApi
 
     public static void Map(WebApplication app)
     {
-        var options = app.Services.GetRequiredService<NodeOptions>();
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>();
         var sessions = app.Services.GetRequiredService<SessionStore>();
-        var credentials = new AdminCredentials(options);
-        var access = new AdminAccessFilter(options, credentials, sessions);
+        var credentials = new AdminCredentials(auth);
+        var access = new AdminAccessFilter(auth, credentials, sessions);
         var api = app.MapGroup(Prefix).AddEndpointFilter(access).AddEndpointFilter(new ErrorStatusFilter());
-        SessionEndpoints.Map(api, options, credentials, sessions, access, app.Services.GetRequiredService<SignInThrottle>());
+        SessionEndpoints.Map(api, auth.Value, credentials, sessions, access, app.Services.GetRequiredService<SignInThrottle>());
         RulesEndpoints.Map(api);
         CronEndpoints.Map(api);
         WebhookEndpoints.Map(api);

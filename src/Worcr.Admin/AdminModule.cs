@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Worcr.Admin.Web;
 using Worcr.Redis;
 using Worcr.Server.Hosting;
@@ -17,17 +18,17 @@ public sealed class AdminModule : INodeModule
     {
         services.AddSingleton(container =>
         {
-            var options = container.GetRequiredService<NodeOptions>();
-            return new SessionStore(container.GetRequiredService<RedisConnection>(), options.RedisKeyPrefix, options.SessionLifetime);
+            return new SessionStore(container.GetRequiredService<RedisConnection>(), container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix,
+                container.GetRequiredService<IOptions<AdminOptions>>().Value.SessionLifetime);
         });
         services.AddSingleton(container => new SignInThrottle(container.GetRequiredService<RedisConnection>(),
-            container.GetRequiredService<NodeOptions>().RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
+            container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OverviewSnapshots>();
     }
 
     public void Map(WebApplication app)
     {
-        TrustedProxies.Use(app, app.Services.GetRequiredService<NodeOptions>());
+        TrustedProxies.Use(app, app.Services.GetRequiredService<IOptions<AdminOptions>>().Value);
         AdminApi.Map(app);
         GuiFiles.Map(app);
     }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
@@ -15,14 +16,14 @@ internal sealed class CronEndpoints
 {
     private readonly CronStore _cron;
     private readonly JobTypeRegistry _jobTypes;
-    private readonly NodeOptions _options;
+    private readonly RetryOptions _options;
     private readonly TimeProvider _time;
 
-    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, NodeOptions options, TimeProvider time)
+    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, IOptions<RetryOptions> retries, TimeProvider time)
     {
         _cron = cron;
         _jobTypes = jobTypes;
-        _options = options;
+        _options = retries.Value;
         _time = time;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Postgres;
 using Worcr.Server.Dispatch;
 using Worcr.Server.Fairness;
@@ -21,7 +22,8 @@ internal sealed class DryRunEndpoint
     private const string DraftName = "draft";
     private readonly RuleCatalog _rules;
     private readonly JobStore _store;
-    private readonly NodeOptions _options;
+    private readonly string _nodeId;
+    private readonly FairnessOptions _sharing;
     private readonly Core.Fairness.ITenantShares _tenantShares;
     private readonly TimeProvider _time;
     private readonly Redis.PresenceRegistry _presence;
@@ -29,12 +31,13 @@ internal sealed class DryRunEndpoint
     private readonly ILogger _logger;
     private readonly RuleChecker _checker;
 
-    public DryRunEndpoint(RuleCatalog rules, JobStore store, NodeOptions options, Server.Fairness.TenantShareTable tenantShares, TimeProvider time,
+    public DryRunEndpoint(RuleCatalog rules, JobStore store, IOptions<NodeIdentityOptions> identity, IOptions<FairnessOptions> sharing, Server.Fairness.TenantShareTable tenantShares, TimeProvider time,
         Redis.PresenceRegistry presence, Server.Dispatch.Dispatcher dispatcher, ILogger<DryRunEndpoint> logger)
     {
         _rules = rules;
         _store = store;
-        _options = options;
+        _nodeId = identity.Value.NodeId;
+        _sharing = sharing.Value;
         _tenantShares = tenantShares;
         _time = time;
         _presence = presence;
@@ -68,8 +71,8 @@ internal sealed class DryRunEndpoint
         var book = _rules.Current;
         var backlog = (await _store.ReadBacklogAsync(cancellationToken))
             .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
-        var workers = await ConnectedWorkers.ListAsync(_presence, _dispatcher, _options.NodeId, _logger, cancellationToken);
-        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_options), _tenantShares, _options.AgingPeriod, _time.GetUtcNow());
+        var workers = await ConnectedWorkers.ListAsync(_presence, _dispatcher, _nodeId, _logger, cancellationToken);
+        var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_sharing), _tenantShares, _sharing.AgingPeriod, _time.GetUtcNow());
         var currentWeights = RuleTimeAllowance.Apply(book.Weights, RuleTimeAllowance.PerRequest);
         var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.Weights, draft), RuleTimeAllowance.PerRequest);
         var currentCache = new Dictionary<(long, string), double>();

@@ -12,13 +12,13 @@ namespace Worcr.Admin;
 internal sealed class SessionEndpoints
 {
     public const string CookieName = "worcr_session";
-    private readonly NodeOptions _options;
+    private readonly AuthOptions _options;
     private readonly AdminCredentials _credentials;
     private readonly SessionStore _sessions;
     private readonly SignInThrottle _throttle;
     private readonly AdminAccessFilter _access;
 
-    private SessionEndpoints(NodeOptions options, AdminCredentials credentials, SessionStore sessions, SignInThrottle throttle, AdminAccessFilter access)
+    private SessionEndpoints(AuthOptions options, AdminCredentials credentials, SessionStore sessions, SignInThrottle throttle, AdminAccessFilter access)
     {
         _options = options;
         _credentials = credentials;
@@ -27,7 +27,7 @@ internal sealed class SessionEndpoints
         _access = access;
     }
 
-    public static void Map(RouteGroupBuilder api, NodeOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access, SignInThrottle throttle)
+    public static void Map(RouteGroupBuilder api, AuthOptions options, AdminCredentials credentials, SessionStore sessions, AdminAccessFilter access, SignInThrottle throttle)
     {
         var endpoints = new SessionEndpoints(options, credentials, sessions, throttle, access);
         api.MapPost("/session", endpoints.SignInAsync).WithMetadata(SessionlessEndpoint.Instance);

@@ -12,41 +12,66 @@ namespace Worcr.Redis;
 /// </summary>
 public sealed class RedisConnection : IAsyncDisposable
 {
-    private readonly ConnectionMultiplexer _multiplexer;
+    private ConnectionMultiplexer? _multiplexer;
+    private IDatabase? _database;
     private int _disposed;
 
-    private RedisConnection(ConnectionMultiplexer multiplexer, RedisOptions options)
+    private RedisConnection(RedisOptions options)
     {
-        _multiplexer = multiplexer;
         Options = options;
-        Database = multiplexer.GetDatabase();
     }
 
     public RedisOptions Options { get; }
 
-    /// <summary>The multiplexer, for what the wrappers here do not cover (events, server commands).</summary>
-    public IConnectionMultiplexer Multiplexer => _multiplexer;
+    /// <summary>The multiplexer, for what the wrappers here do not cover (server commands); it exists once opened.</summary>
+    public IConnectionMultiplexer Multiplexer => _multiplexer ?? throw NotOpened();
 
-    /// <summary>The database the URL names.</summary>
-    public IDatabase Database { get; }
+    /// <summary>The database the URL names; it exists once opened.</summary>
+    public IDatabase Database => _database ?? throw NotOpened();
 
-    /// <summary>True while at least one server is reachable.</summary>
-    public bool IsConnected => _multiplexer.IsConnected;
+    /// <summary>True while at least one server is reachable (false before <see cref="OpenAsync"/>).</summary>
+    public bool IsConnected => _multiplexer?.IsConnected ?? false;
+
+    /// <summary>
+    /// Raised when a physical connection (interactive or subscription) failed. Handlers may be added before the
+    /// connection is opened: a node's components are built first and the connection opens in a start step.
+    /// </summary>
+    public event EventHandler<ConnectionFailedEventArgs>? ConnectionFailed;
+
+    /// <summary>Raised when a physical connection came back (see <see cref="ConnectionFailed"/>).</summary>
+    public event EventHandler<ConnectionFailedEventArgs>? ConnectionRestored;
 
     /// <summary>Connects (failing with <see cref="RedisConnectionException"/> when that does not work), then keeps the connection up.</summary>
     public static async Task<RedisConnection> ConnectAsync(RedisOptions options, CancellationToken cancellationToken = default)
     {
+        var connection = Unopened(options);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>A connection that opens later, with <see cref="OpenAsync"/>; until then only events may be subscribed.</summary>
+    public static RedisConnection Unopened(RedisOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        var configuration = RedisConfiguration.From(options);
+        return new RedisConnection(options);
+    }
+
+    /// <summary>Connects (failing with <see cref="RedisConnectionException"/> when that does not work), then keeps the connection up.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_multiplexer is not null) throw new InvalidOperationException("This Redis connection is already open.");
+        ObjectDisposedException.ThrowIf(_disposed == 1, this);
+        var configuration = RedisConfiguration.From(Options);
         var connecting = ConnectionMultiplexer.ConnectAsync(configuration);
+        ConnectionMultiplexer multiplexer;
         try
         {
-            return new RedisConnection(await connecting.WaitAsync(cancellationToken), options);
+            multiplexer = await connecting.WaitAsync(cancellationToken);
         }
         catch (RedisConnectionException e)
         {
             // Say which Redis (the password left out): the library's message names only its own endpoints list.
-            throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"Could not connect to Redis at {RedisUrl.Parse(options.Url)} (RedisOptions.Url): {e.Message}", e, e.CommandStatus);
+            throw new RedisConnectionException(e.FailureType, CommandFlags.None, $"Could not connect to Redis at {RedisUrl.Parse(Options.Url)} (RedisOptions.Url): {e.Message}", e, e.CommandStatus);
         }
         catch (OperationCanceledException)
         {
@@ -54,6 +79,10 @@ public sealed class RedisConnection : IAsyncDisposable
             _ = connecting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             throw;
         }
+        multiplexer.ConnectionFailed += (_, e) => ConnectionFailed?.Invoke(this, e);
+        multiplexer.ConnectionRestored += (_, e) => ConnectionRestored?.Invoke(this, e);
+        _database = multiplexer.GetDatabase();
+        _multiplexer = multiplexer;
     }
 
     /// <summary>
@@ -91,9 +120,12 @@ public sealed class RedisConnection : IAsyncDisposable
     private static Task<RedisResult> Cancellable(Task<RedisResult> evaluation, CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled ? evaluation.WaitAsync(cancellationToken) : evaluation;
 
+    private static InvalidOperationException NotOpened() =>
+        new("The Redis connection is not open yet: a node opens it in its first start step, and nothing may use it before.");
+
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1 || _multiplexer is null) return;
         await _multiplexer.CloseAsync(allowCommandsToComplete: false);
         await _multiplexer.DisposeAsync();
     }

@@ -13,7 +13,6 @@ public sealed class RedisSubscriber : IAsyncDisposable
 {
     private const int MaxResubscribeRounds = 100;
     private readonly RedisConnection _connection;
-    private readonly ISubscriber _subscriber;
     private readonly ConcurrentDictionary<string, ConcurrentBag<ChannelMessageQueue>> _queues = new(StringComparer.Ordinal);
     private int _disposed;
 
@@ -21,8 +20,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
-        _subscriber = connection.Multiplexer.GetSubscriber();
-        connection.Multiplexer.ConnectionRestored += OnConnectionRestored;
+        connection.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <summary>Raised after the pub/sub connection came back and its channels were subscribed again.</summary>
@@ -40,7 +38,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(handler);
         ObjectDisposedException.ThrowIf(_disposed == 1, this);
-        var queue = await _subscriber.SubscribeAsync(RedisChannel.Literal(channel));
+        var queue = await Subscriber.SubscribeAsync(RedisChannel.Literal(channel));
         _queues.GetOrAdd(channel, _ => []).Add(queue);
         queue.OnMessage(message => Deliver(channel, message.Message, handler));
     }
@@ -55,7 +53,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _connection.Multiplexer.ConnectionRestored -= OnConnectionRestored;
+        _connection.ConnectionRestored -= OnConnectionRestored;
         try
         {
             await Task.WhenAll(_queues.Keys.ToArray().Select(UnsubscribeAsync));
@@ -79,6 +77,9 @@ public sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    /// <summary>The multiplexer's subscriber (cheap to get; the connection may open after this object was made).</summary>
+    private ISubscriber Subscriber => _connection.Multiplexer.GetSubscriber();
+
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType == ConnectionType.Subscription) _ = AnnounceWhenSubscribedAsync();
@@ -94,7 +95,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
             var rounds = 0;
             do
             {
-                await _subscriber.PingAsync();
+                await Subscriber.PingAsync();
             }
             while (!AllSubscribed() && ++rounds < MaxResubscribeRounds);
         }
@@ -106,5 +107,5 @@ public sealed class RedisSubscriber : IAsyncDisposable
         if (_disposed == 0) Connected?.Invoke();
     }
 
-    private bool AllSubscribed() => _queues.Keys.All(channel => _subscriber.SubscribedEndpoint(RedisChannel.Literal(channel)) is not null);
+    private bool AllSubscribed() => _queues.Keys.All(channel => Subscriber.SubscribedEndpoint(RedisChannel.Literal(channel)) is not null);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Worcr.Server.Hosting;
 
 namespace Worcr.Admin;
@@ -10,9 +11,9 @@ namespace Worcr.Admin;
 /// </summary>
 internal sealed class AdminCredentials
 {
-    private readonly NodeOptions _options;
+    private readonly AuthOptions _options;
 
-    public AdminCredentials(NodeOptions options) => _options = options;
+    public AdminCredentials(IOptions<AuthOptions> auth) => _options = auth.Value;
 
     /// <summary>The role a password signs in with, or null when it matches neither password. Both are always compared.</summary>
     public AdminRole? RoleFor(string password)

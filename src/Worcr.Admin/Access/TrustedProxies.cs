@@ -13,7 +13,7 @@ namespace Worcr.Admin;
 /// </summary>
 internal static class TrustedProxies
 {
-    public static void Use(WebApplication app, NodeOptions options)
+    public static void Use(WebApplication app, AdminOptions options)
     {
         var entries = AdminOptionsValidator.ProxyEntries(options.TrustedProxies);
         if (entries.Length == 0) return;

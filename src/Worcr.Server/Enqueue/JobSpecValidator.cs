@@ -88,7 +88,7 @@ internal static partial class JobSpecValidator
     }
 
     /// <summary>A time that exists (years 1 to 9999, nanos within a second); how far ahead it may lie is checked at enqueue.</summary>
-    private static void ValidateTimestamp(Timestamp? timestamp, string field)
+    internal static void ValidateTimestamp(Timestamp? timestamp, string field)
     {
         if (timestamp is null) return;
         if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)

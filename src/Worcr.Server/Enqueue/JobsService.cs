@@ -14,6 +14,7 @@ using Worcr.Server.Transport;
 namespace Worcr.Server.Enqueue;
 
 /// <summary>The producer API (worcr.v1.Jobs): checks and translates requests; the job lifecycle moves the jobs.</summary>
+[BindServiceMethod(typeof(JobsBinding), nameof(JobsBinding.BindService))]
 internal sealed class JobsService : Jobs.JobsBase
 {
     private readonly Authenticator _authenticator;

@@ -114,18 +114,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         var database = WorcrDatabase.Create(options.PostgresUrl, options.Schema);
         var redisOptions = RedisOptions.Parse(options.RedisUrl);
         redisOptions.KeyPrefix = options.RedisKeyPrefix;
-        RedisConnection redis;
-        try
-        {
-            redis = await RedisConnection.ConnectAsync(redisOptions, cancellationToken);
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
-        // Migrated and listening in the first start step (NodeStartup), inside the host's start.
-        var connections = new NodeConnections(database);
+        // Opened, migrated and listening in the first start step (NodeStartup), inside the host's start.
+        var redis = RedisConnection.Unopened(redisOptions);
+        var connections = new NodeConnections(database, redis);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -204,7 +195,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     }
 
     /// <summary>The fairness strategy of a job type: its own setting, else the node's.</summary>
-    internal static Func<string, FairnessStrategy> FairnessOf(NodeOptions options)
+    internal static Func<string, FairnessStrategy> FairnessOf(FairnessOptions options)
     {
         var fallback = FairnessStrategies.Parse(options.Fairness);
         var byType = options.FairnessByJobType.ToDictionary(p => p.Key, p => FairnessStrategies.Parse(p.Value), StringComparer.Ordinal);

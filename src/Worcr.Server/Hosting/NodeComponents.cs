@@ -82,9 +82,9 @@ internal static class NodeComponents
         });
         services.AddSingleton<ILaneSelector>(container =>
         {
-            var options = Options(container);
-            return new FairLaneSelector(container.GetRequiredService<RuleWeightOracle>(), DispatcherNode.FairnessOf(options),
-                container.GetRequiredService<TenantShareTable>(), container.GetRequiredService<RedisGroupUsage>(), options.AgingPeriod);
+            var sharing = Section<FairnessOptions>(container).Value;
+            return new FairLaneSelector(container.GetRequiredService<RuleWeightOracle>(), DispatcherNode.FairnessOf(sharing),
+                container.GetRequiredService<TenantShareTable>(), container.GetRequiredService<RedisGroupUsage>(), sharing.AgingPeriod);
         });
         services.AddSingleton(container =>
         {

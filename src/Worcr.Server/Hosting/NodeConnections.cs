@@ -1,18 +1,22 @@
+using StackExchange.Redis;
 using Worcr.Postgres;
+using Worcr.Redis;
 
 namespace Worcr.Server.Hosting;
 
 /// <summary>
-/// The node's PostgreSQL side, made ready by the first start step (<see cref="NodeStartup"/>), inside the host's
-/// start: the schema is migrated, then the dedicated LISTEN connection opens. A failure fails the node's start with
-/// its own error, before anything serves. Redis is still connected before the container is built, because the
-/// admin API resolves its session store (which holds the Redis connection) while its endpoints are mapped.
+/// The node's connections to its stores, made ready by the first start step (<see cref="NodeStartup"/>), inside the
+/// host's start: Redis opens, the PostgreSQL schema is migrated, then the dedicated LISTEN connection opens. A failure
+/// fails the node's start with its own error, before anything serves. The components are built before that with the
+/// unopened Redis connection: they only keep it (or subscribe to its events) until they first use it.
 /// </summary>
-internal sealed class NodeConnections(WorcrDatabase database) : IAsyncDisposable
+internal sealed class NodeConnections(WorcrDatabase database, RedisConnection redis) : IAsyncDisposable
 {
     private PostgresListener? _listener;
 
     public WorcrDatabase Database => database;
+
+    public RedisConnection Redis => redis;
 
     /// <summary>The notification listener; it exists once <see cref="ConnectAsync"/> has run.</summary>
     public PostgresListener Listener =>
@@ -20,9 +24,23 @@ internal sealed class NodeConnections(WorcrDatabase database) : IAsyncDisposable
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        await OpenRedisAsync(cancellationToken);
         await database.MigrateAsync(cancellationToken);
         _listener = await PostgresListener.StartAsync(database.DataSource,
             [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);
+    }
+
+    private async Task OpenRedisAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.OpenAsync(cancellationToken);
+        }
+        catch (RedisConnectionException e)
+        {
+            throw new RedisConnectionException(e.FailureType, CommandFlags.None,
+                $"The node cannot start without Redis. {e.Message} Check the RedisUrl setting (--redis, WORCR_REDIS, or Worcr:RedisUrl in appsettings.json).", e, e.CommandStatus);
+        }
     }
 
     public async ValueTask DisposeAsync()

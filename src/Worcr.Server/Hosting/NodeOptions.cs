@@ -70,6 +70,12 @@ public sealed class NodeOptions
     /// <inheritdoc cref="ListenerOptions.MaxMessageSize"/>
     public int MaxMessageSize { get => Listener.MaxMessageSize; set => Listener.MaxMessageSize = value; }
 
+    /// <inheritdoc cref="ListenerOptions.KeepAlivePingDelay"/>
+    public TimeSpan KeepAlivePingDelay { get => Listener.KeepAlivePingDelay; set => Listener.KeepAlivePingDelay = value; }
+
+    /// <inheritdoc cref="ListenerOptions.KeepAlivePingTimeout"/>
+    public TimeSpan KeepAlivePingTimeout { get => Listener.KeepAlivePingTimeout; set => Listener.KeepAlivePingTimeout = value; }
+
     /// <inheritdoc cref="NodeIdentityOptions.NodeId"/>
     public string NodeId { get => Identity.NodeId; set => Identity.NodeId = value; }
 

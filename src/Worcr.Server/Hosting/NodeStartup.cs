@@ -14,8 +14,8 @@ namespace Worcr.Server.Hosting;
 
 /// <summary>
 /// The node's start steps that connect, read storage or subscribe, in order, before anything serves or loops (a hosted
-/// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): the
-/// migration and the notification listener (<see cref="NodeConnections"/>), the rules,
+/// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): Redis,
+/// the migration and the notification listener (<see cref="NodeConnections"/>), the rules,
 /// the limits, the live-event and drain subscriptions, the tenants' shares, the configured job types and cron file
 /// (and, before them, the lanes-per-tenant cap every enqueue checks).
 /// A failing step fails the node's start with its own error.

@@ -34,8 +34,8 @@ internal sealed class NodeLimits
         _logger = logger;
         // A Redis restart (no persistence) empties the concurrency counters; the failure or the restore of the
         // connection is how a node learns of it, so both make the gate rebuild the holders before it admits again.
-        redis.Multiplexer.ConnectionFailed += (_, _) => OnRedisConnectionChanged("failed");
-        redis.Multiplexer.ConnectionRestored += (_, _) => OnRedisConnectionChanged("was restored");
+        redis.ConnectionFailed += (_, _) => OnRedisConnectionChanged("failed");
+        redis.ConnectionRestored += (_, _) => OnRedisConnectionChanged("was restored");
     }
 
     public LimitCatalog Catalog { get; }

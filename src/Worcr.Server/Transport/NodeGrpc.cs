@@ -22,18 +22,13 @@ internal static class NodeGrpc
     /// <summary>Each worker holds one long stream; Kestrel's default of 100 would cap the workers behind one connection.</summary>
     public const int MaxStreamsPerConnection = 10_000;
 
-    /// <summary>A peer that vanished without FIN is found by an unanswered ping within delay + timeout.</summary>
-    public static readonly TimeSpan KeepAlivePingDelay = TimeSpan.FromSeconds(30);
-
-    public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
-
     /// <summary>A health probe that does not answer within this time counts as unhealthy.</summary>
     public static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Registers the gRPC server; <paramref name="stopping"/> ends every call still running when the node stops (UNAVAILABLE).</summary>
     public static void Register(WebApplicationBuilder builder, NodeOptions options, CancellationToken stopping, NodeHealthProbes probes)
     {
-        builder.WebHost.ConfigureKestrel(ConfigureLimits);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureLimits(kestrel, options));
         builder.Services.AddSingleton(new NodeStopping(stopping));
         // One instance of each service for the node; the container gives each its parts.
         builder.Services.AddSingleton<WatchService>().AddSingleton<JobsService>();
@@ -58,16 +53,18 @@ internal static class NodeGrpc
     /// <summary>Maps every gRPC service.</summary>
     public static void Map(WebApplication app)
     {
+        FrameChecks.Use(app, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ListenerOptions>>().Value.MaxMessageSize);
         app.MapGrpcService<JobsService>();
         app.MapGrpcService<WorkersService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
     }
 
-    private static void ConfigureLimits(KestrelServerOptions kestrel)
+    private static void ConfigureLimits(KestrelServerOptions kestrel, NodeOptions options)
     {
         kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
-        kestrel.Limits.Http2.KeepAlivePingDelay = KeepAlivePingDelay;
-        kestrel.Limits.Http2.KeepAlivePingTimeout = KeepAlivePingTimeout;
+        // A peer that vanished without FIN is found by an unanswered ping within delay + timeout.
+        kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay;
+        kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Errors;
 using Worcr.Core.Jobs;
@@ -29,7 +30,7 @@ namespace Worcr.Server.Workers;
 /// </summary>
 internal sealed class WorkerConnection
 {
-    private readonly NodeOptions _options;
+    private readonly WorkerStreamSettings _options;
     private readonly JobStore _store;
     private readonly Dispatcher _dispatcher;
     private readonly Lifecycle.JobLifecycle _lifecycle;
@@ -42,12 +43,13 @@ internal sealed class WorkerConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public WorkerConnection(NodeOptions options, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
+    public WorkerConnection(IOptions<NodeIdentityOptions> identity, IOptions<LeaseOptions> leases, IOptions<ListenerOptions> listener,
+        IOptions<WorkerLimitOptions> workerLimits, JobStore store, Dispatcher dispatcher, Lifecycle.JobLifecycle lifecycle, ReportWriter reports,
         JobTypeRegistry jobTypes, Authenticator authenticator, Limits.NodeLimits limits, NodeDraining draining, WorkerIdClaims workerIds, TimeProvider time,
         ILogger<WorkerConnection> logger)
     {
         _time = time;
-        _options = options;
+        _options = WorkerStreamSettings.From(identity.Value, leases.Value, listener.Value, workerLimits.Value);
         _store = store;
         _dispatcher = dispatcher;
         _lifecycle = lifecycle;
@@ -352,6 +354,7 @@ internal sealed class WorkerConnection
         // Longer lines are cut (ReportWriter), not refused: a log line is fire and forget, and its start is worth keeping.
         ReportText.CheckStorable(log.Text, "Log.text");
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
+        JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
         _reports.Log(log, held.Lane.Tenant);
         Ack(session, message.RequestId, true);
@@ -385,8 +388,7 @@ internal sealed class WorkerConnection
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId, "Fail.job_id");
         ReportText.Check(fail.Error, "Fail.error", WorkerLimits.MaxErrorLength);
-        var retryAfter = fail.RetryAfter?.ToTimeSpan();
-        if (retryAfter < TimeSpan.Zero) throw WorcrError.InvalidArgument("Fail.retry_after must not be negative.");
+        var retryAfter = ReportTimes.Delay(fail.RetryAfter, "Fail.retry_after");
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
         session.OutcomeSent(jobId, fail.Attempt);
@@ -398,8 +400,7 @@ internal sealed class WorkerConnection
     {
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId, "Yield.job_id");
-        var delay = yield.Delay?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (delay < TimeSpan.Zero) throw WorcrError.InvalidArgument("Yield.delay must not be negative.");
+        var delay = ReportTimes.Delay(yield.Delay, "Yield.delay") ?? TimeSpan.Zero;
         var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
         session.OutcomeSent(jobId, yield.Attempt);
         var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, held, session.Holder, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Worcr.Core.Errors;
 using Worcr.Redis;
@@ -34,12 +35,13 @@ internal sealed class WorkerIdClaims
     private readonly TimeSpan _ttl;
     private readonly ILogger _logger;
 
-    public WorkerIdClaims(RedisConnection redis, NodeOptions options, ILogger<WorkerIdClaims> logger)
+    public WorkerIdClaims(RedisConnection redis, IOptions<StorageOptions> storage, IOptions<NodeIdentityOptions> identity, IOptions<LeaseOptions> leases,
+        ILogger<WorkerIdClaims> logger)
     {
         _redis = redis;
-        _keyPrefix = options.RedisKeyPrefix;
-        _nodeId = options.NodeId;
-        _ttl = options.HeartbeatInterval * 3;
+        _keyPrefix = storage.Value.RedisKeyPrefix;
+        _nodeId = identity.Value.NodeId;
+        _ttl = leases.Value.HeartbeatInterval * 3;
         _logger = logger;
     }
 

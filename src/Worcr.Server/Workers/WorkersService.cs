@@ -5,6 +5,7 @@ using Worcr.Server.Limits;
 namespace Worcr.Server.Workers;
 
 /// <summary>The worker API (worcr.v1.Workers): the Connect stream and AcquireLimit, each served by its own class.</summary>
+[BindServiceMethod(typeof(Transport.WorkersBinding), nameof(Transport.WorkersBinding.BindService))]
 internal sealed class WorkersService(WorkerConnection connection, LimitsService limits) : Protocol.V1.Workers.WorkersBase
 {
     private readonly WorkerConnection _connection = connection;

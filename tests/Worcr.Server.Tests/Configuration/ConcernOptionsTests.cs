@@ -50,4 +50,39 @@ public sealed class ConcernOptionsTests
 
         provider.GetRequiredService<IStartupValidator>().Validate();
     }
+
+    /// <summary>
+    /// The whole NodeOptions is the shape of the configuration, read by the host that builds the node (Hosting) and
+    /// nowhere else: a component that takes it could read any setting, and nothing would show which concern it uses.
+    /// </summary>
+    [Fact]
+    public void No_component_outside_hosting_takes_the_whole_node_options()
+    {
+        var assemblies = new[] { typeof(DispatcherNode).Assembly, typeof(Worcr.Admin.AdminModule).Assembly };
+
+        var takers = assemblies.SelectMany(a => a.GetTypes())
+            .Where(type => type.Namespace != typeof(NodeOptions).Namespace)
+            .Where(type => type.GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                .Any(constructor => constructor.GetParameters().Any(p => p.ParameterType == typeof(NodeOptions))))
+            .Select(type => type.FullName)
+            .ToList();
+
+        Assert.Empty(takers);
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData((1 << 30) + 1)]
+    [InlineData(1023)]
+    public void A_message_limit_outside_1_KiB_to_1_GiB_is_refused_at_start_naming_the_setting(int limit)
+    {
+        var node = Valid();
+        node.MaxMessageSize = limit;
+        using var provider = new ServiceCollection().AddNodeOptions(node).BuildServiceProvider();
+
+        // One failure comes alone; several come as an AggregateException.
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal($"MaxMessageSize {limit} must be between 1024 bytes and 1073741824 (1 GiB).", error.Message);
+    }
 }

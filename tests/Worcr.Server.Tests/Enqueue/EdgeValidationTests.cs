@@ -136,7 +136,7 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
         Assert.Equal(Protocol.V1.JobState.Scheduled, (await client.GetAsync(id)).State);
     }
 
-    [Fact(Skip = "Known defect: Google.Protobuf refuses invalid UTF-8 while Grpc.AspNetCore reads a unary request, before any interceptor, so the node answers UNKNOWN and logs an error. The fix is a request marshaller that maps InvalidProtocolBufferException to INVALID_ARGUMENT (docs/security.md).")]
+    [Fact]
     public async Task Invalid_utf8_on_the_wire_gets_invalid_argument_never_an_unknown_error()
     {
         // Protobuf strings are length-delimited bytes: craft them by hand, as a hostile client would.
@@ -153,7 +153,8 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
         var result = await RawProto.CallAsync(cluster.Nodes[0].GrpcAddress, "/worcr.v1.Jobs/Enqueue", body);
 
         var errors = string.Join("\n", logs.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Error).Select(l => l.Message));
-        Assert.True(result == StatusCode.InvalidArgument, $"The node answered {result}: {errors}");
+        Assert.True(result.StatusCode == StatusCode.InvalidArgument, $"The node answered {result}: {errors}");
+        Assert.Contains("job.args_json is not valid UTF-8", result.Detail, StringComparison.Ordinal);
         Assert.Equal("", errors);
         await NodeProbe.AssertStillServesAsync(cluster.Client());
     }

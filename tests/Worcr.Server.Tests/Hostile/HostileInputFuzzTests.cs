@@ -26,9 +26,7 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
     [Fact]
     public Task Random_job_specs_get_clean_answers_log_no_errors_and_other_jobs_finish() => FuzzAsync(fuzzWorkers: false);
 
-    [Fact(Skip = "Finds known worker-side defects (#13 points 1 and 3): a NUL in a log line stops the report writer for every job; " +
-        "a report about a job the stream was never given ends the stream with UNKNOWN (KeyNotFoundException); a NUL in a checkpoint " +
-        "or a failure reaches PostgreSQL (22021). Run it once those are fixed.")]
+    [Fact]
     public Task Random_worker_messages_get_clean_answers_log_no_errors_and_other_jobs_finish() => FuzzAsync(fuzzWorkers: true);
 
     private async Task FuzzAsync(bool fuzzWorkers)

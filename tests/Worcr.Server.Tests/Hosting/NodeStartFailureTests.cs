@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using StackExchange.Redis;
 using Worcr.Server.Hosting;
 using Worcr.Testing;
 
@@ -27,5 +28,36 @@ public sealed class NodeStartFailureTests
         var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None)));
 
         Assert.Contains("127.0.0.1:1", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_whose_Redis_refuses_connections_fails_its_start_naming_the_setting_and_leaves_no_port_open()
+    {
+        var options = new NodeOptions
+        {
+            PostgresUrl = await TestServices.PostgresAsync(),
+            RedisUrl = "redis://127.0.0.1:1",
+            RedisKeyPrefix = TestServices.NewKeyPrefix(),
+            Schema = "never_migrated_" + Guid.NewGuid().ToString("N")[..8],
+            GrpcPort = FreePort(),
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<RedisConnectionException>(() => DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None)));
+
+        Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RedisUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WORCR_REDIS", error.Message, StringComparison.Ordinal);
+        // Redis is a start step: the node failed before it served, so its gRPC port is free again (or was never taken).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, options.GrpcPort);
+        listener.Start();
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -27,19 +27,43 @@ internal static class RawProto
     }
 
     /// <summary>A unary call of <paramref name="path"/> ("/package.Service/Method") with this body; returns the status.</summary>
-    public static async Task<StatusCode> CallAsync(Uri node, string path, byte[] body, Metadata? headers = null)
+    public static async Task<Status> CallAsync(Uri node, string path, byte[] body, Metadata? headers = null)
     {
         using var channel = GrpcChannel.ForAddress(node);
-        var slash = path.LastIndexOf('/');
-        var method = new Method<byte[], byte[]>(MethodType.Unary, path[1..slash], path[(slash + 1)..], Bytes, Bytes);
         try
         {
-            await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(headers), body);
-            return StatusCode.OK;
+            await channel.CreateCallInvoker().AsyncUnaryCall(Method(MethodType.Unary, path), null, new CallOptions(headers), body);
+            return Status.DefaultSuccess;
         }
         catch (RpcException exception)
         {
-            return exception.StatusCode;
+            return exception.Status;
         }
+    }
+
+    /// <summary>A server-streaming call with this body, read to its end; returns the status it ended with.</summary>
+    public static async Task<Status> ReadStreamAsync(Uri node, string path, byte[] body)
+    {
+        using var channel = GrpcChannel.ForAddress(node);
+        try
+        {
+            using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(Method(MethodType.ServerStreaming, path), null, new CallOptions(), body);
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) { }
+            return Status.DefaultSuccess;
+        }
+        catch (RpcException exception)
+        {
+            return exception.Status;
+        }
+    }
+
+    /// <summary>A bidi call whose messages are sent and received as raw bytes.</summary>
+    public static AsyncDuplexStreamingCall<byte[], byte[]> Duplex(GrpcChannel channel, string path) =>
+        channel.CreateCallInvoker().AsyncDuplexStreamingCall(Method(MethodType.DuplexStreaming, path), null, new CallOptions());
+
+    private static Method<byte[], byte[]> Method(MethodType type, string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return new Method<byte[], byte[]>(type, path[1..slash], path[(slash + 1)..], Bytes, Bytes);
     }
 }

@@ -24,8 +24,24 @@ public sealed class ListenerOptions
     /// </summary>
     public bool HttpTls { get; set; }
 
-    /// <summary>Largest gRPC message accepted. Default 4 MiB.</summary>
+    /// <summary>Largest gRPC message accepted and sent. Default 4 MiB; at most <see cref="MaxMessageSizeCeiling"/>.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A gRPC connection that sent nothing for this long gets an HTTP/2 PING. Default 30 s; at least 1 s (Kestrel
+    /// checks once a second). A peer that vanished without closing its connection (a cut cable, a frozen VM) is found
+    /// within this delay plus <see cref="KeepAlivePingTimeout"/>, and its worker stream ends, freeing its jobs.
+    /// </summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a PING may go unanswered (nothing at all received) before the connection is closed. Default 20 s; at least 1 s.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The highest <see cref="MaxMessageSize"/> a node accepts: 1 GiB. A limit near int.MaxValue would let one call
+    /// make the node buffer up to 2 GiB, and leaves no room for the sums made with the limit.
+    /// </summary>
+    public const int MaxMessageSizeCeiling = 1 << 30;
 }
 
 internal sealed class ListenerOptionsValidator : SettingsValidator<ListenerOptions>
@@ -35,7 +51,12 @@ internal sealed class ListenerOptionsValidator : SettingsValidator<ListenerOptio
         if (options.GrpcPort is < 0 or > 65535) yield return $"GrpcPort {options.GrpcPort} must be between 0 and 65535.";
         if (options.HttpPort is < 0 or > 65535) yield return $"HttpPort {options.HttpPort} must be between 0 and 65535.";
         if (options.GrpcPort != 0 && options.GrpcPort == options.HttpPort) yield return "GrpcPort and HttpPort must differ.";
-        if (options.MaxMessageSize < 1024) yield return "MaxMessageSize must be at least 1024 bytes.";
+        if (options.MaxMessageSize is < 1024 or > ListenerOptions.MaxMessageSizeCeiling)
+        {
+            yield return $"MaxMessageSize {options.MaxMessageSize} must be between 1024 bytes and {ListenerOptions.MaxMessageSizeCeiling} (1 GiB).";
+        }
+        if (options.KeepAlivePingDelay < TimeSpan.FromSeconds(1)) yield return $"KeepAlivePingDelay {options.KeepAlivePingDelay} must be at least 1 second.";
+        if (options.KeepAlivePingTimeout < TimeSpan.FromSeconds(1)) yield return $"KeepAlivePingTimeout {options.KeepAlivePingTimeout} must be at least 1 second.";
         if ((options.TlsCertificatePath is null) != (options.TlsKeyPath is null)) yield return "TlsCertificatePath and TlsKeyPath go together: set both or neither.";
         if (options.HttpTls && options.TlsCertificatePath is null) yield return "HttpTls needs a certificate: set TlsCertificatePath and TlsKeyPath (WORCR_TLS_CERTIFICATE, WORCR_TLS_KEY).";
     }
