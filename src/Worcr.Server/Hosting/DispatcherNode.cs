@@ -127,7 +127,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         // Migrated and listening in the first start step (NodeStartup), inside the host's start.
         var connections = new NodeConnections(database);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // The node reads its settings once (NodeConfiguration); the host's own appsettings.json need not be watched
+        // for changes, and on Linux that watch covers every folder under the working directory: seconds of start-up
+        // in a big one (bench/RESULTS.md, start to serving).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         if (configureLogging is null) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         else configureLogging(builder.Logging);
