@@ -3,7 +3,8 @@ namespace Worcr.Cli.Bench;
 /// <summary>
 /// Samples this process's resident set size (<see cref="ResidentMemory"/>) every 100 ms while a run goes on and
 /// keeps the highest. In the server workloads the node runs inside the bench process, so this is the node's RSS plus
-/// the bench's producer client (a few MB).
+/// the bench's producer client (a few MB). Alongside, the highest memory the GC had committed (its heap, whatever
+/// is used of it): RSS minus that is code, runtime and native buffers.
 /// </summary>
 internal sealed class RssSampler : IAsyncDisposable
 {
@@ -12,6 +13,7 @@ internal sealed class RssSampler : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
     private double _maxMegabytes;
+    private double _maxGcCommittedMegabytes;
 
     public RssSampler()
     {
@@ -26,6 +28,16 @@ internal sealed class RssSampler : IAsyncDisposable
         {
             Sample();
             return Volatile.Read(ref _maxMegabytes);
+        }
+    }
+
+    /// <summary>The most memory the GC had committed at any sample, in MB.</summary>
+    public double MaxGcCommittedMegabytes
+    {
+        get
+        {
+            Sample();
+            return Volatile.Read(ref _maxGcCommittedMegabytes);
         }
     }
 
@@ -45,7 +57,12 @@ internal sealed class RssSampler : IAsyncDisposable
     private void Sample()
     {
         var now = ResidentMemory.OfThisProcess();
-        lock (_stop) _maxMegabytes = Math.Max(_maxMegabytes, now);
+        var gcCommitted = GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0;
+        lock (_stop)
+        {
+            _maxMegabytes = Math.Max(_maxMegabytes, now);
+            _maxGcCommittedMegabytes = Math.Max(_maxGcCommittedMegabytes, gcCommitted);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -65,6 +65,7 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
             ["process_jobs_per_s"] = jobs / ((report.LastCompletionMs!.Value - report.FirstStartMs) / 1000),
             ["wall_s"] = (durableMs - workerStartMs) / 1000,
             ["rss_mb_max"] = rss.MaxMegabytes,
+            ["gc_committed_mb_max"] = rss.MaxGcCommittedMegabytes,
         };
         if (flood is not null) AddFloodFigures(figures, (await flood.WaitForReportAsync(timeout, cancellationToken)).Flood, report);
         return figures;
