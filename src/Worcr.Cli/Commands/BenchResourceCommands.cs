@@ -20,6 +20,8 @@ internal static class BenchResourceCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = BenchCommand.Settings(parse, postgres, redis, runs, timeout);
+            var other = parse.GetValue(cli);
+            if (other is not null && !File.Exists(other)) throw new FileNotFoundException($"--cli: no file '{other}'.", other);
             Console.Error.WriteLine("bench: starting PostgreSQL (fsync on) and Redis...");
             await using var services = await BenchServices.StartAsync(settings, cancellationToken);
             // A restart is the common start: the schema is current, so the node's migration step finds nothing to do.
@@ -27,8 +29,6 @@ internal static class BenchResourceCommands
             await database.MigrateAsync(cancellationToken);
             try
             {
-                var other = parse.GetValue(cli);
-                if (other is not null && !File.Exists(other)) throw new FileNotFoundException($"--cli: no file '{other}'.", other);
                 var benchmark = new StartupBenchmark(settings.Timeout, other is null ? null : Path.GetFullPath(other));
                 return await BenchRunner.RunInProcessAsync(settings.Runs, StartupBenchmark.Parameters,
                     () => benchmark.RunOnceAsync(services.PostgresUrl, services.RedisUrl, database.Schema, cancellationToken));
