@@ -18,6 +18,9 @@ internal sealed class BenchNode : IAsyncDisposable
     /// <summary>The job a flooding worker takes (`bench progress`).</summary>
     public const string FloodJobType = "bench.flood";
 
+    /// <summary>The jobs of `bench backlog` that wait all along: no bench worker serves this type.</summary>
+    public const string BacklogJobType = "bench.backlog";
+
     private readonly DispatcherNode _node;
     private readonly WorcrDatabase _database;
 
@@ -55,13 +58,39 @@ internal sealed class BenchNode : IAsyncDisposable
             HttpPort = 0,
             ApiKey = "wk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             WorkerToken = "wt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            JobTypes = { JobType, FloodJobType },
+            JobTypes = { JobType, FloodJobType, BacklogJobType },
             RulesDirectory = rulesDirectory,
         };
         if (fairness is not null) options.Fairness = fairness;
         if (reportBudget is { } budget) options.WorkerReportsPerSecond = budget;
         var node = await DispatcherNode.StartAsync(options, [new AdminModule()], QuietLogging, cancellationToken);
         return new BenchNode(node, WorcrDatabase.Create(options.PostgresUrl, options.Schema), options.WorkerToken, new WorcrClient(node.GrpcAddress, options.ApiKey));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="count"/> jobs of <see cref="BacklogJobType"/> wait: one enqueued through the node (so its
+    /// lane exists as the node makes it), the rest copied from it by one INSERT … SELECT generate_series, then VACUUM
+    /// ANALYZE, as autovacuum would have done by the time such a backlog had built up.
+    /// </summary>
+    public async Task FillBacklogAsync(int count, CancellationToken cancellationToken)
+    {
+        await Client.EnqueueAsync(new Protocol.V1.JobSpec { Type = BacklogJobType, Tenant = "backlog", ArgsJson = """{"i":0}""" }, cancellationToken);
+        var jobs = _database.Schema + ".jobs";
+        await using (var copy = _database.DataSource.CreateCommand($"""
+            INSERT INTO {jobs} (lane_id, tenant, type, args, state, max_attempts, weight)
+            SELECT j.lane_id, j.tenant, j.type, j.args, j.state, j.max_attempts, j.weight
+            FROM {jobs} j CROSS JOIN generate_series(2, @count)
+            WHERE j.type = @type
+            """))
+        {
+            copy.CommandTimeout = 0;
+            copy.Parameters.AddWithValue("count", count);
+            copy.Parameters.AddWithValue("type", BacklogJobType);
+            await copy.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var vacuum = _database.DataSource.CreateCommand($"VACUUM ANALYZE {jobs}");
+        vacuum.CommandTimeout = 0;
+        await vacuum.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Polls PostgreSQL until <paramref name="expected"/> jobs are completed (moved to history); returns that moment in unix ms.</summary>

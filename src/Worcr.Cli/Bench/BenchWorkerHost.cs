@@ -22,6 +22,15 @@ internal static class BenchWorkerHost
             WriteReport(await FloodWorker.RunAsync(settings, cancellationToken), settings.ReportPath);
             return 0;
         }
+        if (settings.IdleWorkers > 0)
+        {
+            using var signal = new ShutdownSignal();
+            using var leave = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, cancellationToken);
+            var idle = IdleWorkers.RunAsync(settings, leave.Token);
+            await Task.WhenAny(idle, WaitForStdinCloseAsync(), Task.Delay(Timeout.Infinite, leave.Token));
+            await leave.CancelAsync();
+            return await idle;
+        }
         var recorder = new StartRecorder(settings.Expect);
         await using var worker = CreateWorker(settings, recorder);
         using var shutdown = new ShutdownSignal();

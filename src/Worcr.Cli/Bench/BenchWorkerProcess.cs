@@ -28,13 +28,14 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     /// <param name="tags">The worker's tags (what weight rules see of it).</param>
     /// <param name="jobMs">How long each handler sleeps (0: a no-op).</param>
     /// <param name="floodUpdates">When positive, a flooding worker (<see cref="FloodWorker"/>) instead of a no-op one.</param>
+    /// <param name="idleWorkers">When positive, that many idle workers (<see cref="IdleWorkers"/>) instead of a no-op one.</param>
     public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect, IReadOnlyList<string> tags,
-        double jobMs = 0, int floodUpdates = 0)
+        double jobMs = 0, int floodUpdates = 0, int idleWorkers = 0)
     {
         var reportPath = Path.Combine(Path.GetTempPath(), $"worcr-bench-worker-{Guid.NewGuid():N}.txt");
         var startInfo = new ProcessStartInfo(DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
         foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath, tags)) startInfo.ArgumentList.Add(argument);
-        foreach (var argument in Extras(jobMs, floodUpdates)) startInfo.ArgumentList.Add(argument);
+        foreach (var argument in Extras(jobMs, floodUpdates, idleWorkers)) startInfo.ArgumentList.Add(argument);
         // The token travels in the environment, not on the command line where `ps` would show it.
         startInfo.Environment["WORCR_WORKER_TOKEN"] = workerToken;
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -64,8 +65,10 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         .. tags.Count > 0 ? ["--tags", string.Join(',', tags)] : Array.Empty<string>(),
     ];
 
-    private static IEnumerable<string> Extras(double jobMs, int floodUpdates)
+    private static IEnumerable<string> Extras(double jobMs, int floodUpdates, int idleWorkers)
     {
+        if (idleWorkers > 0) yield return "--idle";
+        if (idleWorkers > 0) yield return idleWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (jobMs > 0) yield return "--job-ms";
         if (jobMs > 0) yield return jobMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (floodUpdates > 0) yield return "--flood";
@@ -73,7 +76,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     }
 
     /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var current = Environment.ProcessPath;
         return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";

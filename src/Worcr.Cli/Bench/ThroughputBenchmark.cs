@@ -10,10 +10,12 @@ namespace Worcr.Cli.Bench;
 /// two differ by the rules alone). With <paramref name="tenants"/> above 1 the jobs are spread over that many tenants
 /// and the node uses <paramref name="fairness"/>. With <paramref name="floodUpdates"/>, a second worker process
 /// (<see cref="FloodWorker"/>), launched before the first, floods one job's progress meanwhile; <paramref name="reportBudget"/>
-/// sets the node's <c>WorkerReportsPerSecond</c>.
+/// sets the node's <c>WorkerReportsPerSecond</c>. With <paramref name="waiting"/>, that many jobs of a type no worker serves
+/// wait in the jobs table before the workload starts (BENCH.md workload 4, `bench backlog`); with <paramref name="idleWorkers"/>,
+/// a third process holds that many idle workers (<see cref="IdleWorkers"/>) connected to the node meanwhile.
 /// </summary>
 internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan timeout, int weightRules = 0, bool tagged = false,
-    int tenants = 1, string? fairness = null, int floodUpdates = 0, int? reportBudget = null)
+    int tenants = 1, string? fairness = null, int floodUpdates = 0, int? reportBudget = null, int waiting = 0, int idleWorkers = 0)
 {
     public const int SingleCalls = 2_000;
     public const int BatchSize = 1_000;
@@ -28,6 +30,8 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
             if (fairness is not null) line.Add("fairness", fairness);
             if (floodUpdates > 0) line.Add("flood_updates", floodUpdates);
             if (reportBudget is { } budget) line.Add("report_budget", budget);
+            if (waiting > 0) line.Add("waiting", waiting);
+            if (idleWorkers > 0) line.Add("idle_workers", idleWorkers);
             return line;
         }
     }
@@ -36,6 +40,10 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
     {
         using var rules = weightRules > 0 ? BenchRulesFolder.Create(weightRules) : null;
         await using var node = await BenchNode.StartAsync(services, rules?.Path, cancellationToken, fairness, reportBudget);
+        if (waiting > 0) await node.FillBacklogAsync(waiting, cancellationToken);
+        await using var idle = idleWorkers > 0 ? BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, 1, IdleWorkers.JobType, 0, [], idleWorkers: idleWorkers) : null;
+        if (idle is not null) await idle.Ready.WaitAsync(timeout, cancellationToken);
+        await using var rss = new RssSampler();
         var singles = Math.Min(SingleCalls, jobs);
         var singleSeconds = await EnqueueOneByOneAsync(node, singles, cancellationToken);
         var bulkSeconds = await EnqueueInBatchesAsync(node, singles, jobs, cancellationToken);
@@ -56,6 +64,8 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
             ["enqueue_single_jobs_per_s"] = singles / singleSeconds,
             ["process_jobs_per_s"] = jobs / ((report.LastCompletionMs!.Value - report.FirstStartMs) / 1000),
             ["wall_s"] = (durableMs - workerStartMs) / 1000,
+            ["rss_mb_max"] = rss.MaxMegabytes,
+            ["gc_committed_mb_max"] = rss.MaxGcCommittedMegabytes,
         };
         if (flood is not null) AddFloodFigures(figures, (await flood.WaitForReportAsync(timeout, cancellationToken)).Flood, report);
         return figures;

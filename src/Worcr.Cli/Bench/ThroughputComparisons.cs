@@ -41,5 +41,30 @@ internal static class ThroughputComparisons
         return 0;
     }
 
+    /// <summary>
+    /// `bench backlog` (BENCH.md workload 4): the workload on empty tables and with <paramref name="waiting"/> jobs
+    /// waiting. Prints <c>ratio_with_backlog</c> for processing and the same ratio for both enqueue figures
+    /// (goal: every ratio at least 0.85), and the node's highest RSS in each (<see cref="RssSampler"/>). With
+    /// <paramref name="idleWorkers"/>, both variants run with that many idle workers connected.
+    /// </summary>
+    public static async Task<int> BacklogAsync(BenchSettings settings, int jobs, int concurrency, int waiting, int idleWorkers, CancellationToken cancellationToken)
+    {
+        var empty = new ThroughputBenchmark(jobs, concurrency, settings.Timeout, idleWorkers: idleWorkers);
+        var backlogged = new ThroughputBenchmark(jobs, concurrency, settings.Timeout, waiting: waiting, idleWorkers: idleWorkers);
+        var (emptyRuns, backlogRuns) = await PairedComparison.RunAsync(settings,
+            new PairedComparison.Variant("empty tables", empty.Parameters, empty.RunOnceAsync),
+            new PairedComparison.Variant($"{waiting} jobs waiting", backlogged.Parameters, backlogged.RunOnceAsync), cancellationToken);
+        var line = new JsonLine().Add("system", "worcr").Add("workload", "backlog_comparison").Add("jobs", jobs).Add("concurrency", concurrency).Add("waiting", waiting);
+        if (idleWorkers > 0) line.Add("idle_workers", idleWorkers);
+        PairedComparison.AddRatio(line, Figure, "empty", Figures(emptyRuns), "with_backlog", Figures(backlogRuns), "ratio_with_backlog");
+        foreach (var enqueue in (string[])["enqueue_bulk_jobs_per_s", "enqueue_single_jobs_per_s"])
+        {
+            line.Add(enqueue + "_ratio_with_backlog", Stats.Median(backlogRuns.Select(r => r[enqueue])) / Stats.Median(emptyRuns.Select(r => r[enqueue])));
+        }
+        Console.Out.WriteLine(line.Add("rss_mb_max_empty", Stats.Median(emptyRuns.Select(r => r["rss_mb_max"])))
+            .Add("rss_mb_max_with_backlog", Stats.Median(backlogRuns.Select(r => r["rss_mb_max"]))));
+        return 0;
+    }
+
     private static double[] Figures(IEnumerable<IReadOnlyDictionary<string, double>> runs) => [.. runs.Select(r => r[Figure])];
 }

@@ -16,6 +16,8 @@ internal static class BenchCommand
             Progress(),
             Fairness(),
             History(),
+            BenchResourceCommands.Startup(),
+            BenchResourceCommands.Backlog(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
@@ -31,9 +33,10 @@ internal static class BenchCommand
         var tags = new Option<string?>("--tags") { Description = "The worker's tags, comma-separated (what weight rules see)." };
         var jobMs = new Option<double>("--job-ms") { Description = "Each handler sleeps this long (0: no-op)." };
         var flood = new Option<int>("--flood") { Description = "Be a flooding worker: take one bench.flood job and send this many progress updates on the raw stream." };
+        var idle = new Option<int>("--idle") { Description = "Be this many idle workers, each on its own connection, until stdin closes." };
         var command = new Command("bench-worker", "Benchmark worker: no-op handler, records handler start times.")
         {
-            server, token, concurrency, type, report, expect, stdinClose, tags, jobMs, flood,
+            server, token, concurrency, type, report, expect, stdinClose, tags, jobMs, flood, idle,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => BenchWorkerHost.RunAsync(new BenchWorkerSettings(
@@ -46,7 +49,8 @@ internal static class BenchCommand
             parse.GetValue(stdinClose),
             BenchWorkerSettings.ParseTags(parse.GetValue(tags)),
             parse.GetValue(jobMs),
-            parse.GetValue(flood)), cancellationToken));
+            parse.GetValue(flood),
+            parse.GetValue(idle)), cancellationToken));
         return command;
     }
 
@@ -217,7 +221,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static (Option<string?> Postgres, Option<string?> Redis, Option<int> Runs, Option<int> Timeout) SharedOptions() =>
+    internal static (Option<string?> Postgres, Option<string?> Redis, Option<int> Runs, Option<int> Timeout) SharedOptions() =>
     (
         new Option<string?>("--postgres") { Description = "Use this PostgreSQL instead of starting one (each run gets its own schema, dropped afterwards)." },
         new Option<string?>("--redis") { Description = "Use this Redis instead of starting one." },
@@ -225,6 +229,6 @@ internal static class BenchCommand
         new Option<int>("--timeout") { Description = "Seconds to wait for a run's jobs before giving up.", DefaultValueFactory = _ => 600 }
     );
 
-    private static BenchSettings Settings(ParseResult parse, Option<string?> postgres, Option<string?> redis, Option<int> runs, Option<int> timeout) =>
+    internal static BenchSettings Settings(ParseResult parse, Option<string?> postgres, Option<string?> redis, Option<int> runs, Option<int> timeout) =>
         new(parse.GetValue(postgres), parse.GetValue(redis), parse.GetValue(runs), TimeSpan.FromSeconds(parse.GetValue(timeout)));
 }

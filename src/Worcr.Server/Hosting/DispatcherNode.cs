@@ -118,7 +118,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         var redis = RedisConnection.Unopened(redisOptions);
         var connections = new NodeConnections(database, redis);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // The node reads its settings once (NodeConfiguration); the host's own appsettings.json need not be watched
+        // for changes, and on Linux that watch covers every folder under the working directory: seconds of start-up
+        // in a big one (bench/RESULTS.md, start to serving).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         if (configureLogging is null) builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
         else configureLogging(builder.Logging);
