@@ -81,7 +81,7 @@ public sealed class PostgresProcess : IAsyncDisposable
             "-c", "unix_socket_directories=",
             "-c", $"max_connections={_options.MaxConnections.ToString(CultureInfo.InvariantCulture)}",
             "-c", $"fsync={durable}",
-            "-c", $"synchronous_commit={durable}",
+            "-c", $"synchronous_commit={(_options.Durable || _options.CrashSafe ? "on" : "off")}",
             "-c", $"full_page_writes={durable}",
             // Tests provoke errors on purpose (bad input, killed connections); keep them out of the log.
             "-c", "log_min_error_statement=panic",

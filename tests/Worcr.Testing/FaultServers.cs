@@ -24,7 +24,8 @@ public sealed class FaultServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = TestServices.StartPrivatePostgresAsync();
+        // The faults crash PostgreSQL: it must keep every commit it acknowledged, as a production server does.
+        var postgres = TestServices.StartPrivatePostgresAsync(crashSafe: true);
         var redis = TestServices.StartPrivateRedisAsync();
         _postgres = await postgres;
         _redis = await redis;
