@@ -73,7 +73,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     }
 
     /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var current = Environment.ProcessPath;
         return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";

@@ -16,6 +16,7 @@ internal static class BenchCommand
             Progress(),
             Fairness(),
             History(),
+            ChaosCommands.Bench(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>
