@@ -6,7 +6,7 @@ namespace Worcr.Cli.Bench;
 
 /// <summary>
 /// `worcr bench chaos`, one fault run: a fresh <see cref="ChaosCluster"/>, jobs enqueued at the asked rate through
-/// node A, the fault injected under that load, then a wait until every acknowledged job is final. The figures:
+/// both nodes, the fault injected under that load, then a wait until every acknowledged job is final. The figures:
 /// enqueued (acknowledged), final (completed or dead), lost (acknowledged but not final when the wait ended),
 /// concurrent_duplicates (jobs whose attempts ran on two workers at once), max_over_limit (the most attempts running
 /// at once beyond the limit's capacity), recovery_s (from the fault's end to the first attempt started after it).
@@ -26,10 +26,11 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
     public async Task<IReadOnlyDictionary<string, double>> RunOnceAsync(ChaosFault fault, CancellationToken cancellationToken)
     {
         await using var cluster = await ChaosCluster.StartAsync(settings, cancellationToken);
-        using var producer = new WorcrClient(cluster.AddressA);
+        using var producerA = new WorcrClient(cluster.AddressA);
+        using var producerB = new WorcrClient(cluster.AddressB);
         var loadTime = Max(settings.LoadTime, settings.FaultAt + fault.Length + AfterFault);
         var loadStartMs = BenchClock.NowMs();
-        var load = EnqueueAsync(producer, loadTime, cancellationToken);
+        var load = EnqueueAsync([producerA, producerB], loadTime, cancellationToken);
         await Task.Delay(settings.FaultAt, cancellationToken);
         Console.Error.WriteLine($"bench chaos: {fault.Name}...");
         await fault.InjectAsync(cluster, cancellationToken);
@@ -55,12 +56,16 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
     }
 
     /// <summary>
-    /// Enqueues at the asked rate in batches every 100 ms, catching up after a slow call. A call the node refuses
-    /// (PostgreSQL down) counts its jobs as refused, not enqueued: the producer was told, and nothing was promised.
+    /// Enqueues at the asked rate in batches every 100 ms, catching up after a slow call, through both nodes in turn
+    /// (so both dispatch from the start), a batch the first node refuses going to the other, as a producer with two
+    /// addresses would do. A batch both refuse (PostgreSQL down) counts as refused, not enqueued: the producer was
+    /// told, and nothing was promised. Each distinct refusal is printed once, to stderr.
     /// </summary>
-    private async Task<(long Enqueued, long Refused)> EnqueueAsync(WorcrClient producer, TimeSpan loadTime, CancellationToken cancellationToken)
+    private async Task<(long Enqueued, long Refused)> EnqueueAsync(WorcrClient[] producers, TimeSpan loadTime, CancellationToken cancellationToken)
     {
         long enqueued = 0, refused = 0;
+        var batches = 0;
+        var refusals = new HashSet<string>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         using var ticks = new PeriodicTimer(Tick);
         while (clock.Elapsed < loadTime && await ticks.WaitForNextTickAsync(cancellationToken))
@@ -70,19 +75,28 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
             {
                 var batch = (int)Math.Min(due, 1_000);
                 due -= batch;
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(TimeSpan.FromSeconds(5));
-                try
-                {
-                    enqueued += (await producer.EnqueueBatchAsync(Enumerable.Range(0, batch).Select(_ => ChaosJob.Spec()), deadline.Token)).Count;
-                }
-                catch (Exception exception) when (exception is WorcrException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    refused += batch;
-                }
+                var first = batches++ % producers.Length;
+                if (await TryEnqueueAsync(producers[first], batch, refusals, cancellationToken)
+                    || await TryEnqueueAsync(producers[(first + 1) % producers.Length], batch, refusals, cancellationToken)) enqueued += batch;
+                else refused += batch;
             }
         }
         return (enqueued, refused);
+    }
+
+    private static async Task<bool> TryEnqueueAsync(WorcrClient producer, int batch, HashSet<string> refusals, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            return (await producer.EnqueueBatchAsync(Enumerable.Range(0, batch).Select(_ => ChaosJob.Spec()), deadline.Token)).Count == batch;
+        }
+        catch (Exception exception) when (exception is WorcrException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            if (refusals.Add(exception.Message)) Console.Error.WriteLine($"bench chaos: an enqueue was refused: {exception.Message}");
+            return false;
+        }
     }
 
     /// <summary>Waits until no job is live and at least <paramref name="enqueued"/> are final, or the timeout; returns final and dead counts.</summary>

@@ -58,22 +58,10 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
     }
 
-    /// <summary>Closing its stdin asks the worker to leave; one that does not leave in time is killed.</summary>
+    /// <summary>Asks the worker to leave (<see cref="BenchWorkerProcess.LeaveAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.StandardInput.Close();
-            try
-            {
-                await _exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
+        await BenchWorkerProcess.LeaveAsync(_process, _exited.Task);
         _process.Dispose();
     }
 }
