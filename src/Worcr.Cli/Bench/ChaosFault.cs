@@ -35,7 +35,9 @@ internal sealed record ChaosFault(string Name, TimeSpan Length, Func<ChaosCluste
         }),
         new("listen_kill", TimeSpan.Zero, async (cluster, ct) =>
         {
-            if (await cluster.Postgres.TerminateListenersAsync(cluster.Schema, ct) < 2) throw new InvalidOperationException("Fewer than two LISTEN connections were found to terminate.");
+            // Found by their last statement: a listener caught between statements is missed, which the line says.
+            var terminated = await cluster.Postgres.TerminateListenersAsync(cluster.Schema, ct);
+            if (terminated < 2) Console.Error.WriteLine($"bench chaos: only {terminated} of the two nodes' LISTEN connections were found and terminated.");
         }),
         new("redis_cut_one_node", RedisCut, async (cluster, ct) =>
         {
