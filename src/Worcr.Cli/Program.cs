@@ -15,5 +15,6 @@ var root = new RootCommand("Worcr: a smart job dispatcher for dumb workers.")
     RulesCommand.Create(),
     BenchCommand.Create(),
     BenchCommand.CreateWorker(),
+    ChaosCommands.Worker(),
 };
 return await root.Parse(args).InvokeAsync();

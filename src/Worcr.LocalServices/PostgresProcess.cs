@@ -81,7 +81,7 @@ public sealed class PostgresProcess : IAsyncDisposable
             "-c", "unix_socket_directories=",
             "-c", $"max_connections={_options.MaxConnections.ToString(CultureInfo.InvariantCulture)}",
             "-c", $"fsync={durable}",
-            "-c", $"synchronous_commit={durable}",
+            "-c", $"synchronous_commit={(_options.Durable || _options.CrashSafe ? "on" : "off")}",
             "-c", $"full_page_writes={durable}",
             // Tests provoke errors on purpose (bad input, killed connections); keep them out of the log.
             "-c", "log_min_error_statement=panic",
@@ -127,6 +127,22 @@ public sealed class PostgresProcess : IAsyncDisposable
 
     /// <summary>A fault for tests: kill -9 of the postmaster, as a crash would; the next start runs crash recovery.</summary>
     public Task KillAsync() => StopWithAsync(Signals.SigKill);
+
+    /// <summary>
+    /// A fault: terminates (pg_terminate_backend) every connection whose last statement was a LISTEN on the
+    /// channels of <paramref name="schema"/>, the nodes' notification listeners. Returns how many were terminated.
+    /// </summary>
+    public async Task<int> TerminateListenersAsync(string schema, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid() AND query LIKE 'LISTEN "' || @schema || '%'
+            """, connection);
+        command.Parameters.AddWithValue("schema", schema);
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     /// <summary>Starts the server again after a stop, with the same data directory and port.</summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken = default)

@@ -90,9 +90,13 @@ public sealed partial class JobStore : IJobLifecycleStore
     public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder = null, CancellationToken ct = default) =>
         _yielder.YieldAsync(jobId, attempt, delay, holder, ct);
 
-    /// <summary>Extends the leases of all jobs the worker runs (by their type's <c>lease_ms</c>, else <paramref name="lease"/>); returns how many.</summary>
-    public Task<int> RenewLeasesAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct = default) =>
-        _leases.RenewAsync(workerId, nodeId, lease, ct);
+    /// <summary>
+    /// Extends the leases of the given attempts while <paramref name="holder"/> still runs them (by their type's
+    /// <c>lease_ms</c>, else <paramref name="lease"/>); returns how many. Other attempts under the same worker id (a
+    /// stream that died) are left to lapse.
+    /// </summary>
+    public Task<int> RenewLeasesAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct = default) =>
+        _leases.RenewAsync(holder, attempts, lease, ct);
 
     /// <summary>The worker is gone: its running jobs count a failure and wait again (or are dead). Returns their ids.</summary>
     public async Task<IReadOnlyList<long>> ReleaseWorkerAsync(string workerId, string nodeId, string reason, CancellationToken ct = default) =>

@@ -50,9 +50,36 @@ public sealed class LeaseTests
         await using var db = await CreateAsync();
         var run = await db.RunOneAsync();
         await db.ScalarAsync($"UPDATE __schema__.jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = {run.Id}");
-        Assert.Equal(1, await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), [(run.Id, run.Attempt)], TimeSpan.FromMinutes(1)));
         Assert.Empty(await db.Jobs.RequeueExpiredLeasesAsync());
-        Assert.Equal(0, await db.Jobs.RenewLeasesAsync("w1", "other-node", TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "other-node"), [(run.Id, run.Attempt)], TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_renewal_extends_only_the_attempts_it_names_so_those_of_a_dead_stream_under_the_same_worker_id_lapse()
+    {
+        await using var db = await CreateAsync();
+        // The worker's first stream died holding one attempt; it reconnected to the same node and was given another.
+        var orphaned = await db.RunOneAsync();
+        var current = await db.RunOneAsync();
+        await db.ScalarAsync($"UPDATE __schema__.jobs SET lease_expires_at = now() - interval '1 minute' WHERE id IN ({orphaned.Id}, {current.Id})");
+
+        Assert.Equal(1, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), [(current.Id, current.Attempt)], TimeSpan.FromMinutes(1)));
+
+        Assert.Equal([orphaned.Id], await db.Jobs.RequeueExpiredLeasesAsync());
+        Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(current.Id))!.State);
+    }
+
+    [Fact]
+    public async Task A_renewal_does_not_extend_an_attempt_that_was_replaced()
+    {
+        await using var db = await CreateAsync();
+        var first = await db.RunOneAsync();
+        await db.Jobs.ReleaseWorkerAsync("w1", "n1", "stream broke");
+        var second = Assert.Single(await db.Jobs.ClaimAsync(await db.LaneOfAsync(first.Id), 1, "w1", "n1", TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(0, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), [(first.Id, first.Attempt)], TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), [(second.Id, second.Attempt)], TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
@@ -60,20 +87,21 @@ public sealed class LeaseTests
     {
         await using var db = await CreateAsync();
         var finishing = await db.RunOneAsync();
-        await db.RunOneAsync();
+        var other = await db.RunOneAsync();
+        (long, int)[] both = [(finishing.Id, finishing.Attempt), (other.Id, other.Attempt)];
         // Another session holds the row lock a completion batch takes, and keeps it until rolled back.
-        await using var other = await db.DataSource.OpenConnectionAsync();
-        await using var transaction = await other.BeginTransactionAsync();
-        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM \"{db.Schema}\".jobs WHERE id = {finishing.Id} FOR UPDATE", other, transaction))
+        await using var locker = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM \"{db.Schema}\".jobs WHERE id = {finishing.Id} FOR UPDATE", locker, transaction))
         {
             await lockRow.ExecuteScalarAsync();
         }
 
-        var renewed = await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)).WaitAsync(TimeSpan.FromSeconds(30));
+        var renewed = await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), both, TimeSpan.FromMinutes(1)).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, renewed);
         await transaction.RollbackAsync();
-        Assert.Equal(2, await db.Jobs.RenewLeasesAsync("w1", "n1", TimeSpan.FromMinutes(1)));
+        Assert.Equal(2, await db.Jobs.RenewLeasesAsync(new LeaseHolder("w1", "n1"), both, TimeSpan.FromMinutes(1)));
     }
 
     [Fact]

@@ -25,6 +25,23 @@ public sealed class LocalServicesTests
         Assert.Equal(42, await Execute(postgres.ConnectionString, "SELECT x FROM kept"));
     }
 
+    [Fact]
+    public async Task A_crash_safe_private_postgres_keeps_every_acknowledged_commit_through_an_immediate_stop()
+    {
+        // Fault tests crash PostgreSQL right after enqueueing: with asynchronous commits the enqueue itself vanished
+        // in the crash, and the test blamed the dispatcher for jobs that no longer existed.
+        await using var postgres = await TestServices.StartPrivatePostgresAsync(crashSafe: true);
+        await Execute(postgres.ConnectionString, "CREATE TABLE kept (x int)");
+        const int commits = 50;
+        for (var i = 0; i < commits; i++) await Execute(postgres.ConnectionString, $"INSERT INTO kept VALUES ({i})");
+
+        await postgres.StopImmediatelyAsync();
+        await postgres.StartAgainAsync();
+        NpgsqlConnection.ClearAllPools();
+
+        Assert.Equal((long)commits, await Execute(postgres.ConnectionString, "SELECT count(*) FROM kept"));
+    }
+
     private static async Task<object?> Execute(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

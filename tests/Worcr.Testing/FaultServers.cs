@@ -1,4 +1,3 @@
-using Npgsql;
 using Worcr.LocalServices;
 using Worcr.Postgres;
 using Xunit;
@@ -24,7 +23,8 @@ public sealed class FaultServers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var postgres = TestServices.StartPrivatePostgresAsync();
+        // The faults crash PostgreSQL: it must keep every commit it acknowledged, as a production server does.
+        var postgres = TestServices.StartPrivatePostgresAsync(crashSafe: true);
         var redis = TestServices.StartPrivateRedisAsync();
         _postgres = await postgres;
         _redis = await redis;
@@ -42,21 +42,8 @@ public sealed class FaultServers : IAsyncLifetime
     /// <summary>A relay to this Redis that a test can cut (one node's connection, while the others keep theirs).</summary>
     public TcpProxy RedisProxy() => new(Redis.Port);
 
-    /// <summary>
-    /// Terminates (pg_terminate_backend) every connection whose last statement was a LISTEN on the schema's
-    /// channels: the nodes' notification listeners. Returns how many were terminated.
-    /// </summary>
-    public async Task<int> TerminateListenersAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(Postgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE pid <> pg_backend_pid() AND query LIKE 'LISTEN "' || @schema || '%'
-            """, connection);
-        command.Parameters.AddWithValue("schema", schema);
-        return (int)(long)(await command.ExecuteScalarAsync())!;
-    }
+    /// <summary>Terminates the LISTEN connections of the schema's nodes (<see cref="PostgresProcess.TerminateListenersAsync"/>).</summary>
+    public Task<int> TerminateListenersAsync(string schema) => Postgres.TerminateListenersAsync(schema);
 
     public async Task DisposeAsync()
     {

@@ -46,10 +46,11 @@ public static class TestServices
         $"{prefix}:{Environment.ProcessId}:{Interlocked.Increment(ref _counter)}:{Guid.NewGuid():N}:";
 
     /// <summary>A PostgreSQL of the test's own, for tests that stop or restart the server.</summary>
-    public static Task<PostgresProcess> StartPrivatePostgresAsync()
+    /// <param name="crashSafe">For tests that crash the server: no acknowledged commit is lost (PostgresProcessOptions.CrashSafe).</param>
+    public static Task<PostgresProcess> StartPrivatePostgresAsync(bool crashSafe = false)
     {
         TestTier.RequireIntegration("PostgreSQL");
-        return PostgresProcess.StartAsync(new PostgresProcessOptions { DataDirectory = NewTempDirectory("pg"), Durable = false, Ephemeral = true });
+        return PostgresProcess.StartAsync(new PostgresProcessOptions { DataDirectory = NewTempDirectory("pg"), Durable = false, CrashSafe = crashSafe, Ephemeral = true });
     }
 
     /// <summary>A Redis of the test's own, for tests that stop or restart the server.</summary>

@@ -93,23 +93,26 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         _exited.TrySetResult();
     }
 
-    /// <summary>Closing its stdin asks the worker to leave; a worker that does not leave in time is killed.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.StandardInput.Close();
-            try
-            {
-                await _exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
-            }
-            catch (TimeoutException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
+        await LeaveAsync(_process, _exited.Task);
         _process.Dispose();
         File.Delete(_reportPath);
+    }
+
+    /// <summary>Closing its stdin asks a worker process to leave; one that has not left within 15 s is killed.</summary>
+    internal static async Task LeaveAsync(Process process, Task exited)
+    {
+        if (process.HasExited) return;
+        process.StandardInput.Close();
+        try
+        {
+            await exited.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 }

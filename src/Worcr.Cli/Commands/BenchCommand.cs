@@ -18,6 +18,7 @@ internal static class BenchCommand
             History(),
             BenchResourceCommands.Startup(),
             BenchResourceCommands.Backlog(),
+            ChaosCommands.Bench(),
         };
 
     /// <summary>`worcr bench-worker`: the worker process the benchmarks start; hidden, not for people.</summary>

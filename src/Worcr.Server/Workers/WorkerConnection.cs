@@ -304,7 +304,8 @@ internal sealed class WorkerConnection
         }
         // Each renewed on its own: PostgreSQL down must not let the Redis permits of running jobs lapse (the limit
         // would admit more), and Redis down must not let the leases lapse (the jobs would run twice).
-        await RenewAsync(session, () => _store.RenewLeasesAsync(session.WorkerId, _options.NodeId, _options.LeaseDuration, cancellationToken), cancellationToken);
+        // This stream's own attempts only: a dead stream's, under the same worker id, lapse and are requeued.
+        await RenewAsync(session, () => _store.RenewLeasesAsync(session.Holder, session.HeldAttempts(), _options.LeaseDuration, cancellationToken), cancellationToken);
         // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
         await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
     }
@@ -477,18 +478,30 @@ internal sealed class WorkerConnection
     /// The stream is gone: the attempts it was given and still holds go back to waiting (counted as a failed attempt).
     /// Keyed by this stream's own attempts, never by the worker id alone: another stream under the same id keeps its
     /// jobs. Not when this node is draining: then the worker keeps its leases, which lapse if it does not finish them.
+    /// When PostgreSQL cannot be reached, nothing renews these attempts any more (heartbeats renew a stream's own
+    /// attempts only), so their leases lapse and the lease reaper requeues them once PostgreSQL is back.
     /// </summary>
     private async Task ReleaseAsync(WorkerSession session)
     {
         var released = 0;
         var attempts = session.HeldAttempts();
-        if (attempts.Count > 0 && !_draining.IsCancellationRequested)
+        try
         {
-            var changes = await _lifecycle.ReleaseAttemptsAsync(session.Holder, attempts, $"worker {session.WorkerId} disconnected", CancellationToken.None);
-            released = changes.Count;
-            if (released > 0) _dispatcher.Wake();
+            if (attempts.Count > 0 && !_draining.IsCancellationRequested)
+            {
+                var changes = await _lifecycle.ReleaseAttemptsAsync(session.Holder, attempts, $"worker {session.WorkerId} disconnected", CancellationToken.None);
+                released = changes.Count;
+                if (released > 0) _dispatcher.Wake();
+            }
         }
-        // Released jobs free their concurrency permits; a draining node's workers keep theirs until their lease ends.
+        catch (Exception exception) when (exception is System.Data.Common.DbException or IOException or TimeoutException)
+        {
+            WorkersLog.ReleaseLeftToReaper(_logger, exception, session.WorkerId, attempts.Count);
+        }
+        // The worker stopped these attempts when its stream ended (or never hears of them again), so their concurrency
+        // permits are freed whether or not PostgreSQL took the release; a draining node's workers keep theirs until
+        // their lease ends. Freed before the worker id's claim is given up, so a reconnect under the same id never
+        // shares this stream's permits.
         if (!_draining.IsCancellationRequested) await _limitGate.ReleaseWorkerAsync(session.WorkerId);
         ServerLog.WorkerDisconnected(_logger, session.WorkerId, released);
     }

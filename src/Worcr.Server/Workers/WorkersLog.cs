@@ -27,4 +27,7 @@ internal static partial class WorkersLog
 
     [LoggerMessage(2108, LogLevel.Warning, "Worker {WorkerId}: renewing its id's claim failed; the next heartbeat tries again.")]
     public static partial void WorkerIdRenewFailed(ILogger logger, Exception exception, string workerId);
+
+    [LoggerMessage(2109, LogLevel.Warning, "Worker {WorkerId}: releasing the {Count} running job(s) of its ended stream failed; their leases lapse and the lease reaper requeues them.")]
+    public static partial void ReleaseLeftToReaper(ILogger logger, Exception exception, string workerId, int count);
 }

@@ -27,6 +27,7 @@ internal sealed class FaultLoad(int steps, TimeSpan stepTime)
     public static readonly TimeSpan ReconnectMaxDelay = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<long, int> _active = new();
     private TaskCompletionSource _nextStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<long> _nextCheckpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _duplicates;
     private int _starts;
     private int _resumed;
@@ -52,6 +53,14 @@ internal sealed class FaultLoad(int steps, TimeSpan stepTime)
     {
         var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _nextStart, next);
+        return next.Task;
+    }
+
+    /// <summary>Completes with the job's id when any worker's checkpoint is saved (acknowledged) after this call.</summary>
+    public Task<long> NextCheckpointAsync()
+    {
+        var next = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _nextCheckpoint, next);
         return next.Task;
     }
 
@@ -110,6 +119,7 @@ internal sealed class FaultLoad(int steps, TimeSpan stepTime)
                 await Task.Delay(stepTime, context.CancellationToken);
                 await context.ProgressAsync("step", step + 1, steps);
                 await context.CheckpointAsync("step", (step + 1).ToString(CultureInfo.InvariantCulture));
+                Volatile.Read(ref _nextCheckpoint).TrySetResult(jobId);
             }
             return JobResult.Complete();
         }

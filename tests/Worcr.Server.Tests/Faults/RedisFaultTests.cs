@@ -1,3 +1,4 @@
+using Worcr.LocalServices;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
 

@@ -1,74 +1,10 @@
-using System.Diagnostics;
-using System.Text.Json;
-using System.Text.RegularExpressions;
+using Worcr.LocalServices;
 
 namespace Worcr.Server.Tests.Infrastructure;
 
-/// <summary>
-/// `worcr serve` in a process of its own, configured through an appsettings.json in its working folder (the
-/// one source that can set every NodeOptions field), so a test can stop it with a real SIGTERM.
-/// </summary>
-internal sealed partial class ChildNode : IAsyncDisposable
+/// <summary>`worcr serve` of this repository's build in a process of its own (<see cref="NodeProcess"/>).</summary>
+internal static class ChildNode
 {
-    private readonly Process _process;
-    private readonly TaskCompletionSource<Uri> _grpcAddress = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private ChildNode(Process process) => _process = process;
-
-    /// <summary>Completes with the node's gRPC address once it printed that it is listening.</summary>
-    public Task<Uri> GrpcAddress => _grpcAddress.Task;
-
-    public static ChildNode Start(string workingDirectory, IReadOnlyDictionary<string, object> settings)
-    {
-        File.WriteAllText(Path.Combine(workingDirectory, "appsettings.json"), JsonSerializer.Serialize(new { Worcr = settings }));
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(RepositoryPaths.CliAssembly);
-        startInfo.ArgumentList.Add("serve");
-        var node = new ChildNode(new Process { StartInfo = startInfo });
-        node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
-        node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
-        node._process.Start();
-        node._process.BeginOutputReadLine();
-        node._process.BeginErrorReadLine();
-        return node;
-    }
-
-    /// <summary>Sends SIGTERM, as an orchestrator stopping the node does.</summary>
-    public void Terminate()
-    {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
-
-    /// <summary>kill -9: the node gets no chance to release its workers' jobs or its leadership, as in a crash.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
-
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        await _process.WaitForExitAsync().WaitAsync(timeout);
-        return _process.ExitCode;
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null) return;
-        var match = ListeningLine().Match(line);
-        if (match.Success) _grpcAddress.TrySetResult(new Uri(match.Groups[1].Value));
-    }
-
-    [GeneratedRegex(@"gRPC (\S+)")]
-    private static partial Regex ListeningLine();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        _process.Dispose();
-    }
+    public static NodeProcess Start(string workingDirectory, IReadOnlyDictionary<string, object> settings) =>
+        NodeProcess.Start(RepositoryPaths.CliAssembly, workingDirectory, settings);
 }

@@ -83,7 +83,7 @@ internal sealed class TestCluster : IAsyncDisposable
         // WORCR_TEST_NODE_LOG=1 prints the nodes' logs (Information and up) to the test's output, to diagnose a failure.
         var node = await DispatcherNode.StartAsync(options, [new AdminModule()], logging =>
             {
-                if (Environment.GetEnvironmentVariable("WORCR_TEST_NODE_LOG") == "1") logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+                if (Environment.GetEnvironmentVariable("WORCR_TEST_NODE_LOG") == "1") logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(LogLevel.Information);
                 else logging.SetMinimumLevel(LogLevel.Warning);
                 if (logs is not null) logging.AddProvider(logs);
             },

@@ -1,12 +1,17 @@
 using Npgsql;
+using NpgsqlTypes;
+using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
 /// <summary>
-/// A live worker's heartbeat pushes the leases of all its running jobs forward (DB clock), each by its job type's
-/// own <c>lease_ms</c> when set, else by the node's default passed in.
+/// A live stream's heartbeat pushes the leases of the attempts it was given forward (DB clock), each by its job
+/// type's own <c>lease_ms</c> when set, else by the node's default passed in.
 /// </summary>
 /// <remarks>
+/// By attempt, never by worker id alone: a worker whose stream died reconnects under the same id, often to the same
+/// node, and a renewal by id would keep the dead stream's attempts alive for ever (running, with no worker that
+/// knows them). Those must lapse, so the reaper requeues them.
 /// SKIP LOCKED: a row locked right now is being completed, failed, yielded or cancelled, which ends its lease anyway.
 /// Waiting for it would stall the worker's stream behind the heartbeat, and locking many rows in scan order while a
 /// completion batch deletes them in its own order is a deadlock (seen under load: PostgreSQL 40P01).
@@ -19,6 +24,7 @@ internal sealed class LeaseRenewer(NpgsqlDataSource dataSource, SchemaSql sql)
         FROM (
             SELECT id FROM __schema__.jobs
             WHERE state = 'running' AND worker_id = @worker_id AND node_id = @node_id
+                AND (id, attempt) IN (SELECT * FROM unnest(@ids, @attempts))
             FOR UPDATE SKIP LOCKED
         ) mine
         WHERE j.id = mine.id
@@ -26,9 +32,12 @@ internal sealed class LeaseRenewer(NpgsqlDataSource dataSource, SchemaSql sql)
 
     private readonly string _renewSql = sql.Format(RenewSql);
 
-    public async Task<int> RenewAsync(string workerId, string nodeId, TimeSpan lease, CancellationToken ct)
+    public async Task<int> RenewAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(_renewSql).With("lease", lease).With("worker_id", workerId).With("node_id", nodeId);
+        if (attempts.Count == 0) return 0;
+        await using var command = dataSource.CreateCommand(_renewSql).With("lease", lease).WithHolder(holder)
+            .WithArray("ids", NpgsqlDbType.Bigint, attempts.Select(a => a.JobId).ToArray())
+            .WithArray("attempts", NpgsqlDbType.Integer, attempts.Select(a => a.Attempt).ToArray());
         return await command.ExecuteNonQueryAsync(ct);
     }
 }

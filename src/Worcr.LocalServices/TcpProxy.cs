@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Worcr.Testing;
+namespace Worcr.LocalServices;
 
 /// <summary>
-/// A TCP relay on 127.0.0.1 between one client (a node) and a server (Redis), so a test can cut that client off
-/// while others keep the server: <see cref="Cut"/> drops every relayed connection and refuses new ones (accepted,
+/// A TCP relay on 127.0.0.1 between one client (a node, a worker) and a server (Redis, a node), so a fault test or
+/// `worcr bench chaos` can cut that client off while others keep the server: <see cref="Cut"/> drops every relayed connection and refuses new ones (accepted,
 /// then closed at once), <see cref="Restore"/> relays again.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
