@@ -6,7 +6,8 @@ namespace Worcr.Server.Transport;
 
 /// <summary>
 /// The one place where a domain error (<see cref="WorcrError"/>) becomes a gRPC status: every service and stream
-/// throws the domain error, and the client sees its kind as the status code and its message as the detail.
+/// throws the domain error, and the client sees its kind as the status code and its message as the detail. PostgreSQL
+/// or Redis out of reach during a call (<see cref="StorageFaults"/>) is UNAVAILABLE, which clients retry.
 /// </summary>
 internal sealed class ErrorStatusInterceptor : Interceptor
 {
@@ -33,6 +34,10 @@ internal sealed class ErrorStatusInterceptor : Interceptor
         {
             throw ToRpc(error);
         }
+        catch (Exception exception) when (StorageFaults.IsUnreachable(exception))
+        {
+            throw Unreachable(exception);
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -46,6 +51,10 @@ internal sealed class ErrorStatusInterceptor : Interceptor
         {
             throw ToRpc(error);
         }
+        catch (Exception exception) when (StorageFaults.IsUnreachable(exception))
+        {
+            throw Unreachable(exception);
+        }
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
@@ -58,6 +67,10 @@ internal sealed class ErrorStatusInterceptor : Interceptor
         catch (WorcrError error)
         {
             throw ToRpc(error);
+        }
+        catch (Exception exception) when (StorageFaults.IsUnreachable(exception))
+        {
+            throw Unreachable(exception);
         }
     }
 
@@ -73,7 +86,13 @@ internal sealed class ErrorStatusInterceptor : Interceptor
         {
             throw ToRpc(error);
         }
+        catch (Exception exception) when (StorageFaults.IsUnreachable(exception))
+        {
+            throw Unreachable(exception);
+        }
     }
 
     private static RpcException ToRpc(WorcrError error) => new(new Status(StatusOf(error.Kind), error.Message), error.Message);
+
+    private static RpcException Unreachable(Exception exception) => new(new Status(StatusCode.Unavailable, StorageFaults.Message, exception), StorageFaults.Message);
 }

@@ -1,5 +1,6 @@
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
+using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Faults;
 
@@ -58,5 +59,34 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
         await resumed.WaitAsync(Recovery);
 
         await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task An_enqueue_while_PostgreSQL_is_down_is_unavailable_and_enqueues_work_again_once_it_is_back()
+    {
+        await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 1);
+        var client = cluster.Client();
+        await FaultLoad.EnqueueAsync(client, 1);
+
+        await servers.Postgres.StopImmediatelyAsync();
+        var refused = await Assert.ThrowsAsync<WorcrNodeException>(() => FaultLoad.EnqueueAsync(client, 1));
+        await servers.Postgres.StartAgainAsync();
+
+        Assert.Equal(WorcrErrorCode.Unavailable, refused.Code);
+        Assert.Contains("retry", refused.Message, StringComparison.Ordinal);
+        // A producer that retries what it was refused gets its job stored soon after PostgreSQL is back.
+        using var deadline = new CancellationTokenSource(Recovery);
+        while (true)
+        {
+            try
+            {
+                await FaultLoad.EnqueueAsync(client, 1);
+                break;
+            }
+            catch (WorcrNodeException retryable) when (retryable.Code == WorcrErrorCode.Unavailable && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            }
+        }
     }
 }
