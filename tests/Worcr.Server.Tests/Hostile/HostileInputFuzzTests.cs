@@ -58,7 +58,10 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
         Assert.True(errors.Count == 0, $"Seed {seed}: the node logged errors: " + string.Join("\n", errors.Take(5).Select(e => $"{e.Category}: {e.Message}")));
         var growth = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
         output.WriteLine($"Managed memory grew by {growth / 1024 / 1024} MiB.");
-        Assert.True(growth < 256L * 1024 * 1024, $"Seed {seed}: managed memory grew by {growth / 1024 / 1024} MiB.");
+        // The whole test process's managed heap: the node, its pools (Kestrel, Npgsql, the outgoing queues' buffers, which
+        // hold some of the fuzzer's multi-megabyte messages), the in-process client and the captured log lines. 158–330 MiB
+        // measured across 20 s runs, not growing with a longer run; a node that kept what it was sent would pass 1 GiB here.
+        Assert.True(growth < 512L * 1024 * 1024, $"Seed {seed}: managed memory grew by {growth / 1024 / 1024} MiB.");
     }
 
     /// <summary>Enqueue and EnqueueBatch with random specs, some with invalid UTF-8 spliced into string fields; a control job every few calls.</summary>
