@@ -14,6 +14,7 @@ public sealed class RedisConnection : IAsyncDisposable
 {
     private ConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
+    private ScriptCallCoalescer? _scripts;
     private int _disposed;
 
     private RedisConnection(RedisOptions options)
@@ -82,6 +83,7 @@ public sealed class RedisConnection : IAsyncDisposable
         multiplexer.ConnectionFailed += (_, e) => ConnectionFailed?.Invoke(this, e);
         multiplexer.ConnectionRestored += (_, e) => ConnectionRestored?.Invoke(this, e);
         _database = multiplexer.GetDatabase();
+        _scripts = new ScriptCallCoalescer(_database);
         _multiplexer = multiplexer;
     }
 
@@ -99,13 +101,14 @@ public sealed class RedisConnection : IAsyncDisposable
     /// Runs one of Worcr's own scripts by its SHA1 (EVALSHA, the cheapest call). A server that has not seen it yet
     /// (a new server, a restart, a failover, SCRIPT FLUSH) answers NOSCRIPT, and the script then goes by its text,
     /// which loads it there for the next calls. A script only reads and writes after it started, so a NOSCRIPT
-    /// reply means it did nothing and sending it again is safe.
+    /// reply means it did nothing and sending it again is safe. Calls made while others are in flight go out together
+    /// in one write (<see cref="ScriptCallCoalescer"/>).
     /// </summary>
     internal async Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
     {
         try
         {
-            return await Cancellable(Database.ScriptEvaluateAsync(script.Sha1, keys, args), cancellationToken);
+            return await Cancellable(Scripts.EvaluateAsync(script.Sha1, keys, args), cancellationToken);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
@@ -117,6 +120,9 @@ public sealed class RedisConnection : IAsyncDisposable
     public Task<long> PublishAsync(string channel, string message) =>
         Database.PublishAsync(RedisChannel.Literal(channel), message);
 
+    /// <summary>Where script calls go out (together when several are in flight); it exists once opened.</summary>
+    internal ScriptCallCoalescer Scripts => _scripts ?? throw NotOpened();
+
     private static Task<RedisResult> Cancellable(Task<RedisResult> evaluation, CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled ? evaluation.WaitAsync(cancellationToken) : evaluation;
 
@@ -126,6 +132,7 @@ public sealed class RedisConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1 || _multiplexer is null) return;
+        _scripts?.Close();
         await _multiplexer.CloseAsync(allowCommandsToComplete: false);
         await _multiplexer.DisposeAsync();
     }
