@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using StackExchange.Redis;
 using Worcr.Redis.Internal;
 
@@ -15,6 +16,7 @@ public sealed class RedisConnection : IAsyncDisposable
     private ConnectionMultiplexer? _multiplexer;
     private IDatabase? _database;
     private ScriptCallCoalescer? _scripts;
+    private readonly ConcurrentDictionary<string, RedisScript> _scriptsByText = new(StringComparer.Ordinal);
     private int _disposed;
 
     private RedisConnection(RedisOptions options)
@@ -88,13 +90,14 @@ public sealed class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs a Lua script on the slot of its keys (which must share one: Worcr's keys carry hash tags). The multiplexer
-    /// loads it once per server and then sends only its SHA1; after a restart or SCRIPT FLUSH it loads it again.
+    /// Runs a Lua script on the slot of its keys (which must share one: Worcr's keys carry hash tags), by its SHA1
+    /// like Worcr's own scripts: the text is hashed once per distinct script and kept (callers pass a few constant
+    /// scripts, not generated ones).
     /// </summary>
     public Task<RedisResult> EvalAsync(string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(script);
-        return Cancellable(Database.ScriptEvaluateAsync(script, keys, args), cancellationToken);
+        return EvalAsync(_scriptsByText.GetOrAdd(script, static text => new RedisScript(text)), keys, args, cancellationToken);
     }
 
     /// <summary>

@@ -62,6 +62,34 @@ public sealed class ScriptCallCoalescerTests
         Assert.Equal(0, connection.Scripts.InFlight);
     }
 
+    [Fact]
+    public async Task A_call_whose_keys_span_two_Cluster_slots_fails_alone_in_its_batch()
+    {
+        var options = await Servers.SharedAsync(RedisKind.Cluster);
+        await using var connection = await RedisConnection.ConnectAsync(options);
+
+        var calls = Enumerable.Range(0, 400)
+            .Select(i => i % 100 == 42
+                ? connection.EvalAsync(Add, [KeyOf(options, 0), KeyOf(options, 1)], [1])
+                : connection.EvalAsync(Add, [KeyOf(options, i % Keys)], [1]))
+            .ToList();
+        var refused = 0;
+        foreach (var call in calls)
+        {
+            try
+            {
+                await call;
+            }
+            catch (RedisCommandException)
+            {
+                refused++;
+            }
+        }
+
+        Assert.Equal(4, refused);
+        Assert.Equal(0, connection.Scripts.InFlight);
+    }
+
     [Theory]
     [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
     public async Task Batched_calls_a_server_does_not_know_run_once_each_by_their_text(RedisKind kind)

@@ -98,17 +98,43 @@ internal sealed class ScriptCallCoalescer
         var calls = new List<PendingScriptCall>();
         while (_waiting.TryDequeue(out var call)) calls.Add(call);
         if (calls.Count == 0) return;
+        var batch = _database.CreateBatch();
+        var sent = new Task<RedisResult>?[calls.Count];
+        for (var i = 0; i < calls.Count; i++) sent[i] = Add(batch, calls[i]);
         try
         {
-            var batch = _database.CreateBatch();
-            foreach (var call in calls) call.Follow(batch.ScriptEvaluateAsync(call.Sha1, call.Keys, call.Args));
             batch.Execute();
-            LargestBatch = Math.Max(LargestBatch, calls.Count);
+        }
+        catch
+        {
+            // The library checks every call before it writes any (one whose keys span two Cluster slots makes the
+            // whole batch throw), so nothing went out: each call goes again alone and gets its own outcome.
+            for (var i = 0; i < calls.Count; i++)
+            {
+                if (sent[i] is not { } abandoned) continue;
+                abandoned.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                SendAlone(calls[i]);
+            }
+            return;
+        }
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (sent[i] is { } task) calls[i].Follow(task);
+        }
+        LargestBatch = Math.Max(LargestBatch, calls.Count);
+    }
+
+    /// <summary>Queues a call in the batch; one the library refuses as it is queued fails alone (null).</summary>
+    private static Task<RedisResult>? Add(IBatch batch, PendingScriptCall call)
+    {
+        try
+        {
+            return batch.ScriptEvaluateAsync(call.Sha1, call.Keys, call.Args);
         }
         catch (Exception e)
         {
-            // Nothing the library throws here (a disposed connection, a refused argument) may strand a caller.
-            foreach (var call in calls) call.Fail(e);
+            call.Fail(e);
+            return null;
         }
     }
 }
