@@ -17,6 +17,7 @@ public sealed class MigratedSchemaPoolTests
             await used.EnqueueOneAsync();
             await used.EnqueueOneAsync();
             await used.ScalarAsync("INSERT INTO __schema__.tenants (name) VALUES ('left-behind')");
+            await used.ScalarAsync("ANALYZE __schema__.jobs");
         }
 
         Assert.True(await MigratedSchemas.EmptyAsync(rented));
@@ -24,7 +25,13 @@ public sealed class MigratedSchemaPoolTests
         // A new store, as the next test has: the old one's lane cache knows lanes the emptying removed.
         await using var db = WorcrDatabase.Create(rented.ConnectionString, rented.Name);
         Assert.Equal(0L, await db.ScalarAsync("SELECT (SELECT count(*) FROM __schema__.jobs) + (SELECT count(*) FROM __schema__.lanes) + (SELECT count(*) FROM __schema__.tenants)"));
-        Assert.Equal(1L, await db.EnqueueOneAsync());
+        var job = await db.EnqueueOneAsync();
+        Assert.Equal(1L, job);
+        // Identity columns have sequences of their own, which information_schema.sequences does not list.
+        Assert.Equal(1L, await db.LaneOfAsync(job));
+        // The planner sees the tables as new ones: no statistics and no tuple count kept from the last test.
+        Assert.Equal(0L, await db.ScalarAsync("SELECT count(*) FROM pg_statistic WHERE starelid = '__schema__.jobs'::regclass"));
+        Assert.Equal(-1f, await db.ScalarAsync("SELECT reltuples FROM pg_class WHERE oid = '__schema__.lanes'::regclass"));
     }
 
     [Fact]

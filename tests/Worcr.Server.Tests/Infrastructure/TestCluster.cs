@@ -128,11 +128,14 @@ internal sealed class TestCluster : IAsyncDisposable
         await Database.DisposeAsync();
         // A loop that ignores its stop signal would hang a real node's shutdown: fail the test that found it.
         var stuck = _nodes.SelectMany(n => n.LoopsThatDidNotStop.Select(loop => $"{n.NodeId}: {loop}")).ToArray();
-        // Not pooled again: with node tests sharing emptied schemas, the job-limit tests of full runs saw limits not
-        // applied (6 running under a limit of 5; a limited lane's jobs filling every worker slot), so something outlives
-        // the emptying (docs/testing.md lists what was ruled out). Each cluster migrates a schema of its own.
-        _schema?.Abandon();
-        if (stuck.Length > 0) throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
+        if (stuck.Length > 0)
+        {
+            // A loop still running may still write to the schema: never hand it to another test.
+            _schema?.Abandon();
+            throw new InvalidOperationException("Background loops did not stop: " + string.Join(", ", stuck));
+        }
+        // Every node is stopped and every data source disposed: the schema goes back to the pool, emptied.
+        if (_schema is not null) await _schema.DisposeAsync();
     }
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
