@@ -16,12 +16,10 @@ public sealed class BatchedMessagesTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
-        var ids = new List<string>();
-        for (var i = 0; i < 4; i++) ids.Add(await client.EnqueueAsync("test.echo", "acme"));
+        var ids = await EnqueueAsync(cluster, 4);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 4, batches: true);
         Assert.True((await worker.Welcomed).Batches, "the Welcome says the node reads WorkerBatch");
-        var assigns = new List<Assign>();
-        for (var i = 0; i < 4; i++) assigns.Add(await worker.NextAssignAsync());
+        var assigns = await TakeAssignsAsync(worker, 4);
 
         var acks = await worker.RequestBatchAsync(
             assigns.Select(a => new WorkerMessage { Complete = new Complete { JobId = a.JobId, Attempt = a.Attempt, ResultJson = """{"batched":true}""" } }).ToList(),
@@ -39,14 +37,11 @@ public sealed class BatchedMessagesTests
     public async Task A_worker_that_does_not_ask_for_batches_gets_every_message_on_its_own()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = cluster.Client();
-        var ids = new List<string>();
-        for (var i = 0; i < 20; i++) ids.Add(await client.EnqueueAsync("test.echo", "acme"));
+        var ids = await EnqueueAsync(cluster, 20);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 20);
         await worker.Welcomed;
 
-        var assigns = new List<Assign>();
-        for (var i = 0; i < 20; i++) assigns.Add(await worker.NextAssignAsync());
+        var assigns = await TakeAssignsAsync(worker, 20);
         var acks = await Task.WhenAll(assigns.Select(a => worker.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = a.JobId, Attempt = a.Attempt } })));
 
         Assert.All(acks, ack => Assert.True(ack.Ok, ack.Error));
@@ -58,14 +53,11 @@ public sealed class BatchedMessagesTests
     public async Task A_worker_that_asks_for_batches_gets_every_job_once_whatever_they_arrive_in()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var client = cluster.Client();
-        var ids = new List<string>();
-        for (var i = 0; i < 20; i++) ids.Add(await client.EnqueueAsync("test.echo", "acme"));
+        var ids = await EnqueueAsync(cluster, 20);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 20, batches: true);
         await worker.Welcomed;
 
-        var assigns = new List<Assign>();
-        for (var i = 0; i < 20; i++) assigns.Add(await worker.NextAssignAsync());
+        var assigns = await TakeAssignsAsync(worker, 20);
         var acks = await worker.RequestBatchAsync(assigns.Select(a => new WorkerMessage { Complete = new Complete { JobId = a.JobId, Attempt = a.Attempt } }).ToList());
 
         Assert.All(acks, ack => Assert.True(ack.Ok, ack.Error));
@@ -99,5 +91,20 @@ public sealed class BatchedMessagesTests
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, batches: true);
 
         Assert.False((await worker.Welcomed).Batches);
+    }
+
+    private static async Task<List<string>> EnqueueAsync(TestCluster cluster, int count)
+    {
+        var client = cluster.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++) ids.Add(await client.EnqueueAsync("test.echo", "acme"));
+        return ids;
+    }
+
+    private static async Task<List<Assign>> TakeAssignsAsync(RawWorker worker, int count)
+    {
+        var assigns = new List<Assign>();
+        for (var i = 0; i < count; i++) assigns.Add(await worker.NextAssignAsync());
+        return assigns;
     }
 }
