@@ -158,7 +158,8 @@ internal sealed class WorkerConnection
         }
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _options.WorkerReportsPerSecond;
-        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, _time.TimestampFrequency, _time.GetTimestamp()), _options.NodeId);
+        return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, _time.TimestampFrequency, _time.GetTimestamp()), _options.NodeId,
+            hello.Batches);
     }
 
     /// <summary>
@@ -187,33 +188,41 @@ internal sealed class WorkerConnection
             NodeId = _options.NodeId,
             HeartbeatInterval = Duration.FromTimeSpan(heartbeatInterval),
             LeaseDuration = Duration.FromTimeSpan(_options.LeaseDuration),
+            // A WorkerBatch counts against the message limit as a whole: batches are offered only where the SDK's
+            // largest one (64 KiB of messages) fits with room to spare.
+            Batches = _options.MaxMessageSize >= OutgoingBatch.MaxBytes * 2,
         },
     };
 
+    /// <summary>
+    /// Writes what the dispatch loop and the read loop queued for the worker. Whatever is queued already goes out in one
+    /// write: as one DispatcherBatch to a worker that asked for them (Hello.batches), otherwise as separate messages
+    /// buffered and flushed together, so one flush (one HTTP/2 write) carries them all either way.
+    /// </summary>
     /// <param name="cancellationToken">Stops taking messages (the stream ends, or the node stops).</param>
     /// <param name="clientGone">Stops a write under way: only the client leaving may, since a write cut off by the
     /// node's stop leaves half a message on the stream, and the worker sees INTERNAL instead of UNAVAILABLE.</param>
     private async Task PumpAsync(WorkerSession session, IServerStreamWriter<DispatcherMessage> responses, CancellationToken cancellationToken,
         CancellationToken clientGone)
     {
+        var batch = new OutgoingBatch(Math.Min(OutgoingBatch.MaxBytes, _options.MaxMessageSize / 2));
         try
         {
-            while (await session.NextOutgoingAsync(cancellationToken) is { Message: { } message } next)
+            while (await session.NextOutgoingAsync(cancellationToken) is { Message: { } first } next)
             {
-                if (next.RoomMade) _dispatcher.Wake();
-                if (message.Assign is { } assign)
+                var roomMade = next.RoomMade;
+                var (message, size) = (first, next.Size);
+                while (true)
                 {
-                    // An Assign over the message limit would fail the write and end the stream, and the job would come
-                    // back to wedge the next worker: it is never sent, the job is dead, and the stream goes on.
-                    if (message.CalculateSize() > _options.MaxMessageSize)
-                    {
-                        await BuryUndeliverableAsync(session, assign, message.CalculateSize());
-                        continue;
-                    }
-                    // Published before the worker can see the job, so "running" precedes anything it reports.
-                    Started(assign);
+                    if (await AdmitAsync(session, message, size)) batch.Add(message, size, session.WorkerId);
+                    if (!batch.HasRoom || !session.TryNextOutgoing(out message, out size, out var made)) break;
+                    roomMade |= made;
+                    if (batch.Fits(size)) continue;
+                    // Too big to join: what was gathered goes first, then this one starts the next write.
+                    await batch.WriteAsync(responses, session.Batches, clientGone);
                 }
-                using (Telemetry.NodeActivities.StartAssign(message, session.WorkerId)) await responses.WriteAsync(message, clientGone);
+                if (roomMade) _dispatcher.Wake();
+                await batch.WriteAsync(responses, session.Batches, clientGone);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -221,6 +230,27 @@ internal sealed class WorkerConnection
             ServerLog.WorkerWriteFailed(_logger, session.WorkerId, exception);
             session.StopAccepting();
         }
+        finally
+        {
+            batch.EndSpans();
+        }
+    }
+
+    /// <summary>
+    /// False for an Assign over the message limit: it would fail the write and end the stream, and the job would come
+    /// back to wedge the next worker, so it is never sent, the job is dead, and the stream goes on.
+    /// </summary>
+    private async Task<bool> AdmitAsync(WorkerSession session, DispatcherMessage message, int size)
+    {
+        if (message.Assign is not { } assign) return true;
+        if (size > _options.MaxMessageSize)
+        {
+            await BuryUndeliverableAsync(session, assign, size);
+            return false;
+        }
+        // Published before the worker can see the job, so "running" precedes anything it reports.
+        Started(assign);
+        return true;
     }
 
     private async Task HandleAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
@@ -240,6 +270,16 @@ internal sealed class WorkerConnection
                 break;
             case WorkerMessage.MessageOneofCase.Hello:
                 throw WorcrError.InvalidArgument("Hello may be sent only once, as the first message.");
+            case WorkerMessage.MessageOneofCase.Batch:
+                foreach (var inner in message.Batch.Messages)
+                {
+                    if (inner.MessageCase == WorkerMessage.MessageOneofCase.Batch)
+                    {
+                        throw WorcrError.InvalidArgument("WorkerBatch.messages: a batch may not hold another batch.");
+                    }
+                    await HandleAsync(session, inner, cancellationToken);
+                }
+                break;
             case WorkerMessage.MessageOneofCase.None:
                 throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
             default:

@@ -18,7 +18,8 @@ internal sealed class WorkerSession
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, HeldJob> _running = new();
-    private readonly Channel<DispatcherMessage> _outgoing = Channel.CreateUnbounded<DispatcherMessage>(
+    // Each message with its size, computed once (protobuf does not cache it).
+    private readonly Channel<(DispatcherMessage Message, int Size)> _outgoing = Channel.CreateUnbounded<(DispatcherMessage, int)>(
         new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _cutOff = new();
     private long _queuedBytes;
@@ -27,14 +28,18 @@ internal sealed class WorkerSession
     private bool _accepting = true;
     private volatile bool _draining;
 
-    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId)
+    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false)
     {
+        Batches = batches;
         Profile = profile;
         _credits = capacity;
         Capacity = capacity;
         ReportBudget = reportBudget;
         Holder = new LeaseHolder(profile.WorkerId, nodeId);
     }
+
+    /// <summary>The worker asked for several messages in one (Hello.batches): the pump may send a DispatcherBatch.</summary>
+    public bool Batches { get; }
 
     /// <summary>Paces the worker's progress and log messages (used by its read loop only).</summary>
     public ReportBudget ReportBudget { get; }
@@ -134,7 +139,7 @@ internal sealed class WorkerSession
         lock (_lock)
         {
             if (!_accepting || _credits <= 0 || RunningOnWorkerLocked >= Capacity) return false;
-            if (!_outgoing.Writer.TryWrite(assign)) return false;
+            if (!_outgoing.Writer.TryWrite((assign, size))) return false;
             _queuedBytes += size;
             _credits--;
             // A job yielded back and claimed again may replace its own earlier attempt, whose outcome is being stored.
@@ -212,7 +217,7 @@ internal sealed class WorkerSession
         {
             if (_queuedBytes + size <= WorkerLimits.MaxOutgoingBytes)
             {
-                if (!_outgoing.Writer.TryWrite(message)) return false;
+                if (!_outgoing.Writer.TryWrite((message, size))) return false;
                 _queuedBytes += size;
                 return true;
             }
@@ -224,23 +229,43 @@ internal sealed class WorkerSession
     }
 
     /// <summary>
-    /// The next message to write (for the pump only); null once the queue ended. <paramref name="roomMade"/> is true when
+    /// The next message to write and its size (for the pump only); null once the queue ended. RoomMade is true when
     /// taking it brought the queue back under the bound at which jobs are held back.
     /// </summary>
-    public async ValueTask<(DispatcherMessage? Message, bool RoomMade)> NextOutgoingAsync(CancellationToken cancellationToken)
+    public async ValueTask<(DispatcherMessage? Message, int Size, bool RoomMade)> NextOutgoingAsync(CancellationToken cancellationToken)
     {
         while (await _outgoing.Reader.WaitToReadAsync(cancellationToken))
         {
-            if (!_outgoing.Reader.TryRead(out var message)) continue;
-            var size = message.CalculateSize();
-            lock (_lock)
-            {
-                var wasFull = _queuedBytes > WorkerLimits.MaxOutgoingBytes / 2;
-                _queuedBytes -= size;
-                return (message, wasFull && _queuedBytes <= WorkerLimits.MaxOutgoingBytes / 2);
-            }
+            if (!_outgoing.Reader.TryRead(out var queued)) continue;
+            return (queued.Message, queued.Size, Dequeued(queued.Size));
         }
-        return (null, false);
+        return (null, 0, false);
+    }
+
+    /// <summary>
+    /// The next message if one is queued already (for the pump only, to write several at once); <paramref name="roomMade"/>
+    /// as RoomMade in <see cref="NextOutgoingAsync"/>.
+    /// </summary>
+    public bool TryNextOutgoing(out DispatcherMessage message, out int size, out bool roomMade)
+    {
+        if (!_outgoing.Reader.TryRead(out var queued))
+        {
+            (message, size, roomMade) = (null!, 0, false);
+            return false;
+        }
+        (message, size) = queued;
+        roomMade = Dequeued(size);
+        return true;
+    }
+
+    private bool Dequeued(int size)
+    {
+        lock (_lock)
+        {
+            var wasFull = _queuedBytes > WorkerLimits.MaxOutgoingBytes / 2;
+            _queuedBytes -= size;
+            return wasFull && _queuedBytes <= WorkerLimits.MaxOutgoingBytes / 2;
+        }
     }
 
     /// <summary>Ends the outgoing queue; the pump finishes what is queued and stops.</summary>

@@ -38,12 +38,58 @@ internal sealed class Outbox
     /// <summary>No more messages: the writer finishes what is queued, then ends.</summary>
     public void Close() => _queue.Writer.TryComplete();
 
-    /// <summary>Writes queued messages one at a time until closed (and drained) or cancelled.</summary>
+    /// <summary>
+    /// Set once the node's Welcome said it reads WorkerMessage.batch: from then on, messages queued together leave as
+    /// one WorkerBatch (an outcome and the credit it frees, a burst of outcomes) instead of one write each.
+    /// </summary>
+    public bool Batches
+    {
+        get => Volatile.Read(ref _batches);
+        set => Volatile.Write(ref _batches, value);
+    }
+
+    private bool _batches;
+
+    /// <summary>
+    /// The most bytes gathered into one batch, each message's framing included (a single larger message still goes,
+    /// on its own). A node offers batches only when its message limit is at least twice this.
+    /// </summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
+    // A message inside a batch costs its field tag and length prefix on top of its own size.
+    private const int FramingBytes = 6;
+
+    /// <summary>Writes queued messages until closed (and drained) or cancelled: one at a time, or in batches (<see cref="Batches"/>).</summary>
     public async Task RunWriterAsync(Func<WorkerMessage, Task> write, CancellationToken ct)
     {
-        await foreach (var message in _queue.Reader.ReadAllAsync(ct))
+        var reader = _queue.Reader;
+        WorkerMessage? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync(ct))
         {
-            await write(message);
+            var first = carried;
+            carried = null;
+            if (first is null && !reader.TryRead(out first)) continue;
+            if (!Batches || !reader.TryRead(out var next))
+            {
+                await write(first);
+                continue;
+            }
+            var batch = new WorkerBatch();
+            batch.Messages.Add(first);
+            var bytes = first.CalculateSize() + FramingBytes;
+            do
+            {
+                var size = next.CalculateSize() + FramingBytes;
+                if (bytes + size > MaxBatchBytes)
+                {
+                    // Too big to join: it starts the next write.
+                    carried = next;
+                    break;
+                }
+                batch.Messages.Add(next);
+                bytes += size;
+            } while (reader.TryRead(out next));
+            await write(batch.Messages.Count == 1 ? first : new WorkerMessage { Batch = batch });
         }
     }
 }

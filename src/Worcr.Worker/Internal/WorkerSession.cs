@@ -115,6 +115,7 @@ internal sealed class WorkerSession : ISessionLink
             Capacity = _options.Concurrency,
             Token = _options.Token ?? "",
             Sdk = Sdk,
+            Batches = true,
         };
         hello.Tags.AddRange(_options.Tags);
         hello.JobTypes.AddRange(_jobs.HandledTypes);
@@ -208,7 +209,12 @@ internal sealed class WorkerSession : ISessionLink
         switch (message.MessageCase)
         {
             case DispatcherMessage.MessageOneofCase.Welcome:
+                // Set before anything else is posted: only Hello was written so far.
+                _outbox.Batches = message.Welcome.Batches;
                 _welcome.TrySetResult(message.Welcome);
+                break;
+            case DispatcherMessage.MessageOneofCase.Batch:
+                foreach (var inner in message.Batch.Messages) Dispatch(inner);
                 break;
             case DispatcherMessage.MessageOneofCase.Assign:
                 _jobs.OnAssign(message.Assign);

@@ -24,6 +24,7 @@ internal sealed class RawWorker : IAsyncDisposable
     private readonly Task _reading;
     private long _nextRequest;
     private int _assignsReceived;
+    private int _batchesReceived;
 
     private RawWorker(GrpcChannel channel, string workerId)
     {
@@ -44,12 +45,19 @@ internal sealed class RawWorker : IAsyncDisposable
     /// <summary>Assigns received so far (including those not taken with <see cref="NextAssignAsync"/>).</summary>
     public int AssignsReceived => Volatile.Read(ref _assignsReceived);
 
+    /// <summary>DispatcherBatch messages received so far (their messages are handled one by one, as if sent alone).</summary>
+    public int BatchesReceived => Volatile.Read(ref _batchesReceived);
+
     /// <summary>Opens a stream and sends Hello; does not wait for the Welcome (see <see cref="Welcomed"/>).</summary>
-    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, int capacity, string? workerId = null, params string[] jobTypes)
+    public static Task<RawWorker> ConnectAsync(DispatcherNode node, int capacity, string? workerId = null, params string[] jobTypes) =>
+        ConnectAsync(node, capacity, batches: false, workerId, jobTypes);
+
+    /// <summary>As <see cref="ConnectAsync(DispatcherNode, int, string?, string[])"/>, with Hello.batches set as given.</summary>
+    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, int capacity, bool batches, string? workerId = null, params string[] jobTypes)
     {
         var worker = new RawWorker(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null }),
             workerId ?? $"raw-{Guid.NewGuid():N}"[..16]);
-        var hello = new Hello { WorkerId = worker.WorkerId, Capacity = capacity };
+        var hello = new Hello { WorkerId = worker.WorkerId, Capacity = capacity, Batches = batches };
         hello.JobTypes.AddRange(jobTypes.Length == 0 ? ["test.echo"] : jobTypes);
         await worker.SendAsync(new WorkerMessage { Hello = hello });
         return worker;
@@ -79,6 +87,26 @@ internal sealed class RawWorker : IAsyncDisposable
         return await ack.Task.WaitAsync(Patience);
     }
 
+    /// <summary>
+    /// Sends <paramref name="requests"/> (each with a fresh request id) and then <paramref name="tail"/> in one WorkerBatch,
+    /// and returns the node's Acks for the requests, in their order.
+    /// </summary>
+    public async Task<Ack[]> RequestBatchAsync(IReadOnlyList<WorkerMessage> requests, params WorkerMessage[] tail)
+    {
+        var batch = new WorkerBatch();
+        var answers = new List<Task<Ack>>();
+        foreach (var request in requests)
+        {
+            var id = (ulong)Interlocked.Increment(ref _nextRequest);
+            answers.Add(_acks.GetOrAdd(id, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously)).Task);
+            request.RequestId = id;
+            batch.Messages.Add(request);
+        }
+        batch.Messages.AddRange(tail);
+        await SendAsync(new WorkerMessage { Batch = batch });
+        return await Task.WhenAll(answers).WaitAsync(Patience);
+    }
+
     public async Task<Assign> NextAssignAsync() => await _assigns.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     public async ValueTask DisposeAsync()
@@ -96,19 +124,14 @@ internal sealed class RawWorker : IAsyncDisposable
         {
             await foreach (var message in _call.ResponseStream.ReadAllAsync())
             {
-                switch (message.MessageCase)
+                if (message.Batch is { } batch)
                 {
-                    case DispatcherMessage.MessageOneofCase.Welcome:
-                        _welcome.TrySetResult(message.Welcome);
-                        break;
-                    case DispatcherMessage.MessageOneofCase.Assign:
-                        Interlocked.Increment(ref _assignsReceived);
-                        _assigns.Writer.TryWrite(message.Assign);
-                        break;
-                    case DispatcherMessage.MessageOneofCase.Ack:
-                        _acks.GetOrAdd(message.Ack.RequestId, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously))
-                            .TrySetResult(message.Ack);
-                        break;
+                    Interlocked.Increment(ref _batchesReceived);
+                    foreach (var inner in batch.Messages) Handle(inner);
+                }
+                else
+                {
+                    Handle(message);
                 }
             }
             _welcome.TrySetException(new InvalidOperationException("The stream ended before a Welcome."));
@@ -123,6 +146,24 @@ internal sealed class RawWorker : IAsyncDisposable
         {
             _welcome.TrySetException(exception);
             _ended.TrySetException(exception);
+        }
+    }
+
+    private void Handle(DispatcherMessage message)
+    {
+        switch (message.MessageCase)
+        {
+            case DispatcherMessage.MessageOneofCase.Welcome:
+                _welcome.TrySetResult(message.Welcome);
+                break;
+            case DispatcherMessage.MessageOneofCase.Assign:
+                Interlocked.Increment(ref _assignsReceived);
+                _assigns.Writer.TryWrite(message.Assign);
+                break;
+            case DispatcherMessage.MessageOneofCase.Ack:
+                _acks.GetOrAdd(message.Ack.RequestId, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously))
+                    .TrySetResult(message.Ack);
+                break;
         }
     }
 }
