@@ -72,6 +72,22 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
     }
 
     [Fact]
+    public async Task Once_PostgreSQL_is_back_the_first_enqueue_is_stored_without_meeting_a_connection_that_died_with_the_old_server()
+    {
+        await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 1);
+        var client = cluster.Client();
+        // Several calls at once, so the node's pool holds several connections to the server about to die.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => FaultLoad.EnqueueAsync(client, 5)));
+
+        await servers.Postgres.StopImmediatelyAsync();
+        await servers.Postgres.StartAgainAsync();
+
+        // No retry: a pooled connection of the old server handed out again would fail this call (UNAVAILABLE).
+        Assert.Single(await FaultLoad.EnqueueAsync(client, 1));
+        Assert.Equal(41, await cluster.LiveJobsAsync() + await cluster.CountAsync(Core.Jobs.JobState.Completed));
+    }
+
+    [Fact]
     public async Task An_enqueue_while_PostgreSQL_is_down_is_unavailable_and_enqueues_work_again_once_it_is_back()
     {
         await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 1);
