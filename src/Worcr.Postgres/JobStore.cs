@@ -95,7 +95,15 @@ public sealed partial class JobStore : IJobLifecycleStore
     /// <c>lease_ms</c>, else <paramref name="lease"/>); returns how many. Other attempts under the same worker id (a
     /// stream that died) are left to lapse.
     /// </summary>
-    public Task<int> RenewLeasesAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct = default) =>
+    public async Task<int> RenewLeasesAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct = default) =>
+        (await _leases.RenewAsync(holder, attempts, lease, ct)).Renewed.Count;
+
+    /// <summary>
+    /// As <see cref="RenewLeasesAsync"/>, saying which of the attempts the holder still holds: those it does not were
+    /// taken from it (their lease ran out and they were requeued, or they were cancelled) while it may not have heard.
+    /// </summary>
+    public Task<LeaseRenewal> RenewHeldLeasesAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease,
+        CancellationToken ct = default) =>
         _leases.RenewAsync(holder, attempts, lease, ct);
 
     /// <summary>The worker is gone: its running jobs count a failure and wait again (or are dead). Returns their ids.</summary>

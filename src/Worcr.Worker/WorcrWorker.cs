@@ -25,6 +25,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
+    private int _addressIndex;
     private volatile string? _nodeId;
 
     /// <summary>Creates a worker; nothing connects before <see cref="RunAsync"/>.</summary>
@@ -153,6 +154,8 @@ public sealed class WorcrWorker : IAsyncDisposable
                     throw refusal;
                 }
 
+                // The node may be gone: the next stream tries the next address, if several were given.
+                _addressIndex++;
                 await WaitBeforeReconnectAsync(backoff.DelayAfter(++failures), end.Error, stoppingToken);
             }
         }
@@ -161,7 +164,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <summary>A fresh channel per stream: after a Drain or a loss, a new connection lets a load balancer pick another node.</summary>
     private async Task<SessionEnd> RunSessionAsync(CancellationToken stoppingToken)
     {
-        using var channel = WorcrChannel.Create(_options.Address);
+        using var channel = WorcrChannel.Create(CurrentAddress);
         var session = new WorkerSession(_options, _handlers, channel, _running, Report, _logger);
         try
         {
@@ -178,6 +181,17 @@ public sealed class WorcrWorker : IAsyncDisposable
         finally
         {
             _nodeId = null;
+        }
+    }
+
+    /// <summary><see cref="WorkerOptions.Address"/>, then each of <see cref="WorkerOptions.OtherAddresses"/>, in turn.</summary>
+    private Uri CurrentAddress
+    {
+        get
+        {
+            var others = _options.OtherAddresses;
+            var index = _addressIndex % (others.Count + 1);
+            return index == 0 ? _options.Address : others[index - 1];
         }
     }
 

@@ -14,6 +14,13 @@ public sealed class WorkerOptions
     /// <summary>The node (or load balancer) address, http:// or https://. Required.</summary>
     public required Uri Address { get; set; }
 
+    /// <summary>
+    /// Further nodes, tried in turn after <see cref="Address"/> when a stream is lost (a node killed or unreachable):
+    /// each lost stream moves the worker to the next address, so its jobs go on elsewhere while the node is down.
+    /// Empty by default (a load balancer's address needs none).
+    /// </summary>
+    public IReadOnlyList<Uri> OtherAddresses { get; set; } = [];
+
     /// <summary>Unique among connected workers; defaults to "host:pid:n" (n counts options created in this process).</summary>
     public string WorkerId { get; set; } =
         $"{Environment.MachineName}:{Environment.ProcessId}:{Interlocked.Increment(ref s_instances)}";
@@ -40,6 +47,11 @@ public sealed class WorkerOptions
         if (Address is null || (Address.Scheme != Uri.UriSchemeHttp && Address.Scheme != Uri.UriSchemeHttps))
         {
             throw Invalid(nameof(Address), $"must be an absolute http:// or https:// URI (got '{Address}').");
+        }
+
+        if (OtherAddresses is null || OtherAddresses.Any(a => a is null || !a.IsAbsoluteUri || (a.Scheme != Uri.UriSchemeHttp && a.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw Invalid(nameof(OtherAddresses), "must be a list of absolute http:// or https:// URIs (use an empty list for none).");
         }
 
         if (string.IsNullOrWhiteSpace(WorkerId))

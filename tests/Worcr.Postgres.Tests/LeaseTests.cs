@@ -83,6 +83,31 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task A_renewal_says_which_attempts_the_holder_still_holds_so_a_requeued_one_can_be_stopped()
+    {
+        await using var db = await CreateAsync();
+        var requeued = await db.RunOneAsync();
+        var finishing = await db.RunOneAsync();
+        var kept = await db.RunOneAsync();
+        (long, int)[] asked = [(requeued.Id, requeued.Attempt), (finishing.Id, finishing.Attempt), (kept.Id, kept.Attempt)];
+        // The leader requeued one after its lease ran out (the node missed the cancel); another is locked by its completion.
+        await db.ScalarAsync($"UPDATE __schema__.jobs SET lease_expires_at = now() - interval '1 minute' WHERE id = {requeued.Id}");
+        Assert.Equal([requeued.Id], await db.Jobs.RequeueExpiredLeasesAsync());
+        await using var locker = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockRow = new Npgsql.NpgsqlCommand($"SELECT 1 FROM \"{db.Schema}\".jobs WHERE id = {finishing.Id} FOR UPDATE", locker, transaction))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var renewal = await db.Jobs.RenewHeldLeasesAsync(new LeaseHolder("w1", "n1"), asked, TimeSpan.FromMinutes(1)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([(finishing.Id, finishing.Attempt), (kept.Id, kept.Attempt)], renewal.Held.Order());
+        Assert.Equal([(kept.Id, kept.Attempt)], renewal.Renewed.Order());
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
     public async Task Renewing_skips_a_job_locked_by_its_completion_instead_of_waiting_for_it()
     {
         await using var db = await CreateAsync();

@@ -30,12 +30,15 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
         using var producerB = new WorcrClient(cluster.AddressB);
         var loadTime = Max(settings.LoadTime, settings.FaultAt + fault.Length + AfterFault);
         var loadStartMs = BenchClock.NowMs();
-        var load = EnqueueAsync([producerA, producerB], loadTime, cancellationToken);
+        var tally = new ChaosEnqueueTally();
+        var load = EnqueueAsync([producerA, producerB], loadTime, tally, cancellationToken);
         await Task.Delay(settings.FaultAt, cancellationToken);
         Console.Error.WriteLine($"bench chaos: {fault.Name}...");
         await fault.InjectAsync(cluster, cancellationToken);
         var faultEndMs = BenchClock.NowMs();
-        var (enqueued, refused) = await load;
+        tally.FaultEnded();
+        await load;
+        var enqueued = tally.Enqueued;
         var (final, dead) = await WaitForFinalAsync(cluster, enqueued, cancellationToken);
         var runEndMs = BenchClock.NowMs();
         var ledger = ChaosLedger.Read(cluster.Workers, runEndMs);
@@ -48,7 +51,9 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
             ["max_over_limit"] = ledger.MaxOverLimit(settings.Capacity),
             ["recovery_s"] = ledger.FirstStartAfter(faultEndMs) is { } first ? (first - faultEndMs) / 1000 : double.NaN,
             ["dead"] = dead,
-            ["refused_enqueues"] = refused,
+            ["refused_enqueues"] = tally.Refused,
+            ["refused_after_fault"] = tally.RefusedAfterFault,
+            ["enqueue_timeouts"] = tally.TimedOutCalls,
             ["attempts"] = ledger.Starts,
             ["resumed"] = ledger.Resumed,
             ["jobs_per_s"] = final / ((runEndMs - loadStartMs) / 1000),
@@ -61,39 +66,40 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
     /// addresses would do. A batch both refuse (PostgreSQL down) counts as refused, not enqueued: the producer was
     /// told, and nothing was promised. Each distinct refusal is printed once, to stderr.
     /// </summary>
-    private async Task<(long Enqueued, long Refused)> EnqueueAsync(WorcrClient[] producers, TimeSpan loadTime, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(WorcrClient[] producers, TimeSpan loadTime, ChaosEnqueueTally tally, CancellationToken cancellationToken)
     {
-        long enqueued = 0, refused = 0;
         var batches = 0;
         var refusals = new HashSet<string>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         using var ticks = new PeriodicTimer(Tick);
         while (clock.Elapsed < loadTime && await ticks.WaitForNextTickAsync(cancellationToken))
         {
-            var due = (long)(settings.Rate * Math.Min(clock.Elapsed.TotalSeconds, loadTime.TotalSeconds)) - enqueued - refused;
+            var due = (long)(settings.Rate * Math.Min(clock.Elapsed.TotalSeconds, loadTime.TotalSeconds)) - tally.Enqueued - tally.Refused;
             while (due > 0)
             {
                 var batch = (int)Math.Min(due, 1_000);
                 due -= batch;
                 var first = batches++ % producers.Length;
-                if (await TryEnqueueAsync(producers[first], batch, refusals, cancellationToken)
-                    || await TryEnqueueAsync(producers[(first + 1) % producers.Length], batch, refusals, cancellationToken)) enqueued += batch;
-                else refused += batch;
+                var afterFault = tally.IsAfterFault;
+                if (await TryEnqueueAsync(producers[first], batch, refusals, tally, cancellationToken)
+                    || await TryEnqueueAsync(producers[(first + 1) % producers.Length], batch, refusals, tally, cancellationToken)) tally.Stored(batch);
+                else tally.Refuse(batch, afterFault);
             }
         }
-        return (enqueued, refused);
     }
 
-    private static async Task<bool> TryEnqueueAsync(WorcrClient producer, int batch, HashSet<string> refusals, CancellationToken cancellationToken)
+    private static async Task<bool> TryEnqueueAsync(WorcrClient producer, int batch, HashSet<string> refusals, ChaosEnqueueTally tally,
+        CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(5));
+        deadline.CancelAfter(ChaosEnqueueTally.CallDeadline);
         try
         {
             return (await producer.EnqueueBatchAsync(Enumerable.Range(0, batch).Select(_ => ChaosJob.Spec()), deadline.Token)).Count == batch;
         }
         catch (Exception exception) when (exception is WorcrException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            if (exception is OperationCanceledException) tally.TimedOut();
             if (refusals.Add(exception.Message)) Console.Error.WriteLine($"bench chaos: an enqueue was refused: {exception.Message}");
             return false;
         }

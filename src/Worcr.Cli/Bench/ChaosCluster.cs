@@ -86,11 +86,12 @@ internal sealed class ChaosCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>A new worker process on the node at <paramref name="address"/>.</summary>
+    /// <summary>A new worker process on the node at <paramref name="address"/>, given the other node as its other address.</summary>
     public ChaosWorkerProcess StartWorker(Uri address)
     {
         var id = $"chaos-w{Interlocked.Increment(ref _workerCount)}";
-        var worker = ChaosWorkerProcess.Start(address, id, _chaos.Concurrency, _chaos.Steps, _chaos.StepTime, _directory);
+        var other = address == AddressA ? AddressB : AddressA;
+        var worker = ChaosWorkerProcess.Start(address, other, id, _chaos.Concurrency, _chaos.Steps, _chaos.StepTime, _directory);
         _workers.Add(worker);
         return worker;
     }

@@ -4,7 +4,11 @@ using Worcr.Worker;
 namespace Worcr.Cli.Bench;
 
 /// <summary>What `worcr chaos-worker` was asked for.</summary>
-internal sealed record ChaosWorkerSettings(Uri Server, string WorkerId, int Concurrency, int Steps, TimeSpan StepTime, string EventsPath);
+internal sealed record ChaosWorkerSettings(Uri Server, string WorkerId, int Concurrency, int Steps, TimeSpan StepTime, string EventsPath)
+{
+    /// <summary>The other node, where the worker goes on when its own is killed (and from where it may later come back).</summary>
+    public Uri? OtherServer { get; init; }
+}
 
 /// <summary>
 /// `worcr chaos-worker`: an SDK worker process running <see cref="ChaosJob"/>s for `worcr bench chaos`, which may
@@ -20,7 +24,7 @@ internal static class ChaosWorkerHost
         using var events = new ChaosEvents(settings.EventsPath);
         await using var worker = new WorcrWorker(new WorkerOptions
         {
-            Address = settings.Server, WorkerId = settings.WorkerId, Concurrency = settings.Concurrency,
+            Address = settings.Server, OtherAddresses = settings.OtherServer is { } other ? [other] : [], WorkerId = settings.WorkerId, Concurrency = settings.Concurrency,
             ReconnectMaxDelay = ReconnectMaxDelay, ShutdownGrace = TimeSpan.FromSeconds(5),
         }).Handle(ChaosJob.Type, ChaosJob.Handler(settings.Steps, settings.StepTime, events));
         worker.Diagnostic += text => Console.Error.WriteLine($"chaos-worker {settings.WorkerId}: {text}");

@@ -46,6 +46,7 @@ internal static class ChaosCommands
     public static Command Worker()
     {
         var server = CommonOptions.Server();
+        var otherServer = new Option<string?>("--other-server") { Description = "Another node, tried when the stream to the current one is lost." };
         var id = new Option<string>("--id") { Description = "The worker id.", Required = true };
         var concurrency = new Option<int>("--concurrency") { Description = "Jobs run at once.", DefaultValueFactory = _ => 32 };
         var steps = new Option<int>("--steps") { Description = "Steps per job.", DefaultValueFactory = _ => 2 };
@@ -53,11 +54,14 @@ internal static class ChaosCommands
         var events = new Option<string>("--events") { Description = "File the attempts are recorded in.", Required = true };
         var command = new Command("chaos-worker", "Chaos bench worker: runs chaos.step jobs and records each attempt's start and end.")
         {
-            server, id, concurrency, steps, stepMs, events,
+            server, otherServer, id, concurrency, steps, stepMs, events,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => ChaosWorkerHost.RunAsync(new ChaosWorkerSettings(new Uri(parse.GetValue(server)!), parse.GetValue(id)!,
-            parse.GetValue(concurrency), parse.GetValue(steps), TimeSpan.FromMilliseconds(parse.GetValue(stepMs)), parse.GetValue(events)!), cancellationToken));
+            parse.GetValue(concurrency), parse.GetValue(steps), TimeSpan.FromMilliseconds(parse.GetValue(stepMs)), parse.GetValue(events)!)
+            {
+                OtherServer = parse.GetValue(otherServer) is { } other ? new Uri(other) : null,
+            }, cancellationToken));
         return command;
     }
 }

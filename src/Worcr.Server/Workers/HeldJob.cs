@@ -19,6 +19,12 @@ internal sealed class HeldJob
 
     public ClaimedJob Job { get; }
 
+    /// <summary>
+    /// When (<see cref="TimeProvider.GetTimestamp"/>) the lease PostgreSQL holds for this attempt was last known to start
+    /// no earlier than: its hand-over to the stream, then the sending of each renewal that renewed it.
+    /// </summary>
+    public long LeaseCountedFrom { get; set; }
+
     /// <summary>True once the worker sent the attempt's outcome (complete, fail or yield): it no longer runs it.</summary>
     public bool OutcomeSent { get; set; }
 

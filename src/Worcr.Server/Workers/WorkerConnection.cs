@@ -39,6 +39,7 @@ internal sealed class WorkerConnection
     private readonly Authenticator _authenticator;
     private readonly Limits.LimitGate _limitGate;
     private readonly WorkerIdClaims _workerIds;
+    private readonly LeaseFence _fence;
     private readonly CancellationToken _draining;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -60,6 +61,7 @@ internal sealed class WorkerConnection
         _draining = draining.Token;
         _workerIds = workerIds;
         _logger = logger;
+        _fence = new LeaseFence(store, jobTypes, limits.Gate, _options.LeaseDuration, logger);
     }
 
     public async Task ServeAsync(IAsyncStreamReader<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
@@ -88,7 +90,8 @@ internal sealed class WorkerConnection
     private async Task ServeSessionAsync(WorkerSession session, Hello hello, IAsyncStreamReader<WorkerMessage> requests,
         IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
-        await responses.WriteAsync(Welcome(await HeartbeatIntervalAsync(hello, context.CancellationToken)), context.CancellationToken);
+        var heartbeatInterval = await HeartbeatIntervalAsync(hello, context.CancellationToken);
+        await responses.WriteAsync(Welcome(heartbeatInterval), context.CancellationToken);
         await _jobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
         _dispatcher.Register(session);
         // The node may have begun draining after the check above but before this session was registered, in which
@@ -97,6 +100,7 @@ internal sealed class WorkerConnection
         ServerLog.WorkerConnected(_logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token, context.GetHttpContext().RequestAborted);
+        var leases = _fence.WatchAsync(session, hello.JobTypes, heartbeatInterval, _time, pumpStop.Token);
         var cleanEnd = false;
         // A worker that let its outgoing queue pass its bound is cut off even while it sends nothing.
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.CutOff);
@@ -124,6 +128,7 @@ internal sealed class WorkerConnection
             if (cleanEnd) await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await pumpStop.CancelAsync();
             await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ReleaseAsync(session);
         }
     }
@@ -159,7 +164,7 @@ internal sealed class WorkerConnection
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _options.WorkerReportsPerSecond;
         return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, _time.TimestampFrequency, _time.GetTimestamp()), _options.NodeId,
-            hello.Batches);
+            hello.Batches, _time);
     }
 
     /// <summary>
@@ -345,7 +350,8 @@ internal sealed class WorkerConnection
         // Each renewed on its own: PostgreSQL down must not let the Redis permits of running jobs lapse (the limit
         // would admit more), and Redis down must not let the leases lapse (the jobs would run twice).
         // This stream's own attempts only: a dead stream's, under the same worker id, lapse and are requeued.
-        await RenewAsync(session, () => _store.RenewLeasesAsync(session.Holder, session.HeldAttempts(), _options.LeaseDuration, cancellationToken), cancellationToken);
+        // Attempts PostgreSQL shows the stream no longer holds (requeued while the node missed the cancel) are stopped.
+        await RenewAsync(session, () => _fence.RenewAsync(session, cancellationToken), cancellationToken);
         // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
         await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
     }

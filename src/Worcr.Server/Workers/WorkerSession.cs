@@ -14,7 +14,7 @@ namespace Worcr.Server.Workers;
 /// own queue's pump, never the loop. The queue is bounded in bytes (<see cref="WorkerLimits.MaxOutgoingBytes"/>): a
 /// worker that stops reading gets no more jobs, and is cut off if it keeps asking for answers meanwhile.
 /// </summary>
-internal sealed class WorkerSession
+internal sealed partial class WorkerSession
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, HeldJob> _running = new();
@@ -28,9 +28,10 @@ internal sealed class WorkerSession
     private bool _accepting = true;
     private volatile bool _draining;
 
-    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false)
+    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false, TimeProvider? time = null)
     {
         Batches = batches;
+        _time = time ?? TimeProvider.System;
         Profile = profile;
         _credits = capacity;
         Capacity = capacity;
@@ -144,7 +145,7 @@ internal sealed class WorkerSession
             _credits--;
             // A job yielded back and claimed again may replace its own earlier attempt, whose outcome is being stored.
             if (_running.TryGetValue(job.Id, out var earlier) && earlier.OutcomeSent) _finishing--;
-            _running[job.Id] = new HeldJob(job);
+            _running[job.Id] = new HeldJob(job) { LeaseCountedFrom = _time.GetTimestamp() };
             return true;
         }
     }

@@ -16,7 +16,7 @@ public sealed class NodeFaultTests(FaultServers servers) : IClassFixture<FaultSe
     private const int Capacity = 3;
 
     [Fact]
-    public async Task A_node_killed_with_sigkill_loses_no_job_and_its_jobs_resume_from_their_checkpoints_elsewhere()
+    public async Task A_node_killed_with_sigkill_loses_no_job_its_jobs_resume_from_their_checkpoints_elsewhere_and_its_workers_move_on()
     {
         using var rules = new RuleFiles().With("limits.json", FaultLoad.LimitFile(Capacity));
         await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 1, o => o.RulesDirectory = rules.Path);
@@ -40,22 +40,35 @@ public sealed class NodeFaultTests(FaultServers servers) : IClassFixture<FaultSe
         // Long steps, so the killed node's workers hold jobs with saved checkpoints when it dies.
         var load = new FaultLoad(steps: 10, stepTime: TimeSpan.FromMilliseconds(100));
         for (var i = 0; i < 2; i++) cluster.StartWorker(0, load.Register, concurrency: 2, reconnectMaxDelay: FaultLoad.ReconnectMaxDelay);
-        await using var cutOff = StartWorker(doomedAddress, load);
+        // Given the surviving node as its other address, the killed node's worker moves there and works on.
+        var survivor = cluster.Nodes[0];
+        var cutOffWorker = NewWorker(doomedAddress, load, otherAddresses: [survivor.GrpcAddress]);
+        var moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cutOffWorker.Diagnostic += line =>
+        {
+            if (line.StartsWith($"Connected to node {survivor.NodeId} ", StringComparison.Ordinal)) moved.TrySetResult();
+        };
+        await using var cutOff = new RunningWorker(cutOffWorker);
         await FaultLoad.EnqueueAsync(cluster.Client(), Jobs);
         await load.WaitForStartsAsync(Capacity * 2, TimeSpan.FromSeconds(30));
 
         doomed.Kill();
         await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
         await load.NextStartAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await moved.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(50));
     }
 
-    private static RunningWorker StartWorker(Uri address, FaultLoad load)
+    private static WorcrWorker NewWorker(Uri address, FaultLoad load, IReadOnlyList<Uri> otherAddresses)
     {
-        var worker = new WorcrWorker(new WorkerOptions { Address = address, Concurrency = 2, ReconnectMaxDelay = FaultLoad.ReconnectMaxDelay, WorkerId = $"w-{Guid.NewGuid():N}"[..12] });
+        var worker = new WorcrWorker(new WorkerOptions
+        {
+            Address = address, OtherAddresses = otherAddresses, Concurrency = 2, ReconnectMaxDelay = FaultLoad.ReconnectMaxDelay,
+            WorkerId = $"w-{Guid.NewGuid():N}"[..12],
+        });
         load.Register(worker);
-        return new RunningWorker(worker);
+        return worker;
     }
 
     private static string Seconds(int seconds) => TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture);

@@ -18,26 +18,44 @@ namespace Worcr.Postgres;
 /// </remarks>
 internal sealed class LeaseRenewer(NpgsqlDataSource dataSource, SchemaSql sql)
 {
+    // Both parts read one snapshot: "held" is every asked attempt still running under the holder, locked or not.
     private const string RenewSql = """
-        UPDATE __schema__.jobs j SET lease_expires_at = now() + coalesce(
-            (SELECT t.lease_ms FROM __schema__.job_types t WHERE t.name = j.type) * interval '1 millisecond', @lease)
-        FROM (
-            SELECT id FROM __schema__.jobs
+        WITH held AS (
+            SELECT id, attempt FROM __schema__.jobs
             WHERE state = 'running' AND worker_id = @worker_id AND node_id = @node_id
                 AND (id, attempt) IN (SELECT * FROM unnest(@ids, @attempts))
-            FOR UPDATE SKIP LOCKED
-        ) mine
-        WHERE j.id = mine.id
+        ), renewed AS (
+            UPDATE __schema__.jobs j SET lease_expires_at = now() + coalesce(
+                (SELECT t.lease_ms FROM __schema__.job_types t WHERE t.name = j.type) * interval '1 millisecond', @lease)
+            FROM (
+                SELECT id FROM __schema__.jobs
+                WHERE state = 'running' AND worker_id = @worker_id AND node_id = @node_id
+                    AND (id, attempt) IN (SELECT * FROM unnest(@ids, @attempts))
+                FOR UPDATE SKIP LOCKED
+            ) mine
+            WHERE j.id = mine.id
+            RETURNING j.id
+        )
+        SELECT h.id, h.attempt, r.id IS NOT NULL FROM held h LEFT JOIN renewed r USING (id)
         """;
 
     private readonly string _renewSql = sql.Format(RenewSql);
 
-    public async Task<int> RenewAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct)
+    public async Task<LeaseRenewal> RenewAsync(LeaseHolder holder, IReadOnlyList<(long JobId, int Attempt)> attempts, TimeSpan lease, CancellationToken ct)
     {
-        if (attempts.Count == 0) return 0;
+        if (attempts.Count == 0) return LeaseRenewal.None;
         await using var command = dataSource.CreateCommand(_renewSql).With("lease", lease).WithHolder(holder)
             .WithArray("ids", NpgsqlDbType.Bigint, attempts.Select(a => a.JobId).ToArray())
             .WithArray("attempts", NpgsqlDbType.Integer, attempts.Select(a => a.Attempt).ToArray());
-        return await command.ExecuteNonQueryAsync(ct);
+        var held = new HashSet<(long, int)>();
+        var renewed = new HashSet<(long, int)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var attempt = (reader.GetInt64(0), reader.GetInt32(1));
+            held.Add(attempt);
+            if (reader.GetBoolean(2)) renewed.Add(attempt);
+        }
+        return new LeaseRenewal(held, renewed);
     }
 }
