@@ -16,7 +16,9 @@ namespace Worcr.Server.Tests.Hostile;
 /// <summary>
 /// Random JobSpecs and WorkerMessages against a real node, from a seeded Random (the seed is printed; set
 /// WORCR_FUZZ_SEED to replay a run). Every answer is a clean status, nothing is logged at error level, a control
-/// stream of other jobs keeps finishing, and the process's managed memory comes back down afterwards.
+/// stream of other jobs keeps finishing, and the process's managed memory comes back down afterwards. A watchdog
+/// writes every 15 s where the fuzzer waits and what the node's worker sessions hold ([diag] lines; WORCR_FUZZ_DIAG
+/// names a file they are appended to as well, which outlives a test host stopped for hanging).
 /// </summary>
 public sealed class HostileInputFuzzTests(ITestOutputHelper output)
 {
@@ -26,9 +28,10 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
     [Fact]
     public Task Random_job_specs_get_clean_answers_log_no_errors_and_other_jobs_finish() => FuzzAsync(fuzzWorkers: false);
 
-    [Fact(Skip = "Known defect, not yet diagnosed: in a clean-clone run of the whole suite this test ran past the 5-minute hang " +
-        "limit (its control jobs did not complete within their waits, or a fuzzed stream did not end), while it passes alone in about 20 s. " +
-        "Replay with WORCR_FUZZ_SEED from a failing run's output.")]
+    [Fact(Skip = "Hangs about 1 run in 20 alone under CPU load (and once in a clean-clone suite run): the fuzzer's own " +
+        "RequestStream.WriteAsync of a message over the node's 4 MiB receive limit never returns, though the node already ended " +
+        "that stream (no session left for it) and the call's 30 s cancellation fired (seed 714431608: stream 27, a 5.8 MB Complete, " +
+        "stuck over a minute). Bound each write with its own token before unskipping. Replay with WORCR_FUZZ_SEED.")]
     public Task Random_worker_messages_get_clean_answers_log_no_errors_and_other_jobs_finish() => FuzzAsync(fuzzWorkers: true);
 
     private async Task FuzzAsync(bool fuzzWorkers)
@@ -37,32 +40,101 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
         var seed = Environment.GetEnvironmentVariable("WORCR_FUZZ_SEED") is { Length: > 0 } given ? int.Parse(given, CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"Fuzz seed {seed}: WORCR_FUZZ_SEED={seed} replays this run.");
         var logs = new CapturingLoggerProvider();
-        await using var cluster = await TestCluster.StartAsync(logs: logs);
+        var total = Stopwatch.StartNew();
+        var cluster = await TestCluster.StartAsync(logs: logs);
+        Diag($"seed {seed}: cluster started after {total.Elapsed.TotalSeconds:0.0} s");
+        using var watchdogStop = new CancellationTokenSource();
+        var watchdog = WatchdogAsync(cluster, watchdogStop.Token);
+        try
+        {
+            await FuzzOnAsync(cluster, logs, seed, fuzzWorkers);
+        }
+        finally
+        {
+            await watchdogStop.CancelAsync();
+            await watchdog.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var disposing = Stopwatch.StartNew();
+            Diag("disposing");
+            await cluster.DisposeAsync();
+            Diag($"disposed in {disposing.Elapsed.TotalSeconds:0.0} s; total {total.Elapsed.TotalSeconds:0.0} s");
+        }
+    }
+
+    private volatile string _where = "start";
+
+    private async Task WatchdogAsync(TestCluster cluster, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(15), stop);
+            var dispatcher = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Worcr.Server.Dispatch.Dispatcher>(cluster.Nodes[0].Services);
+            Diag($"watchdog: at {_where}; sessions: " + string.Join(" | ", dispatcher.Sessions.Select(s =>
+                $"{(s.WorkerId.Length > 20 ? s.WorkerId[..20] : s.WorkerId)} cap {s.Capacity} running {s.RunningCount} avail {s.AvailableCredits} held [{string.Join(",", s.HeldAttempts().Select(a => $"{a.JobId}/{a.Attempt}"))}]")));
+        }
+    }
+
+    private void Diag(string line)
+    {
+        output.WriteLine("[diag] " + line);
+        if (Environment.GetEnvironmentVariable("WORCR_FUZZ_DIAG") is { Length: > 0 } file) File.AppendAllText(file, $"{DateTime.UtcNow:HH:mm:ss.fff} {line}\n");
+    }
+
+    private async Task FuzzOnAsync(TestCluster cluster, CapturingLoggerProvider logs, int seed, bool fuzzWorkers)
+    {
         var client = cluster.Client();
         cluster.StartWorker(0, w => w.Handle("test.count", _ => Task.FromResult(JobResult.Complete("{\"ok\": true}"))), concurrency: 4);
+        _where = "first probe";
         await NodeProbe.AssertStillServesAsync(client);
+        _where = "memory before";
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
+        using var pooled = new LargePooledBuffers();
         var answers = new ConcurrentBag<(StatusCode Status, string What)>();
         var controlJobs = new ConcurrentBag<string>();
 
         var fuzzers = fuzzWorkers
             ? [FuzzWorkerStreamsAsync(cluster, new HostileValues(new Random(seed)), answers, controlJobs)]
             : Enumerable.Range(0, 3).Select(i => FuzzJobSpecsAsync(cluster, new HostileValues(new Random(seed + i)), answers, controlJobs));
+        var phase = Stopwatch.StartNew();
         await Task.WhenAll(fuzzers);
+        Diag($"fuzzing took {phase.Elapsed.TotalSeconds:0.0} s; {controlJobs.Count} control jobs");
 
         output.WriteLine($"{answers.Count} answers: " + string.Join(", ", answers.GroupBy(a => a.Status).Select(g => $"{g.Key} {g.Count()}")));
         foreach (var line in logs.Lines.Where(l => l.Level >= LogLevel.Error).Take(10)) output.WriteLine($"logged: {line.Category}: {line.Message}");
         var unclean = answers.Where(a => !CleanStatuses.Contains(a.Status)).ToList();
         Assert.True(unclean.Count == 0, $"Seed {seed}: unclean answers: " + string.Join("; ", unclean.Take(5).Select(a => $"{a.Status} for {a.What}")));
-        foreach (var id in controlJobs) await client.WaitForStateAsync(id, JobState.Completed, TimeSpan.FromSeconds(60));
+        phase.Restart();
+        foreach (var id in controlJobs)
+        {
+            try
+            {
+                await client.WaitForStateAsync(id, JobState.Completed, TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                foreach (var other in controlJobs)
+                {
+                    var job = await client.GetAsync(other);
+                    if (job.State != JobState.Completed) Diag($"control job {other}: {job.State} attempt {job.Attempt} worker '{job.WorkerId}' error '{job.LastError}'");
+                }
+                throw;
+            }
+        }
+        Diag($"control jobs waited {phase.Elapsed.TotalSeconds:0.0} s");
+        _where = "last probe";
         await NodeProbe.AssertStillServesAsync(client);
+        _where = "memory after";
         var errors = logs.Lines.Where(l => l.Level >= LogLevel.Error).ToList();
         Assert.True(errors.Count == 0, $"Seed {seed}: the node logged errors: " + string.Join("\n", errors.Take(5).Select(e => $"{e.Category}: {e.Message}")));
         var growth = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
         output.WriteLine($"Managed memory grew by {growth / 1024 / 1024} MiB.");
+        Diag($"memory grew {growth / 1024 / 1024} MiB; the shared ArrayPool allocated {pooled.Count} arrays of 1 MiB or more, {pooled.Bytes / 1024 / 1024} MiB; " +
+            $"gen2 {GC.CollectionCount(2)}, threads {ThreadPool.ThreadCount}; warnings: " +
+            string.Join("; ", logs.Lines.Where(l => l.Level == LogLevel.Warning).GroupBy(l => l.EventId.Id).Select(g => $"{g.Key}x{g.Count()}")));
         // The whole test process's managed heap: the node, its pools (Kestrel, Npgsql, the outgoing queues' buffers, which
         // hold some of the fuzzer's multi-megabyte messages), the in-process client and the captured log lines. 158–330 MiB
-        // measured across 20 s runs, not growing with a longer run; a node that kept what it was sent would pass 1 GiB here.
+        // measured across 20 s runs in full suites, not growing with a longer run; a node that kept what it was sent would
+        // pass 1 GiB here. Alone, 13–173 MiB; of that, 55–80% is large arrays the shared ArrayPool allocated during the run
+        // and keeps for reuse (the [diag] line counts them): held by the pool, not by the node.
         Assert.True(growth < 512L * 1024 * 1024, $"Seed {seed}: managed memory grew by {growth / 1024 / 1024} MiB.");
     }
 
@@ -135,12 +207,13 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Worker streams that say Hello (sometimes a hostile one), then send random reports about their own jobs, others' and made-up ones.</summary>
-    private static async Task FuzzWorkerStreamsAsync(TestCluster cluster, HostileValues values, ConcurrentBag<(StatusCode, string)> answers, ConcurrentBag<string> controlJobs)
+    private async Task FuzzWorkerStreamsAsync(TestCluster cluster, HostileValues values, ConcurrentBag<(StatusCode, string)> answers, ConcurrentBag<string> controlJobs)
     {
         var control = cluster.Client();
         var clock = Stopwatch.StartNew();
         for (var stream = 0; clock.Elapsed < FuzzTime; stream++)
         {
+            _where = $"stream {stream}: enqueue control";
             controlJobs.Add(await control.EnqueueAsync("test.count", "control", new { stream }));
             using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress, new GrpcChannelOptions { MaxSendMessageSize = null });
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -148,26 +221,33 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper output)
             var assigned = new ConcurrentQueue<Assign>();
             var reading = ReadUntilEndAsync(call.ResponseStream, assigned, stop.Token);
             var sent = new List<string>();
+            var streamClock = Stopwatch.StartNew();
             try
             {
                 var hello = new Hello { WorkerId = values.Chance(0.8) ? $"fuzz-{Guid.NewGuid():N}"[..16] : values.Text(), Capacity = values.Chance(0.8) ? 2 : values.Int() };
                 hello.JobTypes.Add(values.Chance(0.9) ? "test.echo" : values.Text());
                 if (values.Chance(0.3)) hello.Tags.Add(values.Text());
+                _where = $"stream {stream}: write hello";
                 await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
                 sent.Add("Hello");
                 for (var i = 0; i < 40 && !reading.IsCompleted; i++)
                 {
                     var message = Report(values, assigned);
                     sent.Add(message.MessageCase.ToString());
+                    _where = $"stream {stream}: write {i} {message.MessageCase} ({message.CalculateSize()} bytes) after {string.Join(",", sent)}";
                     await call.RequestStream.WriteAsync(message);
                 }
+                _where = $"stream {stream}: complete after {string.Join(",", sent)}";
                 await call.RequestStream.CompleteAsync();
             }
             catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException)
             {
                 // The node ended the stream while we wrote: its status is what the reader sees.
             }
-            answers.Add((await reading, "worker stream " + string.Join(",", sent.TakeLast(3))));
+            _where = $"stream {stream}: reading to the end after {string.Join(",", sent)}";
+            var streamStatus = await reading;
+            if (streamClock.Elapsed > TimeSpan.FromSeconds(5)) Diag($"stream {stream} took {streamClock.Elapsed.TotalSeconds:0.0} s, ended {streamStatus}, sent {string.Join(",", sent)}");
+            answers.Add((streamStatus, "worker stream " + string.Join(",", sent.TakeLast(3))));
         }
     }
 
