@@ -62,7 +62,7 @@ public sealed class WorkerSessionLeaseTests
     }
 
     private WorkerSession NewSession() =>
-        new(new WorkerProfile("w", [], new HashSet<string> { "t" }), 8, new ReportBudget(100, 100, 1000, 0), "node", _time);
+        new(new WorkerProfile("w", [], new HashSet<string> { "t" }), 8, new ReportBudget(100, 100, 1000, 0), "node", time: _time);
 
     private static LeaseRenewal Renewal((long, int)[] held, (long, int)[] renewed) => new(held.ToHashSet(), renewed.ToHashSet());
 
