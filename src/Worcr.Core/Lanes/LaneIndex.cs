@@ -37,12 +37,16 @@ public sealed class LaneIndex
 
     /// <summary>
     /// Records a claim: <paramref name="got"/> jobs came back for <paramref name="asked"/>. A short claim means the
-    /// lane is empty (other nodes took the rest), so the estimate drops to zero until new jobs are announced.
+    /// lane is empty (other nodes took the rest), so the estimate drops to zero until new jobs are announced. A lane
+    /// whose count was capped holds at least its estimate: a full claim leaves it ready, as its true count would.
     /// </summary>
     public void Claimed(long laneId, int asked, int got, DateTimeOffset? nextOldest)
     {
         if (!_lanes.TryGetValue(laneId, out var state)) return;
-        var waiting = got < asked ? 0 : Math.Max(0, state.Waiting - Math.Max(0, got));
-        _lanes[laneId] = state with { Waiting = waiting, OldestEnqueuedAt = nextOldest ?? state.OldestEnqueuedAt };
+        var empty = got < asked;
+        var floor = state.CountCapped ? 1 : 0;
+        var waiting = empty ? 0 : Math.Max(floor, state.Waiting - Math.Max(0, got));
+        // Found empty, the lane's count is known again (zero): announcements count up from there exactly.
+        _lanes[laneId] = state with { Waiting = waiting, OldestEnqueuedAt = nextOldest ?? state.OldestEnqueuedAt, CountCapped = state.CountCapped && !empty };
     }
 }

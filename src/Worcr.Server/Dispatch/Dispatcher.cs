@@ -164,7 +164,7 @@ internal sealed class Dispatcher
         _announcements.Clear();
         var backlog = await _store.ReadBacklogAsync(stoppingToken);
         Telemetry?.Backlog(backlog.Select(b => (b.Lane.Type, b.Waiting)));
-        _state.Lanes.Reconcile(backlog.Select(b => new LaneState(b.Lane, b.Waiting, b.OldestEnqueuedAt)));
+        _state.Lanes.Reconcile(backlog.Select(b => new LaneState(b.Lane, b.Waiting, b.OldestEnqueuedAt, b.CountCapped)));
     }
 
     private async Task ApplyAnnouncementsAsync(CancellationToken stoppingToken)

@@ -6,7 +6,7 @@ namespace Worcr.Server.Hosting;
 
 /// <summary>
 /// The node's connections to its stores, made ready by the first start step (<see cref="NodeStartup"/>), inside the
-/// host's start: Redis opens, the PostgreSQL schema is migrated, then the dedicated LISTEN connection opens. A failure
+/// host's start: Redis opens while the PostgreSQL schema is migrated and then the dedicated LISTEN connection opens. A failure
 /// fails the node's start with its own error, before anything serves. The components are built before that with the
 /// unopened Redis connection: they only keep it (or subscribe to its events) until they first use it.
 /// </summary>
@@ -22,9 +22,23 @@ internal sealed class NodeConnections(WorcrDatabase database, RedisConnection re
     public PostgresListener Listener =>
         _listener ?? throw new InvalidOperationException("The notification listener starts in the node's first start step; nothing may read it before.");
 
+    /// <summary>
+    /// Redis and PostgreSQL connect at once: each costs the start a first connection's CPU and round trips, and on
+    /// more than one core they overlap (bench/RESULTS.md, start to serving). Both end before a failure is thrown, so
+    /// whatever one of them opened is there to be disposed.
+    /// </summary>
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        await OpenRedisAsync(cancellationToken);
+        var redisOpen = Task.Run(() => OpenRedisAsync(cancellationToken), cancellationToken);
+        var postgresReady = Task.Run(() => OpenPostgresAsync(cancellationToken), cancellationToken);
+        await Task.WhenAll(redisOpen, postgresReady).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // When both failed, Redis's error is the one reported (as when Redis was the first step); then PostgreSQL's.
+        await redisOpen;
+        await postgresReady;
+    }
+
+    private async Task OpenPostgresAsync(CancellationToken cancellationToken)
+    {
         await database.MigrateAsync(cancellationToken);
         _listener = await PostgresListener.StartAsync(database.DataSource,
             [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);

@@ -206,4 +206,51 @@ public sealed class LaneIndexTests
 
         Assert.Equal(3, WaitingIn(index, 1));
     }
+
+    [Fact]
+    public void A_full_claim_never_counts_a_capped_lane_down_to_empty()
+    {
+        var index = new LaneIndex();
+        index.Reconcile([State(1, 10) with { CountCapped = true }]);
+
+        index.Claimed(1, asked: 8, got: 8, nextOldest: T0);
+        index.Claimed(1, asked: 8, got: 8, nextOldest: T0);
+
+        Assert.Equal(1, WaitingIn(index, 1));
+    }
+
+    [Fact]
+    public void A_short_claim_empties_a_capped_lane_and_later_announcements_count_exactly()
+    {
+        var index = new LaneIndex();
+        index.Reconcile([State(1, 10) with { CountCapped = true }]);
+
+        index.Claimed(1, asked: 8, got: 3, nextOldest: T0);
+        Assert.Empty(index.Ready);
+        index.AddWaiting(1, 2, T0);
+        index.Claimed(1, asked: 2, got: 2, nextOldest: T0);
+
+        Assert.Empty(index.Ready);
+    }
+
+    [Theory]
+    [InlineData(10, 1_000, 64)]
+    [InlineData(100, 250, 7)]
+    public void A_capped_count_leaves_a_lane_ready_exactly_when_its_true_count_would(int cap, int trueCount, int batch)
+    {
+        var exact = new LaneIndex();
+        exact.Reconcile([State(1, trueCount)]);
+        var capped = new LaneIndex();
+        capped.Reconcile([State(1, cap) with { CountCapped = true }]);
+
+        // Full claims while the lane holds at least a batch, then the short one that finds it empty.
+        for (var left = trueCount; left > 0; left -= batch)
+        {
+            var got = Math.Min(batch, left);
+            exact.Claimed(1, batch, got, T0);
+            capped.Claimed(1, batch, got, T0);
+            Assert.Equal(exact.Ready.Any(), capped.Ready.Any());
+        }
+        Assert.Empty(capped.Ready);
+    }
 }

@@ -54,6 +54,29 @@ public sealed class NodeStartFailureTests
         listener.Start();
     }
 
+    [Fact]
+    public async Task A_node_that_reaches_neither_store_fails_its_start_once_both_connects_ended_and_leaves_no_port_open()
+    {
+        // Redis and PostgreSQL connect at once; the start waits for both, then fails with the first one's error.
+        var unreachable = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync()) { Port = 1 }.ConnectionString;
+        var options = new NodeOptions
+        {
+            PostgresUrl = unreachable,
+            RedisUrl = "redis://127.0.0.1:1",
+            RedisKeyPrefix = TestServices.NewKeyPrefix(),
+            Schema = "never_migrated",
+            GrpcPort = FreePort(),
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<RedisConnectionException>(() => DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None)));
+
+        Assert.Contains("RedisUrl", error.Message, StringComparison.Ordinal);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, options.GrpcPort);
+        listener.Start();
+    }
+
     private static int FreePort()
     {
         using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
