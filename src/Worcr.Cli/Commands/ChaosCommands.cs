@@ -59,9 +59,9 @@ internal static class ChaosCommands
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => ChaosWorkerHost.RunAsync(new ChaosWorkerSettings(new Uri(parse.GetValue(server)!), parse.GetValue(id)!,
             parse.GetValue(concurrency), parse.GetValue(steps), TimeSpan.FromMilliseconds(parse.GetValue(stepMs)), parse.GetValue(events)!)
-            {
-                OtherServer = parse.GetValue(otherServer) is { } other ? new Uri(other) : null,
-            }, cancellationToken));
+        {
+            OtherServer = parse.GetValue(otherServer) is { } other ? new Uri(other) : null,
+        }, cancellationToken));
         return command;
     }
 }
