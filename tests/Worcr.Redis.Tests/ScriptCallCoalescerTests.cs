@@ -68,6 +68,24 @@ public sealed class ScriptCallCoalescerTests
         Assert.Equal(0, connection.Scripts.InFlight);
     }
 
+    [Fact]
+    public async Task A_caller_closing_the_connection_as_its_refused_call_fails_does_not_hang()
+    {
+        var options = await Servers.SharedAsync(RedisKind.Cluster);
+        var connection = await RedisConnection.ConnectAsync(options);
+        var first = connection.EvalAsync(Add, [KeyOf(options, 0)], [1]);
+
+        // Sent while the first is in flight, so batched; the batch is refused and the call fails on the sender's thread,
+        // where this continuation runs inline and closes the connection.
+        var refused = connection.EvalAsync(Add, [KeyOf(options, 0), KeyOf(options, 1)], [1]);
+        var closed = refused.ContinueWith(_ => connection.DisposeAsync().AsTask(), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+
+        await closed.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<RedisCommandException>(() => refused);
+        await first.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     [Theory]
     [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
     public async Task Batched_calls_a_server_does_not_know_run_once_each_by_their_text(RedisKind kind)

@@ -19,6 +19,9 @@ internal sealed class ScriptCallCoalescer
     private int _sending;
     private int _closed;
 
+    [ThreadStatic]
+    private static bool t_inSender;
+
     public ScriptCallCoalescer(IDatabase database)
     {
         _database = database;
@@ -54,6 +57,9 @@ internal sealed class ScriptCallCoalescer
     public void Close()
     {
         Volatile.Write(ref _closed, 1);
+        // A caller may close from a continuation the sender ran inline (a call that failed as it was sent): the sender
+        // is then below us on this very stack, so waiting for it would never end; it fails what is left when it resumes.
+        if (t_inSender) return;
         var wait = new SpinWait();
         while (Volatile.Read(ref _sending) == 1) wait.SpinOnce();
         FailWaiting();
@@ -81,7 +87,15 @@ internal sealed class ScriptCallCoalescer
     {
         while (true)
         {
-            SendBatch();
+            t_inSender = true;
+            try
+            {
+                SendBatch();
+            }
+            finally
+            {
+                t_inSender = false;
+            }
             Volatile.Write(ref _sending, 0);
             // A call queued after the last look but before the flag came down found the flag up and left it to us.
             if (_waiting.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0) return;
