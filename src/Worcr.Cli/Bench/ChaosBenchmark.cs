@@ -7,7 +7,9 @@ namespace Worcr.Cli.Bench;
 /// <summary>
 /// `worcr bench chaos`, one fault run: a fresh <see cref="ChaosCluster"/>, jobs enqueued at the asked rate through
 /// both nodes, the fault injected under that load, then a wait until every acknowledged job is final. The figures:
-/// enqueued (acknowledged), final (completed or dead), lost (acknowledged but not final when the wait ended),
+/// enqueued (acknowledged), final (completed or dead), unfinished (still waiting, scheduled or running when the wait
+/// timed out: stored and still to run, so a run that ends with some is too short to judge, not a loss), lost
+/// (acknowledged but neither final nor in the jobs table),
 /// concurrent_duplicates (jobs whose attempts ran on two workers at once), max_over_limit (the most attempts running
 /// at once beyond the limit's capacity), recovery_s (from the fault's end to the first attempt started after it).
 /// </summary>
@@ -39,14 +41,15 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
         tally.FaultEnded();
         await load;
         var enqueued = tally.Enqueued;
-        var (final, dead) = await WaitForFinalAsync(cluster, enqueued, cancellationToken);
+        var (final, dead, unfinished) = await WaitForFinalAsync(cluster, enqueued, cancellationToken);
         var runEndMs = BenchClock.NowMs();
         var ledger = ChaosLedger.Read(cluster.Workers, runEndMs);
         return new Dictionary<string, double>
         {
             ["enqueued"] = enqueued,
             ["final"] = final,
-            ["lost"] = Math.Max(0, enqueued - final),
+            ["unfinished"] = unfinished,
+            ["lost"] = Math.Max(0, enqueued - final - unfinished),
             ["concurrent_duplicates"] = ledger.ConcurrentDuplicates(),
             ["max_over_limit"] = ledger.MaxOverLimit(settings.Capacity),
             ["recovery_s"] = ledger.FirstStartAfter(faultEndMs) is { } first ? (first - faultEndMs) / 1000 : double.NaN,
@@ -105,8 +108,11 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
         }
     }
 
-    /// <summary>Waits until no job is live and at least <paramref name="enqueued"/> are final, or the timeout; returns final and dead counts.</summary>
-    private async Task<(long Final, long Dead)> WaitForFinalAsync(ChaosCluster cluster, long enqueued, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until no job is live and at least <paramref name="enqueued"/> are final, or the timeout; returns the final,
+    /// dead and live (unfinished) counts.
+    /// </summary>
+    private async Task<(long Final, long Dead, long Live)> WaitForFinalAsync(ChaosCluster cluster, long enqueued, CancellationToken cancellationToken)
     {
         await using var database = WorcrDatabase.Create(cluster.Postgres.ConnectionString, cluster.Schema);
         await using var count = database.DataSource.CreateCommand($"""
@@ -123,7 +129,7 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
             {
                 await reader.ReadAsync(cancellationToken);
                 var (live, final, dead) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-                if ((live == 0 && final >= enqueued) || deadline.Elapsed > settings.Timeout) return (final, dead);
+                if ((live == 0 && final >= enqueued) || deadline.Elapsed > settings.Timeout) return (final, dead, live);
             }
             await poll.WaitForNextTickAsync(cancellationToken);
         }
