@@ -12,7 +12,8 @@ namespace Worcr.Server.Enqueue;
 /// statement, one NOTIFY and one commit (one fsync); each call is answered when its batch is durable. At most
 /// <see cref="MaxConcurrentFlushes"/> batches are stored at once, so producers never hold more than that many
 /// pooled connections and claims, completions and lease renewals always find one. An idle node stores a lone call
-/// at once: batching adds no wait, only calls that would otherwise queue for a connection share a commit.
+/// at once, on the caller's own flow (no hand-over to the loop, so no thread switch either way): batching adds no
+/// wait, only calls that would otherwise queue for a connection share a commit.
 /// Every call keeps its own semantics (unique keys and windows, rules, expiry are in the job or the store), and
 /// its own outcome: when PostgreSQL refuses a batch, each call in it is stored alone, so one bad job fails only
 /// its own call.
@@ -21,10 +22,13 @@ internal sealed class EnqueueBatcher
 {
     public const int MaxBatch = 1000;
     public const int MaxConcurrentFlushes = 4;
-    private readonly Channel<PendingEnqueue> _queue = Channel.CreateUnbounded<PendingEnqueue>(new UnboundedChannelOptions { SingleReader = true });
+    // Not SingleReader: that channel cannot count its items, and a lone call needs to know nothing is queued.
+    private readonly Channel<PendingEnqueue> _queue = Channel.CreateUnbounded<PendingEnqueue>();
     private readonly SemaphoreSlim _flushSlots = new(MaxConcurrentFlushes, MaxConcurrentFlushes);
     private readonly IJobLifecycleStore _store;
     private readonly ILogger _logger;
+    // Lone calls store themselves only while the loop runs: before it starts, calls queue and are taken together.
+    private volatile bool _running;
 
     public EnqueueBatcher(IJobLifecycleStore store, ILogger logger)
     {
@@ -35,6 +39,8 @@ internal sealed class EnqueueBatcher
     /// <summary>Completes when the job is durable (or found a duplicate), with the same result a one-job batch gives.</summary>
     public Task<EnqueuedJob> EnqueueAsync(NewJob job, CancellationToken callCancelled)
     {
+        // Nothing queued and no batch being stored: this call would be a batch of one at once, so it stores itself.
+        if (_running && _queue.Reader.Count == 0 && _flushSlots.CurrentCount == MaxConcurrentFlushes && _flushSlots.Wait(0)) return StoreAloneAsync(job);
         var pending = new PendingEnqueue(job, callCancelled);
         if (!_queue.Writer.TryWrite(pending)) pending.Done.SetException(WorcrError.Unavailable("The node is shutting down."));
         return pending.Done.Task;
@@ -43,6 +49,7 @@ internal sealed class EnqueueBatcher
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var flushes = new List<Task>();
+        _running = true;
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -62,9 +69,25 @@ internal sealed class EnqueueBatcher
         {
         }
         // Calls already accepted are still stored: PostgreSQL outlives the node's stop.
+        _running = false;
         _queue.Writer.TryComplete();
         for (var rest = TakeBatch(); rest.Count > 0; rest = TakeBatch()) await FlushAsync(rest);
         await Task.WhenAll(flushes);
+        // Lone calls storing themselves hold a slot each: the stop ends when they are stored too.
+        for (var slot = 0; slot < MaxConcurrentFlushes; slot++) await _flushSlots.WaitAsync(CancellationToken.None);
+    }
+
+    /// <summary>A lone call, holding a flush slot: stored with the same result and errors a batch of one gets.</summary>
+    private async Task<EnqueuedJob> StoreAloneAsync(NewJob job)
+    {
+        try
+        {
+            return (await _store.EnqueueAsync([job], CancellationToken.None))[0];
+        }
+        finally
+        {
+            _flushSlots.Release();
+        }
     }
 
     /// <summary>

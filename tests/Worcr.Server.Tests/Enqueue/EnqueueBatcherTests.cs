@@ -9,7 +9,7 @@ namespace Worcr.Server.Tests.Enqueue;
 
 /// <summary>
 /// Group commit of single Enqueue calls. Calls queued before the batcher runs are taken as one batch, which makes
-/// "these calls shared a commit" deterministic without timing.
+/// "these calls shared a commit" deterministic without timing; a lone call to a running, idle batcher stores itself.
 /// </summary>
 public sealed class EnqueueBatcherTests
 {
@@ -115,6 +115,45 @@ public sealed class EnqueueBatcherTests
         Assert.Equal(3, (await Task.WhenAll(accepted)).Select(r => r.Id).Distinct().Count());
         var late = await Assert.ThrowsAsync<Core.Errors.WorcrError>(() => batcher.EnqueueAsync(Job(), CancellationToken.None));
         Assert.Equal(Core.Errors.ErrorKind.Unavailable, late.Kind);
+    }
+
+    [Fact]
+    public async Task A_lone_call_on_a_running_batcher_is_stored_before_the_batcher_stops()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var batcher = new EnqueueBatcher(db.Jobs, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = batcher.RunAsync(stop.Token);
+
+        // Nothing queued and nothing being stored: the call stores itself, holding one of the batcher's flush slots.
+        var lone = batcher.EnqueueAsync(Job(), CancellationToken.None);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(1L, await db.Jobs.CountAsync(JobState.Waiting));
+        Assert.False((await lone).Duplicate);
+        var late = await Assert.ThrowsAsync<Core.Errors.WorcrError>(() => batcher.EnqueueAsync(Job(), CancellationToken.None));
+        Assert.Equal(Core.Errors.ErrorKind.Unavailable, late.Kind);
+    }
+
+    [Fact]
+    public async Task A_lone_call_postgres_refuses_fails_with_postgres_error_and_frees_its_slot()
+    {
+        await using var db = await CreateDatabaseAsync();
+        var batcher = new EnqueueBatcher(db.Jobs, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = batcher.RunAsync(stop.Token);
+
+        for (var i = 0; i < EnqueueBatcher.MaxConcurrentFlushes + 1; i++)
+        {
+            await Assert.ThrowsAsync<PostgresException>(() => batcher.EnqueueAsync(Job(args: """{"text":"\u0000"}"""), CancellationToken.None));
+        }
+        var stored = await batcher.EnqueueAsync(Job(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(stored.Duplicate);
+        Assert.Equal(1L, await db.Jobs.CountAsync(JobState.Waiting));
     }
 
     private static async Task RunUntilStoredAsync(EnqueueBatcher batcher, IReadOnlyList<Task> calls)
