@@ -16,7 +16,11 @@ public sealed class PostgresListener : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IReadOnlyList<string> _channels;
-    private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(new UnboundedChannelOptions { SingleWriter = true });
+    // A reader waiting for the next notification goes on at once on the connection's read loop, not after a thread
+    // switch: a new job's NOTIFY reaches the dispatcher one hand-over sooner. Readers must not block (the node's pump
+    // only queues work and wakes loops).
+    private readonly Channel<Notification> _notifications = Channel.CreateUnbounded<Notification>(
+        new UnboundedChannelOptions { SingleWriter = true, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _stop = new();
     // 100 ms doubling up to 5 s after the first failed try; the jitter spreads the reconnects of many nodes after a server restart.
     private static readonly RetryBackoff Backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), jitter: 0.2);

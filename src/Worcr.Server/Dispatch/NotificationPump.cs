@@ -11,6 +11,8 @@ namespace Worcr.Server.Dispatch;
 /// <summary>
 /// Hands each PostgreSQL notification to the part it concerns: new jobs and cancels to the dispatcher, changed
 /// rules, tenants and limits to their reloads. After a reconnect, whatever was announced meanwhile is re-read.
+/// It runs on the listener connection's read loop (<see cref="PostgresListener"/>), so it only queues work and wakes
+/// loops: nothing here may block or wait for I/O before its first await.
 /// </summary>
 internal sealed class NotificationPump(NodeConnections connections, WorcrDatabase database, Dispatcher dispatcher, RuleCatalog rules,
     TenantShareTable tenantShares, NodeLimits limits, IOptions<NodeIdentityOptions> identity, ILogger<NotificationPump> logger)
