@@ -69,9 +69,24 @@ internal static class TelemetrySetup
     }
 
     /// <summary>
-    /// Meters made by another app's IMeterFactory (another node, or its ASP.NET Core, in the same process, as in
-    /// tests) are dropped, so each node's /metrics shows its own figures. Static meters (runtime, Npgsql) pass.
+    /// Series kept per metric stream of the runtime, ASP.NET Core, Kestrel and Npgsql. Their labels come from the node's
+    /// own routes, status codes, pools and GC generations (a few hundred combinations at most), and the SDK allocates
+    /// every stream's points up front: at its default of 2,000, their 45 streams took ~7 MB of the node's heap
+    /// (bench/RESULTS.md, node resources round 3). Past the limit a stream reports the rest under
+    /// <c>otel.metric.overflow</c>, so nothing is lost silently. Worcr's own streams keep the default (their type and
+    /// tenant labels are bounded by <c>MetricLabelLimit</c>).
     /// </summary>
-    private static Func<System.Diagnostics.Metrics.Instrument, MetricStreamConfiguration?> OnlyThisNode(IMeterFactory factory) =>
-        instrument => instrument.Meter.Scope is IMeterFactory other && !ReferenceEquals(other, factory) ? MetricStreamConfiguration.Drop : null;
+    internal const int FrameworkCardinalityLimit = 500;
+
+    private static readonly MetricStreamConfiguration FrameworkStream = new() { CardinalityLimit = FrameworkCardinalityLimit };
+
+    /// <summary>
+    /// Meters made by another app's IMeterFactory (another node, or its ASP.NET Core, in the same process, as in
+    /// tests) are dropped, so each node's /metrics shows its own figures. Static meters (runtime, Npgsql) pass. Every
+    /// stream but Worcr's own gets the framework's cardinality limit.
+    /// </summary>
+    internal static Func<System.Diagnostics.Metrics.Instrument, MetricStreamConfiguration?> OnlyThisNode(IMeterFactory factory) =>
+        instrument => instrument.Meter.Scope is IMeterFactory other && !ReferenceEquals(other, factory) ? MetricStreamConfiguration.Drop
+            : instrument.Meter.Name == NodeTelemetry.MeterName ? null
+            : FrameworkStream;
 }
