@@ -12,6 +12,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     private readonly string _reportPath;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _handled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BenchWorkerProcess(Process process, string reportPath)
     {
@@ -21,6 +22,9 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
 
     /// <summary>Completes when the worker is connected to the node; faults if it exits first.</summary>
     public Task Ready => _ready.Task;
+
+    /// <summary>Completes when the worker's expected handlers have all returned, or when it exited.</summary>
+    public Task Handled => _handled.Task;
 
     public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect) =>
         Start(server, workerToken, concurrency, jobType, expect, tags: []);
@@ -84,13 +88,22 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
 
     private void OnOutput(string? line)
     {
-        if (line?.Trim() == BenchWorkerHost.ReadyLine) _ready.TrySetResult();
+        switch (line?.Trim())
+        {
+            case BenchWorkerHost.ReadyLine:
+                _ready.TrySetResult();
+                break;
+            case BenchWorkerHost.HandledLine:
+                _handled.TrySetResult();
+                break;
+        }
     }
 
     private void OnExited()
     {
         _ready.TrySetException(new InvalidOperationException("The bench worker exited before it connected; its diagnostics are on stderr above."));
         _exited.TrySetResult();
+        _handled.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
