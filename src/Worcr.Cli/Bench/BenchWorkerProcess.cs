@@ -26,6 +26,9 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     /// <summary>Completes when the worker's expected handlers have all returned, or when it exited.</summary>
     public Task Handled => _handled.Task;
 
+    /// <summary>True once the worker said its expected handlers returned (<see cref="BenchWorkerHost.HandledLine"/>).</summary>
+    public bool SaidHandled { get; private set; }
+
     public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect) =>
         Start(server, workerToken, concurrency, jobType, expect, tags: []);
 
@@ -94,6 +97,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
                 _ready.TrySetResult();
                 break;
             case BenchWorkerHost.HandledLine:
+                SaidHandled = true;
                 _handled.TrySetResult();
                 break;
         }
