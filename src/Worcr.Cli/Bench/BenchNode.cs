@@ -96,7 +96,7 @@ internal sealed class BenchNode : IAsyncDisposable
     /// <summary>
     /// Polls PostgreSQL until <paramref name="expected"/> jobs are completed (moved to history); returns that moment in
     /// unix ms. Polling starts once <paramref name="handled"/> completes (the worker's handlers all returned): a count
-    /// of the history table every 10 ms while jobs run took about half of PostgreSQL's CPU in a 40,000-job run.
+    /// of the history table every 10 ms while jobs ran took a fifth to two thirds of PostgreSQL's CPU (bench/RESULTS.md).
     /// </summary>
     public async Task<double> WaitForCompletedAsync(long expected, Task handled, TimeSpan timeout, CancellationToken cancellationToken)
     {
