@@ -25,6 +25,14 @@ public sealed class WorkerReportTests
     }
 
     [Fact]
+    public void Handled_line_of_a_worker_reporting_on_stdout_is_skipped()
+    {
+        var parsed = WorkerReport.Parse(new StringReader("ready\nstart 5 10.5\nhandled\nlast_completion 11\n"));
+        Assert.Equal([new JobStart("5", 10.5)], parsed.Starts);
+        Assert.Equal(11, parsed.LastCompletionMs);
+    }
+
+    [Fact]
     public void Garbage_line_is_reported_with_its_number()
     {
         var error = Assert.Throws<FormatException>(() => WorkerReport.Parse(new StringReader("start 1 2\noops\n")));

@@ -13,6 +13,12 @@ internal static class BenchWorkerHost
     /// <summary>Printed on stdout once the worker is connected, so the bench knows when the worker can take jobs.</summary>
     public const string ReadyLine = "ready";
 
+    /// <summary>
+    /// Printed on stdout once the expected handlers have all returned, so the bench starts polling PostgreSQL for
+    /// their durable completions only then, and its polls do not take CPU from the run they measure.
+    /// </summary>
+    public const string HandledLine = "handled";
+
     private static readonly Task<JobResult> Done = Task.FromResult(JobResult.Complete());
 
     public static async Task<int> RunAsync(BenchWorkerSettings settings, CancellationToken cancellationToken)
@@ -40,6 +46,11 @@ internal static class BenchWorkerHost
         if (running.IsCompleted) await running; // a refusal (e.g. a wrong token) surfaces here
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
+        _ = recorder.ExpectedReached.ContinueWith(_ =>
+        {
+            Console.Out.WriteLine(HandledLine);
+            Console.Out.Flush();
+        }, TaskScheduler.Default);
 
         var stdinClosed = settings.StopOnStdinClose ? WaitForStdinCloseAsync() : Task.Delay(Timeout.Infinite, stop.Token);
         await Task.WhenAny(recorder.ExpectedReached, stdinClosed, running, Task.Delay(Timeout.Infinite, stop.Token));

@@ -12,6 +12,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     private readonly string _reportPath;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _handled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BenchWorkerProcess(Process process, string reportPath)
     {
@@ -21,6 +22,12 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
 
     /// <summary>Completes when the worker is connected to the node; faults if it exits first.</summary>
     public Task Ready => _ready.Task;
+
+    /// <summary>Completes when the worker's expected handlers have all returned, or when it exited.</summary>
+    public Task Handled => _handled.Task;
+
+    /// <summary>True once the worker said its expected handlers returned (<see cref="BenchWorkerHost.HandledLine"/>).</summary>
+    public bool SaidHandled { get; private set; }
 
     public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect) =>
         Start(server, workerToken, concurrency, jobType, expect, tags: []);
@@ -84,13 +91,23 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
 
     private void OnOutput(string? line)
     {
-        if (line?.Trim() == BenchWorkerHost.ReadyLine) _ready.TrySetResult();
+        switch (line?.Trim())
+        {
+            case BenchWorkerHost.ReadyLine:
+                _ready.TrySetResult();
+                break;
+            case BenchWorkerHost.HandledLine:
+                SaidHandled = true;
+                _handled.TrySetResult();
+                break;
+        }
     }
 
     private void OnExited()
     {
         _ready.TrySetException(new InvalidOperationException("The bench worker exited before it connected; its diagnostics are on stderr above."));
         _exited.TrySetResult();
+        _handled.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()

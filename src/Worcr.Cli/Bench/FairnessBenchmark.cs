@@ -63,7 +63,7 @@ internal sealed class FairnessBenchmark(string strategy, int big, int small, int
             }
         }
         var allEnqueuedMs = BenchClock.NowMs();
-        await node.WaitForCompletedAsync(jobs, timeout, cancellationToken);
+        await node.WaitForCompletedAsync(jobs, worker.Handled, timeout, cancellationToken);
         var report = await worker.WaitForReportAsync(timeout, cancellationToken);
         ReportAnomalies.Check(report, jobs);
         var lastCompletion = await node.LastCompletionByTenantAsync(cancellationToken);

@@ -55,7 +55,7 @@ internal sealed class ThroughputBenchmark(int jobs, int concurrency, TimeSpan ti
         if (flood is not null) await flood.Ready.WaitAsync(timeout, cancellationToken);
         var workerStartMs = BenchClock.NowMs();
         await using var worker = BenchWorkerProcess.Start(node.GrpcAddress, node.WorkerToken, concurrency, BenchNode.JobType, jobs, tagged ? BenchWeightRules.WorkerTags : []);
-        var durableMs = await node.WaitForCompletedAsync(jobs, timeout, cancellationToken);
+        var durableMs = await node.WaitForCompletedAsync(jobs, worker.Handled, timeout, cancellationToken);
         var report = await worker.WaitForReportAsync(timeout, cancellationToken);
         ReportAnomalies.Check(report, jobs);
         var figures = new Dictionary<string, double>

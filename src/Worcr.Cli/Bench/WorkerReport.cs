@@ -41,7 +41,7 @@ internal sealed record WorkerReport(IReadOnlyList<JobStart> Starts, double? Last
             {
                 flood = new FloodSpan(ParseMs(parts[1], lineNumber), ParseMs(parts[2], lineNumber), updates);
             }
-            else if (parts.Length > 0 && line.Trim() != BenchWorkerHost.ReadyLine) throw new FormatException($"Worker report line {lineNumber} is not a start or last_completion line: '{line}'.");
+            else if (parts.Length > 0 && line.Trim() is not (BenchWorkerHost.ReadyLine or BenchWorkerHost.HandledLine)) throw new FormatException($"Worker report line {lineNumber} is not a start or last_completion line: '{line}'.");
         }
         return new WorkerReport(starts, last, flood);
     }
