@@ -1,3 +1,4 @@
+using Worcr.Postgres;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
 using Worcr.Worker;
@@ -44,6 +45,32 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
         await load.NextStartAsync().WaitAsync(Recovery);
 
         await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(45));
+    }
+
+    /// <summary>
+    /// A claim hands the job to a worker, so it must outlive a crash. Committed asynchronously, it could still be in
+    /// PostgreSQL's memory when the server stops: after recovery the job would be waiting again under the same attempt
+    /// number while its first worker runs it, and another node could give it to a second worker before the first one's
+    /// node renews its lease and learns of it. Here the server stops within milliseconds of the claim.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_survives_an_immediate_stop_right_after_it()
+    {
+        var schema = await servers.NewSchemaAsync();
+        long claimedId;
+        await using (var database = WorcrDatabase.Create(servers.Postgres.ConnectionString, schema))
+        {
+            var enqueued = (await database.Jobs.EnqueueAsync(new[] { new Core.Jobs.NewJob("acme", "email", [], "{}", 1, 3, null, null, null, null) }))[0];
+            await using var lane = database.DataSource.CreateCommand($"SELECT lane_id FROM \"{schema}\".jobs WHERE id = {enqueued.Id}");
+            var laneId = (long)(await lane.ExecuteScalarAsync())!;
+            claimedId = Assert.Single(await database.Jobs.ClaimAsync(laneId, 1, "w1", "n1", TimeSpan.FromMinutes(1))).Id;
+            await servers.Postgres.StopImmediatelyAsync();
+        }
+        await servers.Postgres.StartAgainAsync();
+
+        await using var recovered = WorcrDatabase.Create(servers.Postgres.ConnectionString, schema);
+        var job = await recovered.Jobs.GetAsync(claimedId);
+        Assert.Equal((Core.Jobs.JobState.Running, 1, "w1"), (job!.State, job.Attempt, job.WorkerId));
     }
 
     [Fact]

@@ -31,11 +31,9 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         ORDER BY c.enqueued_at, c.id
         """;
 
-    // A claim is a lease, so it need not wait for the disk: if PostgreSQL crashes before flushing it, the job is
-    // simply waiting again and runs again (at least once, as after a lost worker); the attempt fence turns the
-    // first run's late report into a stale one or the outcome of the job. Any later durable commit (an enqueue,
-    // a completion) flushes it anyway. Local to the batch's one implicit transaction.
-    private const string AsyncCommitSql = "SELECT set_config('synchronous_commit', 'off', true)";
+    // A claim commits durably, like every other write: it hands the job to a worker, and a claim lost in a crash would
+    // leave the job waiting under the same attempt number while that worker runs it, free for a second worker
+    // (PostgresFaultTests.A_claim_survives_an_immediate_stop_right_after_it). Concurrent claims share the fsync.
 
     private readonly string _claimSql = sql.Format(ClaimSql);
 
@@ -43,17 +41,13 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
     {
         if (limit < 1) return [];
         var lane = await lanes.GetAsync(laneId, ct) ?? throw new ArgumentException($"Lane {laneId} does not exist.", nameof(laneId));
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(AsyncCommitSql));
-        var claim = new NpgsqlBatchCommand(_claimSql);
+        await using var claim = dataSource.CreateCommand(_claimSql);
         claim.Parameters.AddWithValue("lane_id", laneId);
         claim.Parameters.AddWithValue("limit", limit);
         claim.Parameters.AddWithValue("worker_id", workerId);
         claim.Parameters.AddWithValue("node_id", nodeId);
         claim.Parameters.AddWithValue("lease", lease);
-        batch.BatchCommands.Add(claim);
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
+        await using var reader = await claim.ExecuteReaderAsync(ct);
         var claimed = new List<ClaimedJob>();
         var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         while (await reader.ReadAsync(ct))
