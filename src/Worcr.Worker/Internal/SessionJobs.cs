@@ -20,6 +20,7 @@ internal sealed class SessionJobs
     private readonly Action<string> _diagnostic;
     private readonly ILogger _logger;
     private volatile bool _leaving;
+    private volatile bool _abandoned;
 
     public SessionJobs(
         IReadOnlyDictionary<string, JobHandler> handlers,
@@ -51,8 +52,19 @@ internal sealed class SessionJobs
     public void OnAssign(Assign assign)
     {
         var job = new RunningJob(assign);
-        if (!_jobs.TryAdd(job.JobId, job))
+        while (!_jobs.TryAdd(job.JobId, job))
         {
+            if (!_jobs.TryGetValue(job.JobId, out var earlier)) continue; // the earlier attempt just left: try again
+            if (earlier.Attempt < job.Attempt)
+            {
+                // The node took the earlier attempt back (its Cancel came first on the stream) and gave the job to this
+                // worker again. Dropped, the new attempt would stay held by this stream and never run; it starts once
+                // the earlier attempt's handler has ended, never beside it.
+                earlier.Stop(JobStopReason.NodeCancel);
+                _ = StartAfterAsync(earlier, assign);
+                return;
+            }
+
             _diagnostic($"Ignored a second Assign of job {job.JobId} (attempt {job.Attempt}) while it is running.");
             return;
         }
@@ -71,6 +83,13 @@ internal sealed class SessionJobs
             _diagnostic($"No handler for job type '{assign.Type}' (job {job.JobId}).");
             _ = Task.Run(() => FinishUnstartedAsync(job, JobResult.Fail($"No handler for job type '{assign.Type}' on this worker.")));
         }
+    }
+
+    private async Task StartAfterAsync(RunningJob earlier, Assign assign)
+    {
+        await earlier.Done;
+        // A lost stream abandons its jobs: an attempt it held is the node's to give again, not this worker's to start.
+        if (!_abandoned) OnAssign(assign);
     }
 
     public void OnCancel(Cancel cancel)
@@ -107,6 +126,7 @@ internal sealed class SessionJobs
     /// <summary>The stream is gone: cancels every handler; nothing more can be reported for these attempts.</summary>
     public void AbandonAll()
     {
+        _abandoned = true;
         foreach (var job in _jobs.Values)
         {
             job.Stop(JobStopReason.StreamLost);

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Worcr.Protocol.V1;
+using Worcr.Worker;
+using Worcr.Worker.Internal;
+
+namespace Worcr.Server.Tests.WorkerSdk;
+
+/// <summary>
+/// A node that takes an attempt back (its lease could not be renewed) may give the job to the same worker again while
+/// the old attempt's handler is still stopping. Found by `bench chaos` (pg_restart_10s): the SDK ignored the second
+/// Assign, so the new attempt stayed held by the stream, its lease renewed by heartbeats, and never ran.
+/// </summary>
+public sealed class ReassignedAttemptTests
+{
+    [Fact]
+    public async Task A_new_attempt_of_a_job_still_stopping_on_this_worker_starts_once_the_old_one_has_ended()
+    {
+        var events = new List<string>();
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acks = new AckTracker();
+        var outbox = new Outbox(acks);
+        var handlers = new Dictionary<string, JobHandler>
+        {
+            ["t"] = async context =>
+            {
+                lock (events) events.Add($"start {context.Attempt}");
+                if (context.Attempt == 2)
+                {
+                    secondStarted.TrySetResult();
+                    return JobResult.Complete();
+                }
+                firstStarted.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                    return JobResult.Complete();
+                }
+                finally
+                {
+                    lock (events) events.Add("end 1");
+                }
+            },
+        };
+        var jobs = new SessionJobs(handlers, new NoLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+            new JobCounter(), _ => { }, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        // The node's side of the stream: every outcome is answered (the old attempt's as stale).
+        var node = outbox.RunWriterAsync(message =>
+        {
+            if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = message.Complete?.Attempt != 1 });
+            return Task.CompletedTask;
+        }, stop.Token);
+
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+
+        await secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        lock (events) Assert.Equal(["start 1", "end 1", "start 2"], events);
+        await stop.CancelAsync();
+        await node.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private sealed class NoLink : ISessionLink
+    {
+        public void Post(WorkerMessage message) { }
+
+        public Task<Ack> RequestAsync(WorkerMessage message) => throw new NotSupportedException();
+
+        public void ReportProgress(Progress progress) { }
+
+        public Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) => throw new NotSupportedException();
+    }
+}
