@@ -55,19 +55,12 @@ public sealed class PostgresProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         if (Signals.RunningAsRoot)
         {
-            await EnsureSystemUserAsync(cancellationToken);
-            await RunAsync("chown", ["-R", $"{_options.SystemUser}:", dataDirectory], cancellationToken);
+            await SystemUser.EnsureAsync(_options.SystemUser, cancellationToken);
+            await ProgramRun.RunAsync("chown", ["-R", $"{_options.SystemUser}:", dataDirectory], cancellationToken);
         }
         await RunAsServerUserAsync(Path.Combine(_options.BinDirectory, "initdb"),
             ["-D", dataDirectory, "-U", _options.Database, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
             cancellationToken);
-    }
-
-    private async Task EnsureSystemUserAsync(CancellationToken cancellationToken)
-    {
-        var exists = await TryRunAsync("id", ["-u", _options.SystemUser], cancellationToken);
-        if (exists.ExitCode == 0) return;
-        await RunAsync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", _options.SystemUser], cancellationToken);
     }
 
     private async Task StartChildAsync(CancellationToken cancellationToken)
@@ -93,7 +86,7 @@ public sealed class PostgresProcess : IAsyncDisposable
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
     {
-        var result = await TryRunAsync(Path.Combine(_options.BinDirectory, "createdb"),
+        var result = await ProgramRun.TryRunAsync(Path.Combine(_options.BinDirectory, "createdb"),
             ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", _options.Database, _options.Database],
             cancellationToken);
         if (result.ExitCode != 0 && !result.Output.Contains("already exists", StringComparison.Ordinal))
@@ -213,26 +206,6 @@ public sealed class PostgresProcess : IAsyncDisposable
     private async Task RunAsServerUserAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
         var (fileName, wrapped) = AsServerUser(program, arguments);
-        await RunAsync(fileName, wrapped, cancellationToken);
-    }
-
-    private static async Task RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var result = await TryRunAsync(fileName, arguments, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Output}");
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> TryRunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var startInfo = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, (await stdout) + (await stderr));
+        await ProgramRun.RunAsync(fileName, wrapped, cancellationToken);
     }
 }
