@@ -57,7 +57,7 @@ internal static class ThroughputComparisons
         var line = new JsonLine().Add("system", "worcr").Add("workload", "backlog_comparison").Add("jobs", jobs).Add("concurrency", concurrency).Add("waiting", waiting);
         if (idleWorkers > 0) line.Add("idle_workers", idleWorkers);
         PairedComparison.AddRatio(line, Figure, "empty", Figures(emptyRuns), "with_backlog", Figures(backlogRuns), "ratio_with_backlog");
-        foreach (var enqueue in (string[])["enqueue_bulk_jobs_per_s", "enqueue_single_jobs_per_s"])
+        foreach (var enqueue in (string[])["enqueue_bulk_jobs_per_s", "enqueue_single_jobs_per_s", "enqueue_single_64_in_flight_jobs_per_s"])
         {
             line.Add(enqueue + "_ratio_with_backlog", Stats.Median(backlogRuns.Select(r => r[enqueue])) / Stats.Median(emptyRuns.Select(r => r[enqueue])));
         }
