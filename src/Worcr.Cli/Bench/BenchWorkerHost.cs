@@ -67,14 +67,16 @@ internal static class BenchWorkerHost
             Address = settings.Server,
             Token = settings.Token,
             Concurrency = settings.Concurrency,
+            Prefetch = settings.Prefetch,
             Tags = settings.Tags,
             ShutdownGrace = TimeSpan.FromSeconds(5),
         };
-        var worker = settings.JobMs > 0
+        var sleeper = settings.JobMs > 0 ? new JobSleeper(settings.Concurrency) : null;
+        var worker = sleeper is not null
             ? new WorcrWorker(options).Handle(settings.JobType, async context =>
             {
                 recorder.Started(context.JobId, BenchClock.NowMs(), context.Tenant);
-                await Task.Delay(TimeSpan.FromMilliseconds(settings.JobMs), context.CancellationToken); // the job's simulated work
+                await sleeper.SleepAsync(TimeSpan.FromMilliseconds(settings.JobMs)); // the job's simulated work
                 recorder.Finished(BenchClock.NowMs());
                 return JobResult.Complete();
             })

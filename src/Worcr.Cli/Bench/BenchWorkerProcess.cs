@@ -29,6 +29,12 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     /// <summary>True once the worker said its expected handlers returned (<see cref="BenchWorkerHost.HandledLine"/>).</summary>
     public bool SaidHandled { get; private set; }
 
+    /// <summary>
+    /// Jobs the bench's worker holds ahead of each slot (<c>WorkerOptions.Prefetch</c> = this × concurrency): enough
+    /// that the next job is already there when a handler returns while the node claims more (bench/README.md).
+    /// </summary>
+    public const int PrefetchPerSlot = 4;
+
     public static BenchWorkerProcess Start(Uri server, string workerToken, int concurrency, string jobType, int expect) =>
         Start(server, workerToken, concurrency, jobType, expect, tags: []);
 
@@ -69,6 +75,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         "--server", server.ToString(), "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--type", jobType, "--expect", expect.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--report", reportPath, "--stop-on-stdin-close",
+        "--prefetch", Math.Min(PrefetchPerSlot * concurrency, Worker.WorkerOptions.MaxConcurrency - concurrency).ToString(System.Globalization.CultureInfo.InvariantCulture),
         .. tags.Count > 0 ? ["--tags", string.Join(',', tags)] : Array.Empty<string>(),
     ];
 

@@ -35,9 +35,10 @@ internal static class BenchCommand
         var jobMs = new Option<double>("--job-ms") { Description = "Each handler sleeps this long (0: no-op)." };
         var flood = new Option<int>("--flood") { Description = "Be a flooding worker: take one bench.flood job and send this many progress updates on the raw stream." };
         var idle = new Option<int>("--idle") { Description = "Be this many idle workers, each on its own connection, until stdin closes." };
+        var prefetch = new Option<int>("--prefetch") { Description = "Jobs held ahead of the free slots (WorkerOptions.Prefetch)." };
         var command = new Command("bench-worker", "Benchmark worker: no-op handler, records handler start times.")
         {
-            server, token, concurrency, type, report, expect, stdinClose, tags, jobMs, flood, idle,
+            server, token, concurrency, type, report, expect, stdinClose, tags, jobMs, flood, idle, prefetch,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => BenchWorkerHost.RunAsync(new BenchWorkerSettings(
@@ -51,7 +52,8 @@ internal static class BenchCommand
             BenchWorkerSettings.ParseTags(parse.GetValue(tags)),
             parse.GetValue(jobMs),
             parse.GetValue(flood),
-            parse.GetValue(idle)), cancellationToken));
+            parse.GetValue(idle),
+            parse.GetValue(prefetch)), cancellationToken));
         return command;
     }
 

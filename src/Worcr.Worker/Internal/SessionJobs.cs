@@ -5,8 +5,9 @@ using Worcr.Protocol.V1;
 namespace Worcr.Worker.Internal;
 
 /// <summary>
-/// The jobs assigned on one stream: starts their handlers, cancels them, reports each outcome exactly once,
-/// and gives one credit back per finished job while the worker is not leaving.
+/// The jobs assigned on one stream: starts their handlers, at most <c>concurrency</c> at once (jobs prefetched beyond
+/// that wait for a slot), cancels them, reports each outcome exactly once, and gives one credit back per finished job
+/// while the worker is not leaving.
 /// </summary>
 internal sealed class SessionJobs
 {
@@ -17,6 +18,8 @@ internal sealed class SessionJobs
     private readonly CreditBatcher _credits;
     private readonly ProgressCoalescer _progress;
     private readonly JobCounter _running;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _leavingSignal = new();
     private readonly Action<string> _diagnostic;
     private readonly ILogger _logger;
     private volatile bool _leaving;
@@ -29,6 +32,7 @@ internal sealed class SessionJobs
         CreditBatcher credits,
         ProgressCoalescer progress,
         JobCounter running,
+        int concurrency,
         Action<string> diagnostic,
         ILogger logger)
     {
@@ -38,6 +42,7 @@ internal sealed class SessionJobs
         _credits = credits;
         _progress = progress;
         _running = running;
+        _slots = new SemaphoreSlim(concurrency, concurrency);
         _diagnostic = diagnostic;
         _logger = logger;
     }
@@ -46,8 +51,12 @@ internal sealed class SessionJobs
 
     public IEnumerable<string> HandledTypes => _handlers.Keys;
 
-    /// <summary>From now on no credit is given back and new Assigns are yielded unstarted.</summary>
-    public void BeginLeaving() => _leaving = true;
+    /// <summary>From now on no credit is given back, and new Assigns and jobs still waiting for a slot are yielded unstarted.</summary>
+    public void BeginLeaving()
+    {
+        _leaving = true;
+        _leavingSignal.Cancel();
+    }
 
     public void OnAssign(Assign assign)
     {
@@ -137,15 +146,53 @@ internal sealed class SessionJobs
     {
         try
         {
-            using var span = Telemetry.WorkerActivities.StartHandler(job.Assign);
-            var result = await InvokeAsync(job, handler);
-            Telemetry.WorkerActivities.Ended(span, result);
+            if (await WaitForSlotAsync(job) is { } unstarted)
+            {
+                await ReportAsync(job, unstarted);
+                return;
+            }
+
+            JobResult result;
+            try
+            {
+                using var span = Telemetry.WorkerActivities.StartHandler(job.Assign);
+                result = await InvokeAsync(job, handler);
+                Telemetry.WorkerActivities.Ended(span, result);
+            }
+            finally
+            {
+                // Free before the outcome is sent: the node assigns the next job as soon as it reads the outcome.
+                _slots.Release();
+            }
+
             await ReportAsync(job, result);
         }
         finally
         {
             Leave(job);
         }
+    }
+
+    /// <summary>
+    /// Null once the job holds a slot to run in; otherwise the outcome of a prefetched job that never started: stopped
+    /// while it waited (cancelled by the node, shutdown, stream lost), or handed back because the worker began leaving.
+    /// </summary>
+    private async Task<JobResult?> WaitForSlotAsync(RunningJob job)
+    {
+        if (_slots.Wait(0)) return null;
+        using var stopOrLeave = CancellationTokenSource.CreateLinkedTokenSource(job.Token, _leavingSignal.Token);
+        try
+        {
+            await _slots.WaitAsync(stopOrLeave.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            return job.StopReason == JobStopReason.None ? JobResult.Yield() : Outcomes.FromException(job.StopReason, ex);
+        }
+
+        if (!_leaving) return null;
+        _slots.Release(); // a prefetched job does not start once the worker is leaving: another worker takes it
+        return JobResult.Yield();
     }
 
     private async Task<JobResult> InvokeAsync(RunningJob job, JobHandler handler)

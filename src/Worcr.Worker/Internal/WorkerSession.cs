@@ -50,7 +50,7 @@ internal sealed class WorkerSession : ISessionLink
         _outbox = new Outbox(_acks);
         _credits = new CreditBatcher(_outbox.Post);
         _progress = new ProgressCoalescer(_outbox.Post);
-        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, diagnostic, logger);
+        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, options.Concurrency, diagnostic, logger);
     }
 
     /// <summary>Runs the stream until it ends; <paramref name="onWelcome"/> is called once the node accepted the Hello.</summary>
@@ -112,7 +112,7 @@ internal sealed class WorkerSession : ISessionLink
         var hello = new Hello
         {
             WorkerId = _options.WorkerId,
-            Capacity = _options.Concurrency,
+            Capacity = _options.Concurrency + _options.Prefetch,
             Token = _options.Token ?? "",
             Sdk = Sdk,
             Batches = true,

@@ -102,13 +102,14 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>A worker connected to one node; it runs until the cluster is disposed (or the test stops it).</summary>
     /// <param name="reconnectMaxDelay">The worker's longest wait between reconnects (the SDK's default when null).</param>
     public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null,
-        TimeSpan? reconnectMaxDelay = null)
+        TimeSpan? reconnectMaxDelay = null, int prefetch = 0)
     {
         var worker = new WorcrWorker(new WorkerOptions
         {
             ReconnectMaxDelay = reconnectMaxDelay ?? new WorkerOptions { Address = _nodes[node].GrpcAddress }.ReconnectMaxDelay,
             Address = _nodes[node].GrpcAddress,
             Concurrency = concurrency,
+            Prefetch = prefetch,
             Tags = tags ?? [],
             WorkerId = id ?? $"w-{Guid.NewGuid():N}"[..12],
             ShutdownGrace = TimeSpan.FromSeconds(5),

@@ -43,7 +43,7 @@ public sealed class ReassignedAttemptTests
             },
         };
         var jobs = new SessionJobs(handlers, new NoLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), _ => { }, NullLogger.Instance);
+            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         // The node's side of the stream: every outcome is answered (the old attempt's as stale).
         var node = outbox.RunWriterAsync(message =>
