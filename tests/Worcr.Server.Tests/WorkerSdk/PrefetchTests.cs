@@ -96,7 +96,7 @@ public sealed class PrefetchTests
                 return JobResult.Complete();
             },
         };
-        var jobs = new SessionJobs(handlers, new NoLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
             new JobCounter(), concurrency: 1, _ => { }, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var node = outbox.RunWriterAsync(message =>
@@ -140,16 +140,5 @@ public sealed class PrefetchTests
         {
             if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
         }
-    }
-
-    private sealed class NoLink : ISessionLink
-    {
-        public void Post(WorkerMessage message) { }
-
-        public Task<Ack> RequestAsync(WorkerMessage message) => throw new NotSupportedException();
-
-        public void ReportProgress(Progress progress) { }
-
-        public Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) => throw new NotSupportedException();
     }
 }

@@ -42,7 +42,7 @@ public sealed class ReassignedAttemptTests
                 }
             },
         };
-        var jobs = new SessionJobs(handlers, new NoLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
             new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         // The node's side of the stream: every outcome is answered (the old attempt's as stale).
@@ -62,16 +62,5 @@ public sealed class ReassignedAttemptTests
         lock (events) Assert.Equal(["start 1", "end 1", "start 2"], events);
         await stop.CancelAsync();
         await node.ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private sealed class NoLink : ISessionLink
-    {
-        public void Post(WorkerMessage message) { }
-
-        public Task<Ack> RequestAsync(WorkerMessage message) => throw new NotSupportedException();
-
-        public void ReportProgress(Progress progress) { }
-
-        public Task<AcquireLimitResponse> AcquireLimitAsync(AcquireLimitRequest request, CancellationToken ct) => throw new NotSupportedException();
     }
 }
