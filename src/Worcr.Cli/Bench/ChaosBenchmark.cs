@@ -23,7 +23,8 @@ internal sealed class ChaosBenchmark(ChaosSettings settings)
     public JsonLine Parameters(ChaosFault fault) => new JsonLine()
         .Add("system", "worcr").Add("workload", "chaos").Add("fault", fault.Name).Add("rate", settings.Rate)
         .Add("workers", settings.Workers).Add("concurrency", settings.Concurrency).Add("capacity", settings.Capacity)
-        .Add("steps", settings.Steps).Add("step_ms", settings.StepTime.TotalMilliseconds).Add("lease_s", ChaosCluster.LeaseDuration.TotalSeconds);
+        .Add("prefetch", settings.Prefetch).Add("steps", settings.Steps).Add("step_ms", settings.StepTime.TotalMilliseconds)
+        .Add("lease_s", ChaosCluster.LeaseDuration.TotalSeconds);
 
     public async Task<IReadOnlyDictionary<string, double>> RunOnceAsync(ChaosFault fault, CancellationToken cancellationToken)
     {

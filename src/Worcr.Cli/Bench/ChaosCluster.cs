@@ -91,7 +91,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     {
         var id = $"chaos-w{Interlocked.Increment(ref _workerCount)}";
         var other = address == AddressA ? AddressB : AddressA;
-        var worker = ChaosWorkerProcess.Start(address, other, id, _chaos.Concurrency, _chaos.Steps, _chaos.StepTime, _directory);
+        var worker = ChaosWorkerProcess.Start(address, other, id, _chaos.Concurrency, _chaos.Prefetch, _chaos.Steps, _chaos.StepTime, _directory);
         _workers.Add(worker);
         return worker;
     }

@@ -8,6 +8,9 @@ internal sealed record ChaosWorkerSettings(Uri Server, string WorkerId, int Conc
 {
     /// <summary>The other node, where the worker goes on when its own is killed (and from where it may later come back).</summary>
     public Uri? OtherServer { get; init; }
+
+    /// <summary>Jobs held ahead of the free slots (<c>WorkerOptions.Prefetch</c>).</summary>
+    public int Prefetch { get; init; }
 }
 
 /// <summary>
@@ -25,7 +28,7 @@ internal static class ChaosWorkerHost
         await using var worker = new WorcrWorker(new WorkerOptions
         {
             Address = settings.Server, OtherAddresses = settings.OtherServer is { } other ? [other] : [], WorkerId = settings.WorkerId, Concurrency = settings.Concurrency,
-            ReconnectMaxDelay = ReconnectMaxDelay, ShutdownGrace = TimeSpan.FromSeconds(5),
+            Prefetch = settings.Prefetch, ReconnectMaxDelay = ReconnectMaxDelay, ShutdownGrace = TimeSpan.FromSeconds(5),
         }).Handle(ChaosJob.Type, ChaosJob.Handler(settings.Steps, settings.StepTime, events));
         worker.Diagnostic += text => Console.Error.WriteLine($"chaos-worker {settings.WorkerId}: {text}");
         using var shutdown = new ShutdownSignal();

@@ -27,14 +27,14 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
     /// <summary>Completes when the worker is connected to its node; faults if it exits first.</summary>
     public Task Ready => _ready.Task;
 
-    public static ChaosWorkerProcess Start(Uri server, Uri otherServer, string workerId, int concurrency, int steps, TimeSpan stepTime, string directory)
+    public static ChaosWorkerProcess Start(Uri server, Uri otherServer, string workerId, int concurrency, int prefetch, int steps, TimeSpan stepTime, string directory)
     {
         var eventsPath = Path.Combine(directory, workerId + ".events");
         var startInfo = new ProcessStartInfo(BenchWorkerProcess.DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
         string[] arguments =
         [
             typeof(ChaosWorkerProcess).Assembly.Location, "chaos-worker", "--server", server.ToString(), "--other-server", otherServer.ToString(), "--id", workerId,
-            "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
+            "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--prefetch", prefetch.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
             "--step-ms", stepTime.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--events", eventsPath,
         ];
         foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);

@@ -17,11 +17,12 @@ internal static class ChaosCommands
         var steps = new Option<int>("--steps") { Description = "Steps per job, each followed by a progress report and a checkpoint.", DefaultValueFactory = _ => 2 };
         var stepMs = new Option<double>("--step-ms") { Description = "Milliseconds each step sleeps.", DefaultValueFactory = _ => 10 };
         var capacity = new Option<int>("--capacity") { Description = "The concurrency limit every job is under.", DefaultValueFactory = _ => 100 };
+        var prefetch = new Option<int>("--prefetch") { Description = "Jobs each worker holds ahead of its free slots (WorkerOptions.Prefetch)." };
         var runs = new Option<int>("--runs") { Description = "Runs of each fault.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait, after the load, for every job to be final.", DefaultValueFactory = _ => 180 };
         var command = new Command("chaos", "Each fault in turn under load on two nodes and several worker processes; per fault: enqueued, final, lost, concurrent_duplicates, max_over_limit, recovery_s.")
         {
-            faults, rate, seconds, faultAt, workers, concurrency, steps, stepMs, capacity, runs, timeout,
+            faults, rate, seconds, faultAt, workers, concurrency, prefetch, steps, stepMs, capacity, runs, timeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,10 +30,11 @@ internal static class ChaosCommands
             if (parse.GetValue(rate) <= 0) throw new ArgumentOutOfRangeException(nameof(rate), parse.GetValue(rate), "--rate must be positive.");
             if (parse.GetValue(workers) < 2) throw new ArgumentOutOfRangeException(nameof(workers), parse.GetValue(workers), "--workers must be at least 2 (one per node).");
             if (parse.GetValue(concurrency) < 1 || parse.GetValue(steps) < 1 || parse.GetValue(capacity) < 1) throw new ArgumentException("--concurrency, --steps and --capacity must be at least 1.");
+            if (parse.GetValue(prefetch) < 0) throw new ArgumentException("--prefetch must not be negative.");
             if (parse.GetValue(stepMs) < 0 || parse.GetValue(faultAt) < 0 || parse.GetValue(seconds) <= 0) throw new ArgumentException("--step-ms and --fault-at must not be negative, --seconds must be positive.");
             var benchmark = new ChaosBenchmark(new ChaosSettings(parse.GetValue(rate), TimeSpan.FromSeconds(parse.GetValue(seconds)), TimeSpan.FromSeconds(parse.GetValue(faultAt)),
                 parse.GetValue(workers), parse.GetValue(concurrency), parse.GetValue(steps), TimeSpan.FromMilliseconds(parse.GetValue(stepMs)), parse.GetValue(capacity),
-                TimeSpan.FromSeconds(parse.GetValue(timeout))));
+                TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(prefetch)));
             foreach (var fault in chosen)
             {
                 await BenchRunner.RunInProcessAsync(parse.GetValue(runs), benchmark.Parameters(fault), () => benchmark.RunOnceAsync(fault, cancellationToken));
@@ -52,15 +54,17 @@ internal static class ChaosCommands
         var steps = new Option<int>("--steps") { Description = "Steps per job.", DefaultValueFactory = _ => 2 };
         var stepMs = new Option<double>("--step-ms") { Description = "Milliseconds per step.", DefaultValueFactory = _ => 10 };
         var events = new Option<string>("--events") { Description = "File the attempts are recorded in.", Required = true };
+        var workerPrefetch = new Option<int>("--prefetch") { Description = "Jobs held ahead of the free slots." };
         var command = new Command("chaos-worker", "Chaos bench worker: runs chaos.step jobs and records each attempt's start and end.")
         {
-            server, otherServer, id, concurrency, steps, stepMs, events,
+            server, otherServer, id, concurrency, workerPrefetch, steps, stepMs, events,
         };
         command.Hidden = true;
         command.SetAction((parse, cancellationToken) => ChaosWorkerHost.RunAsync(new ChaosWorkerSettings(new Uri(parse.GetValue(server)!), parse.GetValue(id)!,
             parse.GetValue(concurrency), parse.GetValue(steps), TimeSpan.FromMilliseconds(parse.GetValue(stepMs)), parse.GetValue(events)!)
         {
             OtherServer = parse.GetValue(otherServer) is { } other ? new Uri(other) : null,
+            Prefetch = parse.GetValue(workerPrefetch),
         }, cancellationToken));
         return command;
     }
