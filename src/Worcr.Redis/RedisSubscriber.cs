@@ -11,19 +11,26 @@ namespace Worcr.Redis;
 /// </summary>
 public sealed class RedisSubscriber : IAsyncDisposable
 {
-    private const int MaxResubscribeRounds = 100;
+    private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(50);
     private readonly RedisConnection _connection;
     private readonly ConcurrentDictionary<string, ConcurrentBag<ChannelMessageQueue>> _queues = new(StringComparer.Ordinal);
     private int _disposed;
+
+    // Counts losses of the subscription connection. A restoration is announced only when it follows a loss not yet
+    // announced, and only while no newer loss happened: the multiplexer also raises ConnectionRestored for the first
+    // connection, and that one (forwarded late, on a worker thread) must not pass for a reconnect.
+    private int _losses;
+    private int _announcedLosses;
 
     public RedisSubscriber(RedisConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
+        connection.ConnectionFailed += OnConnectionFailed;
         connection.ConnectionRestored += OnConnectionRestored;
     }
 
-    /// <summary>Raised after the pub/sub connection came back and its channels were subscribed again.</summary>
+    /// <summary>Raised once per loss of the pub/sub connection, after it came back and every channel was subscribed again.</summary>
     public event Action? Connected;
 
     /// <summary>Raised when a message handler throws; the subscription keeps running.</summary>
@@ -53,6 +60,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _connection.ConnectionFailed -= OnConnectionFailed;
         _connection.ConnectionRestored -= OnConnectionRestored;
         try
         {
@@ -80,31 +88,45 @@ public sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>The multiplexer's subscriber (cheap to get; the connection may open after this object was made).</summary>
     private ISubscriber Subscriber => _connection.Multiplexer.GetSubscriber();
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Subscription) _ = AnnounceWhenSubscribedAsync();
+        if (e.ConnectionType == ConnectionType.Subscription) Interlocked.Increment(ref _losses);
     }
 
-    // The multiplexer subscribes again on the new connection around the time it raises ConnectionRestored, so the
-    // event alone does not mean "subscribed". A PING on the subscription connection travels behind those SUBSCRIBEs;
-    // SubscribedEndpoint says when every channel is back.
-    private async Task AnnounceWhenSubscribedAsync()
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription && Volatile.Read(ref _losses) is var losses && losses != Volatile.Read(ref _announcedLosses))
+        {
+            _ = AnnounceWhenSubscribedAsync(losses);
+        }
+    }
+
+    // The multiplexer subscribes again on the new connection before it raises ConnectionRestored, so a PING on the
+    // subscription connection travels behind those SUBSCRIBEs and SubscribedEndpoint (set by their replies) says when
+    // every channel is back. It waits as long as that takes: announcing early would tell listeners to reconcile
+    // before the messages that follow can reach them.
+    private async Task AnnounceWhenSubscribedAsync(int losses)
     {
         try
         {
-            var rounds = 0;
-            do
+            await Subscriber.PingAsync();
+            while (!AllSubscribed())
             {
+                if (_disposed == 1 || Volatile.Read(ref _losses) != losses) return;
+                await Task.Delay(ResubscribePollInterval);
                 await Subscriber.PingAsync();
             }
-            while (!AllSubscribed() && ++rounds < MaxResubscribeRounds);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
         {
             // Lost again: the next ConnectionRestored announces.
             return;
         }
-        if (_disposed == 0) Connected?.Invoke();
+        // Announce each loss once, and never a loss a newer one has overtaken (its restoration announces).
+        if (_disposed == 0 && Volatile.Read(ref _losses) == losses && Interlocked.Exchange(ref _announcedLosses, losses) != losses)
+        {
+            Connected?.Invoke();
+        }
     }
 
     private bool AllSubscribed() => _queues.Keys.All(channel => Subscriber.SubscribedEndpoint(RedisChannel.Literal(channel)) is not null);

@@ -110,4 +110,33 @@ public sealed class RedisSubscriberTests
         Assert.Equal("after", await messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(subscriber.IsConnected);
     }
+
+    [Fact]
+    public async Task Connected_is_raised_once_per_restart_and_not_for_the_first_connection()
+    {
+        // Made before the connection opens, like a node's components: the multiplexer's ConnectionRestored for the
+        // first connection may reach the subscriber, and it must not pass for a reconnect.
+        await using var redis = await TestServices.StartPrivateRedisAsync();
+        var options = Servers.For(redis.Url);
+        await using var connection = RedisConnection.Unopened(options);
+        await using var subscriber = new RedisSubscriber(connection);
+        var announcements = System.Threading.Channels.Channel.CreateUnbounded<int>();
+        var count = 0;
+        subscriber.Connected += () => announcements.Writer.TryWrite(Interlocked.Increment(ref count));
+        await connection.OpenAsync();
+        var channel = options.KeyPrefix + "events";
+        var messages = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        await subscriber.SubscribeAsync(channel, (_, message) => messages.Writer.TryWrite(message));
+
+        var afterRestarts = new List<int>();
+        for (var restart = 1; restart <= 2; restart++)
+        {
+            await redis.RestartAsync();
+            afterRestarts.Add(await announcements.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Equal(1, await connection.PublishAsync(channel, $"after {restart}"));
+            Assert.Equal($"after {restart}", await messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal([1, 2], afterRestarts);
+    }
 }

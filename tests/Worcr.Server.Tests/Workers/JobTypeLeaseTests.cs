@@ -37,21 +37,22 @@ public sealed class JobTypeLeaseTests
     [Fact]
     public async Task A_type_lease_shorter_than_the_nodes_heartbeat_makes_its_workers_heartbeat_in_time_so_a_long_job_is_not_requeued()
     {
-        // Node: 30 s lease, 10 s heartbeat. The type: 900 ms lease. A 3 s job survives only if the worker renews it
-        // about every 300 ms; at the node's 10 s the reaper (every 200 ms) would requeue it after 900 ms.
+        // Node: 30 s lease, 10 s heartbeat. The type: 3 s lease. A 7 s job survives only if the worker renews it about
+        // every second; at the node's 10 s the reaper (every 200 ms) would requeue it after 3 s. The margins are wide
+        // (a renewal may be 2 s late) because a loaded CI machine stalls for hundreds of milliseconds.
         await using var cluster = await TestCluster.StartAsync(configure: o =>
         {
             o.LeaseDuration = TimeSpan.FromSeconds(30);
             o.HeartbeatInterval = TimeSpan.FromSeconds(10);
         });
         using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
-        await admin.PutAsync("/api/job-types/test.slow", new { lease_ms = 900 });
+        await admin.PutAsync("/api/job-types/test.slow", new { lease_ms = 3_000 });
         var attempts = 0;
         cluster.StartWorker(0, w => w.Handle("test.slow", async context =>
         {
             Interlocked.Increment(ref attempts);
             // The job's own work: it must outlast several of the type's leases.
-            await Task.Delay(TimeSpan.FromSeconds(3), context.CancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(7), context.CancellationToken);
             return JobResult.Complete();
         }));
         var client = cluster.Client();
