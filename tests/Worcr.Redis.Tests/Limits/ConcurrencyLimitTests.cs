@@ -115,7 +115,7 @@ public sealed class ConcurrencyLimitTests
 
         await kit.Limiter.SettleHoldersAsync(counter, ["a"], [], Minute);
 
-        Assert.Equal(counter.Key, await published.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(counter.Key, await published.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     private static async Task<bool> Retry(TimeSpan after)

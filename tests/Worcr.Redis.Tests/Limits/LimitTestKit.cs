@@ -48,11 +48,14 @@ internal sealed class LimitTestKit : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var granted = 0L;
         var byTicket = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
-        async Task CallerAsync()
+        async Task<List<LoadCall>> CallerAsync()
         {
+            var calls = new List<LoadCall>();
             while (clock.Elapsed < duration)
             {
+                var sent = clock.Elapsed;
                 var grant = await Limiter.AcquireAsync(counter, unitsPerCall, allOrNothing: unitsPerCall == 1);
+                calls.Add(new LoadCall(sent, clock.Elapsed, grant.Granted));
                 if (grant.Granted > 0)
                 {
                     Interlocked.Add(ref granted, grant.Granted);
@@ -61,13 +64,24 @@ internal sealed class LimitTestKit : IAsyncDisposable
                 // Pacing the load by the limiter's own answer, not synchronising the test.
                 else await Task.Delay(grant.RetryAfter);
             }
+            return calls;
         }
-        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync)));
-        return new LoadResult(granted, byTicket, clock.Elapsed);
+        var byCaller = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(CallerAsync)));
+        return new LoadResult(granted, byTicket, clock.Elapsed) { ByCaller = byCaller };
     }
 
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }
 
 /// <summary>What a load run got: units granted, by ticket, and how long the callers ran (the last one's last call included).</summary>
-internal sealed record LoadResult(long Granted, IReadOnlyDictionary<long, long> ByTicket, TimeSpan Elapsed);
+internal sealed record LoadResult(long Granted, IReadOnlyDictionary<long, long> ByTicket, TimeSpan Elapsed)
+{
+    /// <summary>Each caller's calls, in its order.</summary>
+    public IReadOnlyList<IReadOnlyList<LoadCall>> ByCaller { get; init; } = [];
+}
+
+/// <summary>
+/// One call of a load run: when it was sent and when its answer was back, on the run's clock, and what it got. The
+/// server ran it somewhere between the two.
+/// </summary>
+internal sealed record LoadCall(TimeSpan Sent, TimeSpan Answered, long Granted);

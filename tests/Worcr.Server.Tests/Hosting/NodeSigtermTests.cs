@@ -10,7 +10,12 @@ namespace Worcr.Server.Tests.Hosting;
 
 public sealed class NodeSigtermTests
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    // From SIGTERM the job must still complete within the grace: the node tells the worker to drain, the test hears of
+    // it and releases the job, the worker completes it and PostgreSQL stores it. That is a few round trips, but a
+    // loaded machine took more than the 10 s this was. A node that does not wait for its workers exits at once, long
+    // before the job is released, so a longer grace does not hide that; a node that waits exits as soon as the
+    // worker's stream ends, so the test does not last the grace either.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// The SDK reconnects to the address it was given, which is gone once the process exits; so the supported
@@ -33,7 +38,8 @@ public sealed class NodeSigtermTests
             ["JobTypes"] = new[] { "test.slow" },
             ["DrainTimeout"] = DrainTimeout.ToString("c", CultureInfo.InvariantCulture),
         });
-        var address = await node.GrpcAddress.WaitAsync(TimeSpan.FromSeconds(60));
+        // A child process that starts the runtime and migrates a fresh schema: slow on a loaded machine.
+        var address = await node.GrpcAddress.WaitAsync(TimeSpan.FromSeconds(90));
         using var client = new WorcrClient(address);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,11 +53,12 @@ public sealed class NodeSigtermTests
         var drainSeen = worker.SaidAsync("Node asked to drain");
         await using var running = new RunningWorker(worker);
         var id = await client.EnqueueAsync("test.slow", "acme");
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(45));
 
         node.Terminate();
-        await drainSeen.WaitAsync(TimeSpan.FromSeconds(30));
+        await drainSeen.WaitAsync(TimeSpan.FromSeconds(45));
         release.SetResult();
+        // The waits add up to under the suite's 5 min hang timeout, so a stuck stop fails here with its own message.
         var exitCode = await node.WaitForExitAsync(DrainTimeout + TimeSpan.FromSeconds(15));
 
         Assert.Equal(0, exitCode);

@@ -14,6 +14,14 @@ namespace Worcr.Server.Tests.Infrastructure;
 internal sealed class RawWorker : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The node lease for a test whose raw worker holds a job it does not finish at once. A raw worker sends no
+    /// heartbeats, so under <see cref="TestCluster"/>'s 5 s lease the node stops its attempt after 4 s (the lease less
+    /// the 1 s heartbeat margin) and the reaper requeues it at 5 s; a loaded machine takes that long over a few round
+    /// trips. Longer than any test, the held job stays held however slow the machine.
+    /// </summary>
+    public static readonly TimeSpan HeldLease = TimeSpan.FromMinutes(5);
     private readonly GrpcChannel _channel;
     private readonly AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> _call;
     private readonly Channel<Assign> _assigns = Channel.CreateUnbounded<Assign>();

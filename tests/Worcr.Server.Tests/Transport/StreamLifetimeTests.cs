@@ -172,14 +172,25 @@ public sealed class StreamLifetimeTests
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false },
         });
         var jobs = new Jobs.JobsClient(channel);
-        var calls = Enumerable.Range(0, streams).Select(_ => jobs.Watch(new WatchJobsRequest { JobIds = { id } })).ToList();
+        var calls = new List<AsyncServerStreamingCall<JobEvent>>();
         try
         {
-            // Each watch of a waiting job answers with its state at once, and stays open while the job waits.
-            var first = await Task.WhenAll(calls.Select(call => call.ResponseStream.MoveNext())).WaitAsync(Patience);
+            // Each watch of a waiting job answers with its state at once, and stays open while the job waits. They are
+            // opened one after another, each once the last answered: none ends, so the 101st still shares the connection
+            // with 100 open streams, and a limit of 100 would hold it back for good. Opened all at once, the 150 first
+            // reads hit PostgreSQL together: the node's pool opens up to 100 connections for them, which on a loaded
+            // machine can outlast the patience (or Npgsql's 15 s wait for a connection), the likely cause of the
+            // failures seen under load.
+            for (var i = 0; i < streams; i++)
+            {
+                var call = jobs.Watch(new WatchJobsRequest { JobIds = { id } });
+                calls.Add(call);
+                Assert.True(await call.ResponseStream.MoveNext().WaitAsync(Patience), $"watch {i + 1} ended without a first event");
+                Assert.Equal(JobState.Waiting, call.ResponseStream.Current.StateChanged.State);
+            }
 
-            Assert.All(first, Assert.True);
-            Assert.All(calls, call => Assert.Equal(JobState.Waiting, call.ResponseStream.Current.StateChanged.State));
+            // Every one of them still open on the node at once (a watch leaves the hub when its call ends).
+            Assert.Equal(streams, cluster.Nodes[0].Events.Hub.WatcherCount);
         }
         finally
         {

@@ -53,12 +53,12 @@ public sealed class ReassignedAttemptTests
         }, stop.Token);
 
         jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
-        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
         jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
 
-        await secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
         lock (events) Assert.Equal(["start 1", "end 1", "start 2"], events);
         await stop.CancelAsync();
         await node.ContinueWith(_ => { }, TaskScheduler.Default);

@@ -9,17 +9,17 @@ public sealed class LeaseExpiryTests
     [Fact]
     public async Task A_job_whose_worker_never_heartbeats_is_requeued_by_the_reaper_and_completes_on_attempt_two()
     {
-        await using var cluster = await TestCluster.StartAsync(configure: o =>
-        {
-            o.LeaseDuration = TimeSpan.FromSeconds(1);
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
-        });
+        // The ghost's claim carries its own 3 s lease; the check that the job is running comes one round trip after it,
+        // so a loaded machine may stall for nearly 3 s before the reaper (every 200 ms) requeues it too early. The
+        // node's own lease (TestCluster's 5 s, heartbeats every second) is for attempt 2: a 1 s lease with 300 ms
+        // heartbeats made a stall of 700 ms stop that attempt and start a third.
+        await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         var lane = Assert.Single(await cluster.Database.Jobs.ReadBacklogAsync()).Lane;
 
         // A worker that took the job and then went silent: its lease is never renewed.
-        var claimed = Assert.Single(await cluster.Database.Jobs.ClaimAsync(lane.Id, 1, "ghost-worker", "ghost-node", TimeSpan.FromSeconds(1)));
+        var claimed = Assert.Single(await cluster.Database.Jobs.ClaimAsync(lane.Id, 1, "ghost-worker", "ghost-node", TimeSpan.FromSeconds(3)));
         Assert.Equal(id, claimed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(JobState.Running, (await client.GetAsync(id)).State);
         var attemptSeen = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

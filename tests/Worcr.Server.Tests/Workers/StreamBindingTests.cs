@@ -15,7 +15,8 @@ public sealed class StreamBindingTests
     [Fact]
     public async Task Reports_on_jobs_of_another_worker_of_the_same_and_another_tenant_are_refused_and_nothing_is_stored()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The owner holds its two jobs through some twenty round trips without a heartbeat (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var client = cluster.Client();
         await using var owner = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 2);
         await owner.Welcomed;
@@ -70,7 +71,8 @@ public sealed class StreamBindingTests
     [Fact]
     public async Task A_stale_attempt_after_a_requeue_is_refused_and_the_new_attempt_completes()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The requeue is the first stream's end, not a lease: the second attempt must stay held (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         var first = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1);

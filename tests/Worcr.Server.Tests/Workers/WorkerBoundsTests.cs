@@ -14,7 +14,9 @@ public sealed class WorkerBoundsTests
     [Fact]
     public async Task Huge_credits_from_a_worker_of_capacity_one_still_give_it_at_most_one_job_at_a_time()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The greedy worker must hold its first job for the whole test: were its lease to end (it sends no heartbeats),
+        // the job would be requeued and its slot freed, and a second Assign would be right, not a broken credit cap.
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var client = cluster.Client();
         await using var greedy = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1);
         await greedy.Welcomed;
@@ -45,8 +47,13 @@ public sealed class WorkerBoundsTests
     public async Task An_assign_over_the_message_limit_is_never_sent_the_job_is_dead_and_the_worker_gets_the_next_job()
     {
         await using var cluster = await TestCluster.StartAsync();
-        // The worker's node sends at most 4 KiB; the job is enqueued on a node that accepts it.
-        var small = await cluster.AddNodeAsync(options => options.MaxMessageSize = 4096);
+        // The worker's node sends at most 4 KiB; the job is enqueued on a node that accepts it. The raw worker holds the
+        // next job without heartbeats: a lease longer than the test, so it is not requeued and assigned a second time.
+        var small = await cluster.AddNodeAsync(options =>
+        {
+            options.MaxMessageSize = 4096;
+            options.LeaseDuration = RawWorker.HeldLease;
+        });
         var client = cluster.Client();
         await using var worker = await RawWorker.ConnectAsync(small, capacity: 1);
         await worker.Welcomed;
@@ -108,7 +115,7 @@ public sealed class WorkerBoundsTests
     public async Task A_watcher_that_stops_reading_is_cut_off_with_resource_exhausted_once_its_bytes_pass_the_bound()
     {
         // The raw worker sends no heartbeats: a lease longer than the test keeps its job held however slow the machine.
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(5));
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var node = cluster.Nodes[0];
         var client = cluster.Client();
         var hub = node.Events.Hub;

@@ -15,7 +15,14 @@ public sealed class WorkerIdTests
     [InlineData(1)]
     public async Task A_second_hello_with_a_live_worker_id_is_refused_and_the_first_keeps_its_job_running_once(int secondNode)
     {
-        await using var cluster = await TestCluster.StartAsync(nodes: 2);
+        // The raw first worker sends no heartbeats. Under TestCluster's 1 s heartbeat its id's claim in Redis lapses
+        // after 3 s (three heartbeats), after which another node rightly lets the id go; and its job's lease ends at 5 s.
+        // Both must outlast the test on a loaded machine, so the id stays live and the job held.
+        await using var cluster = await TestCluster.StartAsync(nodes: 2, configure: o =>
+        {
+            o.LeaseDuration = RawWorker.HeldLease;
+            o.HeartbeatInterval = TimeSpan.FromMinutes(1);
+        });
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         await using var first = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, workerId: "shared-id");
