@@ -14,7 +14,8 @@ public sealed class BatchedMessagesTests
     [Fact]
     public async Task Outcomes_and_the_credit_they_free_sent_in_one_batch_are_each_acknowledged_and_honoured()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var client = cluster.Client();
         var ids = await EnqueueAsync(cluster, 4);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 4, batches: true);
@@ -36,7 +37,8 @@ public sealed class BatchedMessagesTests
     [Fact]
     public async Task A_worker_that_does_not_ask_for_batches_gets_every_message_on_its_own()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var ids = await EnqueueAsync(cluster, 20);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 20);
         await worker.Welcomed;
@@ -52,7 +54,8 @@ public sealed class BatchedMessagesTests
     [Fact]
     public async Task A_worker_that_asks_for_batches_gets_every_job_once_whatever_they_arrive_in()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var ids = await EnqueueAsync(cluster, 20);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 20, batches: true);
         await worker.Welcomed;
@@ -70,7 +73,8 @@ public sealed class BatchedMessagesTests
     [InlineData("hello")]
     public async Task A_batch_holding_another_batch_or_a_hello_ends_the_stream_with_invalid_argument(string inside)
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, batches: true);
         await worker.Welcomed;
         var inner = inside == "batch"
@@ -87,7 +91,11 @@ public sealed class BatchedMessagesTests
     [Fact]
     public async Task A_node_whose_message_limit_is_below_twice_a_batch_does_not_offer_batches()
     {
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.MaxMessageSize = 100 * 1024);
+        await using var cluster = await TestCluster.StartAsync(configure: o =>
+        {
+            o.MaxMessageSize = 100 * 1024;
+            o.LeaseDuration = RawWorker.HeldLease;
+        });
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, batches: true);
 
         Assert.False((await worker.Welcomed).Batches);

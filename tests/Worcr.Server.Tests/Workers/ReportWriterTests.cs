@@ -15,7 +15,8 @@ public sealed class ReportWriterTests
     [Fact]
     public async Task A_nul_byte_in_one_jobs_reports_is_refused_naming_the_field_and_another_jobs_progress_and_logs_are_stored()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
         var client = cluster.Client();
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 2);
         await client.EnqueueAsync("test.echo", "acme");
