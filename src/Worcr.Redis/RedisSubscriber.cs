@@ -16,9 +16,10 @@ public sealed class RedisSubscriber : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentBag<ChannelMessageQueue>> _queues = new(StringComparer.Ordinal);
     private int _disposed;
 
-    // Counts losses of the subscription connection. A restoration is announced only when it follows a loss not yet
-    // announced, and only while no newer loss happened: the multiplexer also raises ConnectionRestored for the first
-    // connection, and that one (forwarded late, on a worker thread) must not pass for a reconnect.
+    // Counts losses of the subscription connection. The multiplexer also raises ConnectionRestored for the first
+    // connection, and that one (forwarded late, on a worker thread) must not pass for a reconnect: a restoration is
+    // announced when a loss came since the last announcement, or when a channel is not subscribed (the events reach
+    // us on worker threads, so a short blip's loss may arrive after its restoration).
     private int _losses;
     private int _announcedLosses;
 
@@ -95,24 +96,24 @@ public sealed class RedisSubscriber : IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Subscription && Volatile.Read(ref _losses) is var losses && losses != Volatile.Read(ref _announcedLosses))
-        {
-            _ = AnnounceWhenSubscribedAsync(losses);
-        }
+        if (e.ConnectionType != ConnectionType.Subscription) return;
+        if (Volatile.Read(ref _losses) != Volatile.Read(ref _announcedLosses) || !AllSubscribed()) _ = AnnounceWhenSubscribedAsync();
     }
 
     // The multiplexer subscribes again on the new connection before it raises ConnectionRestored, so a PING on the
     // subscription connection travels behind those SUBSCRIBEs and SubscribedEndpoint (set by their replies) says when
     // every channel is back. It waits as long as that takes: announcing early would tell listeners to reconcile
-    // before the messages that follow can reach them.
-    private async Task AnnounceWhenSubscribedAsync(int losses)
+    // before the messages that follow can reach them. Announcing twice is harmless (listeners reconcile again);
+    // missing a restoration is not.
+    private async Task AnnounceWhenSubscribedAsync()
     {
+        var losses = Volatile.Read(ref _losses);
         try
         {
             await Subscriber.PingAsync();
             while (!AllSubscribed())
             {
-                if (_disposed == 1 || Volatile.Read(ref _losses) != losses) return;
+                if (_disposed == 1) return;
                 await Task.Delay(ResubscribePollInterval);
                 await Subscriber.PingAsync();
             }
@@ -122,11 +123,9 @@ public sealed class RedisSubscriber : IAsyncDisposable
             // Lost again: the next ConnectionRestored announces.
             return;
         }
-        // Announce each loss once, and never a loss a newer one has overtaken (its restoration announces).
-        if (_disposed == 0 && Volatile.Read(ref _losses) == losses && Interlocked.Exchange(ref _announcedLosses, losses) != losses)
-        {
-            Connected?.Invoke();
-        }
+        if (_disposed == 1) return;
+        Volatile.Write(ref _announcedLosses, losses);
+        Connected?.Invoke();
     }
 
     private bool AllSubscribed() => _queues.Keys.All(channel => Subscriber.SubscribedEndpoint(RedisChannel.Literal(channel)) is not null);
