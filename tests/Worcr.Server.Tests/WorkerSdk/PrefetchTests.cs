@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
@@ -55,11 +56,16 @@ public sealed class PrefetchTests
         var client = cluster.Client();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkpointNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkpointed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handled = new System.Collections.Concurrent.ConcurrentBag<string>();
         cluster.StartWorker(0, w => w.Handle("test.slow", async context =>
         {
             handled.Add(context.JobId);
             firstStarted.TrySetResult();
+            await checkpointNow.Task;
+            await context.CheckpointAsync("step", "1");
+            checkpointed.TrySetResult();
             await gate.Task;
             return JobResult.Complete();
         }), concurrency: 1, prefetch: 1);
@@ -70,6 +76,16 @@ public sealed class PrefetchTests
 
         await client.CancelAsync(queued, "not needed any more");
         await client.WaitForStateAsync(queued, JobState.Cancelled);
+        // The job is cancelled in PostgreSQL before the node hears of it; the node then queues the Cancel on the
+        // worker's stream and stops holding the attempt. Messages on the stream arrive in order, so once the running
+        // job's checkpoint (asked for after that) is acknowledged, the worker has taken the Cancel. Freeing the slot
+        // before would rightly start the queued handler, the cancellation reaching it through its token.
+        var dispatcher = cluster.Nodes[0].Services.GetRequiredService<Worcr.Server.Dispatch.Dispatcher>();
+        var queuedId = long.Parse(queued, System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.ReadUntilAsync(() => Task.FromResult(dispatcher.Sessions.Any(s => s.RunningJobIds().Contains(queuedId))), held => !held,
+            Patience, "the node to revoke the cancelled queued attempt");
+        checkpointNow.SetResult();
+        await checkpointed.Task.WaitAsync(Patience);
         gate.SetResult();
         await client.WaitForStateAsync(first, JobState.Completed);
 
