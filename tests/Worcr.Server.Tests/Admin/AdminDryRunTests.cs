@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Admin;
@@ -45,17 +46,17 @@ public sealed class AdminDryRunTests : IAsyncLifetime
     /// <summary>The dry run once the remote worker shows in presence (it heartbeats every second in tests).</summary>
     private async Task<JsonElement> WorkerPlanAsync(object body)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var (status, result) = await DryRunAsync(body);
-            Assert.Equal(HttpStatusCode.OK, status);
-            foreach (var worker in result.GetProperty("workers").EnumerateArray())
+        var worker = await Eventually.ReadUntilAsync(
+            async () =>
             {
-                if (worker.GetProperty("worker_id").GetString() == "dry-gpu" && worker.GetProperty("current").GetProperty("lanes").GetArrayLength() > 0) return worker;
-            }
-            await Task.Delay(100, deadline.Token);
-        }
+                var (status, result) = await DryRunAsync(body);
+                Assert.Equal(HttpStatusCode.OK, status);
+                return result.GetProperty("workers").EnumerateArray()
+                    .Where(w => w.GetProperty("worker_id").GetString() == "dry-gpu" && w.GetProperty("current").GetProperty("lanes").GetArrayLength() > 0)
+                    .Select(w => (JsonElement?)w).FirstOrDefault();
+            },
+            found => found is not null, TimeSpan.FromSeconds(30), "the remote worker 'dry-gpu' in the dry run's plan");
+        return worker!.Value;
     }
 
     private static Dictionary<string, double> SharesByTag(JsonElement plan) =>

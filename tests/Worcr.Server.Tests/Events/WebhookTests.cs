@@ -118,15 +118,9 @@ public sealed class WebhookTests
     }
 
     /// <summary>The delivery log is written just after the receiver answers: read it until it holds every attempt.</summary>
-    private static async Task<List<JsonElement>> WaitForDeliveriesAsync(AdminClient admin, string name, int expected)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var log = (await admin.GetJsonAsync($"/api/webhooks/{name}/deliveries")).GetProperty("deliveries").EnumerateArray().ToList();
-            if (log.Count >= expected && log.All(d => d.GetProperty("state").GetString() == "delivered")) return log;
-            if (deadline.IsCancellationRequested) throw new TimeoutException($"{log.Count} deliveries logged, not {expected}.");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    private static Task<List<JsonElement>> WaitForDeliveriesAsync(AdminClient admin, string name, int expected) =>
+        Eventually.ReadUntilAsync(
+            async () => (await admin.GetJsonAsync($"/api/webhooks/{name}/deliveries")).GetProperty("deliveries").EnumerateArray().ToList(),
+            log => log.Count >= expected && log.All(d => d.GetProperty("state").GetString() == "delivered"),
+            TimeSpan.FromSeconds(30), $"{expected} delivered attempts in the delivery log");
 }

@@ -37,9 +37,9 @@ public sealed class InjectedClockTests
     /// <summary>PostgreSQL's clock decides when a job is due: wait until it says run_at has passed.</summary>
     private static async Task WaitUntilDatabaseTimePassesAsync(TestCluster cluster, DateTimeOffset at)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var command = cluster.Database.DataSource.CreateCommand("SELECT now() > @at");
         command.Parameters.Add(new NpgsqlParameter("at", at));
-        while (!(bool)(await command.ExecuteScalarAsync(deadline.Token))!) await Task.Delay(50, deadline.Token);
+        await Eventually.ReadUntilAsync(async () => (bool)(await command.ExecuteScalarAsync())!, passed => passed, TimeSpan.FromSeconds(30),
+            $"PostgreSQL's clock to pass {at:O}");
     }
 }

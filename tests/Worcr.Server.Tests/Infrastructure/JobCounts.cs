@@ -7,16 +7,8 @@ namespace Worcr.Server.Tests.Infrastructure;
 internal static class JobCounts
 {
     /// <summary>Reads the count of jobs in a state until it reaches <paramref name="expected"/> (the table is the truth).</summary>
-    public static async Task WaitForCountAsync(this TestCluster cluster, JobState state, long expected, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        long count;
-        while ((count = await cluster.CountAsync(state)) < expected)
-        {
-            if (deadline.IsCancellationRequested) throw new TimeoutException($"{count} jobs are {state}, not {expected}.");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    public static Task WaitForCountAsync(this TestCluster cluster, JobState state, long expected, TimeSpan timeout) =>
+        Eventually.ReadUntilAsync(() => cluster.CountAsync(state), count => count >= expected, timeout, $"{expected} jobs {state}");
 
     /// <summary>Finished-job rows per id: how many ids, how many rows, the lowest attempt and the total failures of completed jobs.</summary>
     public static async Task<CompletedSummary> CompletedSummaryAsync(this TestCluster cluster)

@@ -5,12 +5,13 @@ internal static class Probe
 {
     public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (await condition()) return true;
-            await Task.Delay(50);
+            return await Infrastructure.Eventually.ReadUntilAsync(condition, met => met, timeout, "the condition");
         }
-        return await condition();
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }

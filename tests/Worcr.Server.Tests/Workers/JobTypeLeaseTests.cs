@@ -75,14 +75,6 @@ public sealed class JobTypeLeaseTests
     }
 
     /// <summary>Reads the lease until a heartbeat moved it past <paramref name="before"/>.</summary>
-    private static async Task<(DateTime ExpiresAt, double RemainingMs)> WaitForRenewalAsync(TestCluster cluster, string id, DateTime before)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var lease = await LeaseAsync(cluster, id);
-            if (lease.ExpiresAt > before) return lease;
-            await Task.Delay(50, deadline.Token);
-        }
-    }
+    private static Task<(DateTime ExpiresAt, double RemainingMs)> WaitForRenewalAsync(TestCluster cluster, string id, DateTime before) =>
+        Eventually.ReadUntilAsync(() => LeaseAsync(cluster, id), lease => lease.ExpiresAt > before, TimeSpan.FromSeconds(15), $"a heartbeat to renew job {id}'s lease");
 }
