@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Worcr.Testing;
 using static Worcr.Postgres.Tests.TestDatabase;
 
 namespace Worcr.Postgres.Tests;
@@ -16,7 +17,9 @@ public sealed class ClaimPlanTests
     [Fact]
     public async Task A_claim_reads_about_as_much_as_it_takes_even_when_the_planner_would_rather_sort_the_lane()
     {
-        await using var db = await CreateAsync();
+        // A schema of its own: a pooled one carries the dead index entries of earlier tests, which any scan walks too.
+        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
         var lane = await db.LaneOfAsync(await db.EnqueueOneAsync());
         for (var stored = 1; stored < Waiting; stored += 10_000)
         {
@@ -33,7 +36,7 @@ public sealed class ClaimPlanTests
     /// 15 cannot be handed stale statistics, so the session turns plain index scans off instead: the planner then
     /// prefers scanning the lane and sorting it, as it did with statistics from before the lane filled.
     /// </summary>
-    private static async Task<long> BlocksTouchedByClaimAsync(PooledDatabase db, long lane, int limit)
+    private static async Task<long> BlocksTouchedByClaimAsync(WorcrDatabase db, long lane, int limit)
     {
         await using var connection = await db.DataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
