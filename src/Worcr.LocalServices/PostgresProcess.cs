@@ -53,35 +53,15 @@ public sealed class PostgresProcess : IAsyncDisposable
         var dataDirectory = _options.DataDirectory;
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION"))) return;
         Directory.CreateDirectory(dataDirectory);
-        if (!Signals.RunningAsRoot)
-        {
-            await InitdbAsync(dataDirectory, cancellationToken);
-            return;
-        }
-        for (var attempt = 1; ; attempt++)
+        if (Signals.RunningAsRoot)
         {
             await SystemUser.EnsureAsync(_options.SystemUser, cancellationToken);
             await ProgramRun.RunAsync("chown", ["-R", $"{_options.SystemUser}:", dataDirectory], cancellationToken);
-            try
-            {
-                await InitdbAsync(dataDirectory, cancellationToken);
-                return;
-            }
-            catch (InvalidOperationException) when (attempt == 1)
-            {
-                // Seen once on a fresh machine, while the test assemblies were creating the account at the same
-                // moment: the directory went to uid 999, and initdb, run as the account, could not chmod it; moments
-                // later the account was uid 994, so it had been made again in between (cause not found). initdb stops
-                // before writing anything when that chmod fails, so owning the directory again and running initdb once
-                // more takes the account as it is now.
-            }
         }
-    }
-
-    private Task InitdbAsync(string dataDirectory, CancellationToken cancellationToken) =>
-        RunAsServerUserAsync(Path.Combine(_options.BinDirectory, "initdb"),
+        await RunAsServerUserAsync(Path.Combine(_options.BinDirectory, "initdb"),
             ["-D", dataDirectory, "-U", _options.Database, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
             cancellationToken);
+    }
 
     private async Task StartChildAsync(CancellationToken cancellationToken)
     {

@@ -1,45 +1,37 @@
-using System.Diagnostics;
 using Worcr.LocalServices;
 
 namespace Worcr.Postgres.Tests;
 
 /// <summary>
-/// A fresh CI machine starts every test assembly's PostgreSQL at once, as root. Each checked that the `worcr` user was
-/// missing; one created it, and a slower one's useradd then failed with "already exists", failing 93 tests before any ran.
+/// A fresh CI machine starts every test assembly's PostgreSQL at once, as root, and each makes sure the `worcr` account
+/// exists. Two useradd calls at once can both succeed here, the later one making the account again under another uid,
+/// so a data directory chowned to the first uid could not be used by the second (SystemUser holds a lock file).
 /// </summary>
 public sealed class SystemUserTests
 {
     [Fact]
-    public async Task A_useradd_that_finds_the_user_already_made_by_another_process_succeeds()
+    public async Task Processes_racing_to_create_the_server_user_all_get_one_and_the_same_account()
     {
-        var name = FreshName();
-        try
+        // Without the lock about one race in four made the account twice, so the test runs several.
+        for (var race = 0; race < 6; race++)
         {
-            await SystemUser.EnsureAsync(name);
+            var name = FreshName();
+            try
+            {
+                // Each racer reads the account's uid right after making sure of it, as PostgresProcess chowns then.
+                var seen = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+                {
+                    await SystemUser.EnsureAsync(name);
+                    return await SystemUser.IdOfAsync(name);
+                })));
 
-            await SystemUser.CreateAsync(name); // what the process that lost the race runs after its check said "missing"
-
-            Assert.True(await SystemUser.ExistsAsync(name));
-        }
-        finally
-        {
-            await DeleteAsync(name);
-        }
-    }
-
-    [Fact]
-    public async Task Processes_racing_to_create_the_server_user_all_succeed()
-    {
-        var name = FreshName();
-        try
-        {
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SystemUser.EnsureAsync(name))));
-
-            Assert.True(await SystemUser.ExistsAsync(name));
-        }
-        finally
-        {
-            await DeleteAsync(name);
+                Assert.Single(seen.Distinct());
+                Assert.Equal(seen[0], await SystemUser.IdOfAsync(name));
+            }
+            finally
+            {
+                await SystemUser.DeleteAsync(name);
+            }
         }
     }
 
@@ -48,15 +40,20 @@ public sealed class SystemUserTests
     {
         await SystemUser.EnsureAsync("root");
 
-        Assert.True(await SystemUser.ExistsAsync("root"));
+        Assert.Equal(0, await SystemUser.IdOfAsync("root"));
         Assert.False(await SystemUser.ExistsAsync("worcr-no-such-user"));
     }
 
-    private static string FreshName() => "worcr-t" + Guid.NewGuid().ToString("N")[..8];
-
-    private static async Task DeleteAsync(string name)
+    [Fact]
+    public async Task A_deleted_user_is_gone()
     {
-        using var userdel = Process.Start("userdel", name);
-        await userdel.WaitForExitAsync();
+        var name = FreshName();
+        await SystemUser.EnsureAsync(name);
+
+        await SystemUser.DeleteAsync(name);
+
+        Assert.Null(await SystemUser.IdOfAsync(name));
     }
+
+    private static string FreshName() => "worcr-t" + Guid.NewGuid().ToString("N")[..8];
 }
