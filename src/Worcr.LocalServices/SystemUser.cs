@@ -39,7 +39,7 @@ public static class SystemUser
     }
 
     public static async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken = default) =>
-        (await ProgramRun.TryRunAsync("id", ["-u", name], cancellationToken)).ExitCode == 0;
+        await IdOfAsync(name, cancellationToken) is not null;
 
     /// <summary>The user id of <paramref name="name"/>, or null when there is no such account.</summary>
     public static async Task<int?> IdOfAsync(string name, CancellationToken cancellationToken = default)
