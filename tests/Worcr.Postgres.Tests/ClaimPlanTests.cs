@@ -31,9 +31,8 @@ public sealed class ClaimPlanTests
     }
 
     /// <summary>
-    /// The blocks of the schema's tables and indexes that one claim reads (hits included), as PostgreSQL counts them for
-    /// the backend, within a transaction that is rolled back. Catalog reads are left out: they grow with the test
-    /// database (EXPLAIN's count for a cold connection was 579 once in a full run, 174 alone). PostgreSQL 15 cannot be
+    /// The blocks of the schema's tables and indexes that one claim reads (hits included), within a transaction that is
+    /// rolled back (EXPLAIN's count, catalog reads included, was 579 once for a cold connection in a full run, 174 alone). PostgreSQL 15 cannot be
     /// handed stale statistics, so the session turns plain index scans off instead: the planner then prefers scanning
     /// the lane and sorting it, as it did with statistics from before the lane filled.
     /// </summary>
@@ -45,7 +44,7 @@ public sealed class ClaimPlanTests
         {
             await preferSort.ExecuteNonQueryAsync();
         }
-        var before = await BlocksFetchedAsync(connection, transaction, db.Schema);
+        var before = await SchemaBlocks.FetchedAsync(connection, transaction, db.Schema);
         await using (var claim = new NpgsqlCommand(new SchemaSql(db.Schema).Format(JobClaimer.ClaimSql), connection, transaction))
         {
             claim.Parameters.AddWithValue("lane_id", lane);
@@ -58,21 +57,8 @@ public sealed class ClaimPlanTests
             while (await reader.ReadAsync()) claimed++;
             Assert.Equal(limit, claimed);
         }
-        var touched = await BlocksFetchedAsync(connection, transaction, db.Schema) - before;
+        var touched = await SchemaBlocks.FetchedAsync(connection, transaction, db.Schema) - before;
         await transaction.RollbackAsync();
         return touched;
-    }
-
-    /// <summary>
-    /// The backend's block fetches of the schema's relations since it last reported its statistics, which it does only
-    /// outside a transaction: a difference taken within one counts what happened in between.
-    /// </summary>
-    private static async Task<long> BlocksFetchedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema)
-    {
-        await using var blocks = new NpgsqlCommand(
-            "SELECT coalesce(sum(pg_stat_get_xact_blocks_fetched(c.oid)), 0)::bigint FROM pg_class c WHERE c.relnamespace = @schema::regnamespace",
-            connection, transaction);
-        blocks.Parameters.AddWithValue("schema", schema);
-        return (long)(await blocks.ExecuteScalarAsync())!;
     }
 }

@@ -44,6 +44,28 @@ internal static class TestDatabase
         return Assert.Single(claimed);
     }
 
+    /// <summary>
+    /// Enqueues <paramref name="count"/> jobs into one lane in bulk and claims them all for <paramref name="holder"/>:
+    /// their ids, each at attempt 1. <paramref name="beforeClaim"/> runs while they all wait (to take statistics then).
+    /// </summary>
+    public static async Task<long[]> RunManyAsync(this WorcrDatabase db, int count, LeaseHolder holder, Func<Task>? beforeClaim = null)
+    {
+        var lane = await db.LaneOfAsync(await db.EnqueueOneAsync());
+        for (var stored = 1; stored < count; stored += 10_000)
+        {
+            await db.Jobs.EnqueueAsync(Enumerable.Range(0, Math.Min(10_000, count - stored)).Select(_ => Job()).ToArray());
+        }
+        if (beforeClaim is not null) await beforeClaim();
+        var claimed = new List<long>();
+        while (claimed.Count < count)
+        {
+            var batch = await db.Jobs.ClaimAsync(lane, 1_000, holder.WorkerId, holder.NodeId, TimeSpan.FromMinutes(5));
+            Assert.NotEmpty(batch);
+            claimed.AddRange(batch.Select(job => job.Id));
+        }
+        return [.. claimed];
+    }
+
     /// <summary>A failure decided the plain way: dead when not retryable or out of attempts, else retried after <paramref name="delay"/>.</summary>
     public static Task<FailOutcome> FailAsync(this JobStore store, long jobId, int attempt, string error, bool retryable, TimeSpan delay) =>
         store.FailAsync(new JobFailure(jobId, attempt, error),

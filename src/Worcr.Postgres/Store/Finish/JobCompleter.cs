@@ -6,18 +6,17 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Completes a node's batch of completions in one statement, their webhook events included; stale attempts, and
-/// attempts whose lease another holder has than the completion names, are simply not matched.
+/// attempts whose lease another holder has than the completion names, are simply not matched. The jobs are deleted by
+/// <c>delete_running_attempts</c> (migration 015), which finds them through the primary key whatever the statistics
+/// and however old the connection's cached plan. A batch naming one attempt twice completes it once.
 /// </summary>
 internal sealed class JobCompleter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
-    private static readonly string CompleteSql = $"""
+    internal static readonly string CompleteSql = $"""
         WITH input AS (
             SELECT * FROM unnest(@ids, @attempts, @results, @workers, @nodes) WITH ORDINALITY AS i(id, attempt, result, worker_id, node_id, ord)
         ), done AS (
-            DELETE FROM __schema__.jobs j USING input i
-            WHERE j.id = i.id AND j.attempt = i.attempt AND j.state = 'running'
-              AND (i.worker_id IS NULL OR (j.worker_id = i.worker_id AND j.node_id = i.node_id))
-            RETURNING j.*, i.result
+            SELECT (d.job).*, d.result FROM __schema__.delete_running_attempts(@ids, @attempts, @results, @workers, @nodes) d
         ), moved AS (
             {HistorySql.InsertFrom("done", "completed", result: "result")}
             RETURNING {WebhookOutboxSql.HistoryColumns}

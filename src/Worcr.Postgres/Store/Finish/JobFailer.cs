@@ -12,9 +12,9 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobStateLookup states)
 {
-    private const string LockSql = """
+    internal const string LockSql = $"""
         SELECT failures, max_attempts FROM __schema__.jobs
-        WHERE id = @id AND attempt = @attempt AND state = 'running'
+        WHERE id = @id AND attempt = @attempt AND state = {RunningAttemptSql.Running}
           AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         FOR UPDATE
         """;

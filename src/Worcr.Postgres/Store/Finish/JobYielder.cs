@@ -6,11 +6,11 @@ namespace Worcr.Postgres;
 /// <summary>A worker hands a job back without failing it: ready again now, or scheduled after a delay.</summary>
 internal sealed class JobYielder(NpgsqlDataSource dataSource, SchemaSql sql, LaneNotifier notifier)
 {
-    private const string YieldSql = """
+    internal const string YieldSql = $"""
         UPDATE __schema__.jobs
         SET state = CASE WHEN @delay > interval '0' THEN 'scheduled' ELSE 'waiting' END,
             run_at = now() + @delay, lease_expires_at = NULL
-        WHERE id = @id AND attempt = @attempt AND state = 'running'
+        WHERE id = @id AND attempt = @attempt AND state = {RunningAttemptSql.Running}
           AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         RETURNING lane_id, state
         """;

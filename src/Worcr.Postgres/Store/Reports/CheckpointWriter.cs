@@ -10,11 +10,11 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class CheckpointWriter(NpgsqlDataSource dataSource, SchemaSql sql)
 {
-    private const string SaveSql = """
+    internal const string SaveSql = $"""
         INSERT INTO __schema__.job_checkpoints (job_id, name, value, attempt, updated_at)
         SELECT id, @name, @value, attempt, now()
         FROM __schema__.jobs
-        WHERE id = @id AND attempt = @attempt AND state = 'running'
+        WHERE id = @id AND attempt = @attempt AND state = {RunningAttemptSql.Running}
           AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         FOR SHARE
         ON CONFLICT (job_id, name) DO UPDATE
