@@ -5,26 +5,17 @@ namespace Worcr.Postgres;
 
 /// <summary>
 /// Leases the oldest waiting jobs of one lane to a worker; SKIP LOCKED keeps concurrent claimers apart. The lease
-/// is the job type's own <c>lease_ms</c> (migration 006) when set, else the node's default passed in. The jobs
-/// come from <c>claimable_jobs</c> (migration 014), which reads the lane in index order even when the statistics
-/// are from before the lane filled.
+/// is the job type's own <c>lease_ms</c> (migration 006) when set, else the node's default passed in. The claim
+/// runs in <c>claim_jobs</c> (migration 016), which reads the lane in index order and updates the jobs through the
+/// primary key, whatever the statistics and however old the connection's cached plan.
 /// </summary>
 internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
 {
     internal const string ClaimSql = """
-        WITH claimed AS (
-            UPDATE __schema__.jobs j
-            SET state = 'running', attempt = j.attempt + 1, worker_id = @worker_id, node_id = @node_id,
-                lease_expires_at = now() + coalesce(
-                    (SELECT t.lease_ms FROM __schema__.lanes l JOIN __schema__.job_types t ON t.name = l.type WHERE l.id = @lane_id)
-                    * interval '1 millisecond', @lease)
-            WHERE j.id = ANY(ARRAY(SELECT __schema__.claimable_jobs(@lane_id, @limit)))
-            RETURNING j.id, j.attempt, j.args, j.max_attempts, j.enqueued_at, j.expires_at, j.traceparent
-        )
         SELECT c.id, c.attempt, c.args::text, c.max_attempts, c.enqueued_at, c.expires_at,
                (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = c.id)::text,
                c.traceparent
-        FROM claimed c
+        FROM __schema__.claim_jobs(@lane_id, @limit, @worker_id, @node_id, @lease) c
         ORDER BY c.enqueued_at, c.id
         """;
 
