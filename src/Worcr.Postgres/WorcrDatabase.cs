@@ -23,6 +23,7 @@ public sealed class WorcrDatabase : IAsyncDisposable
         Tenants = new TenantStore(dataSource, _sql, TenantsChannel);
         Limits = new LimitStore(dataSource, _sql, LimitsChannel);
         TenantKeys = new TenantKeyStore(dataSource, _sql);
+        Statistics = new JobsStatistics(dataSource, _sql);
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -52,6 +53,9 @@ public sealed class WorcrDatabase : IAsyncDisposable
 
     /// <summary>Limit definitions (docs/fairness-and-limits.md); counters live in Redis.</summary>
     public LimitStore Limits { get; }
+
+    /// <summary>Keeps the jobs table's statistics, and so every connection's plans, up with its growth.</summary>
+    public JobsStatistics Statistics { get; }
 
     /// <summary>NOTIFY channel for new waiting jobs; payload format in <see cref="JobsPayload"/>.</summary>
     public string JobsChannel => $"{Schema}_jobs";

@@ -116,6 +116,7 @@ internal static class NodeComponents
                 new CronMaintainer(database.Cron, identity, container.GetRequiredService<ILogger<CronMaintainer>>()),
                 new RetentionMaintainer(database.Retention, container.GetRequiredService<IOptions<RetentionOptions>>(),
                     container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<RetentionMaintainer>>()),
+                new StatisticsRefresher(database.Statistics, container.GetRequiredService<ILogger<StatisticsRefresher>>()),
             ];
             var prefix = container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix;
             return new MaintenanceLeader(new RedisLeaderLock(redis, prefix), maintainers, container.GetRequiredService<IOptions<MaintenanceOptions>>(),

@@ -1,7 +1,7 @@
 namespace Worcr.Server.Maintenance;
 
 /// <summary>
-/// One duty of the maintenance leader (lease reaper, promoter, expirer, cron, retention). The
+/// One duty of the maintenance leader (lease reaper, promoter, expirer, cron, retention, statistics). The
 /// leader runs every maintainer once per pass while it holds the leader lock; a duty never runs on two nodes at once
 /// unless a leadership change races a pass, so each duty is an idempotent statement or a compare-and-set.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Worcr.Server.Maintenance;
 
 /// <summary>
 /// Leader-only upkeep. One node at a time holds the Redis leader lock (with a fencing token); in each pass the
-/// holder runs every maintainer (<see cref="IMaintainer"/>: lease reaper, promoter, expirer, cron, retention) in turn. If the
+/// holder runs every maintainer (<see cref="IMaintainer"/>: lease reaper, promoter, expirer, cron, retention, statistics) in turn. If the
 /// leader dies, the lock expires and another node takes over within a few intervals. A maintainer that fails does
 /// not stop the others; it runs again at the next pass.
 /// </summary>

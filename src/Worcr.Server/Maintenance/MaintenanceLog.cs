@@ -19,4 +19,7 @@ internal static partial class MaintenanceLog
 
     [LoggerMessage(3014, LogLevel.Information, "Retention: dropped {Partitions} job_history partition(s); deleted {HistoryRows} finished job(s) row by row, {Webhooks} webhook event(s), {Lanes} idle lane(s), {RuleVersions} old rule version(s); added {Added} partition(s); behind: {Behind}.")]
     public static partial void RetentionPass(ILogger logger, int partitions, int historyRows, int webhooks, int lanes, int ruleVersions, int added, bool behind);
+
+    [LoggerMessage(3015, LogLevel.Information, "Statistics refresher: analyzed jobs, grown from {MeasuredPages} to {Pages} pages since last measured.")]
+    public static partial void JobsAnalyzed(ILogger logger, long measuredPages, long pages);
 }

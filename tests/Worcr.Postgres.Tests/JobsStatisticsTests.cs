@@ -1,0 +1,91 @@
+using Npgsql;
+using Worcr.Core.Jobs;
+using Worcr.Testing;
+
+namespace Worcr.Postgres.Tests;
+
+/// <summary>
+/// A connection keeps the plan it made for a prepared statement while jobs was empty, and on an empty table a
+/// sequential scan costs nothing: a failure then finds its one job by reading all of them. Analyzing the grown table
+/// (<see cref="JobsStatistics"/>) makes every connection plan again.
+/// </summary>
+public sealed class JobsStatisticsTests
+{
+    private static readonly LeaseHolder Holder = new("w1", "n1");
+
+    [Fact]
+    public async Task A_lookup_planned_while_the_table_was_empty_reads_by_key_once_the_grown_table_is_analyzed()
+    {
+        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        // Autoanalyze would do the same at some point; the point is what happens before it does.
+        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        await db.ScalarAsync("VACUUM ANALYZE __schema__.jobs");
+        Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
+
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        // PostgreSQL plans a prepared statement's first five runs for their parameters, then settles on a generic plan.
+        for (var run = 0; run < 10; run++) await BlocksTouchedByFailureLockAsync(connection, db.Schema, -1, found: false);
+
+        // The plan made for the empty table: a sequential scan of all 20,000 rows, 726 blocks here. By the key: 15.
+        var ids = await db.RunManyAsync(20_000, Holder);
+        Assert.InRange(await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true), 300, long.MaxValue);
+
+        var growth = await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None);
+        Assert.NotNull(growth);
+        Assert.Equal(0, growth.Value.MeasuredPages);
+        Assert.InRange(await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true), 1, 100);
+        Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_analyze_waits_for_a_later_pass_while_a_vacuum_holds_the_table()
+    {
+        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        await db.Jobs.EnqueueAsync(Enumerable.Range(0, 10_000).Select(_ => TestDatabase.Job()).ToArray());
+
+        await using (var vacuum = await db.DataSource.OpenConnectionAsync())
+        await using (var transaction = await vacuum.BeginTransactionAsync())
+        {
+            // The lock a VACUUM holds while it runs.
+            await using (var hold = new NpgsqlCommand($"LOCK TABLE \"{db.Schema}\".jobs IN SHARE UPDATE EXCLUSIVE MODE", vacuum, transaction))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+            Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(TestDatabase.Timeout()));
+        }
+        Assert.NotNull(await db.Statistics.AnalyzeIfGrownAsync(TestDatabase.Timeout()));
+    }
+
+    [Theory]
+    [InlineData(0, 127, false)]
+    [InlineData(0, 128, true)]
+    [InlineData(10, 137, false)]
+    [InlineData(1_000, 1_999, false)]
+    [InlineData(1_000, 2_000, true)]
+    [InlineData(2_000, 1_000, false)]
+    public void The_table_calls_for_new_statistics_once_it_has_doubled_and_grown_by_a_megabyte(long measured, long now, bool calls) =>
+        Assert.Equal(calls, new JobsGrowth(measured, now).CallsForAnalyze);
+
+    /// <summary>
+    /// The blocks of the schema's relations that the failure's lock of one running attempt reads, prepared, within a
+    /// transaction that is rolled back (the first step of every failure).
+    /// </summary>
+    private static async Task<long> BlocksTouchedByFailureLockAsync(NpgsqlConnection connection, string schema, long id, bool found)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var before = await SchemaBlocks.FetchedAsync(connection, transaction, schema);
+        await using (var command = new NpgsqlCommand(new SchemaSql(schema).Format(JobFailer.LockSql), connection, transaction)
+            .With("id", id).With("attempt", 1).WithHolder(Holder))
+        {
+            await command.PrepareAsync();
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.Equal(found, await reader.ReadAsync());
+        }
+        var touched = await SchemaBlocks.FetchedAsync(connection, transaction, schema) - before;
+        await transaction.RollbackAsync();
+        return touched;
+    }
+}
