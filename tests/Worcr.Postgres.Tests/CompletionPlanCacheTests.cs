@@ -1,6 +1,5 @@
 using Npgsql;
 using Worcr.Core.Jobs;
-using Worcr.Testing;
 
 namespace Worcr.Postgres.Tests;
 
@@ -18,10 +17,7 @@ public sealed class CompletionPlanCacheTests
     [Fact]
     public async Task A_completion_planned_while_the_table_was_empty_reads_by_key_once_it_has_filled()
     {
-        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
-        await db.MigrateAsync();
-        // Autoanalyze would invalidate the cached plan at some point; the point is what happens before it does.
-        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        await using var db = await TestDatabase.CreateWithoutAutovacuumAsync();
         await db.ScalarAsync("VACUUM ANALYZE __schema__.jobs");
 
         await using var connection = await db.DataSource.OpenConnectionAsync();

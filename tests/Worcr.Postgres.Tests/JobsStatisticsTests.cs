@@ -1,6 +1,5 @@
 using Npgsql;
 using Worcr.Core.Jobs;
-using Worcr.Testing;
 
 namespace Worcr.Postgres.Tests;
 
@@ -16,10 +15,7 @@ public sealed class JobsStatisticsTests
     [Fact]
     public async Task A_lookup_planned_while_the_table_was_empty_reads_by_key_once_the_grown_table_is_analyzed()
     {
-        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
-        await db.MigrateAsync();
-        // Autoanalyze would do the same at some point; the point is what happens before it does.
-        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        await using var db = await TestDatabase.CreateWithoutAutovacuumAsync();
         await db.ScalarAsync("VACUUM ANALYZE __schema__.jobs");
         Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
 
@@ -41,9 +37,7 @@ public sealed class JobsStatisticsTests
     [Fact]
     public async Task The_analyze_waits_for_a_later_pass_while_a_vacuum_holds_the_table()
     {
-        await using var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
-        await db.MigrateAsync();
-        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        await using var db = await TestDatabase.CreateWithoutAutovacuumAsync();
         await db.Jobs.EnqueueAsync(Enumerable.Range(0, 10_000).Select(_ => TestDatabase.Job()).ToArray());
 
         await using (var vacuum = await db.DataSource.OpenConnectionAsync())

@@ -1,7 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
 using Worcr.Core.Jobs;
-using Worcr.Testing;
 using static Worcr.Postgres.Tests.TestDatabase;
 
 namespace Worcr.Postgres.Tests;
@@ -25,11 +24,7 @@ public sealed class RunningJobLookupPlanTests(RunningJobLookupPlanTests.ManyRunn
 
         public async Task InitializeAsync()
         {
-            // A schema of its own: a pooled one carries the dead index entries of earlier tests, which any scan walks too.
-            Db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
-            await Db.MigrateAsync();
-            // Autoanalyze would refresh the statistics at some point; the point is what happens before it does.
-            await Db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+            Db = await CreateWithoutAutovacuumAsync();
             // The statistics of a bulk enqueue, taken while every job waits and none runs; then a busy fleet claims them all.
             Ids = await Db.RunManyAsync(Count, Holder, async () => await Db.ScalarAsync("ANALYZE __schema__.jobs"));
         }

@@ -15,6 +15,19 @@ internal static class TestDatabase
         return new PooledDatabase(WorcrDatabase.Create(schema.ConnectionString, schema.Name), schema);
     }
 
+    /// <summary>
+    /// A migrated schema of the test's own whose jobs table autovacuum leaves alone, for tests of what statistics and
+    /// cached plans do: autovacuum would change both at a moment of its choosing. (A pooled schema would also carry the
+    /// dead index entries of earlier tests, which any scan walks too.)
+    /// </summary>
+    public static async Task<WorcrDatabase> CreateWithoutAutovacuumAsync()
+    {
+        var db = WorcrDatabase.Create(await TestServices.PostgresAsync(), await TestServices.CreateSchemaAsync());
+        await db.MigrateAsync();
+        await db.ScalarAsync("ALTER TABLE __schema__.jobs SET (autovacuum_enabled = off)");
+        return db;
+    }
+
     public static NewJob Job(
         string type = "email", string tenant = "acme", string[]? tags = null, double weight = 1, int maxAttempts = 3,
         DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null, string? uniqueKey = null, TimeSpan? uniqueWindow = null,

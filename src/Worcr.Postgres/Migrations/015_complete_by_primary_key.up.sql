@@ -9,7 +9,7 @@
 --   stays the plan as the table grows (225 pages read per completion in the fairness bench).
 -- In this function sequential scans are off and the state is compared with a sub-select, which no partial index
 -- predicate can be proved from. What is left is the primary key, searched for the batch's ids. Each deleted row
--- comes back with the result its completion carried (the first one, when a batch names an attempt twice).
+-- comes back with the result its completion carried (one of them, when a batch names an attempt twice).
 CREATE FUNCTION __schema__.delete_running_attempts(ids bigint[], attempts integer[], results text[], workers text[], nodes text[])
 RETURNS TABLE (job __schema__.jobs, result text)
 LANGUAGE plpgsql
