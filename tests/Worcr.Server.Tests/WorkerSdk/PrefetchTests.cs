@@ -23,6 +23,7 @@ public sealed class PrefetchTests
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = 0;
         var mostAtOnce = 0;
         var started = 0;
@@ -31,6 +32,7 @@ public sealed class PrefetchTests
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref mostAtOnce, now);
             Interlocked.Increment(ref started);
+            firstStarted.TrySetResult();
             await gate.Task;
             Interlocked.Decrement(ref running);
             return JobResult.Complete();
@@ -40,6 +42,8 @@ public sealed class PrefetchTests
 
         // Capacity 1 + 2: three jobs are handed to the worker while the first one's handler holds its only slot.
         await Eventually.ReadUntilAsync(() => cluster.CountAsync(CoreJobState.Running), count => count == 3, Patience, "three jobs held by the worker");
+        // Running in PostgreSQL means assigned; the worker may not have called the handler yet (CI once asserted first).
+        await firstStarted.Task.WaitAsync(Patience);
         Assert.Equal(1, Volatile.Read(ref started));
         Assert.Equal(1, await cluster.CountAsync(CoreJobState.Waiting));
 
