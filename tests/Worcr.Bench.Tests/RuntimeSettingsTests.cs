@@ -21,8 +21,4 @@ public sealed class RuntimeSettingsTests
     [Fact]
     public void Thread_pool_threads_sleep_without_spinning_when_out_of_work() =>
         Assert.Equal(0, ConfigProperties().GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
-
-    [Fact]
-    public void Hot_methods_are_optimised_after_20_ms_without_new_compilations() =>
-        Assert.Equal(20, ConfigProperties().GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32());
 }
