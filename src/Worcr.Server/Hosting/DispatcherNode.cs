@@ -177,8 +177,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         }
         catch
         {
-            // A start step failed (the migration, the listener, the rules…): its own error fails the start, and
-            // nothing the node opened stays open.
+            // A start step failed (the migration, the listener, the rules…) or a port was taken: its own error fails
+            // the start, and nothing the node opened stays open. The loops that had started stop first, so none of
+            // them runs on a connection closed under it.
+            await node.StopAfterFailedStartAsync();
             await node.DisposeStartedPartsAsync();
             throw;
         }
@@ -257,6 +259,23 @@ public sealed class DispatcherNode : IAsyncDisposable
             .Where(loop => loop.ExecuteTask is { IsCompleted: false }).Select(loop => loop.Name).ToArray();
         if (LoopsThatDidNotStop.Count > 0) ServerLog.LoopsDidNotStop(_logger, string.Join(", ", LoopsThatDidNotStop), StopPatience.TotalSeconds);
         await DisposeStartedPartsAsync();
+    }
+
+    /// <summary>
+    /// Tells every hosted service to stop (those that never started return at once), waiting up to the host's
+    /// shutdown timeout. A failure here is not reported: the start's own error is what the caller must see.
+    /// </summary>
+    private async Task StopAfterFailedStartAsync()
+    {
+        await _draining.CancelAsync();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _app.StopAsync();
+        }
+        catch (Exception)
+        {
+        }
     }
 
     /// <summary>Closes the connections, then disposes what the container built (the rule catalog's script engines among them).</summary>

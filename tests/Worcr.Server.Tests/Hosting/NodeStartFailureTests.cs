@@ -1,12 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
+using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Hosting;
 
-/// <summary>Connecting is a start step: a node that cannot reach its stores fails its start with their own error.</summary>
+/// <summary>
+/// Connecting is a start step: a node that cannot reach its stores fails its start with their own error. A node that
+/// cannot listen fails with the server's error, after stopping what had started.
+/// </summary>
 public sealed class NodeStartFailureTests
 {
     [Fact]
@@ -75,6 +81,53 @@ public sealed class NodeStartFailureTests
         Assert.Contains("RedisUrl", error.Message, StringComparison.Ordinal);
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, options.GrpcPort);
         listener.Start();
+    }
+
+    [Fact]
+    public async Task A_node_whose_gRPC_port_is_taken_fails_its_start_and_stops_its_loops_before_closing_its_connections()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var options = new NodeOptions
+        {
+            PostgresUrl = await TestServices.PostgresAsync(),
+            RedisUrl = await TestServices.RedisAsync(),
+            RedisKeyPrefix = TestServices.NewKeyPrefix(),
+            Schema = "port_taken_" + Guid.NewGuid().ToString("N")[..8],
+            GrpcPort = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port,
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+        };
+        // Started with the node's loops (the server listens last), told to stop like them.
+        var stoppedWhileDatabaseAnswered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void AddProbe(IServiceCollection services) => services.AddSingleton<IHostedService>(container =>
+            new StopProbe(container.GetRequiredService<WorcrDatabase>(), stoppedWhileDatabaseAnswered));
+
+        await Assert.ThrowsAnyAsync<IOException>(() =>
+            DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None), AddProbe, CancellationToken.None));
+
+        // Before the start's error reached us, the services were stopped while PostgreSQL still answered through
+        // the node's pool: a maintainer mid-pass finishes it instead of failing on a disposed data source.
+        Assert.True(stoppedWhileDatabaseAnswered.Task.IsCompleted, "the started services were never told to stop");
+        Assert.True(await stoppedWhileDatabaseAnswered.Task, "the node's connections were closed before its services stopped");
+    }
+
+    private sealed class StopProbe(WorcrDatabase database, TaskCompletionSource<bool> stopped) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var command = database.DataSource.CreateCommand("SELECT 1");
+                stopped.TrySetResult(Equals(await command.ExecuteScalarAsync(CancellationToken.None), 1));
+            }
+            catch (ObjectDisposedException)
+            {
+                stopped.TrySetResult(false);
+            }
+        }
     }
 
     private static int FreePort()
