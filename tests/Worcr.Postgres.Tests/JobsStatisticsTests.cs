@@ -15,23 +15,32 @@ public sealed class JobsStatisticsTests
     [Fact]
     public async Task A_lookup_planned_while_the_table_was_empty_reads_by_key_once_the_grown_table_is_analyzed()
     {
-        await using var db = await TestDatabase.CreateWithoutAutovacuumAsync();
-        await db.ScalarAsync("VACUUM ANALYZE __schema__.jobs");
-        Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
+        // A backend that falls behind on catalog changes (other tests create schemas while this connection waits for
+        // the table to fill) is reset and drops every cached plan: the lookup is then planned again for the grown
+        // table and the run shows nothing either way. CI saw that once; such a run starts over on a new schema.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await TestDatabase.CreateWithoutAutovacuumAsync();
+            await db.ScalarAsync("VACUUM ANALYZE __schema__.jobs");
+            Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
 
-        await using var connection = await db.DataSource.OpenConnectionAsync();
-        // PostgreSQL plans a prepared statement's first five runs for their parameters, then settles on a generic plan.
-        for (var run = 0; run < 10; run++) await BlocksTouchedByFailureLockAsync(connection, db.Schema, -1, found: false);
+            await using var connection = await db.DataSource.OpenConnectionAsync();
+            // PostgreSQL plans a prepared statement's first five runs for their parameters, then settles on a generic plan.
+            for (var run = 0; run < 10; run++) await BlocksTouchedByFailureLockAsync(connection, db.Schema, -1, found: false);
 
-        // The plan made for the empty table: a sequential scan of all 20,000 rows, 726 blocks here. By the key: 15.
-        var ids = await db.RunManyAsync(20_000, Holder);
-        Assert.InRange(await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true), 300, long.MaxValue);
+            // The plan made for the empty table: a sequential scan of all 20,000 rows, 726 blocks here. By the key: 15.
+            var ids = await db.RunManyAsync(20_000, Holder);
+            var withEmptyTablePlan = await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true);
+            if (withEmptyTablePlan < 300 && attempt < 3) continue;
+            Assert.InRange(withEmptyTablePlan, 300, long.MaxValue);
 
-        var growth = await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None);
-        Assert.NotNull(growth);
-        Assert.Equal(0, growth.Value.MeasuredPages);
-        Assert.InRange(await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true), 1, 100);
-        Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
+            var growth = await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None);
+            Assert.NotNull(growth);
+            Assert.Equal(0, growth.Value.MeasuredPages);
+            Assert.InRange(await BlocksTouchedByFailureLockAsync(connection, db.Schema, ids[^1], found: true), 1, 100);
+            Assert.Null(await db.Statistics.AnalyzeIfGrownAsync(CancellationToken.None));
+            return;
+        }
     }
 
     [Fact]
