@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,5 +37,5 @@ internal static class AdminApi
     }
 
     /// <summary>An endpoint class built by the node's container, which gives its constructor what it uses.</summary>
-    internal static T Create<T>(IEndpointRouteBuilder api) where T : class => ActivatorUtilities.CreateInstance<T>(api.ServiceProvider);
+    internal static T Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IEndpointRouteBuilder api) where T : class => ActivatorUtilities.CreateInstance<T>(api.ServiceProvider);
 }

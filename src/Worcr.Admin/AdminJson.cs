@@ -13,20 +13,26 @@ internal static class AdminJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         // Answers are application/json, never HTML: keep quotes and '<' readable in rule code and errors for curl users.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        // Reflection-based on purpose: the node is not trimmed, and these few shapes do not need a source generator.
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        // Contracts made at build time; a shape not listed there throws NotSupportedException.
+        TypeInfoResolver = AdminJsonContext.Default,
     };
 
-    public static IResult Ok<T>(T value) => Results.Json(value, Options);
+    /// <summary>The contract of <typeparamref name="T"/> under <see cref="Options"/>.</summary>
+    public static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
-    public static IResult Error(int status, string message, int? line = null) => Results.Json(new ErrorView(message, line), Options, statusCode: status);
+    public static IResult Ok<T>(T value) => Results.Json(value, TypeInfo<T>());
+
+    /// <summary><paramref name="value"/> as the body of an answer with <paramref name="status"/>.</summary>
+    public static IResult Status<T>(int status, T value) => Results.Json(value, TypeInfo<T>(), statusCode: status);
+
+    public static IResult Error(int status, string message, int? line = null) => Status(status, new ErrorView(message, line));
 
     /// <summary>Reads the request body as <typeparamref name="T"/>; the error names the field that could not be read.</summary>
     public static async Task<Parsed<T>> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, cancellationToken);
+            var value = await JsonSerializer.DeserializeAsync(request.Body, TypeInfo<T>(), cancellationToken);
             return value is null ? Parsed<T>.Failed("The request body must be a JSON object.") : Parsed<T>.Read(value);
         }
         catch (JsonException exception)

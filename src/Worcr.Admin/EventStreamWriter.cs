@@ -34,8 +34,8 @@ internal sealed class EventStreamWriter
     }
 
     /// <summary>Writes one event whose data is <paramref name="data"/> as JSON (one line: JSON never needs a newline).</summary>
-    public Task WriteAsync<T>(string name, T data, CancellationToken cancellationToken) =>
-        SendAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, AdminJson.Options)}\n\n", cancellationToken);
+    public Task WriteAsync(string name, object data, CancellationToken cancellationToken) =>
+        SendAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, AdminJson.Options.GetTypeInfo(data.GetType()))}\n\n", cancellationToken);
 
     public Task CommentAsync(string text, CancellationToken cancellationToken) => SendAsync($": {text}\n\n", cancellationToken);
 

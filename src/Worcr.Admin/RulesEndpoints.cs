@@ -67,7 +67,7 @@ internal sealed class RulesEndpoints
         draft?.Dispose();
         return problem is null
             ? AdminJson.Ok(new ValidationView(true))
-            : Results.Json(new ValidationView(false, problem.Error, problem.Line), AdminJson.Options, statusCode: StatusCodes.Status400BadRequest);
+            : AdminJson.Status(StatusCodes.Status400BadRequest, new ValidationView(false, problem.Error, problem.Line));
     }
 
     private async Task<IResult> ExplainAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -89,8 +89,4 @@ internal sealed class SessionEndpoints
         Path = "/",
         Secure = request.IsHttps,
     };
-
-    private sealed record SignInInput(string? Password);
-
-    private sealed record SessionView(string Role, string CsrfToken);
 }

@@ -114,7 +114,7 @@ internal sealed class TenantEndpoints
         if (TenantInputChecks.Label(input.Value.Label) is { } badLabel) return BadRequest(badLabel);
         var (record, key) = await Keys.CreateAsync(name, input.Value.Label ?? "", cancellationToken);
         var view = new CreatedTenantKeyView(record.Id, record.Tenant, record.Label, record.Prefix, record.CreatedAt, key);
-        return Results.Json(view, AdminJson.Options, statusCode: StatusCodes.Status201Created);
+        return AdminJson.Status(StatusCodes.Status201Created, view);
     }
 
     private async Task<IResult> RevokeKeyAsync(string name, string id, CancellationToken cancellationToken)

@@ -51,6 +51,6 @@ internal sealed class WorkerEndpoints
         {
             return AdminJson.Error(StatusCodes.Status404NotFound, $"Worker '{id}' was last seen on node '{nodeId}', which no longer holds it.");
         }
-        return Results.Json(new DrainView(id, nodeId), AdminJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return AdminJson.Status(StatusCodes.Status202Accepted, new DrainView(id, nodeId));
     }
 }

@@ -21,21 +21,18 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Completes with the node's gRPC address once it printed that it is listening.</summary>
     public Task<Uri> GrpcAddress => _grpcAddress.Task;
 
-    /// <param name="cliAssembly">The worcr.dll to run.</param>
+    /// <param name="cli">The CLI to run (<see cref="CliCommand.For"/> a worcr.dll or an executable).</param>
     /// <param name="workingDirectory">Where its appsettings.json is written.</param>
-    /// <param name="settings">The "Worcr" section: NodeOptions fields by name.</param>
-    public static NodeProcess Start(string cliAssembly, string workingDirectory, IReadOnlyDictionary<string, object> settings)
+    /// <param name="settings">The "Worcr" section: NodeOptions fields by name (strings, numbers, booleans, string arrays).</param>
+    public static NodeProcess Start(CliCommand cli, string workingDirectory, IReadOnlyDictionary<string, object> settings)
     {
-        File.WriteAllText(Path.Combine(workingDirectory, "appsettings.json"), JsonSerializer.Serialize(new { Worcr = settings }));
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(cliAssembly);
-        startInfo.ArgumentList.Add("serve");
+        var appSettings = new Dictionary<string, IReadOnlyDictionary<string, object>> { ["Worcr"] = settings };
+        File.WriteAllText(Path.Combine(workingDirectory, "appsettings.json"), JsonSerializer.Serialize(appSettings, NodeSettingsJsonContext.Default.DictionaryStringIReadOnlyDictionaryStringObject));
+        var startInfo = cli.StartInfo("serve");
+        startInfo.WorkingDirectory = workingDirectory;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
         var node = new NodeProcess(new Process { StartInfo = startInfo });
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);

@@ -24,7 +24,7 @@ public interface IJobContext
     /// <summary>The job's tags.</summary>
     IReadOnlyList<string> Tags { get; }
 
-    /// <summary>The job's args as JSON ("{}" when it has none); <see cref="JobContextExtensions.Args{T}"/> reads them as a type.</summary>
+    /// <summary>The job's args as JSON ("{}" when it has none); <see cref="JobContextExtensions.Args{T}(IJobContext)"/> reads them as a type.</summary>
     string ArgsJson { get; }
 
     /// <summary>Checkpoints saved by earlier attempts, plus those this attempt saved.</summary>

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Worcr.Worker.Internal;
 
 namespace Worcr.Worker;
@@ -10,13 +12,24 @@ public static class JobContextExtensions
     /// <typeparam name="T">The args type.</typeparam>
     /// <param name="context">The job.</param>
     /// <exception cref="JobArgsException">The args are not a valid <typeparamref name="T"/> (or are JSON null); the job goes dead if this escapes the handler.</exception>
-    public static T Args<T>(this IJobContext context)
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
+    public static T Args<T>(this IJobContext context) => Read<T>(context, json => JsonSerializer.Deserialize<T>(json, WorcrJson.Options));
+
+    /// <summary>The job's args read from JSON with <paramref name="jsonTypeInfo"/> (trimming and Native AOT safe).</summary>
+    /// <typeparam name="T">The args type.</typeparam>
+    /// <param name="context">The job.</param>
+    /// <param name="jsonTypeInfo">The args' JSON contract, from a JsonSerializerContext.</param>
+    /// <exception cref="JobArgsException">The args are not a valid <typeparamref name="T"/> (or are JSON null); the job goes dead if this escapes the handler.</exception>
+    public static T Args<T>(this IJobContext context, JsonTypeInfo<T> jsonTypeInfo) => Read<T>(context, json => JsonSerializer.Deserialize(json, jsonTypeInfo));
+
+    private static T Read<T>(IJobContext context, Func<string, T?> deserialize)
     {
         ArgumentNullException.ThrowIfNull(context);
         T? args;
         try
         {
-            args = JsonSerializer.Deserialize<T>(context.ArgsJson, WorcrJson.Options);
+            args = deserialize(context.ArgsJson);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Worcr.Worker.Internal;
 
 namespace Worcr.Worker;
@@ -15,8 +18,24 @@ public abstract record JobResult
     /// <summary>The attempt succeeded; <paramref name="result"/> is stored as JSON (none when null).</summary>
     /// <param name="result">The job's result, serialised as JSON (camelCase).</param>
     /// <returns>A <see cref="Completed"/>.</returns>
+    [SuppressMessage("ApiDesign", "RS0026", Justification = "Complete() is the trimming-safe form of Complete(null), which predates it.")]
+    [SuppressMessage("ApiDesign", "RS0027", Justification = "Complete(result, jsonTypeInfo) came later; this signature is kept for compatibility.")]
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public static JobResult Complete(object? result = null) =>
         new Completed(result is null ? "" : WorcrJson.Serialize(result));
+
+    /// <summary>The attempt succeeded, without a result.</summary>
+    /// <returns>A <see cref="Completed"/>.</returns>
+    public static JobResult Complete() => new Completed("");
+
+    /// <summary>The attempt succeeded; <paramref name="result"/> is stored as JSON written with <paramref name="jsonTypeInfo"/>.</summary>
+    /// <typeparam name="T">The result's type.</typeparam>
+    /// <param name="result">The job's result.</param>
+    /// <param name="jsonTypeInfo">Its JSON contract, from a JsonSerializerContext (trimming and Native AOT safe).</param>
+    /// <returns>A <see cref="Completed"/>.</returns>
+    public static JobResult Complete<T>(T result, JsonTypeInfo<T> jsonTypeInfo) =>
+        new Completed(JsonSerializer.Serialize(result, jsonTypeInfo));
 
     /// <summary>The attempt failed; a retryable failure runs again after a backoff (or <paramref name="retryAfter"/>).</summary>
     /// <param name="error">The job's error, stored with the attempt.</param>

@@ -54,6 +54,8 @@ public sealed class WorcrClient : IDisposable
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The new job's id.</returns>
     [SuppressMessage("ApiDesign", "RS0026", Justification = "Overloads that predate API tracking; callers rely on both.")]
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public Task<string> EnqueueAsync(
         string type, string tenant, object? args = null, IEnumerable<string>? tags = null, CancellationToken ct = default)
     {

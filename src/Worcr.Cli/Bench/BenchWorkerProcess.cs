@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Worcr.LocalServices;
 
 namespace Worcr.Cli.Bench;
 
@@ -46,9 +47,9 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         double jobMs = 0, int floodUpdates = 0, int idleWorkers = 0)
     {
         var reportPath = Path.Combine(Path.GetTempPath(), $"worcr-bench-worker-{Guid.NewGuid():N}.txt");
-        var startInfo = new ProcessStartInfo(DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var argument in Arguments(server, concurrency, jobType, expect, reportPath, tags)) startInfo.ArgumentList.Add(argument);
-        foreach (var argument in Extras(jobMs, floodUpdates, idleWorkers)) startInfo.ArgumentList.Add(argument);
+        var startInfo = CliCommand.Current().StartInfo([.. Arguments(server, concurrency, jobType, expect, reportPath, tags), .. Extras(jobMs, floodUpdates, idleWorkers)]);
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
         // The token travels in the environment, not on the command line where `ps` would show it.
         startInfo.Environment["WORCR_WORKER_TOKEN"] = workerToken;
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -71,7 +72,7 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
 
     private static IEnumerable<string> Arguments(Uri server, int concurrency, string jobType, int expect, string reportPath, IReadOnlyList<string> tags) =>
     [
-        typeof(BenchWorkerProcess).Assembly.Location, "bench-worker",
+        "bench-worker",
         "--server", server.ToString(), "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--type", jobType, "--expect", expect.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--report", reportPath, "--stop-on-stdin-close",
@@ -90,12 +91,6 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
     }
 
     /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
-    internal static string DotnetHost()
-    {
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
-
     private void OnOutput(string? line)
     {
         switch (line?.Trim())

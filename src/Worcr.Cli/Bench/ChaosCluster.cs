@@ -114,7 +114,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         int grpcPort, CancellationToken cancellationToken = default)
     {
         var settings = new Dictionary<string, object>(shared) { ["RedisUrl"] = redisUrl, ["GrpcPort"] = grpcPort };
-        var node = NodeProcess.Start(typeof(ChaosCluster).Assembly.Location, Directory.CreateDirectory(Path.Combine(directory, "node-" + name)).FullName, settings);
+        var node = NodeProcess.Start(CliCommand.Current(), Directory.CreateDirectory(Path.Combine(directory, "node-" + name)).FullName, settings);
         try
         {
             return (node, await node.GrpcAddress.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Worcr.Worker;
 
 namespace Worcr.Cli.Bench;
@@ -18,16 +18,16 @@ internal static class ChaosJob
 
     public static Protocol.V1.JobSpec Spec() => new()
     {
-        Type = Type, Tenant = "chaos", ArgsJson = JsonSerializer.Serialize(new { host = Host }),
+        Type = Type, Tenant = "chaos", ArgsJson = new JsonObject { ["host"] = Host }.ToJsonString(),
         // Each fault costs the attempts it interrupts one failure; a job must outlive several to show it is not lost.
         MaxAttempts = 25,
     };
 
     /// <summary>The limits file: at most <paramref name="capacity"/> jobs of the host at once.</summary>
-    public static string LimitFile(int capacity) => JsonSerializer.Serialize(new[]
+    public static string LimitFile(int capacity) => new JsonArray(new JsonObject
     {
-        new { name = "chaos-host", kind = "concurrency", match = new { by = "args", field = "host" }, capacity },
-    });
+        ["name"] = "chaos-host", ["kind"] = "concurrency", ["match"] = new JsonObject { ["by"] = "args", ["field"] = "host" }, ["capacity"] = capacity,
+    }).ToJsonString();
 
     public static JobHandler Handler(int steps, TimeSpan stepTime, ChaosEvents events) => async context =>
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Worcr.LocalServices;
 
 namespace Worcr.Cli.Bench;
 
@@ -30,14 +31,15 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
     public static ChaosWorkerProcess Start(Uri server, Uri otherServer, string workerId, int concurrency, int prefetch, int steps, TimeSpan stepTime, string directory)
     {
         var eventsPath = Path.Combine(directory, workerId + ".events");
-        var startInfo = new ProcessStartInfo(BenchWorkerProcess.DotnetHost()) { RedirectStandardInput = true, RedirectStandardOutput = true };
         string[] arguments =
         [
-            typeof(ChaosWorkerProcess).Assembly.Location, "chaos-worker", "--server", server.ToString(), "--other-server", otherServer.ToString(), "--id", workerId,
+            "chaos-worker", "--server", server.ToString(), "--other-server", otherServer.ToString(), "--id", workerId,
             "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture), "--prefetch", prefetch.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
             "--step-ms", stepTime.TotalMilliseconds.ToString(CultureInfo.InvariantCulture), "--events", eventsPath,
         ];
-        foreach (var argument in arguments) startInfo.ArgumentList.Add(argument);
+        var startInfo = CliCommand.Current().StartInfo(arguments);
+        startInfo.RedirectStandardInput = true;
+        startInfo.RedirectStandardOutput = true;
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var worker = new ChaosWorkerProcess(process, eventsPath);
         process.OutputDataReceived += (_, line) => { if (line.Data?.Trim() == BenchWorkerHost.ReadyLine) worker._ready.TrySetResult(); };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Worcr.LocalServices;
 
 namespace Worcr.Cli.Bench;
 
@@ -40,17 +41,15 @@ internal sealed class ServeProcess : IAsyncDisposable
     public double ResidentMegabytes => ResidentMemory.OfProcess(_process.Id);
 
     /// <summary>Starts the process and returns at once (the clock of a start-up measurement runs from here).</summary>
-    /// <param name="cli">The worcr.dll to run (another tree's build, to compare); this one when null.</param>
+    /// <param name="cli">The worcr.dll or executable to run (another tree's build, a Native AOT one, to compare); this one when null.</param>
     public static ServeProcess Start(string postgresUrl, string redisUrl, string schema, string? cli = null)
     {
         var grpcPort = FreePort();
         var httpPort = FreePort();
-        var startInfo = new ProcessStartInfo(BenchWorkerProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardInput = true };
-        foreach (var argument in (string[])[cli ?? typeof(ServeProcess).Assembly.Location, "serve", "--schema", schema, "--insecure",
-            "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture)])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
+        var startInfo = (cli is null ? CliCommand.Current() : CliCommand.For(cli)).StartInfo("serve", "--schema", schema, "--insecure",
+            "--grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--http-port", httpPort.ToString(CultureInfo.InvariantCulture));
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardInput = true;
         // Connection strings travel in the environment, not on the command line where `ps` would show a password.
         startInfo.Environment["WORCR_POSTGRES"] = postgresUrl;
         startInfo.Environment["WORCR_REDIS"] = redisUrl;

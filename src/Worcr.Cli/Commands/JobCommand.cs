@@ -8,7 +8,7 @@ namespace Worcr.Cli.Commands;
 /// <summary>`worcr job ID`: print a job as JSON.</summary>
 internal static class JobCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly CliJsonContext Indented = new(new JsonSerializerOptions { WriteIndented = true });
 
     public static Command Create()
     {
@@ -20,7 +20,7 @@ internal static class JobCommand
         {
             using var client = new WorcrClient(new Uri(parse.GetValue(server)!), DevCredentials.ApiKey(parse.GetValue(apiKey)));
             var job = await client.GetAsync(parse.GetValue(id)!, cancellationToken);
-            Console.WriteLine(JsonSerializer.Serialize(ToJson(job), Indented));
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(job), Indented.DictionaryStringObject));
         }));
         return command;
     }
@@ -45,7 +45,7 @@ internal static class JobCommand
         ["finished_at"] = job.FinishedAt?.ToDateTimeOffset(),
         ["worker_id"] = string.IsNullOrEmpty(job.WorkerId) ? null : job.WorkerId,
         ["checkpoints"] = job.Checkpoints.ToDictionary(),
-        ["progress"] = job.Progress.Select(p => new { name = p.Name, current = p.Current, total = p.Total, text = p.Text }).ToArray(),
+        ["progress"] = job.Progress.Select(p => new Dictionary<string, object?> { ["name"] = p.Name, ["current"] = p.Current, ["total"] = p.Total, ["text"] = p.Text }).ToArray(),
     };
 
     public static string StateName(JobState state) => state switch

@@ -118,11 +118,11 @@ internal static class RulesCommand
     {
         using var http = new HttpClient { BaseAddress = node, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["job"] = new Dictionary<string, object> { ["type"] = job.Type, ["tenant"] = job.Tenant, ["tags"] = job.Tags },
-            ["worker"] = new Dictionary<string, object> { ["id"] = worker.WorkerId, ["tags"] = worker.Tags, ["job_types"] = worker.JobTypes },
-        });
+            ["job"] = new Dictionary<string, object?> { ["type"] = job.Type, ["tenant"] = job.Tenant, ["tags"] = job.Tags },
+            ["worker"] = new Dictionary<string, object?> { ["id"] = worker.WorkerId, ["tags"] = worker.Tags, ["job_types"] = worker.JobTypes },
+        }, CliJsonContext.Default.DictionaryStringObject);
         using var response = await http.PostAsync("api/rules/explain", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var answer = JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement;

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Worcr.Protocol.V1;
 using Worcr.Worker;
 
 namespace Worcr.Cli.Dev;
@@ -12,9 +14,11 @@ internal static class DemoJobs
         for (var i = 1; !stoppingToken.IsCancellationRequested; i++)
         {
             var tenant = Tenants[i % Tenants.Length];
-            var id = i % 5 == 0
-                ? await client.EnqueueAsync(DemoWorker.CountType, tenant, new { n = 10 }, ["demo"], stoppingToken)
-                : await client.EnqueueAsync(DemoWorker.EchoType, tenant, new { i }, ["demo"], stoppingToken);
+            var job = i % 5 == 0
+                ? new JobSpec { Type = DemoWorker.CountType, Tenant = tenant, ArgsJson = new JsonObject { ["n"] = 10 }.ToJsonString() }
+                : new JobSpec { Type = DemoWorker.EchoType, Tenant = tenant, ArgsJson = new JsonObject { ["i"] = i }.ToJsonString() };
+            job.Tags.Add("demo");
+            var id = await client.EnqueueAsync(job, stoppingToken);
             Console.WriteLine($"demo: enqueued job {id} for {tenant}");
             await Task.Delay(TimeSpan.FromSeconds(3), stoppingToken);
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Worcr.Worker;
 
 namespace Worcr.Cli.Dev;
@@ -10,7 +11,7 @@ internal static class DemoWorker
 
     public static WorcrWorker Create(Uri address, string token) =>
         new WorcrWorker(new WorkerOptions { Address = address, Token = token, Tags = ["demo"], Concurrency = 4 })
-            .Handle(EchoType, context => Task.FromResult(JobResult.Complete(System.Text.Json.JsonDocument.Parse(context.ArgsJson).RootElement)))
+            .Handle(EchoType, context => Task.FromResult<JobResult>(new JobResult.Completed(context.ArgsJson)))
             .Handle(CountType, CountAsync);
 
     private static async Task<JobResult> CountAsync(IJobContext context)
@@ -24,6 +25,6 @@ internal static class DemoWorker
             await context.ProgressAsync("counted", i, n);
             context.Log("info", $"counted {i} of {n}");
         }
-        return JobResult.Complete(new { counted = n });
+        return new JobResult.Completed(new JsonObject { ["counted"] = n }.ToJsonString());
     }
 }

@@ -18,5 +18,5 @@ internal static class ReaderExtensions
     public static IReadOnlyDictionary<string, string> GetStringMap(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal)
             ? new Dictionary<string, string>()
-            : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal)) ?? [];
+            : JsonSerializer.Deserialize(reader.GetString(ordinal), PostgresJsonContext.Default.DictionaryStringString) ?? [];
 }

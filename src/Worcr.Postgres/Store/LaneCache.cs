@@ -120,9 +120,9 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         await using var command = dataSource.CreateCommand(text);
         command.WithArray("tenants", NpgsqlDbType.Text, keys.Select(k => k.Tenant).ToArray())
             .WithArray("types", NpgsqlDbType.Text, keys.Select(k => k.Type).ToArray())
-            .WithArray("tags", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.Tags)).ToArray())
+            .WithArray("tags", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.Tags, PostgresJsonContext.Default.StringArray)).ToArray())
             .WithArray("weights", NpgsqlDbType.Double, keys.Select(k => k.Weight).ToArray())
-            .WithArray("limit_keys", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.LimitKeys)).ToArray());
+            .WithArray("limit_keys", NpgsqlDbType.Text, keys.Select(k => JsonSerializer.Serialize(k.LimitKeys, PostgresJsonContext.Default.StringArray)).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var lanes = new List<Lane>();
         while (await reader.ReadAsync(ct)) lanes.Add(Remember(ReadLane(reader)));

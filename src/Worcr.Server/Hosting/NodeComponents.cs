@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -129,7 +130,7 @@ internal static class NodeComponents
 
     private static NodeOptions Options(IServiceProvider container) => container.GetRequiredService<NodeOptions>();
 
-    private static IOptions<T> Section<T>(IServiceProvider container) where T : class => container.GetRequiredService<IOptions<T>>();
+    private static IOptions<T> Section<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IServiceProvider container) where T : class => container.GetRequiredService<IOptions<T>>();
 
     /// <summary>A weight rule failed for this lane and worker: say so in the log of every job it sent, so the failure is visible on the job.</summary>
     private static void NoteRuleErrors(RuleWeightOracle oracle, ReportWriter reports, Core.Lanes.Lane lane, WorkerProfile worker, IReadOnlyList<ClaimedJob> jobs)

@@ -145,7 +145,7 @@ public static class NodeConfiguration
         {
             if (value.TrimStart().StartsWith('{'))
             {
-                return JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? new Dictionary<string, string>();
+                return JsonSerializer.Deserialize(value, ServerJsonContext.Default.DictionaryStringString) ?? new Dictionary<string, string>();
             }
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

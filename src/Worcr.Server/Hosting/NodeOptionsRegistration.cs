@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -26,14 +27,16 @@ internal static class NodeOptionsRegistration
         return services;
     }
 
-    private static void AddSection<TOptions, TValidator>(this IServiceCollection services, TOptions section)
+    private static void AddSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IServiceCollection services, TOptions section)
         where TOptions : class where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
         services.AddSection(section);
     }
 
-    private static void AddSection<TOptions>(this IServiceCollection services, TOptions section) where TOptions : class
+    private static void AddSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
+        this IServiceCollection services, TOptions section) where TOptions : class
     {
         services.AddSingleton<IOptionsFactory<TOptions>>(provider => new SectionOptionsFactory<TOptions>(section,
             provider.GetServices<IConfigureOptions<TOptions>>(), provider.GetServices<IPostConfigureOptions<TOptions>>(),

@@ -16,7 +16,7 @@ internal static class LimitFile
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = ServerJsonContext.Default,
     };
 
     public static IReadOnlyList<LimitDefinition> Load(string? directory)
@@ -32,7 +32,7 @@ internal static class LimitFile
         LimitInput[] inputs;
         try
         {
-            inputs = JsonSerializer.Deserialize<LimitInput[]>(json, Json) ?? [];
+            inputs = JsonSerializer.Deserialize(json, (JsonTypeInfo<LimitInput[]>)Json.GetTypeInfo(typeof(LimitInput[]))) ?? [];
         }
         catch (JsonException exception)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Worcr.Postgres;
 
@@ -29,7 +30,7 @@ internal static class CronScheduleFile
         List<CronScheduleInput>? inputs;
         try
         {
-            inputs = JsonSerializer.Deserialize<List<CronScheduleInput>>(File.ReadAllText(path), CronJson.Options);
+            inputs = JsonSerializer.Deserialize(File.ReadAllText(path), (JsonTypeInfo<List<CronScheduleInput>>)CronJson.Options.GetTypeInfo(typeof(List<CronScheduleInput>)));
         }
         catch (JsonException exception)
         {

@@ -24,7 +24,7 @@ internal sealed record TagMatchDefinition(
         TagMatchDefinition? definition;
         try
         {
-            definition = JsonSerializer.Deserialize<TagMatchDefinition>(json);
+            definition = JsonSerializer.Deserialize(json, ServerJsonContext.Default.TagMatchDefinition);
         }
         catch (JsonException exception)
         {

@@ -43,6 +43,5 @@ internal static class CheckedRequests
             : $"The {name} message is not valid protobuf: {exception.Message}";
     }
 
-    private static MessageDescriptor? DescriptorOf<T>() =>
-        typeof(T).GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as MessageDescriptor;
+    private static MessageDescriptor? DescriptorOf<T>() => ProtocolMessages.DescriptorOf(typeof(T));
 }

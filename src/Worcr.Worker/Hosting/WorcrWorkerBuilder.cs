@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Worcr.Worker.Internal;
 
 namespace Worcr.Worker.Hosting;
 
@@ -17,7 +19,7 @@ public sealed class WorcrWorkerBuilder
     /// <summary>The container the worker is registered in.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>Registers a handler that reads the job as it likes (<see cref="IJobContext.ArgsJson"/>, <see cref="JobContextExtensions.Args{T}"/>).</summary>
+    /// <summary>Registers a handler that reads the job as it likes (<see cref="IJobContext.ArgsJson"/>, <see cref="JobContextExtensions.Args{T}(IJobContext)"/>).</summary>
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt.</param>
     /// <returns>This builder, to chain registrations.</returns>
@@ -39,6 +41,8 @@ public sealed class WorcrWorkerBuilder
     /// <param name="handler">Runs one attempt and says how it ended.</param>
     /// <returns>This builder, to chain registrations.</returns>
     /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public WorcrWorkerBuilder AddHandler<TArgs>(string jobType, Func<TArgs, IJobContext, CancellationToken, Task<JobResult>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -55,6 +59,8 @@ public sealed class WorcrWorkerBuilder
     /// <param name="handler">Runs one attempt.</param>
     /// <returns>This builder, to chain registrations.</returns>
     /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public WorcrWorkerBuilder AddHandler<TArgs>(string jobType, Func<TArgs, IJobContext, CancellationToken, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -72,7 +78,9 @@ public sealed class WorcrWorkerBuilder
     /// <param name="jobType">The job type.</param>
     /// <returns>This builder, to chain registrations.</returns>
     /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
-    public WorcrWorkerBuilder AddHandler<THandler, TArgs>(string jobType)
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
+    public WorcrWorkerBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TArgs>(string jobType)
         where THandler : class, IJobHandler<TArgs>
     {
         _registry.Add(jobType, services => TypedHandlers.FromServices<THandler, TArgs>(services.GetRequiredService<IServiceScopeFactory>()));

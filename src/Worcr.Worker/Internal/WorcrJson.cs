@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace Worcr.Worker.Internal;
@@ -7,8 +8,14 @@ internal static class WorcrJson
 {
     public const string EmptyObject = "{}";
 
+    /// <summary>Why the SDK's object-typed JSON helpers are marked for trimmed and Native AOT applications.</summary>
+    public const string ReflectionWarning = "Serialises with reflection-based System.Text.Json, which trimming and Native AOT cannot follow; " +
+        "pass a JsonTypeInfo from a JsonSerializerContext, or JSON text (JobSpec.ArgsJson, JobResult.Completed).";
+
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
+    [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
+    [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public static string Serialize(object? value) =>
         value is null ? EmptyObject : JsonSerializer.Serialize(value, value.GetType(), Options);
 }

@@ -6,5 +6,5 @@ namespace Worcr.Server.Tests.Infrastructure;
 internal static class ChildNode
 {
     public static NodeProcess Start(string workingDirectory, IReadOnlyDictionary<string, object> settings) =>
-        NodeProcess.Start(RepositoryPaths.CliAssembly, workingDirectory, settings);
+        NodeProcess.Start(CliCommand.For(RepositoryPaths.CliAssembly), workingDirectory, settings);
 }

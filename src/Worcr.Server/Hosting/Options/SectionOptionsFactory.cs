@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Worcr.Server.Hosting;
@@ -7,7 +8,7 @@ namespace Worcr.Server.Hosting;
 /// started with) instead of a new one, so every component sees the settings the node was given; configure and
 /// validate steps still run (ValidateOnStart included).
 /// </summary>
-internal sealed class SectionOptionsFactory<TOptions>(TOptions section, IEnumerable<IConfigureOptions<TOptions>> setups,
+internal sealed class SectionOptionsFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(TOptions section, IEnumerable<IConfigureOptions<TOptions>> setups,
     IEnumerable<IPostConfigureOptions<TOptions>> postConfigures, IEnumerable<IValidateOptions<TOptions>> validations)
     : OptionsFactory<TOptions>(setups, postConfigures, validations) where TOptions : class
 {
