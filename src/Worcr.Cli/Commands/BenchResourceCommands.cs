@@ -12,7 +12,7 @@ internal static class BenchResourceCommands
     {
         var (postgres, redis, runs, timeout) = BenchCommand.SharedOptions();
         runs.DefaultValueFactory = _ => 5;
-        var cli = new Option<string?>("--cli") { Description = "The worcr.dll to start (e.g. another tree's build, to compare); default: this one." };
+        var cli = new Option<string?>("--cli") { Description = "The worcr.dll or native worcr executable to start (another tree's build, the Native AOT build, to compare); default: this one." };
         var command = new Command("startup", "Start `worcr serve` against running PostgreSQL and Redis and an already migrated schema; ms until /healthz and grpc.health.v1 answer, one start per run.")
         {
             cli, postgres, redis, runs, timeout,
