@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using Worcr.Core.Jobs;
@@ -5,7 +6,7 @@ using Worcr.Core.Jobs;
 namespace Worcr.Postgres;
 
 /// <summary>
-/// The numbers behind the overview page in one round trip. The live jobs table (unfinished jobs only) is read in
+/// The numbers behind the overview page in one round trip (and its commit), all from one snapshot. The live jobs table (unfinished jobs only) is read in
 /// one pass, grouped three ways at once, but never more than about <see cref="ExactRows"/> of it: past that size
 /// (by the planner's row estimate, pg_class.reltuples) it reads a block sample of that many rows
 /// (TABLESAMPLE SYSTEM) and scales the counts up, and says so (<see cref="OverviewCounts.Estimated"/>), so a page
@@ -67,7 +68,11 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
     /// <param name="sinceBucket">Finished jobs are read from this bucket on.</param>
     public async Task<OverviewCounts> ReadAsync(int stepSeconds, long firstBucket, long sinceBucket, CancellationToken ct)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot for the four statements: under read committed each takes its own, and a job finishing between
+        // the live count and the history read was counted both running and completed.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var text in _queries)
         {
             var command = new NpgsqlBatchCommand(text);
@@ -100,6 +105,7 @@ internal sealed class OverviewReader(NpgsqlDataSource dataSource, SchemaSql sql,
             await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct)) latencies.Add(new BucketLatency(reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2)));
         }
+        await transaction.CommitAsync(ct);
         var laneList = new List<LaneWaiting>(laneRows.Count);
         foreach (var (laneId, waiting) in laneRows)
         {
