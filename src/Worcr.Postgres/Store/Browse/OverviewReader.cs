@@ -6,8 +6,9 @@ using Worcr.Core.Jobs;
 namespace Worcr.Postgres;
 
 /// <summary>
-/// The numbers behind the overview page in one round trip (and its commit), all from one snapshot. The live jobs table (unfinished jobs only) is read in
-/// one pass, grouped three ways at once, but never more than about <see cref="ExactRows"/> of it: past that size
+/// The numbers behind the overview page in one round trip (and its commit), all from one snapshot. The live jobs
+/// table (unfinished jobs only) is read in one pass, grouped three ways at once, but never more than about
+/// <see cref="ExactRows"/> of it: past that size
 /// (by the planner's row estimate, pg_class.reltuples) it reads a block sample of that many rows
 /// (TABLESAMPLE SYSTEM) and scales the counts up, and says so (<see cref="OverviewCounts.Estimated"/>), so a page
 /// open in a browser costs the same with a million jobs waiting as with a thousand. job_history is read only from
