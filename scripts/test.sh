@@ -48,6 +48,16 @@ status=0
 # fails the run in minutes with the culprit's name instead of eating CI's whole time budget.
 dotnet test "$tests" -c Release --no-build -nologo --blame-hang-timeout 5min --blame-hang-dump-type none ${filter[@]+"${filter[@]}"} "$@" 2>&1 | tee "$log" || status=$?
 # dotnet test prints one "Failed: a, Passed: b, Skipped: c, Total: d" line per test project; add them up.
+# The whole suite also builds the node as the Docker image ships it (Native AOT) and runs it once: one more test.
+if [ "$tests" = Worcr.sln ] && [ $# -eq 0 ]; then
+  native="$("$root/scripts/native-smoke.sh")" || true
+  if [ "$native" = "native: passed" ]; then
+    echo "Failed: 0, Passed: 1, Skipped: 0 (native build)" >>"$log"
+  else
+    echo "Failed: 1, Passed: 0, Skipped: 0 (native build)" >>"$log"
+    status=1
+  fi
+fi
 summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" \
   | awk -F'[:,]' '{f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
 rm -f "$log"
