@@ -90,7 +90,6 @@ internal sealed class BenchWorkerProcess : IAsyncDisposable
         if (floodUpdates > 0) yield return floodUpdates.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The running dotnet host when we were started with `dotnet worcr.dll`, else the one on PATH.</summary>
     private void OnOutput(string? line)
     {
         switch (line?.Trim())
