@@ -181,6 +181,7 @@ internal sealed class SessionJobs
     {
         if (_slots.Wait(0)) return null;
         using var stopOrLeave = CancellationTokenSource.CreateLinkedTokenSource(job.Token, _leavingSignal.Token);
+        _credits.JobWaiting();
         try
         {
             await _slots.WaitAsync(stopOrLeave.Token);
@@ -188,6 +189,10 @@ internal sealed class SessionJobs
         catch (OperationCanceledException ex)
         {
             return job.StopReason == JobStopReason.None ? JobResult.Yield() : Outcomes.FromException(job.StopReason, ex);
+        }
+        finally
+        {
+            _credits.JobStoppedWaiting();
         }
 
         if (!_leaving) return null;

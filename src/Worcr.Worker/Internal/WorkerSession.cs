@@ -48,7 +48,7 @@ internal sealed class WorkerSession : ISessionLink
         _headers = Authorization.BearerHeaders(options.Token);
         _diagnostic = diagnostic;
         _outbox = new Outbox(_acks);
-        _credits = new CreditBatcher(_outbox.Post);
+        _credits = new CreditBatcher(_outbox.Post, CreditBatcher.HoldUntilFor(options.Prefetch));
         _progress = new ProgressCoalescer(_outbox.Post);
         _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, options.Concurrency, diagnostic, logger);
     }
