@@ -77,7 +77,7 @@ public sealed class CreditBatcherTests
     }
 
     [Fact]
-    public void No_job_stopping_waiting_with_nothing_owed_asks_for_a_send()
+    public void The_queue_emptying_with_nothing_owed_sends_nothing()
     {
         var credits = new CreditBatcher(_ => true, holdUntil: 4);
         credits.JobWaiting();

@@ -54,6 +54,31 @@ public sealed class PrefetchTests
     }
 
     [Fact]
+    public async Task A_worker_holding_its_credits_back_drains_a_backlog_many_times_its_capacity_and_then_takes_new_jobs()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = 0;
+        cluster.StartWorker(0, w => w.Handle("test.slow", async _ =>
+        {
+            await gate.Task;
+            Interlocked.Increment(ref handled);
+            return JobResult.Complete();
+        }), concurrency: 2, prefetch: 8);
+        var backlog = new List<string>();
+        for (var i = 0; i < 40; i++) backlog.Add(await client.EnqueueAsync("test.slow", "acme"));
+        // Held at capacity (2 running, 8 queued), the worker gives credits back four at a time while jobs still queue.
+        await Eventually.ReadUntilAsync(() => cluster.CountAsync(CoreJobState.Running), count => count == 10, Patience, "the worker's capacity taken");
+
+        gate.SetResult();
+        foreach (var id in backlog) await client.WaitForStateAsync(id, JobState.Completed);
+        // Its queue emptied and every credit went back: a job enqueued now, one by one, is taken at once.
+        for (var i = 0; i < 3; i++) await client.WaitForStateAsync(await client.EnqueueAsync("test.slow", "acme"), JobState.Completed);
+        Assert.Equal(43, Volatile.Read(ref handled));
+    }
+
+    [Fact]
     public async Task A_prefetched_job_cancelled_while_it_waits_for_a_slot_ends_without_its_handler_running()
     {
         await using var cluster = await TestCluster.StartAsync();
