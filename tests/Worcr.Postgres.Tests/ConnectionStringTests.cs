@@ -26,4 +26,13 @@ public sealed class ConnectionStringTests
         var fromUrl = ConnectionDefaults.Apply(ConnectionStrings.ToNpgsql("postgres://u@h/db?Max%20Auto%20Prepare=0"));
         Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(fromUrl).MaxAutoPrepare);
     }
+
+    [Fact]
+    public void Connections_go_back_to_the_pool_without_a_reset_unless_the_operator_says_otherwise()
+    {
+        Assert.True(new Npgsql.NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=h")).NoResetOnClose);
+        Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(ConnectionDefaults.Apply("Host=h;No Reset On Close=false")).NoResetOnClose);
+        var fromUrl = ConnectionDefaults.Apply(ConnectionStrings.ToNpgsql("postgres://u@h/db?noresetonclose=false"));
+        Assert.False(new Npgsql.NpgsqlConnectionStringBuilder(fromUrl).NoResetOnClose);
+    }
 }

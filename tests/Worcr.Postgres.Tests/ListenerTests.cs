@@ -23,6 +23,31 @@ public sealed class ListenerTests
     }
 
     [Fact]
+    public async Task A_stopped_listener_s_connection_goes_back_to_the_pool_listening_to_nothing()
+    {
+        // The node's settings (no reset on the way back to the pool) and a pool of one, so the connection handed out
+        // after the listener stops is the listener's own (same backend), unless it was thrown away.
+        var name = "listener-" + Guid.NewGuid().ToString("N")[..12];
+        var connectionString = await TestServices.PostgresAsync();
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionDefaults.Apply($"{connectionString};Maximum Pool Size=1;Application Name={name}"));
+        int listenerBackend;
+        await using (await PostgresListener.StartAsync(dataSource, ["events", "other"]))
+        {
+            await using var observer = new NpgsqlConnection(connectionString + ";Pooling=false");
+            await observer.OpenAsync();
+            await using var find = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE application_name = @name", observer);
+            find.Parameters.AddWithValue("name", name);
+            listenerBackend = (int)(await find.ExecuteScalarAsync())!;
+        }
+
+        await using var next = await dataSource.OpenConnectionAsync();
+        await using var check = new NpgsqlCommand("SELECT pg_backend_pid(), (SELECT count(*) FROM pg_listening_channels())", next);
+        await using var reader = await check.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((listenerBackend, 0L), (reader.GetInt32(0), reader.GetInt64(1)));
+    }
+
+    [Fact]
     public async Task Unsafe_channel_names_are_rejected()
     {
         await using var dataSource = NpgsqlDataSource.Create(await TestServices.PostgresAsync());

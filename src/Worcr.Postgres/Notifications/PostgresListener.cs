@@ -79,11 +79,35 @@ public sealed class PostgresListener : IAsyncDisposable
             {
                 // Whatever broke the connection (server restart, network, protocol), the cure is a new one.
             }
-            await connection.DisposeAsync();
+            await ReleaseAsync(connection);
             var reconnected = await ReconnectAsync(ct);
             if (reconnected is null) return;
             connection = reconnected;
             _notifications.Writer.TryWrite(new Notification("", Notification.ReconnectedPayload));
+        }
+        await ReleaseAsync(connection);
+    }
+
+    /// <summary>
+    /// Gives the connection back. A pooled connection is not reset on its way back (<see cref="ConnectionDefaults"/>),
+    /// so one still open stops listening first: the next user of that connection must not receive this node's
+    /// notifications. A broken one is not pooled again anyway.
+    /// </summary>
+    private static async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState == System.Data.ConnectionState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                await unlisten.ExecuteNonQueryAsync(timeout.Token);
+            }
+            catch (Exception)
+            {
+                // Still listening, perhaps: the pool closes this connection when it comes back (idle ones too, a rare cost).
+                NpgsqlConnection.ClearPool(connection);
+            }
         }
         await connection.DisposeAsync();
     }
