@@ -15,10 +15,11 @@ namespace Worcr.Postgres;
 /// <para>
 /// No reset when a connection goes back to the pool: otherwise Npgsql starts its next use with seven statements
 /// (<c>RESET ALL</c>, <c>UNLISTEN *</c>, <c>SELECT pg_advisory_unlock_all()</c>, …), and single enqueue, which takes
-/// a connection per call, ran 10–18 % faster without them (bench/RESULTS.md, "Session 18"). Nothing the node does
-/// outlives its use of a connection: its settings are <c>SET LOCAL</c> or a function's own <c>SET</c>, its advisory
-/// locks are transaction-level, no temporary tables or cursors, and the one LISTEN connection unlistens before it
-/// goes back (<see cref="PostgresListener"/>). An open transaction is rolled back on close whatever this says.
+/// a connection per call, ran 6–18 % faster without them in seven alternated pairs (bench/RESULTS.md, "Session 18").
+/// Nothing the node does outlives its use of a connection: its settings are <c>SET LOCAL</c> or a function's own
+/// <c>SET</c>, its advisory locks are transaction-level, no temporary tables or cursors, and the one LISTEN connection
+/// unlistens before it goes back (<see cref="PostgresListener"/>). An open transaction is rolled back on close
+/// whatever this says.
 /// </para>
 /// </summary>
 internal static class ConnectionDefaults
