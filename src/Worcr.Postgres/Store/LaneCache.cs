@@ -11,8 +11,9 @@ namespace Worcr.Postgres;
 /// Lane ids by signature and lanes by id, remembered within <see cref="LaneBounds.CacheCapacity"/> each. A lane
 /// never changes once created, but retention deletes idle ones: an id remembered longer than
 /// <see cref="LaneBounds.MarkInterval"/> is looked up again, which marks the lane used (last_used_at), so an id a
-/// node hands to an enqueue always names a lane that retention will not delete. Lanes are upserted in their own
-/// statements, outside the enqueue transaction, so a remembered id always refers to a committed row.
+/// node hands to an enqueue always names a lane that retention will not delete (retention waits at least twice that
+/// long; no foreign key checks it, migration 017). Lanes are upserted in their own statements, outside the enqueue
+/// transaction, so a remembered id always refers to a committed row.
 /// </summary>
 internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, LaneBounds bounds, int capacity = LaneBounds.CacheCapacity)
 {
@@ -49,6 +50,7 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
 
     private const string ByIdSql = "SELECT id, tenant, type, tags, weight, limit_keys FROM __schema__.lanes WHERE id = @id";
 
+    // An id's age is the time since this node last marked its lane used: only the mark and insert statements set it.
     private readonly BoundedCache<LaneKey, long> _ids = new(capacity);
     private readonly BoundedCache<long, Lane> _lanes = new(capacity);
     private readonly string _markSql = sql.Format(MarkSql);
@@ -90,7 +92,11 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         await using var command = dataSource.CreateCommand(_byIdSql);
         command.With("id", laneId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Remember(ReadLane(reader)) : null;
+        if (!await reader.ReadAsync(ct)) return null;
+        // Remembered by id only: reading a lane does not mark it used, so it must not make its id look freshly marked.
+        lane = ReadLane(reader);
+        _lanes.Set(lane.Id, lane);
+        return lane;
     }
 
     /// <summary>Refuses new lanes that would take a tenant past its cap (checked before the insert: nodes creating lanes at the same instant may pass it by their batch).</summary>
@@ -129,6 +135,7 @@ internal sealed class LaneCache(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         return lanes;
     }
 
+    /// <summary>A lane this node just marked used or inserted: its id may be handed to enqueues for <see cref="LaneBounds.MarkInterval"/>.</summary>
     private Lane Remember(Lane lane)
     {
         _lanes.Set(lane.Id, lane);
