@@ -110,9 +110,8 @@ public sealed class EnqueueTests
         // same row and send the same notification as the batch statement.
         await using var db = await CreateAsync();
         await using var probe = await NotificationProbe.StartAsync(db);
-        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        var untraced = Job(tags: ["gpu"], weight: 2.5, maxAttempts: 7, expiresAt: DateTimeOffset.UtcNow.AddHours(2), args: """{"n":1}""");
-        var job = untraced with { TraceParent = traceParent };
+        var job = Job(tags: ["gpu"], weight: 2.5, maxAttempts: 7, expiresAt: DateTimeOffset.UtcNow.AddHours(2), args: """{"n":1}""")
+            with { TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
 
         var alone = Assert.Single(await db.Jobs.EnqueueAsync([job]));
         var batched = (await db.Jobs.EnqueueAsync([job, Job(type: "other")]))[0];
