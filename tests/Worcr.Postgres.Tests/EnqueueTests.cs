@@ -104,6 +104,31 @@ public sealed class EnqueueTests
     }
 
     [Fact]
+    public async Task A_job_enqueued_alone_is_stored_and_announced_as_in_a_batch_and_a_scheduled_one_is_not_announced()
+    {
+        // One job without a unique key takes a statement of its own (JobEnqueuer.InsertOneSql): it must store the
+        // same row and send the same notification as the batch statement.
+        await using var db = await CreateAsync();
+        await using var probe = await NotificationProbe.StartAsync(db);
+        const string traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var untraced = Job(tags: ["gpu"], weight: 2.5, maxAttempts: 7, expiresAt: DateTimeOffset.UtcNow.AddHours(2), args: """{"n":1}""");
+        var job = untraced with { TraceParent = traceParent };
+
+        var alone = Assert.Single(await db.Jobs.EnqueueAsync([job]));
+        var batched = (await db.Jobs.EnqueueAsync([job, Job(type: "other")]))[0];
+        var scheduled = Assert.Single(await db.Jobs.EnqueueAsync([Job(runAt: DateTimeOffset.UtcNow.AddHours(1))]));
+
+        Assert.Equal(await RowAsync(db, batched.Id), await RowAsync(db, alone.Id));
+        Assert.Equal((JobState.Waiting, JobState.Scheduled), (alone.State, scheduled.State));
+        var notifications = await probe.DrainAsync();
+        Assert.Equal(2, notifications.Count);
+        Assert.Equal(new Dictionary<long, int> { [await db.LaneOfAsync(alone.Id)] = 1 }, JobsPayload.Parse(notifications[0].Payload));
+    }
+
+    private static async Task<string> RowAsync(PooledDatabase db, long id) => (string)(await db.ScalarAsync(
+        $"SELECT (lane_id, tenant, type, args, state, attempt, max_attempts, weight, expires_at, unique_key, traceparent, run_at = enqueued_at)::text FROM __schema__.jobs WHERE id = {id}"))!;
+
+    [Fact]
     public async Task Ten_thousand_jobs_in_two_thousand_lanes_go_in_one_call_with_a_reconcile_notification()
     {
         await using var db = await CreateAsync();
