@@ -45,8 +45,8 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
         """;
 
     // One job without a unique key, as most single Enqueue calls are: the row, state and NOTIFY of InsertSql
-    // without the ordinality CTE and its join, which took PostgreSQL 140 µs for one job against 55 µs for this
-    // (EXPLAIN ANALYZE, bench/RESULTS.md "Session 18"). No unique key, so no conflict to handle. The args still come
+    // without the ordinality CTE, its join and the aggregated payload, about half of InsertSql's time in PostgreSQL
+    // for one job (EXPLAIN ANALYZE, bench/RESULTS.md "Session 19"). No unique key, so no conflict to handle. The args still come
     // through unnest, as a one-element array: PostgreSQL folds a cast of a bare parameter (@args::jsonb) while it plans,
     // so args it refuses would fail at Bind rather than Execute, and a Bind error on the use where Npgsql prepares the
     // statement leaves Npgsql's record of it wrong (the next call reads "unexpected backend message DataRow";
