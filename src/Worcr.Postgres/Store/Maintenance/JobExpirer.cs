@@ -6,7 +6,7 @@ namespace Worcr.Postgres;
 /// <summary>Jobs that did not start before their expires_at move to history as expired, with their job.expired webhook events.</summary>
 internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
 {
-    private static readonly string ExpireSql = $"""
+    internal static readonly string ExpireSql = $"""
         WITH due AS (
             SELECT id FROM __schema__.jobs
             WHERE state IN ('waiting', 'scheduled', 'failed') AND expires_at <= now()
