@@ -41,7 +41,7 @@ internal sealed class JobStreamEndpoint
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _draining);
         var ct = stop.Token;
         var filter = new WatchFilter([jobId], null);
-        using var watcher = _events.Hub.Subscribe(filter);
+        using var watcher = await _events.WatchAsync(filter, ct);
         var current = await _store.Browser.GetAsync(jobId, ct);
         if (current is null)
         {

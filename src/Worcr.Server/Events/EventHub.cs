@@ -15,6 +15,9 @@ internal sealed class EventHub
 
     public int WatcherCount => _watchers.Length;
 
+    /// <summary>Raised when the hub's last watcher left (it may have a new one by the time a handler runs).</summary>
+    public event Action? LastWatcherLeft;
+
     /// <summary>Completes the next time a watcher subscribes (take it before starting the watch).</summary>
     public Task WatcherAdded => Volatile.Read(ref _watcherAdded).Task;
 
@@ -46,5 +49,9 @@ internal sealed class EventHub
         foreach (var watcher in _watchers) watcher.MarkLost();
     }
 
-    private void Unsubscribe(EventWatcher watcher) => ImmutableInterlocked.Update(ref _watchers, list => list.Remove(watcher));
+    private void Unsubscribe(EventWatcher watcher)
+    {
+        var left = ImmutableInterlocked.Update(ref _watchers, list => list.Remove(watcher));
+        if (left && _watchers.IsEmpty) LastWatcherLeft?.Invoke();
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class WatchService
         var scope = await _authenticator.AuthenticateProducerAsync(context);
         var filter = FilterOf(request, scope);
         var ct = context.CancellationToken;
-        using var watcher = _events.Hub.Subscribe(filter);
+        using var watcher = await _events.WatchAsync(filter, ct);
         var jobs = new WatchedJobs(filter);
         var current = await _store.GetStatesAsync(filter.JobIds, ct);
         RequireVisible(filter, current);

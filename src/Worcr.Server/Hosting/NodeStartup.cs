@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Worcr.Postgres;
-using Worcr.Server.Events;
 using Worcr.Server.Fairness;
 using Worcr.Server.JobTypes;
 using Worcr.Server.Limits;
@@ -16,11 +15,11 @@ namespace Worcr.Server.Hosting;
 /// The node's start steps that connect, read storage or subscribe, in order, before anything serves or loops (a hosted
 /// lifecycle service's StartingAsync runs before every hosted service's StartAsync, Kestrel's included): Redis,
 /// the migration and the notification listener (<see cref="NodeConnections"/>), the rules,
-/// the limits, the live-event and drain subscriptions, the tenants' shares, the configured job types and cron file
+/// the limits, the drain subscription, the tenants' shares, the configured job types and cron file
 /// (and, before them, the lanes-per-tenant cap every enqueue checks).
 /// A failing step fails the node's start with its own error.
 /// </summary>
-internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, LiveEvents events, TenantShareTable tenantShares,
+internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, TenantShareTable tenantShares,
     WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog, IOptions<RetryOptions> retries,
     IOptions<RetentionOptions> retention,
     TimeProvider time, ILoggerFactory loggers)
@@ -32,7 +31,6 @@ internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules
         connections.Database.Lanes.MaxLanesPerTenant = retention.Value.MaxLanesPerTenant;
         await rules.ReloadAsync(cancellationToken);
         await limits.StartAsync(cancellationToken);
-        await events.StartAsync();
         await tenantShares.ReloadAsync(cancellationToken);
         await drains.StartAsync();
         await jobTypes.RegisterAsync(catalog.Value.JobTypes, cancellationToken);
