@@ -12,7 +12,7 @@ namespace Worcr.Core.Input;
 public static class JsonCheck
 {
     /// <summary>What is wrong with <paramref name="json"/>, or null; when null, <paramref name="storedBytes"/> is an upper bound of its size as stored.</summary>
-    public static string? Problem(string json, string field, out long storedBytes)
+    public static string? Problem(string json, FieldName field, out long storedBytes)
     {
         storedBytes = 0;
         if (TextCheck.FirstUnstorable(json) is not null) return TextCheck.Problem(json, field, int.MaxValue);
@@ -34,7 +34,7 @@ public static class JsonCheck
         return null;
     }
 
-    private static string? TokenProblem(ref Utf8JsonReader reader, string field, StoredSize size)
+    private static string? TokenProblem(ref Utf8JsonReader reader, FieldName field, StoredSize size)
     {
         switch (reader.TokenType)
         {
@@ -61,7 +61,7 @@ public static class JsonCheck
     }
 
     /// <summary>A string as jsonb prints it: quotes, '"' and '\' escaped, control characters as \n or \u00XX, the rest as UTF-8.</summary>
-    private static (string? Problem, long Printed) StringSize(ref Utf8JsonReader reader, string field)
+    private static (string? Problem, long Printed) StringSize(ref Utf8JsonReader reader, FieldName field)
     {
         string text;
         try
@@ -90,7 +90,7 @@ public static class JsonCheck
     }
 
     /// <summary>A number must be finite as a double with a written exponent of at most ±308; jsonb prints it in full, without the exponent.</summary>
-    private static (string? Problem, long Printed) NumberSize(ReadOnlySpan<byte> text, string field, long at)
+    private static (string? Problem, long Printed) NumberSize(ReadOnlySpan<byte> text, FieldName field, long at)
     {
         var number = Encoding.ASCII.GetString(text);
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))

@@ -7,7 +7,7 @@ namespace Worcr.Core.Input;
 public static class TextCheck
 {
     /// <summary>What is wrong with <paramref name="text"/> as a value of <paramref name="field"/>, or null.</summary>
-    public static string? Problem(string text, string field, int maxLength)
+    public static string? Problem(string text, FieldName field, int maxLength)
     {
         if (text.Length > maxLength) return $"{field}: at most {maxLength} characters (got {text.Length}).";
         var bad = FirstUnstorable(text);

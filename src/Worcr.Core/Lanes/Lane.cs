@@ -18,7 +18,23 @@ public sealed record Lane(long Id, string Tenant, string Type, IReadOnlyList<str
     /// </summary>
     public IReadOnlyList<string> LimitKeys { get; init; } = [];
 
-    /// <summary>Sorts and de-duplicates tags the way lanes store them.</summary>
-    public static string[] NormaliseTags(IEnumerable<string> tags) =>
-        tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    /// <summary>Trims, sorts and de-duplicates tags the way lanes store them.</summary>
+    public static string[] NormaliseTags(IEnumerable<string> tags)
+    {
+        // This runs several times for every job enqueued, and most tag sets are already in shape: copied as they are.
+        if (tags is IReadOnlyList<string> list && IsNormalised(list)) return list.Count == 0 ? [] : [.. list];
+        return tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>True when every tag is trimmed and non-empty and each sorts strictly after the one before it.</summary>
+    private static bool IsNormalised(IReadOnlyList<string> tags)
+    {
+        for (var i = 0; i < tags.Count; i++)
+        {
+            var tag = tags[i];
+            if (tag.Length == 0 || char.IsWhiteSpace(tag[0]) || char.IsWhiteSpace(tag[^1])) return false;
+            if (i > 0 && string.CompareOrdinal(tags[i - 1], tag) >= 0) return false;
+        }
+        return true;
+    }
 }

@@ -20,19 +20,19 @@ internal static partial class JobSpecValidator
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
 
-    public static void ValidateType(string type, string field)
+    public static void ValidateType(string type, FieldName field)
     {
         if (string.IsNullOrEmpty(type)) throw Invalid($"{field}: the job type is required.");
         if (!TypeName().IsMatch(type)) throw Invalid($"{field}: job type {TextCheck.Quote(type)} must be 1-{InputLimits.MaxTypeLength} letters, digits or '.', '-', '_', ':'.");
     }
 
-    public static void ValidateTenant(string tenant, string field)
+    public static void ValidateTenant(string tenant, FieldName field)
     {
         if (string.IsNullOrEmpty(tenant)) throw Invalid($"{field}: the tenant is required.");
         if (!TenantName().IsMatch(tenant)) throw Invalid($"{field}: tenant {TextCheck.Quote(tenant)} must be 1-{InputLimits.MaxTenantLength} letters, digits or '.', '-', '_', ':', '@'.");
     }
 
-    public static void ValidateTags(IEnumerable<string> tags, string field)
+    public static void ValidateTags(IEnumerable<string> tags, FieldName field)
     {
         var count = 0;
         foreach (var tag in tags)
@@ -43,10 +43,10 @@ internal static partial class JobSpecValidator
     }
 
     /// <summary>Returns the JSON text when it is acceptable (empty becomes "{}"); see <see cref="JsonCheck"/>.</summary>
-    public static string ValidateJson(string json, string field) => ValidateJson(json, field, out _);
+    public static string ValidateJson(string json, FieldName field) => ValidateJson(json, field, out _);
 
     /// <param name="storedBytes">An upper bound of the JSON's size once PostgreSQL prints it back.</param>
-    public static string ValidateJson(string json, string field, out long storedBytes)
+    public static string ValidateJson(string json, FieldName field, out long storedBytes)
     {
         storedBytes = 2;
         if (string.IsNullOrEmpty(json)) return "{}";
@@ -61,26 +61,26 @@ internal static partial class JobSpecValidator
     }
 
     /// <summary>Free text (reasons, keys, labels): bounded, no NUL, no lone surrogate.</summary>
-    public static void ValidateText(string text, string field, int maxLength)
+    public static void ValidateText(string text, FieldName field, int maxLength)
     {
         if (TextCheck.Problem(text, field, maxLength) is { } problem) throw Invalid(problem);
     }
 
     public static void ValidateSpec(JobSpec spec, string field)
     {
-        ValidateType(spec.Type, $"{field}.type");
-        ValidateTenant(spec.Tenant, $"{field}.tenant");
-        ValidateTags(spec.Tags, $"{field}.tags");
+        ValidateType(spec.Type, new FieldName(field, "type"));
+        ValidateTenant(spec.Tenant, new FieldName(field, "tenant"));
+        ValidateTags(spec.Tags, new FieldName(field, "tags"));
         if (spec.Weight < 0 || double.IsNaN(spec.Weight) || double.IsInfinity(spec.Weight) || spec.Weight > InputLimits.MaxJobWeight)
         {
             throw Invalid($"{field}.weight: {spec.Weight.ToString(CultureInfo.InvariantCulture)} is not a number above 0 and at most {InputLimits.MaxJobWeight:0} (0 means the default of 1).");
         }
         if (spec.MaxAttempts is < 0 or > InputLimits.MaxAttempts) throw Invalid($"{field}.max_attempts must be between 0 (default) and {InputLimits.MaxAttempts}.");
-        ValidateText(spec.UniqueKey, $"{field}.unique_key", InputLimits.MaxUniqueKeyLength);
-        ValidateText(spec.Traceparent, $"{field}.traceparent", InputLimits.MaxTraceParentLength);
-        ValidateTimestamp(spec.RunAt, $"{field}.run_at");
-        ValidateTimestamp(spec.ExpiresAt, $"{field}.expires_at");
-        ValidateUniqueWindow(spec.UniqueWindow, $"{field}.unique_window");
+        ValidateText(spec.UniqueKey, new FieldName(field, "unique_key"), InputLimits.MaxUniqueKeyLength);
+        ValidateText(spec.Traceparent, new FieldName(field, "traceparent"), InputLimits.MaxTraceParentLength);
+        ValidateTimestamp(spec.RunAt, new FieldName(field, "run_at"));
+        ValidateTimestamp(spec.ExpiresAt, new FieldName(field, "expires_at"));
+        ValidateUniqueWindow(spec.UniqueWindow, new FieldName(field, "unique_window"));
         if (spec.ExpiresAt is { } expires && spec.RunAt is { } runAt && expires.ToDateTimeOffset() <= runAt.ToDateTimeOffset())
         {
             throw Invalid($"{field}.expires_at must be after run_at.");
@@ -88,7 +88,7 @@ internal static partial class JobSpecValidator
     }
 
     /// <summary>A time that exists (years 1 to 9999, nanos within a second); how far ahead it may lie is checked at enqueue.</summary>
-    internal static void ValidateTimestamp(Timestamp? timestamp, string field)
+    internal static void ValidateTimestamp(Timestamp? timestamp, FieldName field)
     {
         if (timestamp is null) return;
         if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
@@ -97,7 +97,7 @@ internal static partial class JobSpecValidator
         }
     }
 
-    private static void ValidateUniqueWindow(Duration? window, string field)
+    private static void ValidateUniqueWindow(Duration? window, FieldName field)
     {
         if (window is null) return;
         if (window.Seconds < 0 || window.Nanos is < 0 or > 999_999_999 || (window.Seconds == 0 && window.Nanos == 0))

@@ -60,8 +60,8 @@ internal sealed class JobsService : Jobs.JobsBase
     private static JobSubmission ToSubmission(JobSpec spec, string field, ProducerScope scope)
     {
         JobSpecValidator.ValidateSpec(spec, field);
-        scope.RequireTenant(spec.Tenant, $"{field}.tenant");
-        var args = JobSpecValidator.ValidateJson(spec.ArgsJson, $"{field}.args_json", out var argsStoredBytes);
+        scope.RequireTenant(spec.Tenant, new FieldName(field, "tenant"));
+        var args = JobSpecValidator.ValidateJson(spec.ArgsJson, new FieldName(field, "args_json"), out var argsStoredBytes);
         return new JobSubmission(
             Field: field,
             Tenant: spec.Tenant,

@@ -1,4 +1,5 @@
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 
 namespace Worcr.Server.Identity;
 
@@ -12,7 +13,7 @@ internal sealed record ProducerScope(string? Tenant)
 
     public bool Sees(string tenant) => Tenant is null || Tenant == tenant;
 
-    public void RequireTenant(string tenant, string field)
+    public void RequireTenant(string tenant, FieldName field)
     {
         if (!Sees(tenant))
         {

@@ -8,13 +8,13 @@ namespace Worcr.Server.Workers;
 /// </summary>
 internal sealed class HeldJob
 {
-    private readonly HashSet<string> _counters = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _checkpoints;
+    // Made at the first report that needs them: most jobs report no progress, and none of their checkpoints.
+    private HashSet<string>? _counters;
+    private HashSet<string>? _checkpoints;
 
     public HeldJob(ClaimedJob job)
     {
         Job = job;
-        _checkpoints = new HashSet<string>(job.Checkpoints.Keys, StringComparer.Ordinal);
     }
 
     public ClaimedJob Job { get; }
@@ -29,10 +29,11 @@ internal sealed class HeldJob
     public bool OutcomeSent { get; set; }
 
     /// <summary>True when the counter is known or one more fits.</summary>
-    public bool AdmitCounter(string name) =>
-        _counters.Contains(name) || (_counters.Count < WorkerLimits.MaxProgressCountersPerJob && _counters.Add(name));
+    public bool AdmitCounter(string name) => Admit(_counters ??= new HashSet<string>(StringComparer.Ordinal), name, WorkerLimits.MaxProgressCountersPerJob);
 
-    /// <summary>True when the checkpoint name is known or one more fits.</summary>
+    /// <summary>True when the checkpoint name is known (the job's stored ones count) or one more fits.</summary>
     public bool AdmitCheckpoint(string name) =>
-        _checkpoints.Contains(name) || (_checkpoints.Count < WorkerLimits.MaxCheckpointsPerJob && _checkpoints.Add(name));
+        Admit(_checkpoints ??= new HashSet<string>(Job.Checkpoints.Keys, StringComparer.Ordinal), name, WorkerLimits.MaxCheckpointsPerJob);
+
+    private static bool Admit(HashSet<string> names, string name, int max) => names.Contains(name) || (names.Count < max && names.Add(name));
 }

@@ -35,6 +35,26 @@ public sealed class LaneTests
     }
 
     [Fact]
+    public void NormaliseTags_of_sorted_tags_still_removes_duplicates_and_trims()
+    {
+        Assert.Equal(["a", "b"], Lane.NormaliseTags(["a", "a", "b"]));
+        Assert.Equal(["a", "b"], Lane.NormaliseTags(["a ", "b"]));
+        Assert.Equal(["a", "b"], Lane.NormaliseTags(["a", "\tb"]));
+        Assert.Equal(["a"], Lane.NormaliseTags(["", "a"]));
+    }
+
+    [Fact]
+    public void NormaliseTags_of_tags_already_in_shape_is_an_equal_copy()
+    {
+        string[] tags = ["B", "a", "eu"];
+
+        var normalised = Lane.NormaliseTags(tags);
+
+        Assert.Equal(tags, normalised);
+        Assert.NotSame(tags, normalised);
+    }
+
+    [Fact]
     public void NormaliseTags_keeps_case_differences_apart()
     {
         Assert.Equal(2, Lane.NormaliseTags(["EU", "eu"]).Length);
