@@ -5,7 +5,7 @@ namespace Worcr.Server.Events;
 /// <summary>Turns a batch of events into a pub/sub payload and back: base64 of a <see cref="JobEventBatch"/>.</summary>
 internal static class EventCodec
 {
-    public static string Encode(IReadOnlyList<TenantEvent> events)
+    public static string Encode(ReadOnlySpan<TenantEvent> events)
     {
         var batch = new JobEventBatch();
         foreach (var (tenant, jobEvent) in events)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Worcr.Redis;
@@ -92,21 +93,35 @@ internal sealed class EventPublisher : Lifecycle.IJobEvents
             _dropped = 0;
         }
         if (dropped > 0) EventLog.EventsDropped(_logger, dropped, MaxPending);
-        foreach (var chunk in events.Chunk(MaxBatch)) await PublishChunkAsync(chunk);
+        for (var start = 0; start < events.Count; start += MaxBatch)
+        {
+            var chunk = CollectionsMarshal.AsSpan(events).Slice(start, Math.Min(MaxBatch, events.Count - start));
+            await PublishChunkAsync(EventCodec.Encode(chunk), chunk.Length, Progresses(chunk));
+        }
         return events.Count >= MaxBatch;
     }
 
-    private async Task PublishChunkAsync(TenantEvent[] chunk)
+    private async Task PublishChunkAsync(string payload, int count, int progresses)
     {
         try
         {
-            await _publish(EventCodec.Encode(chunk));
-            Interlocked.Add(ref _published, chunk.Length);
-            Interlocked.Add(ref _publishedProgress, chunk.Count(e => e.Event.Progress is not null));
+            await _publish(payload);
+            Interlocked.Add(ref _published, count);
+            Interlocked.Add(ref _publishedProgress, progresses);
         }
         catch (Exception exception)
         {
-            EventLog.PublishFailed(_logger, chunk.Length, exception);
+            EventLog.PublishFailed(_logger, count, exception);
         }
+    }
+
+    private static int Progresses(ReadOnlySpan<TenantEvent> events)
+    {
+        var count = 0;
+        foreach (var item in events)
+        {
+            if (item.Event.Progress is not null) count++;
+        }
+        return count;
     }
 }

@@ -7,6 +7,9 @@ namespace Worcr.Server.Events;
 /// </summary>
 internal sealed class PendingEvents
 {
+    // The buffers are emptied and kept for the next flush, unless a burst grew them past this many events.
+    private const int KeptCapacity = 4 * EventPublisher.MaxBatch;
+
     private List<TenantEvent?> _items = new();
     private Dictionary<(string JobId, string Name), int> _progressAt = new();
 
@@ -41,8 +44,10 @@ internal sealed class PendingEvents
         {
             if (item is { } present) taken.Add(present);
         }
-        _items = new();
-        _progressAt = new();
+        if (_items.Capacity > KeptCapacity) _items = new();
+        else _items.Clear();
+        if (_progressAt.Count > KeptCapacity) _progressAt = new();
+        else _progressAt.Clear();
         Count = 0;
         return taken;
     }

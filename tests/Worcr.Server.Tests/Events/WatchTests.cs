@@ -337,6 +337,24 @@ public sealed class LiveEventPartsTests
     }
 
     [Fact]
+    public void A_flush_starts_afresh_after_taking_everything_even_when_its_buffers_are_kept()
+    {
+        var pending = new PendingEvents();
+        pending.Add(Event(Progress("1", "n", 1)));
+        pending.Add(Event(Progress("1", "m", 1)));
+        var first = pending.TakeAll();
+        pending.Add(Event(Progress("1", "m", 2)));
+        pending.Add(Event(Progress("1", "n", 2)));
+        pending.Add(Event(Progress("1", "n", 3)));
+
+        var second = pending.TakeAll();
+
+        Assert.Equal(["n=1", "m=1"], first.Select(t => $"{t.Event.Progress.Name}={t.Event.Progress.Current}"));
+        Assert.Equal(["m=2", "n=3"], second.Select(t => $"{t.Event.Progress.Name}={t.Event.Progress.Current}"));
+        Assert.Equal(1, pending.Coalesced);
+    }
+
+    [Fact]
     public void A_state_change_older_than_what_the_watcher_was_told_is_left_out()
     {
         var jobs = new WatchedJobs(new WatchFilter([5], null));
