@@ -46,7 +46,18 @@ public sealed class RedisSubscriber : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(handler);
         ObjectDisposedException.ThrowIf(_disposed == 1, this);
-        var queue = await Subscriber.SubscribeAsync(RedisChannel.Literal(channel));
+        ChannelMessageQueue queue;
+        try
+        {
+            queue = await Subscriber.SubscribeAsync(RedisChannel.Literal(channel));
+        }
+        catch when (!_queues.ContainsKey(channel))
+        {
+            // The multiplexer registers the queue before it sends SUBSCRIBE, and keeps it when that fails: nobody
+            // would read it, yet it would subscribe again at the next reconnect and buffer every message for good.
+            ForgetChannel(channel);
+            throw;
+        }
         _queues.GetOrAdd(channel, _ => []).Add(queue);
         queue.OnMessage(message => Deliver(channel, message.Message, handler));
     }
@@ -83,6 +94,19 @@ public sealed class RedisSubscriber : IAsyncDisposable
         {
             // A failing handler must not end the subscription (nor stop its later messages).
             HandlerFailed?.Invoke(channel, e);
+        }
+    }
+
+    // Without a handler, the multiplexer drops every queue of the channel at once, before any network call.
+    private void ForgetChannel(string channel)
+    {
+        try
+        {
+            Subscriber.Unsubscribe(RedisChannel.Literal(channel), handler: null, CommandFlags.FireAndForget);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The connection is gone: the channel's subscription went with it.
         }
     }
 

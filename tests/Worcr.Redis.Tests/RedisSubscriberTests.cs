@@ -139,4 +139,24 @@ public sealed class RedisSubscriberTests
 
         Assert.Equal([1, 2], afterRestarts);
     }
+
+    [Fact]
+    public async Task A_subscription_that_failed_is_not_made_again_when_redis_is_back()
+    {
+        await using var redis = await TestServices.StartPrivateRedisAsync();
+        var options = Servers.For(redis.Url, commandTimeout: TimeSpan.FromSeconds(1));
+        await using var connection = await RedisConnection.ConnectAsync(options);
+        await using var subscriber = new RedisSubscriber(connection);
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscriber.Connected += () => reconnected.TrySetResult();
+        var channel = options.KeyPrefix + "events";
+        await redis.StopAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => subscriber.SubscribeAsync(channel, (_, _) => { }));
+        await redis.StartAgainAsync();
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // The restored subscription connection has subscribed again to all it knew before announcing itself.
+        Assert.Equal(0, await connection.PublishAsync(channel, "nobody listens"));
+    }
 }

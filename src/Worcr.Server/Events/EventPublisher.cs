@@ -93,21 +93,18 @@ internal sealed class EventPublisher : Lifecycle.IJobEvents
             _dropped = 0;
         }
         if (dropped > 0) EventLog.EventsDropped(_logger, dropped, MaxPending);
-        for (var start = 0; start < events.Count; start += MaxBatch)
-        {
-            var chunk = CollectionsMarshal.AsSpan(events).Slice(start, Math.Min(MaxBatch, events.Count - start));
-            await PublishChunkAsync(EventCodec.Encode(chunk), chunk.Length, Progresses(chunk));
-        }
+        for (var start = 0; start < events.Count; start += MaxBatch) await PublishChunkAsync(events, start, Math.Min(MaxBatch, events.Count - start));
         return events.Count >= MaxBatch;
     }
 
-    private async Task PublishChunkAsync(string payload, int count, int progresses)
+    /// <summary>Publishes <paramref name="count"/> of the taken events from <paramref name="start"/> as one batch.</summary>
+    private async Task PublishChunkAsync(List<TenantEvent> events, int start, int count)
     {
         try
         {
-            await _publish(payload);
+            await _publish(EventCodec.Encode(CollectionsMarshal.AsSpan(events).Slice(start, count)));
             Interlocked.Add(ref _published, count);
-            Interlocked.Add(ref _publishedProgress, progresses);
+            Interlocked.Add(ref _publishedProgress, Progresses(CollectionsMarshal.AsSpan(events).Slice(start, count)));
         }
         catch (Exception exception)
         {

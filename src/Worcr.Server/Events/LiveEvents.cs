@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Worcr.Core.Errors;
 using Worcr.Redis;
 
 namespace Worcr.Server.Events;
@@ -20,6 +21,7 @@ internal sealed class LiveEvents
     // leaving cannot unsubscribe under a watcher that was just told it is subscribed.
     private readonly SemaphoreSlim _turn = new(1, 1);
     private bool _subscribed;
+    private bool _stopped;
     private TaskCompletionSource _unsubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LiveEvents(RedisConnection redis, string keyPrefix, ILogger logger, TimeProvider time)
@@ -41,15 +43,17 @@ internal sealed class LiveEvents
     public Task Unsubscribed => Volatile.Read(ref _unsubscribed).Task;
 
     /// <summary>
-    /// A new watcher of what every node publishes. Redis has confirmed the subscription when this returns, so a
-    /// caller that reads PostgreSQL afterwards misses nothing in between: an event published before the watcher
-    /// joined belongs to a change committed before that read.
+    /// A new watcher of what every node publishes. The node is subscribed when this returns (Redis confirmed it for
+    /// the first watcher; a reconnect since then marks every watcher lost), so a caller that reads PostgreSQL
+    /// afterwards misses nothing in between: an event published before the watcher joined belongs to a change
+    /// committed before that read. Without Redis, the first watcher's call fails (UNAVAILABLE for gRPC callers).
     /// </summary>
     public async Task<EventWatcher> WatchAsync(WatchFilter filter, CancellationToken cancellationToken)
     {
         await _turn.WaitAsync(cancellationToken);
         try
         {
+            if (_stopped) throw WorcrError.Unavailable("This node is stopping; watch through another node.");
             if (!_subscribed)
             {
                 await _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
@@ -72,7 +76,18 @@ internal sealed class LiveEvents
         }
         finally
         {
-            await _subscriber.DisposeAsync();
+            // In a turn, so no subscription can start under the disposal nor after it.
+            await _turn.WaitAsync(CancellationToken.None);
+            try
+            {
+                _stopped = true;
+                _subscribed = false;
+                await _subscriber.DisposeAsync();
+            }
+            finally
+            {
+                _turn.Release();
+            }
         }
     }
 

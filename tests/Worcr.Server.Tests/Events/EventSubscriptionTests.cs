@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Worcr.Core.Errors;
 using Worcr.Protocol.V1;
 using Worcr.Redis;
 using Worcr.Server.Events;
@@ -45,12 +46,31 @@ public sealed class EventSubscriptionTests
         await unsubscribed.WaitAsync(Patience);
 
         using var watcher = await events.WatchAsync(new WatchFilter([], "acme"), CancellationToken.None);
-        var id = await cluster.Client(0).EnqueueAsync("test.echo", "acme");
+        var first = await cluster.Client(0).EnqueueAsync("test.echo", "acme");
+        var second = await cluster.Client(0).EnqueueAsync("test.echo", "acme");
 
-        var heard = await watcher.ReadAsync(Patience, CancellationToken.None);
-        Assert.NotNull(heard);
-        Assert.Equal(id, heard.JobId);
-        Assert.Equal(JobState.Waiting, heard.StateChanged.State);
+        // Each event once: a subscription made twice would hand every batch over twice.
+        var heard = new List<string>();
+        while (!heard.Contains(second))
+        {
+            var next = await watcher.ReadAsync(Patience, CancellationToken.None);
+            Assert.NotNull(next);
+            Assert.Equal(JobState.Waiting, next.StateChanged.State);
+            heard.Add(next.JobId);
+        }
+        Assert.Equal([first, second], heard);
+    }
+
+    [Fact]
+    public async Task A_stopped_node_refuses_a_new_watcher_as_unavailable()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var node = cluster.Nodes[0];
+        await node.StopAsync();
+
+        var error = await Assert.ThrowsAsync<WorcrError>(() => node.Events.WatchAsync(new WatchFilter([], "acme"), CancellationToken.None));
+
+        Assert.Equal(ErrorKind.Unavailable, error.Kind);
     }
 
     private static async Task<long> SubscribersAsync(RedisConnection redis, string channel)
