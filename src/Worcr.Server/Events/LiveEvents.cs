@@ -53,10 +53,18 @@ internal sealed class LiveEvents
         await _turn.WaitAsync(cancellationToken);
         try
         {
-            if (_stopped) throw WorcrError.Unavailable("This node is stopping; watch through another node.");
+            if (_stopped) throw Stopping();
             if (!_subscribed)
             {
-                await _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
+                try
+                {
+                    await _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The node closed its Redis connection: it is stopping, whether or not this loop has ended yet.
+                    throw Stopping();
+                }
                 _subscribed = true;
             }
             return Hub.Subscribe(filter);
@@ -90,6 +98,8 @@ internal sealed class LiveEvents
             }
         }
     }
+
+    private static WorcrError Stopping() => WorcrError.Unavailable("This node is stopping; watch through another node.");
 
     private async Task UnsubscribeWhenIdleAsync()
     {
