@@ -14,6 +14,9 @@ internal static partial class EventLog
     [LoggerMessage(5003, LogLevel.Warning, "{Dropped} job event(s) were not published: more than {Limit} were waiting (a worker reports faster than Redis takes them).")]
     public static partial void EventsDropped(ILogger logger, long dropped, int limit);
 
-    [LoggerMessage(5004, LogLevel.Warning, "The events subscription lost Redis and is back; every watcher re-reads its jobs' states.")]
+    [LoggerMessage(5004, LogLevel.Warning, "The events subscription is back after Redis was away; every watcher re-reads its jobs' states.")]
     public static partial void SubscriptionReconnected(ILogger logger);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Subscribing to job events failed; watchers read PostgreSQL meanwhile and the node tries again every {Seconds} s.")]
+    public static partial void SubscribeFailed(ILogger logger, double seconds, Exception exception);
 }

@@ -9,19 +9,24 @@ namespace Worcr.Server.Events;
 /// (<c>{RedisKeyPrefix}events</c>) and, through one subscription, hands what every node published to this
 /// node's watchers. The node holds that subscription only while it has a watcher: without one, every batch every
 /// node publishes would still cross the network to it and be decoded for nobody (a tenth of what a node allocates
-/// per job in <c>bench throughput</c>).
+/// per job in <c>bench throughput</c>). Without Redis, watchers still join: they read PostgreSQL (a watch of named
+/// jobs re-reads their states when it hears nothing for a while) and the node subscribes again in the background;
+/// once it is back, every watcher re-reads what it may have missed.
 /// </summary>
 internal sealed class LiveEvents
 {
     private readonly RedisSubscriber _subscriber;
     private readonly string _channel;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
 
     // Subscribing and unsubscribing take turns, and a watcher joins the hub only inside a turn, so the last watcher
     // leaving cannot unsubscribe under a watcher that was just told it is subscribed.
     private readonly SemaphoreSlim _turn = new(1, 1);
     private bool _subscribed;
     private bool _stopped;
+    private bool _resubscribing;
     private TaskCompletionSource _unsubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public LiveEvents(RedisConnection redis, string keyPrefix, ILogger logger, TimeProvider time)
@@ -33,7 +38,11 @@ internal sealed class LiveEvents
         _subscriber.Connected += OnReconnected;
         Hub.LastWatcherLeft += () => _ = UnsubscribeWhenIdleAsync();
         _logger = logger;
+        _time = time;
     }
+
+    /// <summary>How long a node without Redis waits between attempts to subscribe for its watchers.</summary>
+    public static TimeSpan ResubscribeInterval { get; } = TimeSpan.FromSeconds(1);
 
     public EventPublisher Publisher { get; }
 
@@ -43,10 +52,11 @@ internal sealed class LiveEvents
     public Task Unsubscribed => Volatile.Read(ref _unsubscribed).Task;
 
     /// <summary>
-    /// A new watcher of what every node publishes. The node is subscribed when this returns (Redis confirmed it for
-    /// the first watcher; a reconnect since then marks every watcher lost), so a caller that reads PostgreSQL
-    /// afterwards misses nothing in between: an event published before the watcher joined belongs to a change
-    /// committed before that read. Without Redis, the first watcher's call fails (UNAVAILABLE for gRPC callers).
+    /// A new watcher of what every node publishes. When Redis answers, the node is subscribed when this returns
+    /// (Redis confirmed it for the first watcher; a reconnect since then marks every watcher lost), so a caller that
+    /// reads PostgreSQL afterwards misses nothing in between: an event published before the watcher joined belongs
+    /// to a change committed before that read. When it does not, the watcher joins all the same and is marked lost
+    /// once the node has subscribed again (<see cref="ResubscribeInterval"/>). A stopping node refuses new watchers.
     /// </summary>
     public async Task<EventWatcher> WatchAsync(WatchFilter filter, CancellationToken cancellationToken)
     {
@@ -54,18 +64,10 @@ internal sealed class LiveEvents
         try
         {
             if (_stopped) throw Stopping();
-            if (!_subscribed)
+            if (!_subscribed && !_resubscribing && !await TrySubscribeAsync(reportFailure: true))
             {
-                try
-                {
-                    await _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The node closed its Redis connection: it is stopping, whether or not this loop has ended yet.
-                    throw Stopping();
-                }
-                _subscribed = true;
+                _resubscribing = true;
+                _ = ResubscribeAsync();
             }
             return Hub.Subscribe(filter);
         }
@@ -90,12 +92,74 @@ internal sealed class LiveEvents
             {
                 _stopped = true;
                 _subscribed = false;
+                await _stopping.CancelAsync();
                 await _subscriber.DisposeAsync();
             }
             finally
             {
                 _turn.Release();
             }
+        }
+    }
+
+    /// <summary>Subscribes for this node's watchers (in a turn); false when Redis did not answer.</summary>
+    private async Task<bool> TrySubscribeAsync(bool reportFailure)
+    {
+        try
+        {
+            await _subscriber.SubscribeAsync(_channel, (_, payload) => Receive(payload));
+            _subscribed = true;
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The node closed its Redis connection: it is stopping, whether or not this loop has ended yet.
+            throw Stopping();
+        }
+        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Reported once an outage, not at every attempt.
+            if (reportFailure) EventLog.SubscribeFailed(_logger, ResubscribeInterval.TotalSeconds, exception);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Tries again every <see cref="ResubscribeInterval"/> while the node has watchers and is not stopping. The
+    /// watchers joined without a subscription, so once there is one they all re-read their jobs.
+    /// </summary>
+    private async Task ResubscribeAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ResubscribeInterval, _time, _stopping.Token);
+                await _turn.WaitAsync(_stopping.Token);
+                try
+                {
+                    if (_stopped || Hub.WatcherCount == 0)
+                    {
+                        _resubscribing = false;
+                        return;
+                    }
+                    if (await TrySubscribeAsync(reportFailure: false))
+                    {
+                        _resubscribing = false;
+                        EventLog.SubscriptionReconnected(_logger);
+                        Hub.MarkAllLost();
+                        return;
+                    }
+                }
+                finally
+                {
+                    _turn.Release();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WorcrError)
+        {
+            // The node is stopping: no more watchers to subscribe for.
         }
     }
 
@@ -138,6 +202,8 @@ internal sealed class LiveEvents
 
     private void OnReconnected()
     {
+        // Without a subscription nothing was lost on it: the watchers re-read once the node has subscribed again.
+        if (!Volatile.Read(ref _subscribed)) return;
         EventLog.SubscriptionReconnected(_logger);
         Hub.MarkAllLost();
     }
