@@ -14,6 +14,9 @@ internal static partial class ServerLog
     [LoggerMessage(1004, LogLevel.Error, "Background loop(s) {Loops} did not stop within {Seconds} s of the node stopping; the node stops without them.")]
     public static partial void LoopsDidNotStop(ILogger logger, string loops, double seconds);
 
+    [LoggerMessage(1005, LogLevel.Error, "Background loop {Loop} failed and ended; the node goes on without it.")]
+    public static partial void LoopFailed(ILogger logger, string loop, Exception exception);
+
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);
 

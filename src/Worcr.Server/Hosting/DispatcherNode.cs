@@ -157,10 +157,9 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Services.AddNodeLoops();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host =>
         {
-            // Loops stop together, each given StopPatience; a failing loop ends alone (as it always has) rather than the node.
+            // Loops stop together, each given StopPatience (a failing loop ends alone rather than the node: NodeLoop).
             host.ShutdownTimeout = StopPatience;
             host.ServicesStopConcurrently = true;
-            host.BackgroundServiceExceptionBehavior = Microsoft.Extensions.Hosting.BackgroundServiceExceptionBehavior.Ignore;
         });
         var app = builder.Build();
         var container = app.Services;
