@@ -17,6 +17,6 @@ internal static partial class EventLog
     [LoggerMessage(5004, LogLevel.Warning, "The events subscription is back after Redis was away; every watcher re-reads its jobs' states.")]
     public static partial void SubscriptionReconnected(ILogger logger);
 
-    [LoggerMessage(5005, LogLevel.Warning, "Subscribing to job events failed; watchers read PostgreSQL meanwhile and the node tries again every {Seconds} s.")]
+    [LoggerMessage(5005, LogLevel.Warning, "Subscribing to job events failed; watches of named jobs read PostgreSQL meanwhile (tenant-wide watches are refused) and the node tries again every {Seconds} s while it has watchers.")]
     public static partial void SubscribeFailed(ILogger logger, double seconds, Exception exception);
 }

@@ -9,12 +9,14 @@ namespace Worcr.Server.Events;
 /// (<c>{RedisKeyPrefix}events</c>) and, through one subscription, hands what every node published to this
 /// node's watchers. The node holds that subscription only while it has a watcher: without one, every batch every
 /// node publishes would still cross the network to it and be decoded for nobody (a tenth of what a node allocates
-/// per job in <c>bench throughput</c>). Without Redis, watchers still join: they read PostgreSQL (a watch of named
-/// jobs re-reads their states when it hears nothing for a while) and the node subscribes again in the background;
-/// once it is back, every watcher re-reads what it may have missed.
+/// per job in <c>bench throughput</c>). Without Redis, a watcher of named jobs still joins: it reads PostgreSQL (and
+/// re-reads its jobs' states when it hears nothing for a while) while the node tries to subscribe again in the
+/// background; once it has, every watcher re-reads its jobs. A tenant-wide watcher, which has nothing to re-read,
+/// is refused instead (UNAVAILABLE: watch through a node that has Redis, or again later).
 /// </summary>
 internal sealed class LiveEvents
 {
+    private readonly RedisConnection _redis;
     private readonly RedisSubscriber _subscriber;
     private readonly string _channel;
     private readonly ILogger _logger;
@@ -34,6 +36,7 @@ internal sealed class LiveEvents
         _channel = keyPrefix + "events";
         Publisher = EventPublisher.ForRedis(redis, _channel, logger, time);
         Hub = new EventHub();
+        _redis = redis;
         _subscriber = new RedisSubscriber(redis);
         _subscriber.Connected += OnReconnected;
         Hub.LastWatcherLeft += () => _ = UnsubscribeWhenIdleAsync();
@@ -43,6 +46,9 @@ internal sealed class LiveEvents
 
     /// <summary>How long a node without Redis waits between attempts to subscribe for its watchers.</summary>
     public static TimeSpan ResubscribeInterval { get; } = TimeSpan.FromSeconds(1);
+
+    // A failure that lasts (an ACL that forbids SUBSCRIBE, say) is logged again once a minute, not at every attempt.
+    private const int AttemptsPerFailureLog = 60;
 
     public EventPublisher Publisher { get; }
 
@@ -55,8 +61,9 @@ internal sealed class LiveEvents
     /// A new watcher of what every node publishes. When Redis answers, the node is subscribed when this returns
     /// (Redis confirmed it for the first watcher; a reconnect since then marks every watcher lost), so a caller that
     /// reads PostgreSQL afterwards misses nothing in between: an event published before the watcher joined belongs
-    /// to a change committed before that read. When it does not, the watcher joins all the same and is marked lost
-    /// once the node has subscribed again (<see cref="ResubscribeInterval"/>). A stopping node refuses new watchers.
+    /// to a change committed before that read. When it does not, a watcher of named jobs joins all the same and is
+    /// marked lost once the node has subscribed again (<see cref="ResubscribeInterval"/>); a tenant-wide watcher
+    /// and any watcher of a stopping node are refused with UNAVAILABLE.
     /// </summary>
     public async Task<EventWatcher> WatchAsync(WatchFilter filter, CancellationToken cancellationToken)
     {
@@ -64,10 +71,14 @@ internal sealed class LiveEvents
         try
         {
             if (_stopped) throw Stopping();
-            if (!_subscribed && !_resubscribing && !await TrySubscribeAsync(reportFailure: true))
+            if (!_subscribed && (_resubscribing || !await TrySubscribeAsync(reportFailure: true)))
             {
-                _resubscribing = true;
-                _ = ResubscribeAsync();
+                if (!filter.HasJobIds) throw WithoutRedis();
+                if (!_resubscribing)
+                {
+                    _resubscribing = true;
+                    _ = ResubscribeAsync();
+                }
             }
             return Hub.Subscribe(filter);
         }
@@ -102,7 +113,7 @@ internal sealed class LiveEvents
         }
     }
 
-    /// <summary>Subscribes for this node's watchers (in a turn); false when Redis did not answer.</summary>
+    /// <summary>Subscribes for this node's watchers (in a turn); false when Redis did not answer or refused.</summary>
     private async Task<bool> TrySubscribeAsync(bool reportFailure)
     {
         try
@@ -116,54 +127,66 @@ internal sealed class LiveEvents
             // The node closed its Redis connection: it is stopping, whether or not this loop has ended yet.
             throw Stopping();
         }
-        catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception exception)
         {
-            // Reported once an outage, not at every attempt.
+            // Whatever Redis or its client answered (a lost connection, a timeout, an ACL's NOPERM), watchers of named
+            // jobs are served from PostgreSQL meanwhile and the node tries again.
             if (reportFailure) EventLog.SubscribeFailed(_logger, ResubscribeInterval.TotalSeconds, exception);
             return false;
         }
     }
 
     /// <summary>
-    /// Tries again every <see cref="ResubscribeInterval"/> while the node has watchers and is not stopping. The
-    /// watchers joined without a subscription, so once there is one they all re-read their jobs.
+    /// Tries again every <see cref="ResubscribeInterval"/> while the node has watchers and is not stopping; an
+    /// attempt waits for a live connection rather than queue behind it, so new watchers are not held up meanwhile.
+    /// The watchers joined without a subscription, so once there is one they all re-read their jobs.
     /// </summary>
     private async Task ResubscribeAsync()
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            while (true)
+            try
             {
                 await Task.Delay(ResubscribeInterval, _time, _stopping.Token);
+                if (!_redis.IsConnected) continue;
                 await _turn.WaitAsync(_stopping.Token);
-                try
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            try
+            {
+                if (_stopped || Hub.WatcherCount == 0)
                 {
-                    if (_stopped || Hub.WatcherCount == 0)
-                    {
-                        _resubscribing = false;
-                        return;
-                    }
-                    if (await TrySubscribeAsync(reportFailure: false))
-                    {
-                        _resubscribing = false;
-                        EventLog.SubscriptionReconnected(_logger);
-                        Hub.MarkAllLost();
-                        return;
-                    }
+                    _resubscribing = false;
+                    return;
                 }
-                finally
+                if (await TrySubscribeAsync(reportFailure: attempt % AttemptsPerFailureLog == 0))
                 {
-                    _turn.Release();
+                    _resubscribing = false;
+                    EventLog.SubscriptionReconnected(_logger);
+                    Hub.MarkAllLost();
+                    return;
                 }
             }
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or WorcrError)
-        {
-            // The node is stopping: no more watchers to subscribe for.
+            catch (WorcrError)
+            {
+                // The node is stopping: no more watchers to subscribe for.
+                return;
+            }
+            finally
+            {
+                _turn.Release();
+            }
         }
     }
 
     private static WorcrError Stopping() => WorcrError.Unavailable("This node is stopping; watch through another node.");
+
+    private static WorcrError WithoutRedis() => WorcrError.Unavailable(
+        "This node cannot receive live job events right now (Redis is unreachable), and a watch of a whole tenant has nothing else to go on: " +
+        "watch through another node, or again later. A watch of named jobs still works here.");
 
     private async Task UnsubscribeWhenIdleAsync()
     {

@@ -157,9 +157,11 @@ public sealed class DispatcherNode : IAsyncDisposable
         builder.Services.AddNodeLoops();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host =>
         {
-            // Loops stop together, each given StopPatience (a failing loop ends alone rather than the node: NodeLoop).
+            // Loops stop together, each given StopPatience; a failing loop ends alone rather than the node (NodeLoop
+            // logs it; a module's own BackgroundService is treated alike).
             host.ShutdownTimeout = StopPatience;
             host.ServicesStopConcurrently = true;
+            host.BackgroundServiceExceptionBehavior = Microsoft.Extensions.Hosting.BackgroundServiceExceptionBehavior.Ignore;
         });
         var app = builder.Build();
         var container = app.Services;
