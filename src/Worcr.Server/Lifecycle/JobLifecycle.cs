@@ -42,7 +42,7 @@ internal sealed class JobLifecycle
         _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
         _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
-        _completions = new CompletionBatcher(store) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
+        _completions = new CompletionBatcher(store.CompleteAsync) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
     }
 
     /// <summary>The node's metrics (set once the node has them).</summary>

@@ -9,21 +9,28 @@ namespace Worcr.Server.Workers;
 /// commits (fsync on) this is what lets a node complete more jobs per second than it has commits per second.
 /// A batch that fails to commit (PostgreSQL restarting, a lost connection) is retried with backoff, keeping the
 /// workers' results, until it commits or the node stops: answering "not stored" would leave the job running
-/// with its lease renewed by the worker's heartbeats, and nothing would ever pick it up again.
+/// with its lease renewed by the worker's heartbeats, and nothing would ever pick it up again. A stopping node
+/// still stores what its workers sent before the stop, the batch under way included, for up to
+/// <see cref="StopPatience"/>: a completion dropped there would run its finished job again.
 /// </summary>
 internal sealed class CompletionBatcher
 {
     private const int MaxBatch = 2000;
     private readonly Channel<(Completion Completion, TaskCompletionSource<bool> Done)> _queue =
         Channel.CreateUnbounded<(Completion, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IJobLifecycleStore _store;
+    private readonly Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> _store;
     private readonly RetryBackoff _backoff;
 
-    public CompletionBatcher(IJobLifecycleStore store, RetryBackoff? backoff = null)
+    /// <param name="store">Stores a batch; per completion, whether its attempt was still running (<see cref="IJobLifecycleStore.CompleteAsync"/>).</param>
+    /// <param name="backoff">Between attempts to store a batch that failed.</param>
+    public CompletionBatcher(Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> store, RetryBackoff? backoff = null)
     {
         _store = store;
         _backoff = backoff ?? new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), jitter: 0.2);
     }
+
+    /// <summary>How long a stopping node keeps trying to store the completions it had received (within the host's 20 s).</summary>
+    public TimeSpan StopPatience { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Called with each failed commit (the node logs it); the batch is then retried.</summary>
     public Action<Exception, int>? CommitFailed { get; init; }
@@ -42,33 +49,54 @@ internal sealed class CompletionBatcher
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Storing goes on past the stop, up to the patience: only the wait for new completions ends with it.
+        using var giveUp = new CancellationTokenSource();
+        await using var stopping = stoppingToken.Register(() => giveUp.CancelAfter(StopPatience));
         var batch = new List<(Completion Completion, TaskCompletionSource<bool> Done)>(MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-                await FlushAsync(batch, stoppingToken);
-                batch.Clear();
+                await FlushNextAsync(batch, giveUp.Token);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         _queue.Writer.TryComplete();
+        try
+        {
+            // What the workers sent before the stop.
+            while (await FlushNextAsync(batch, giveUp.Token))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
+        }
         var stopped = new OperationCanceledException("The node stopped before the completion was stored.");
         foreach (var item in batch) item.Done.TrySetException(stopped);
         while (_queue.Reader.TryRead(out var left)) left.Done.TrySetException(stopped);
     }
 
-    private async Task FlushAsync(List<(Completion Completion, TaskCompletionSource<bool> Done)> batch, CancellationToken stoppingToken)
+    /// <summary>Stores the next batch of what is queued; false when nothing was.</summary>
+    private async Task<bool> FlushNextAsync(List<(Completion Completion, TaskCompletionSource<bool> Done)> batch, CancellationToken giveUp)
+    {
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+        if (batch.Count == 0) return false;
+        await FlushAsync(batch, giveUp);
+        batch.Clear();
+        return true;
+    }
+
+    private async Task FlushAsync(List<(Completion Completion, TaskCompletionSource<bool> Done)> batch, CancellationToken giveUp)
     {
         var completions = batch.Select(b => b.Completion).ToList();
         for (var failures = 1; ; failures++)
         {
             try
             {
-                var accepted = await _store.CompleteAsync(completions, stoppingToken);
+                var accepted = await _store(completions, giveUp);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(accepted[i]);
                 return;
             }
@@ -81,13 +109,13 @@ internal sealed class CompletionBatcher
                     batch[0].Done.TrySetException(exception);
                     return;
                 }
-                foreach (var item in batch) await FlushAsync([item], stoppingToken);
+                foreach (var item in batch) await FlushAsync([item], giveUp);
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is not OperationCanceledException || !giveUp.IsCancellationRequested)
             {
                 CommitFailed?.Invoke(exception, failures);
-                await Task.Delay(_backoff.DelayAfter(failures), stoppingToken);
+                await Task.Delay(_backoff.DelayAfter(failures), giveUp);
             }
         }
     }
