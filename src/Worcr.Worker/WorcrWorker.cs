@@ -113,6 +113,14 @@ public sealed class WorcrWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>The host stopped before <see cref="RunAsync"/> began: <see cref="Connected"/> ends cancelled (no-op once it ran).</summary>
+    internal void NeverRan()
+    {
+        if (Interlocked.CompareExchange(ref _started, 1, 0) != 0) return;
+        _connected.TrySetCanceled(CancellationToken.None);
+        _finished.TrySetResult();
+    }
+
     /// <summary>Stops the worker if it runs (as cancelling <see cref="RunAsync"/>'s token would) and waits until it has left.</summary>
     /// <returns>Completes once the worker has left.</returns>
     public async ValueTask DisposeAsync()

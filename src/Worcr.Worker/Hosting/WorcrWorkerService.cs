@@ -10,4 +10,12 @@ namespace Worcr.Worker.Hosting;
 internal sealed class WorcrWorkerService(WorcrWorker worker) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => worker.RunAsync(stoppingToken);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // A host stopped before the thread pool reached ExecuteAsync never runs it (BackgroundService hands it to
+        // Task.Run with the stopping token): the worker never connected, and whoever awaits Connected must hear so.
+        worker.NeverRan();
+    }
 }

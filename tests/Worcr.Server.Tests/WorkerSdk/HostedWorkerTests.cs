@@ -117,6 +117,30 @@ public sealed class HostedWorkerTests
     }
 
     /// <summary>Builds and starts a host as an app would, and returns once its worker is connected.</summary>
+    [Fact]
+    public async Task A_host_stopped_right_after_it_started_ends_the_workers_wait_for_a_connection()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddWorcrWorker(options =>
+            {
+                options.Address = cluster.Nodes[0].GrpcAddress;
+                options.WorkerId = $"brief-{Guid.NewGuid():N}"[..16];
+            }).AddHandler<CountArgs>("test.count", (_, _, _) => Task.CompletedTask);
+            using var host = builder.Build();
+            var worker = host.Services.GetRequiredService<WorcrWorker>();
+
+            await host.StartAsync();
+            await host.StopAsync();
+
+            // Connected or not, the wait ends: a host stopped before its worker ran must not leave it pending.
+            Assert.True(worker.Connected.IsCompleted, $"Connected was still pending after the host stopped (start {i + 1}).");
+        }
+    }
+
     private static async Task<RunningHost> StartHostAsync(TestCluster cluster, CapturingLoggerProvider logs, Action<WorcrWorkerBuilder> handlers)
     {
         var builder = Host.CreateApplicationBuilder();
