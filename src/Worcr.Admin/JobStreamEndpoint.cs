@@ -55,8 +55,16 @@ internal sealed class JobStreamEndpoint
         {
             var stream = await EventStreamWriter.StartAsync(context, ct);
             var pump = PumpAsync(jobId, watcher, accepted, buffer, stop);
-            await WriteAsync(stream, buffer, ct);
-            await pump;
+            try
+            {
+                await WriteAsync(stream, buffer, ct);
+            }
+            finally
+            {
+                // Whatever ended the writing ends the pump too, before the watcher and the token source go.
+                await stop.CancelAsync();
+                await pump;
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
