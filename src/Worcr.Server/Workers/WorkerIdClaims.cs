@@ -67,6 +67,13 @@ internal sealed class WorkerIdClaims
                 throw Taken(session, holder?.Split(' ')[0] ?? "another node");
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream ended (or the node stops) while Redis may already have set the key: give it back, or the id
+            // would stay taken for the key's ttl and the worker's reconnect be refused meanwhile.
+            await ReleaseAsync(session);
+            throw;
+        }
         catch
         {
             _local.TryRemove(new KeyValuePair<string, WorkerSession>(session.WorkerId, session));

@@ -1,6 +1,10 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Worcr.Core.Dispatch;
+using Worcr.Core.Workers;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Tests.Workers;
 
@@ -72,5 +76,21 @@ public sealed class WorkerIdTests
         Assert.Equal(1, stored.Failures);
         var done = await welcomed.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
         Assert.True(done.Ok, done.Error);
+    }
+
+    [Fact]
+    public async Task A_claim_cancelled_while_redis_sets_the_key_leaves_the_worker_id_free()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var claims = cluster.Nodes[0].Services.GetRequiredService<WorkerIdClaims>();
+        var budget = new ReportBudget(100, 100, 1000, 0);
+        var cancelled = new WorkerSession(new WorkerProfile("brief-id", [], new HashSet<string> { "test.echo" }), 1, budget, "node");
+
+        // The SET is sent before the wait notices the token, so Redis takes it while the caller hears "cancelled".
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => claims.ClaimAsync(cancelled, new CancellationToken(canceled: true)));
+
+        var next = new WorkerSession(new WorkerProfile("brief-id", [], new HashSet<string> { "test.echo" }), 1, budget, "node");
+        await claims.ClaimAsync(next, CancellationToken.None);
+        await claims.ReleaseAsync(next);
     }
 }
