@@ -60,6 +60,8 @@ internal sealed class SessionJobs
 
     public void OnAssign(Assign assign)
     {
+        // An Assign read after the stream was lost is the node's to give again: starting it would run it twice.
+        if (_abandoned) return;
         var job = new RunningJob(assign);
         while (!_jobs.TryAdd(job.JobId, job))
         {
@@ -75,6 +77,13 @@ internal sealed class SessionJobs
             }
 
             _diagnostic($"Ignored a second Assign of job {job.JobId} (attempt {job.Attempt}) while it is running.");
+            return;
+        }
+
+        // AbandonAll sets the flag before it stops the jobs it finds: either it found this one, or this sees the flag.
+        if (_abandoned)
+        {
+            _jobs.TryRemove(new KeyValuePair<string, RunningJob>(job.JobId, job));
             return;
         }
 

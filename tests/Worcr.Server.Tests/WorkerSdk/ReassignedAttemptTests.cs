@@ -63,4 +63,28 @@ public sealed class ReassignedAttemptTests
         await stop.CancelAsync();
         await node.ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    [Fact]
+    public void An_assign_read_after_the_stream_was_lost_is_not_started()
+    {
+        var ran = 0;
+        var handlers = new Dictionary<string, JobHandler>
+        {
+            ["t"] = async context =>
+            {
+                Interlocked.Increment(ref ran);
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                return JobResult.Complete();
+            },
+        };
+        var jobs = new SessionJobs(handlers, new NoSessionLink(), new Outbox(new AckTracker()), new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+
+        jobs.AbandonAll();
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
+
+        // The node gives the attempt to another worker; this one must not hold it, nor start it.
+        Assert.Equal(0, jobs.Count);
+        Assert.Equal(0, Volatile.Read(ref ran));
+    }
 }
