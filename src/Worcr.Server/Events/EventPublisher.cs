@@ -29,6 +29,7 @@ internal sealed class EventPublisher : Lifecycle.IJobEvents
     private long _published;
     private long _publishedProgress;
     private long _dropped;
+    private Task? _late;
 
     /// <param name="publish">Sends one encoded batch (PUBLISH on the installation's events channel).</param>
     public EventPublisher(Func<string, Task> publish, ILogger logger, TimeProvider time)
@@ -77,6 +78,30 @@ internal sealed class EventPublisher : Lifecycle.IJobEvents
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            await FlushAsync();
+            // The rest of the node stops meanwhile, and its last steps announce changes too (the enqueue batcher's and
+            // completion writer's final flushes, requests still being answered): they go out as they come, until
+            // CloseAsync.
+            Volatile.Write(ref _late, PublishLateAsync());
+        }
+    }
+
+    /// <summary>
+    /// Publishes what was announced since the loop stopped, then publishes nothing more. The node calls it once its
+    /// loops and server have stopped, before it closes its Redis connection.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        _signal.Writer.TryComplete();
+        if (Volatile.Read(ref _late) is { } late) await late;
+        await FlushAsync();
+    }
+
+    private async Task PublishLateAsync()
+    {
+        while (await _signal.Reader.WaitToReadAsync())
+        {
+            _signal.Reader.TryRead(out _);
             await FlushAsync();
         }
     }

@@ -215,6 +215,9 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// <summary>How long a stopping node lets worker streams write their UNAVAILABLE before the server stops.</summary>
     private static readonly TimeSpan StreamEndPatience = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a stopping node waits for the live events announced during its stop to be published.</summary>
+    private static readonly TimeSpan LateEventsPatience = TimeSpan.FromSeconds(5);
+
     public async Task StopAsync()
     {
         if (_stopped) return;
@@ -282,6 +285,8 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// <summary>Closes the connections, then disposes what the container built (the rule catalog's script engines among them).</summary>
     private async Task DisposeStartedPartsAsync()
     {
+        // Live events announced while the node stopped go out before Redis closes (bounded: Redis may be away).
+        await Events.Publisher.CloseAsync().WaitAsync(LateEventsPatience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _connections.DisposeAsync();
         await _redis.DisposeAsync();
         await _database.DisposeAsync();

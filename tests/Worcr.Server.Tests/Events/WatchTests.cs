@@ -413,6 +413,28 @@ public sealed class LiveEventPartsTests
         Assert.Equal(JobState.Dead, decoded[1].Event.StateChanged.State);
     }
 
+    [Fact]
+    public async Task An_event_announced_after_the_publisher_stopped_is_still_published_by_the_time_it_closes()
+    {
+        var published = new List<string>();
+        var publisher = new EventPublisher(payload =>
+        {
+            lock (published) published.AddRange(EventCodec.Decode(payload).Select(e => e.Event.JobId));
+            return Task.CompletedTask;
+        }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var run = publisher.RunAsync(stop.Token);
+        publisher.Publish("acme", State(1, JobState.Waiting, 0));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The loop made its last flush; the enqueue batcher's own last flush announces a job after it.
+        publisher.Publish("acme", State(2, JobState.Waiting, 0));
+        await publisher.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        lock (published) Assert.Equal(["1", "2"], published);
+    }
+
     private static TenantEvent Event(JobEvent jobEvent) => new("acme", jobEvent);
 
     private static JobEvent Progress(string jobId, string name, long current) =>
