@@ -29,6 +29,7 @@ internal sealed class Dispatcher
     private readonly ILogger _logger;
     private readonly DispatchState _state;
     private readonly ConcurrentDictionary<WorkerSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<WorkerSession, byte> _settling = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<long, int>> _announcements = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private volatile bool _reconcileRequested = true;
@@ -82,11 +83,23 @@ internal sealed class Dispatcher
         Wake();
     }
 
+    /// <summary>The worker is gone for dispatch; its stream still settles what it sent (see <see cref="Settled"/>).</summary>
     public void Unregister(WorkerSession session)
     {
+        _settling.TryAdd(session, 0);
         _sessions.TryRemove(session, out _);
         SignalSessionsChanged();
     }
+
+    /// <summary>The stream's last completions are stored: nothing of it is left for a stopping node to wait for.</summary>
+    public void Settled(WorkerSession session)
+    {
+        _settling.TryRemove(session, out _);
+        SignalSessionsChanged();
+    }
+
+    /// <summary>Streams still open or still storing what their workers sent (a stopping node waits for them).</summary>
+    public bool HasStreams => !_sessions.IsEmpty || !_settling.IsEmpty;
 
     private void SignalSessionsChanged() =>
         Interlocked.Exchange(ref _sessionsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();

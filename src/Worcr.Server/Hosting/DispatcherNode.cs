@@ -234,7 +234,7 @@ public sealed class DispatcherNode : IAsyncDisposable
             while (!grace.IsCancellationRequested)
             {
                 var changed = _dispatcher.SessionsChanged;
-                if (!_dispatcher.Sessions.Any()) break;
+                if (!_dispatcher.HasStreams) break;
                 await changed.WaitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -243,10 +243,10 @@ public sealed class DispatcherNode : IAsyncDisposable
         // server stops, so no worker sees its stream cut off instead (bounded: a stop never waits on a worker).
         using (var ending = new CancellationTokenSource(StreamEndPatience))
         {
-            while (_dispatcher.Sessions.Any() && !ending.IsCancellationRequested)
+            while (_dispatcher.HasStreams && !ending.IsCancellationRequested)
             {
                 var changed = _dispatcher.SessionsChanged;
-                if (!_dispatcher.Sessions.Any()) break;
+                if (!_dispatcher.HasStreams) break;
                 await changed.WaitAsync(ending.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

@@ -120,12 +120,13 @@ internal sealed class WorkerConnection
         }
         finally
         {
-            session.StopAccepting();
-            // Completions already sent to the batcher become durable (and acknowledged) before the stream closes.
-            await session.Inflight.SettledAsync();
-            // Only then is the session gone: a stopping node waits for its sessions before it stops its loops, so the
-            // completion writer still runs for what this worker sent last (SettledAsync never throws).
             _dispatcher.Unregister(session);
+            session.StopAccepting();
+            // Completions already sent to the batcher become durable (and acknowledged) before the stream closes. A
+            // stopping node waits for this too before it stops its loops, so the completion writer still runs for
+            // what this worker sent last (SettledAsync never throws).
+            await session.Inflight.SettledAsync();
+            _dispatcher.Settled(session);
             session.Close();
             if (cleanEnd) await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await pumpStop.CancelAsync();

@@ -70,8 +70,16 @@ internal sealed class WorkerIdClaims
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The stream ended (or the node stops) while Redis may already have set the key: give it back, or the id
-            // would stay taken for the key's ttl and the worker's reconnect be refused meanwhile.
-            await ReleaseAsync(session);
+            // would stay taken for the key's ttl and the worker's reconnect be refused meanwhile. Best effort: the
+            // caller hears of the cancellation, whatever the release meets (the node's Redis may be closing).
+            try
+            {
+                await ReleaseAsync(session);
+            }
+            catch (Exception exception) when (exception is ObjectDisposedException or OperationCanceledException)
+            {
+                _local.TryRemove(new KeyValuePair<string, WorkerSession>(session.WorkerId, session));
+            }
             throw;
         }
         catch

@@ -83,7 +83,7 @@ internal sealed class SessionJobs
         // AbandonAll sets the flag before it stops the jobs it finds: either it found this one, or this sees the flag.
         if (_abandoned)
         {
-            _jobs.TryRemove(new KeyValuePair<string, RunningJob>(job.JobId, job));
+            Leave(job);
             return;
         }
 
@@ -158,6 +158,14 @@ internal sealed class SessionJobs
             if (await WaitForSlotAsync(job) is { } unstarted)
             {
                 await ReportAsync(job, unstarted);
+                return;
+            }
+
+            if (job.StopReason != JobStopReason.None)
+            {
+                // Stopped before its handler began (the stream was lost, the node took it back): it never starts.
+                _slots.Release();
+                await ReportAsync(job, Outcomes.FromException(job.StopReason, new OperationCanceledException(job.Token)));
                 return;
             }
 

@@ -116,7 +116,6 @@ public sealed class HostedWorkerTests
         Assert.Equal(1, job.Attempt);
     }
 
-    /// <summary>Builds and starts a host as an app would, and returns once its worker is connected.</summary>
     [Fact]
     public async Task A_host_stopped_right_after_it_started_ends_the_workers_wait_for_a_connection()
     {
@@ -141,6 +140,7 @@ public sealed class HostedWorkerTests
         }
     }
 
+    /// <summary>Builds and starts a host as an app would, and returns once its worker is connected.</summary>
     private static async Task<RunningHost> StartHostAsync(TestCluster cluster, CapturingLoggerProvider logs, Action<WorcrWorkerBuilder> handlers)
     {
         var builder = Host.CreateApplicationBuilder();
