@@ -275,6 +275,8 @@ internal sealed class WorkerConnection
                 break;
             case WorkerMessage.MessageOneofCase.Goodbye:
                 session.StopAccepting();
+                // Queued behind every Assign this stream will carry: once the worker reads it, no job can follow.
+                Ack(session, message.RequestId, true);
                 break;
             case WorkerMessage.MessageOneofCase.Hello:
                 throw WorcrError.InvalidArgument("Hello may be sent only once, as the first message.");

@@ -85,6 +85,10 @@ internal sealed class WorkerSession : ISessionLink
         _outbox.Post(new WorkerMessage { Hello = CreateHello() });
 
         await Task.WhenAny(_welcome.Task, _streamEnded.Task, _stopRequested.Task);
+        if (!_welcome.Task.IsCompleted && !_streamEnded.Task.IsCompleted)
+        {
+            return await LeaveBeforeWelcomeAsync(call);
+        }
         if (!_welcome.Task.IsCompletedSuccessfully)
         {
             return stoppingToken.IsCancellationRequested
@@ -132,14 +136,39 @@ internal sealed class WorkerSession : ISessionLink
         _loops.Add(TaskWaits.IgnoreCancellationAsync(_progress.RunAsync(ProgressCoalescer.DefaultInterval, _sessionCts.Token)));
     }
 
+    /// <summary>
+    /// Stopped before the node's Welcome arrived. The node may have accepted the Hello already and sent jobs after its
+    /// Welcome: cutting the stream now would make them a lost worker's, each attempt counted as failed (a job with one
+    /// attempt dead unstarted). So the worker waits a while for the Welcome and, if it comes, leaves as after one,
+    /// yielding those jobs unstarted.
+    /// </summary>
+    private async Task<SessionEnd> LeaveBeforeWelcomeAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
+    {
+        _diagnostic($"Stopped before the node's Welcome; waiting up to {FinalAnswerWait.TotalSeconds:F0} s for it to leave gracefully.");
+        _jobs.BeginLeaving();
+        await TaskWaits.WaitAtMostAsync(Task.WhenAny(_welcome.Task, _streamEnded.Task), FinalAnswerWait);
+        if (!_welcome.Task.IsCompletedSuccessfully || _streamEnded.Task.IsCompleted)
+        {
+            return new SessionEnd(SessionEndKind.Stopped, Welcomed: false);
+        }
+
+        await LeaveAsync(call, "shutdown", TimeSpan.Zero);
+        return new SessionEnd(SessionEndKind.Stopped, Welcomed: true);
+    }
+
     /// <summary>Goodbye; running jobs get the grace to finish; the rest are cancelled and yielded; then the request stream ends.</summary>
     private async Task LeaveAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call, string reason, TimeSpan grace)
     {
         _diagnostic($"Leaving ({reason}) with {_jobs.Count} job(s) running; grace {grace}.");
         _jobs.BeginLeaving();
-        _outbox.Post(new WorkerMessage { Goodbye = new Goodbye { Reason = reason } });
+        var graceOver = Task.Delay(grace, _sessionCts.Token);
+        // The node acknowledges a Goodbye once it sends no more jobs, on the stream that carries them: once the Ack is
+        // read, every Assign it sent is in _jobs (being yielded unstarted), so none arrives after the stream is closed
+        // to be released as a lost worker's. (A lost stream fails the request at once.)
+        var goodbye = _outbox.RequestAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = reason } });
+        await TaskWaits.WaitAtMostAsync(goodbye, FinalAnswerWait);
 
-        await Task.WhenAny(_jobs.WaitAllDoneAsync(), Task.Delay(grace, _sessionCts.Token), _streamEnded.Task);
+        await Task.WhenAny(_jobs.WaitAllDoneAsync(), graceOver, _streamEnded.Task);
         if (_streamEnded.Task.IsCompleted)
         {
             return;

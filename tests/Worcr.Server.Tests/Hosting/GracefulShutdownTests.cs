@@ -65,6 +65,45 @@ public sealed class GracefulShutdownTests
         cluster.StartWorker(0, w => w.Handle("test.slow", _ => Task.FromResult(JobResult.Complete())));
         foreach (var id in stuck) await client.WaitForStateAsync(id, JobState.Completed);
     }
+    /// <summary>
+    /// The node sends jobs right after its Welcome. A worker stopped before that Welcome reached it used to cut the
+    /// stream, so the node released those jobs as a lost worker's, each attempt counted as failed: with max_attempts 1,
+    /// dead without ever starting.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_stopped_before_the_welcome_reaches_it_yields_the_jobs_sent_after_it_without_burning_an_attempt()
+    {
+        var held = new HeldConnect();
+        // The worker cannot heartbeat before it has the Welcome: the test's usual 5 s lease could lapse meanwhile on a
+        // busy machine, and the reaper's failed attempt would be mistaken for the one this test looks for.
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
+        var client = cluster.Client();
+        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var ran = 0;
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        worker.Handle("test.echo", _ =>
+        {
+            Interlocked.Increment(ref ran);
+            return Task.FromResult(JobResult.Complete());
+        });
+        var waitingForWelcome = worker.SaidAsync("Stopped before the node's Welcome");
+        await using var running = new RunningWorker(worker);
+        await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Neither the Welcome nor the Assign has reached the worker: it stops now, and hears them afterwards.
+        var stopped = running.StopAsync();
+        await Task.WhenAny(waitingForWelcome, held.CallEnded).WaitAsync(TimeSpan.FromSeconds(30));
+        held.Release();
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotNull(record);
+        Assert.Equal(CoreJobState.Waiting, record.State);
+        Assert.Equal(0, record.Failures);
+        Assert.Equal(0, Volatile.Read(ref ran));
+    }
+
     /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
     [Fact]
     public async Task A_worker_that_says_goodbye_and_yields_its_unstarted_jobs_burns_no_attempt_and_its_stream_ends_ok()
@@ -83,7 +122,7 @@ public sealed class GracefulShutdownTests
         var assigned = new List<Assign>();
         while (assigned.Count < 3 && await replies.MoveNextAsync()) assigned.Add(replies.Current.Assign);
 
-        await call.RequestStream.WriteAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = "shutdown" } });
+        await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = 4, Goodbye = new Goodbye { Reason = "shutdown" } });
         await call.RequestStream.WriteAsync(new WorkerMessage { RequestId = 1, Complete = new Complete { JobId = assigned[0].JobId, Attempt = assigned[0].Attempt } });
         for (var i = 1; i < 3; i++)
         {
@@ -93,7 +132,9 @@ public sealed class GracefulShutdownTests
         var acks = new List<Ack>();
         while (await replies.MoveNextAsync()) acks.Add(replies.Current.Ack);
 
-        Assert.Equal(3, acks.Count);
+        // The Goodbye's Ack first: the node answers it as it reads it, the outcomes only once stored.
+        Assert.Equal(4UL, acks[0].RequestId);
+        Assert.Equal([1UL, 2UL, 3UL, 4UL], acks.Select(ack => ack.RequestId).Order());
         Assert.All(acks, ack => Assert.True(ack.Ok, ack.Error));
         Assert.Equal(JobState.Completed, (await client.GetAsync(assigned[0].JobId)).State);
         foreach (var unstarted in assigned.Skip(1))

@@ -42,11 +42,13 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <param name="time">The nodes' clock; the real one when null.</param>
     /// <param name="logs">Also receives every log line of the nodes (warnings and above), for tests that check what a node logs.</param>
-    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
+    /// <param name="services">Adds to each node's services (a gRPC interceptor, say).</param>
+    public static async Task<TestCluster> StartAsync(int nodes = 1, Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var schema = await MigratedSchemas.RentAsync();
         var cluster = new TestCluster(schema, schema.Name, TestServices.NewKeyPrefix("srv"), WorcrDatabase.Create(schema.ConnectionString, schema.Name));
-        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time, logs);
+        for (var i = 0; i < nodes; i++) await cluster.AddNodeAsync(configure, time, logs, services);
         return cluster;
     }
 
@@ -59,7 +61,8 @@ internal sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
-    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null)
+    public async Task<DispatcherNode> AddNodeAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var options = new NodeOptions
         {
@@ -87,7 +90,11 @@ internal sealed class TestCluster : IAsyncDisposable
                 else logging.SetMinimumLevel(LogLevel.Warning);
                 if (logs is not null) logging.AddProvider(logs);
             },
-            services => { if (time is not null) services.AddSingleton(time); }, CancellationToken.None);
+            nodeServices =>
+            {
+                if (time is not null) nodeServices.AddSingleton(time);
+                services?.Invoke(nodeServices);
+            }, CancellationToken.None);
         _nodes.Add(node);
         return node;
     }
