@@ -104,6 +104,43 @@ public sealed class GracefulShutdownTests
         Assert.Equal(0, Volatile.Read(ref ran));
     }
 
+    /// <summary>
+    /// An Assign the node sent just before it read the worker's Goodbye reaches the worker after it: the worker waits
+    /// for the node's Ack of its Goodbye, which follows the last Assign, so it yields that job instead of closing its
+    /// stream first (the node then released the job as a lost worker's: dead, with max_attempts 1).
+    /// </summary>
+    [Fact]
+    public async Task An_assign_crossing_the_workers_goodbye_is_yielded_without_burning_an_attempt()
+    {
+        var held = new HeldConnect(fromFirstAssign: true);
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
+        var client = cluster.Client();
+        var ran = 0;
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        worker.Handle("test.echo", _ =>
+        {
+            Interlocked.Increment(ref ran);
+            return Task.FromResult(JobResult.Complete());
+        });
+        await using var running = new RunningWorker(worker);
+        await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
+        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The Assign is on its way but not read; the worker says Goodbye, and the node's answer queues behind it.
+        var stopped = running.StopAsync();
+        await held.AckHeld.WaitAsync(TimeSpan.FromSeconds(30));
+        held.Release();
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotNull(record);
+        Assert.Equal(CoreJobState.Waiting, record.State);
+        Assert.Equal(0, record.Failures);
+        Assert.Equal(0, Volatile.Read(ref ran));
+    }
+
     /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
     [Fact]
     public async Task A_worker_that_says_goodbye_and_yields_its_unstarted_jobs_burns_no_attempt_and_its_stream_ends_ok()
