@@ -18,7 +18,11 @@ internal sealed class RuleCatalog : IDisposable
     private readonly IReadOnlyList<RuleSource> _files;
     private readonly SandboxLimits _limits;
     private readonly ILogger _logger;
+    // Never disposed: no wait handle is ever made, and a reload still finishing when the node is disposed releases it.
     private readonly SemaphoreSlim _reloading = new(1, 1);
+    // Books replaced but not yet disposed (their scripts hold native Lua states), and whether the catalog is disposed.
+    private readonly HashSet<RuleBook> _retired = [];
+    private bool _disposed;
     private volatile RuleBook _current = RuleBook.Empty;
 
     public RuleCatalog(RuleStore store, IReadOnlyList<RuleSource> files, SandboxLimits limits, ILogger logger)
@@ -55,16 +59,14 @@ internal sealed class RuleCatalog : IDisposable
             var version = await _store.VersionAsync(cancellationToken);
             var stored = await _store.ListAsync(cancellationToken);
             var book = RuleBookBuilder.Build(_files, stored, version, _limits);
-            if (book.Version == _current.Version)
+            if (book.Version == _current.Version || !TrySwapIn(book, out var retired))
             {
                 Dispose(book);
                 return;
             }
-            var retired = _current;
-            _current = book;
             foreach (var broken in book.Entries.Where(e => e.Error is not null)) ServerLog.RuleNotLoaded(_logger, broken.Name, broken.Error!);
             ServerLog.RulesLoaded(_logger, book.Version, book.Entries.Count(e => e.Enabled && e.Error is null));
-            _ = Task.Delay(RetireDelay, CancellationToken.None).ContinueWith(_ => Dispose(retired), TaskScheduler.Default);
+            _ = Task.Delay(RetireDelay, CancellationToken.None).ContinueWith(_ => DisposeRetired(retired), TaskScheduler.Default);
         }
         finally
         {
@@ -73,14 +75,47 @@ internal sealed class RuleCatalog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the book current and keeps the one it replaces for disposal later; false once the catalog is disposed (a
+    /// reload that finished after it), so every book is disposed exactly once.
+    /// </summary>
+    private bool TrySwapIn(RuleBook book, out RuleBook retired)
+    {
+        lock (_retired)
+        {
+            retired = _current;
+            if (_disposed) return false;
+            _retired.Add(retired);
+            _current = book;
+            return true;
+        }
+    }
+
+    private void DisposeRetired(RuleBook book)
+    {
+        lock (_retired)
+        {
+            if (!_retired.Remove(book)) return;
+        }
+        Dispose(book);
+    }
+
     private static void Dispose(RuleBook book)
     {
         foreach (var owned in book.Owned) owned.Dispose();
     }
 
+    /// <summary>Disposes the current book and every retired one at once, rather than leaving them to their timers.</summary>
     public void Dispose()
     {
-        Dispose(_current);
-        _reloading.Dispose();
+        RuleBook[] retired;
+        lock (_retired)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            retired = [.. _retired, _current];
+            _retired.Clear();
+        }
+        foreach (var book in retired) Dispose(book);
     }
 }
