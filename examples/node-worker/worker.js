@@ -43,13 +43,15 @@ function connect() {
   const stream = client.Connect(metadata);
   let heartbeat = null;
   let leaving = false;
+  let goodbyeId = 0;
   const send = (message) => { if (!stream.writableEnded) stream.write(message); }; // nothing after end()
   const leave = (reason) => {
     if (leaving) return;
     leaving = true;
     clearInterval(heartbeat);
-    send({ goodbye: { reason } });
-    stream.end(); // nothing is running: echo jobs finish the moment they arrive
+    // The node's Ack of this Goodbye comes after the last job it sends us: our side ends there (see 'ack').
+    goodbyeId = nextRequestId++;
+    send({ requestId: goodbyeId, goodbye: { reason } });
   };
 
   // 1. Hello first: who we are, what we handle, how many jobs we take at once (the initial credits).
@@ -65,7 +67,10 @@ function connect() {
       }
       case 'assign': { // 3. A job: echo its args back, then give the credit back.
         const job = message.assign;
-        if (leaving) break; // our side of the stream is closed: the node puts the job back when the stream ends
+        if (leaving) { // sent before the node read our Goodbye: hand it back unstarted (no attempt used up)
+          send({ requestId: nextRequestId++, yield: { jobId: job.jobId, attempt: job.attempt } });
+          break;
+        }
         const finish = () => {
           send({ requestId: nextRequestId++, complete: { jobId: job.jobId, attempt: job.attempt, resultJson: job.argsJson || '{}' } });
           done += 1;
@@ -84,6 +89,7 @@ function connect() {
       }
       case 'ack': // 4. The node stored an outcome durably (ok) or refused it (a stale attempt).
         if (!message.ack.ok) console.error(`request ${message.ack.requestId} refused: ${message.ack.error}`);
+        if (leaving && message.ack.requestId === goodbyeId) stream.end(); // no job can follow: nothing is running (echo jobs finish as they arrive)
         break;
       case 'drain': // 5. The node is going away: leave, then connect again (a load balancer picks another node).
         leave('drain');

@@ -62,6 +62,7 @@ class Stream:
         self.cancelled = set()
         self.running = 0
         self.leaving = False
+        self.goodbye_answered = False
         self.closed = threading.Event()
 
     def send(self, want_ack=False, **fields):
@@ -143,7 +144,7 @@ class Stream:
             self.send(credit=self.worker.pb.Credit(n=1))  # one job finished: one more may come
         with self.lock:
             self.running -= 1
-            finished = self.leaving and self.running == 0
+            finished = self.leaving and self.goodbye_answered and self.running == 0
         if finished:
             self.outbox.put(None)  # ends the request stream; the node then ends the call with OK
 
@@ -152,9 +153,16 @@ class Stream:
             if self.leaving:
                 return
             self.leaving = True
-            idle = self.running == 0
-        self.send(goodbye=self.worker.pb.Goodbye(reason=reason))
-        if idle:
+        # The node's Ack of the Goodbye follows the last job it sends us: our side ends once it came and nothing runs.
+        goodbye = self.send(want_ack=True, goodbye=self.worker.pb.Goodbye(reason=reason))
+        threading.Thread(target=self.end_after, args=(goodbye,), daemon=True).start()
+
+    def end_after(self, goodbye):
+        goodbye.wait()
+        with self.lock:
+            self.goodbye_answered = True
+            finished = self.running == 0
+        if finished:
             self.outbox.put(None)
 
 

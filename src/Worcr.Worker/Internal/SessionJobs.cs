@@ -12,6 +12,7 @@ namespace Worcr.Worker.Internal;
 internal sealed class SessionJobs
 {
     private readonly ConcurrentDictionary<string, RunningJob> _jobs = new();
+    private readonly ConcurrentDictionary<Task, byte> _parked = new();
     private readonly IReadOnlyDictionary<string, JobHandler> _handlers;
     private readonly ISessionLink _link;
     private readonly Outbox _outbox;
@@ -72,7 +73,14 @@ internal sealed class SessionJobs
                 // worker again. Dropped, the new attempt would stay held by this stream and never run; it starts once
                 // the earlier attempt's handler has ended, never beside it.
                 earlier.Stop(JobStopReason.NodeCancel);
-                _ = StartAfterAsync(earlier, assign);
+                if (_leaving)
+                {
+                    // Handed back now, posted before the read loop reaches the Goodbye's Ack: parked, it would be
+                    // answered only after the earlier attempt ended, perhaps after the stream closed.
+                    _ = FinishUnstartedAsync(job, JobResult.Yield());
+                    return;
+                }
+                Park(StartAfterAsync(earlier, assign));
                 return;
             }
 
@@ -103,6 +111,14 @@ internal sealed class SessionJobs
         }
     }
 
+    /// <summary>Tracks a start waiting for an earlier attempt of its job to end, so a leave waits for it too.</summary>
+    private void Park(Task start)
+    {
+        _parked.TryAdd(start, 0);
+        _ = start.ContinueWith(done => _parked.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
     private async Task StartAfterAsync(RunningJob earlier, Assign assign)
     {
         await earlier.Done;
@@ -119,26 +135,38 @@ internal sealed class SessionJobs
         }
     }
 
-    /// <summary>Completes when every job has left (jobs assigned meanwhile included).</summary>
+    /// <summary>Completes when every job has left (jobs assigned meanwhile, and attempts parked behind earlier ones, included).</summary>
     public async Task WaitAllDoneAsync()
     {
-        while (_jobs.Values.Select(job => job.Done).ToArray() is { Length: > 0 } pending)
+        while (_jobs.Values.Select(job => job.Done).Concat(_parked.Keys).ToArray() is { Length: > 0 } pending)
         {
             await Task.WhenAll(pending);
         }
     }
 
-    /// <summary>The shutdown grace is over: cancels the handlers still running and yields their jobs on their behalf.</summary>
-    public Task YieldRemainingAsync()
+    /// <summary>
+    /// The shutdown grace is over: cancels the handlers still running and yields their jobs on their behalf; an attempt
+    /// parked behind an earlier one of its job is yielded once that one has left (the worker is leaving, so it never
+    /// starts), and waited for.
+    /// </summary>
+    public async Task YieldRemainingAsync()
     {
         var reports = new List<Task>();
+        var yielded = new HashSet<RunningJob>();
         foreach (var job in _jobs.Values)
         {
+            yielded.Add(job);
             job.Stop(JobStopReason.Shutdown);
             reports.Add(ReportAsync(job, JobResult.Yield()));
         }
 
-        return Task.WhenAll(reports);
+        while (_parked.Keys.ToArray() is { Length: > 0 } parked)
+        {
+            await Task.WhenAll(parked);
+        }
+
+        reports.AddRange(_jobs.Values.Where(job => !yielded.Contains(job)).Select(job => job.Done));
+        await Task.WhenAll(reports);
     }
 
     /// <summary>The stream is gone: cancels every handler; nothing more can be reported for these attempts.</summary>

@@ -64,6 +64,96 @@ public sealed class ReassignedAttemptTests
         await node.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// A leaving worker answers for every job sent before the node's Ack of its Goodbye. A new attempt parked behind an
+    /// earlier one still stopping was answered only once that one ended, possibly after the stream closed (then the
+    /// node counts the attempt as failed): it is yielded at once instead.
+    /// </summary>
+    [Fact]
+    public async Task A_new_attempt_given_to_a_leaving_worker_is_yielded_at_once_not_after_the_old_one_ends()
+    {
+        var acks = new AckTracker();
+        var outbox = new Outbox(acks);
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondYielded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlers = new Dictionary<string, JobHandler>
+        {
+            ["t"] = async _ =>
+            {
+                firstStarted.TrySetResult();
+                await firstMayEnd.Task; // a handler slow to notice its cancellation
+                return JobResult.Complete();
+            },
+        };
+        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var node = outbox.RunWriterAsync(message =>
+        {
+            if (message.Yield is { Attempt: 2 }) secondYielded.TrySetResult();
+            if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
+            return Task.CompletedTask;
+        }, stop.Token);
+
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        jobs.BeginLeaving();
+        jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+
+        await secondYielded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        firstMayEnd.SetResult();
+        await jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await node.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>A new attempt parked behind the earlier one when the worker begins to leave: the leave waits for its answer too.</summary>
+    [Fact]
+    public async Task A_leave_waits_for_the_answer_to_an_attempt_parked_behind_an_earlier_one()
+    {
+        var acks = new AckTracker();
+        var outbox = new Outbox(acks);
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondYielded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStarted = 0;
+        var handlers = new Dictionary<string, JobHandler>
+        {
+            ["t"] = async context =>
+            {
+                if (context.Attempt == 2) Interlocked.Increment(ref secondStarted);
+                firstStarted.TrySetResult();
+                await firstMayEnd.Task;
+                return JobResult.Complete();
+            },
+        };
+        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var node = outbox.RunWriterAsync(message =>
+        {
+            if (message.Yield is { Attempt: 2 }) secondYielded.TrySetResult();
+            if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
+            return Task.CompletedTask;
+        }, stop.Token);
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
+        jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+
+        jobs.BeginLeaving();
+        var allDone = jobs.WaitAllDoneAsync();
+        firstMayEnd.SetResult();
+        await allDone.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(secondYielded.Task.IsCompleted, "the leave ended before the parked attempt was answered");
+        Assert.Equal(0, Volatile.Read(ref secondStarted));
+        await stop.CancelAsync();
+        await node.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     [Fact]
     public void An_assign_read_after_the_stream_was_lost_is_not_started()
     {
