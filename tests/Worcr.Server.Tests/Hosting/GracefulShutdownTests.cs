@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Worcr.Admin;
@@ -74,18 +75,9 @@ public sealed class GracefulShutdownTests
     public async Task A_worker_stopped_before_the_welcome_reaches_it_yields_the_jobs_sent_after_it_without_burning_an_attempt()
     {
         var held = new HeldConnect();
-        // The worker cannot heartbeat before it has the Welcome: the test's usual 5 s lease could lapse meanwhile on a
-        // busy machine, and the reaper's failed attempt would be mistaken for the one this test looks for.
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
-        var client = cluster.Client();
-        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
-        var ran = 0;
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
-        worker.Handle("test.echo", _ =>
-        {
-            Interlocked.Increment(ref ran);
-            return Task.FromResult(JobResult.Complete());
-        });
+        await using var cluster = await StartHeldAsync(held);
+        var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var (worker, ran) = CountingWorker(cluster);
         var waitingForWelcome = worker.SaidAsync("Stopped before the node's Welcome");
         await using var running = new RunningWorker(worker);
         await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
@@ -93,15 +85,9 @@ public sealed class GracefulShutdownTests
         // Neither the Welcome nor the Assign has reached the worker: it stops now, and hears them afterwards.
         var stopped = running.StopAsync();
         await Task.WhenAny(waitingForWelcome, held.CallEnded).WaitAsync(TimeSpan.FromSeconds(30));
-        held.Release();
-        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+        await ReleaseUntilLeftAsync(held, stopped);
 
-        var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.NotNull(record);
-        Assert.Equal(CoreJobState.Waiting, record.State);
-        Assert.Equal(0, record.Failures);
-        Assert.Equal(0, Volatile.Read(ref ran));
+        await AssertHandedBackUnstartedAsync(cluster, id, ran);
     }
 
     /// <summary>
@@ -113,32 +99,19 @@ public sealed class GracefulShutdownTests
     public async Task An_assign_crossing_the_workers_goodbye_is_yielded_without_burning_an_attempt()
     {
         var held = new HeldConnect(fromFirstAssign: true);
-        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
-        var client = cluster.Client();
-        var ran = 0;
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
-        worker.Handle("test.echo", _ =>
-        {
-            Interlocked.Increment(ref ran);
-            return Task.FromResult(JobResult.Complete());
-        });
+        await using var cluster = await StartHeldAsync(held);
+        var (worker, ran) = CountingWorker(cluster);
         await using var running = new RunningWorker(worker);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
-        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
         await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
 
         // The Assign is on its way but not read; the worker says Goodbye, and the node's answer queues behind it.
         var stopped = running.StopAsync();
         await held.AckHeld.WaitAsync(TimeSpan.FromSeconds(30));
-        held.Release();
-        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
-        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+        await ReleaseUntilLeftAsync(held, stopped);
 
-        var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.NotNull(record);
-        Assert.Equal(CoreJobState.Waiting, record.State);
-        Assert.Equal(0, record.Failures);
-        Assert.Equal(0, Volatile.Read(ref ran));
+        await AssertHandedBackUnstartedAsync(cluster, id, ran);
     }
 
     /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
@@ -182,5 +155,44 @@ public sealed class GracefulShutdownTests
         }
         cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
         foreach (var id in ids) await client.WaitForStateAsync(id, JobState.Completed);
+    }
+
+    /// <summary>
+    /// A node whose first worker stream is held by <paramref name="held"/>. Its lease is a minute: a worker whose Welcome
+    /// is held cannot heartbeat, and the usual 5 s lease could lapse on a busy machine, the reaper's failed attempt then
+    /// mistaken for the one these tests look for.
+    /// </summary>
+    private static Task<TestCluster> StartHeldAsync(HeldConnect held) =>
+        TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
+
+    /// <summary>A worker for test.echo that counts the handlers it started.</summary>
+    private static (WorcrWorker Worker, StrongBox<int> Ran) CountingWorker(TestCluster cluster)
+    {
+        var ran = new StrongBox<int>();
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        worker.Handle("test.echo", _ =>
+        {
+            Interlocked.Increment(ref ran.Value);
+            return Task.FromResult(JobResult.Complete());
+        });
+        return (worker, ran);
+    }
+
+    /// <summary>Lets the held messages through, then waits for the worker's stop and for its stream's end at the node.</summary>
+    private static async Task ReleaseUntilLeftAsync(HeldConnect held, Task stopped)
+    {
+        held.Release();
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The job is waiting again with no failed attempt (max_attempts 1 would have made it dead), and never ran.</summary>
+    private static async Task AssertHandedBackUnstartedAsync(TestCluster cluster, string id, StrongBox<int> ran)
+    {
+        var record = await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotNull(record);
+        Assert.Equal(CoreJobState.Waiting, record.State);
+        Assert.Equal(0, record.Failures);
+        Assert.Equal(0, Volatile.Read(ref ran.Value));
     }
 }

@@ -72,86 +72,30 @@ public sealed class ReassignedAttemptTests
     [Fact]
     public async Task A_new_attempt_given_to_a_leaving_worker_is_yielded_at_once_not_after_the_old_one_ends()
     {
-        var acks = new AckTracker();
-        var outbox = new Outbox(acks);
-        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var firstMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var secondYielded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handlers = new Dictionary<string, JobHandler>
-        {
-            ["t"] = async _ =>
-            {
-                firstStarted.TrySetResult();
-                await firstMayEnd.Task; // a handler slow to notice its cancellation
-                return JobResult.Complete();
-            },
-        };
-        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var node = outbox.RunWriterAsync(message =>
-        {
-            if (message.Yield is { Attempt: 2 }) secondYielded.TrySetResult();
-            if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
-            return Task.CompletedTask;
-        }, stop.Token);
+        await using var stream = await SlowToStopAttempt.StartAsync();
 
-        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
-        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        jobs.BeginLeaving();
-        jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
-        jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+        stream.Jobs.BeginLeaving();
+        stream.GiveSecondAttempt();
 
-        await secondYielded.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        firstMayEnd.SetResult();
-        await jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await stop.CancelAsync();
-        await node.ContinueWith(_ => { }, TaskScheduler.Default);
+        await stream.SecondYielded.WaitAsync(TimeSpan.FromSeconds(30));
+        stream.LetFirstEnd();
+        await stream.Jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A new attempt parked behind the earlier one when the worker begins to leave: the leave waits for its answer too.</summary>
     [Fact]
     public async Task A_leave_waits_for_the_answer_to_an_attempt_parked_behind_an_earlier_one()
     {
-        var acks = new AckTracker();
-        var outbox = new Outbox(acks);
-        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var firstMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var secondYielded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var secondStarted = 0;
-        var handlers = new Dictionary<string, JobHandler>
-        {
-            ["t"] = async context =>
-            {
-                if (context.Attempt == 2) Interlocked.Increment(ref secondStarted);
-                firstStarted.TrySetResult();
-                await firstMayEnd.Task;
-                return JobResult.Complete();
-            },
-        };
-        var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var node = outbox.RunWriterAsync(message =>
-        {
-            if (message.Yield is { Attempt: 2 }) secondYielded.TrySetResult();
-            if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
-            return Task.CompletedTask;
-        }, stop.Token);
-        jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
-        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
-        jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+        await using var stream = await SlowToStopAttempt.StartAsync();
+        stream.GiveSecondAttempt();
 
-        jobs.BeginLeaving();
-        var allDone = jobs.WaitAllDoneAsync();
-        firstMayEnd.SetResult();
+        stream.Jobs.BeginLeaving();
+        var allDone = stream.Jobs.WaitAllDoneAsync();
+        stream.LetFirstEnd();
         await allDone.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.True(secondYielded.Task.IsCompleted, "the leave ended before the parked attempt was answered");
-        Assert.Equal(0, Volatile.Read(ref secondStarted));
-        await stop.CancelAsync();
-        await node.ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.True(stream.SecondYielded.IsCompleted, "the leave ended before the parked attempt was answered");
+        Assert.Equal(0, stream.SecondStarts);
     }
 
     [Fact]
@@ -176,5 +120,75 @@ public sealed class ReassignedAttemptTests
         // The node gives the attempt to another worker; this one must not hold it, nor start it.
         Assert.Equal(0, jobs.Count);
         Assert.Equal(0, Volatile.Read(ref ran));
+    }
+
+    /// <summary>
+    /// A stream's jobs whose first attempt of job 7 runs a handler slow to notice its cancellation; the node's side
+    /// acknowledges every request and notes a Yield of attempt 2.
+    /// </summary>
+    private sealed class SlowToStopAttempt : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _firstStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstMayEnd = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _secondYielded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _node;
+        private int _secondStarts;
+
+        private SlowToStopAttempt()
+        {
+            var acks = new AckTracker();
+            var outbox = new Outbox(acks);
+            var handlers = new Dictionary<string, JobHandler>
+            {
+                ["t"] = async context =>
+                {
+                    if (context.Attempt == 2) Interlocked.Increment(ref _secondStarts);
+                    _firstStarted.TrySetResult();
+                    await _firstMayEnd.Task;
+                    return JobResult.Complete();
+                },
+            };
+            Jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+                new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+            _node = outbox.RunWriterAsync(message =>
+            {
+                if (message.Yield is { Attempt: 2 }) _secondYielded.TrySetResult();
+                if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
+                return Task.CompletedTask;
+            }, _stop.Token);
+        }
+
+        public SessionJobs Jobs { get; }
+
+        public Task SecondYielded => _secondYielded.Task;
+
+        public int SecondStarts => Volatile.Read(ref _secondStarts);
+
+        /// <summary>Attempt 1 of job 7 is running.</summary>
+        public static async Task<SlowToStopAttempt> StartAsync()
+        {
+            var stream = new SlowToStopAttempt();
+            stream.Jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
+            await stream._firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return stream;
+        }
+
+        /// <summary>The node takes attempt 1 back and gives the job to this worker again while attempt 1 still runs.</summary>
+        public void GiveSecondAttempt()
+        {
+            Jobs.OnCancel(new Cancel { JobId = "7", Attempt = 1, Reason = "its lease could not be renewed" });
+            Jobs.OnAssign(new Assign { JobId = "7", Attempt = 2, Type = "t" });
+        }
+
+        public void LetFirstEnd() => _firstMayEnd.TrySetResult();
+
+        public async ValueTask DisposeAsync()
+        {
+            LetFirstEnd();
+            await _stop.CancelAsync();
+            await _node.ContinueWith(_ => { }, TaskScheduler.Default);
+            _stop.Dispose();
+        }
     }
 }
