@@ -87,7 +87,7 @@ function connect() {
         }, (error) => send({ requestId: nextRequestId++, fail: { jobId: job.jobId, attempt: job.attempt, error: `AcquireLimit: ${error.details}`, retryable: false } }));
         break;
       }
-      case 'ack': // 4. The node stored an outcome durably (ok) or refused it (a stale attempt).
+      case 'ack': // 4. The node stored an outcome durably (ok), refused it (a stale attempt), or answered our Goodbye.
         if (!message.ack.ok) console.error(`request ${message.ack.requestId} refused: ${message.ack.error}`);
         if (leaving && message.ack.requestId === goodbyeId) stream.end(); // no job can follow: nothing is running (echo jobs finish as they arrive)
         break;
