@@ -199,6 +199,7 @@ internal sealed class WorkerConnection
             // A WorkerBatch counts against the message limit as a whole: batches are offered only where the SDK's
             // largest one (64 KiB of messages) fits with room to spare.
             Batches = _options.MaxMessageSize >= OutgoingBatch.MaxBytes * 2,
+            AcksGoodbye = true,
         },
     };
 

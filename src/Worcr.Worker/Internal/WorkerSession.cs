@@ -164,9 +164,17 @@ internal sealed class WorkerSession : ISessionLink
         var graceOver = Task.Delay(grace, _sessionCts.Token);
         // The node acknowledges a Goodbye once it sends no more jobs, on the stream that carries them: once the Ack is
         // read, every Assign it sent is in _jobs (being yielded unstarted), so none arrives after the stream is closed
-        // to be released as a lost worker's. (A lost stream fails the request at once.)
-        var goodbye = _outbox.RequestAsync(new WorkerMessage { Goodbye = new Goodbye { Reason = reason } });
-        await TaskWaits.WaitAtMostAsync(goodbye, FinalAnswerWait);
+        // to be released as a lost worker's. (A lost stream fails the request at once.) A node whose Welcome does not
+        // say it answers would leave the worker waiting the whole bound at every leave.
+        var message = new WorkerMessage { Goodbye = new Goodbye { Reason = reason } };
+        if (_welcome.Task.Result.AcksGoodbye)
+        {
+            await TaskWaits.WaitAtMostAsync(_outbox.RequestAsync(message), FinalAnswerWait);
+        }
+        else
+        {
+            _outbox.Post(message);
+        }
 
         await Task.WhenAny(_jobs.WaitAllDoneAsync(), graceOver, _streamEnded.Task);
         if (_streamEnded.Task.IsCompleted)

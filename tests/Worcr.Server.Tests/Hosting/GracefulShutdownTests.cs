@@ -114,6 +114,25 @@ public sealed class GracefulShutdownTests
         await AssertHandedBackUnstartedAsync(cluster, id, ran);
     }
 
+    /// <summary>
+    /// A node that predates <c>Welcome.acks_goodbye</c> never answers a Goodbye: a worker waiting for that Ack would sit
+    /// out its whole bound (5 s) at every leave. Against such a node the SDK asks for no Ack.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_leaving_a_node_that_does_not_ack_goodbyes_asks_for_no_ack()
+    {
+        var older = new OlderNodeWelcome();
+        await using var cluster = await TestCluster.StartAsync(services: older.AddTo);
+        var (worker, _) = CountingWorker(cluster);
+        await using var running = new RunningWorker(worker);
+        await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await running.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await older.GoodbyeRead.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0UL, Assert.Single(older.Goodbyes).RequestId);
+    }
+
     /// <summary>The same leave spoken by hand, so the jobs really are unstarted: Goodbye, Yield them, Complete the running one.</summary>
     [Fact]
     public async Task A_worker_that_says_goodbye_and_yields_its_unstarted_jobs_burns_no_attempt_and_its_stream_ends_ok()
@@ -127,7 +146,7 @@ public sealed class GracefulShutdownTests
         hello.JobTypes.Add("test.echo");
         await call.RequestStream.WriteAsync(new WorkerMessage { Hello = hello });
         Assert.True(await replies.MoveNextAsync());
-        Assert.NotNull(replies.Current.Welcome);
+        Assert.True(replies.Current.Welcome.AcksGoodbye);
         var ids = await client.EnqueueBatchAsync(Enumerable.Range(0, 3).Select(_ => new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 }));
         var assigned = new List<Assign>();
         while (assigned.Count < 3 && await replies.MoveNextAsync()) assigned.Add(replies.Current.Assign);
