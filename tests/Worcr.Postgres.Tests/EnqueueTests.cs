@@ -1,3 +1,4 @@
+using Npgsql;
 using Worcr.Core.Jobs;
 using static Worcr.Postgres.Tests.TestDatabase;
 
@@ -64,6 +65,47 @@ public sealed class EnqueueTests
         Assert.Equal((false, false, true), (results[0].Duplicate, results[1].Duplicate, results[2].Duplicate));
         Assert.Equal(results[0].Id, results[2].Id);
         Assert.Equal(2L, await db.Jobs.CountAsync(JobState.Waiting));
+    }
+
+    /// <summary>
+    /// Two calls with the same keys in opposite orders. Each inserted its keys in its own order, so each could hold a key
+    /// the other had yet to reach and wait on it: a deadlock, which PostgreSQL breaks by failing one call. Here both are
+    /// made to meet deterministically: an open transaction holds the middle key, both calls queue up behind it, and it
+    /// rolls back. Rows with keys now go in key order, so the second call waits for the first instead.
+    /// </summary>
+    [Fact]
+    public async Task Two_batches_with_the_same_keys_in_opposite_orders_both_succeed()
+    {
+        await using var db = await CreateAsync();
+        var seed = await db.EnqueueOneAsync();
+        var forward = Enumerable.Range(0, 200).Select(i => Job(uniqueKey: $"k{i:D3}")).ToArray();
+        await using var gate = await db.DataSource.OpenConnectionAsync();
+        await using var gateTransaction = await gate.BeginTransactionAsync();
+        await using (var holdMiddleKey = new NpgsqlCommand($"""
+            INSERT INTO "{db.Schema}".jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, unique_key)
+            SELECT nextval('"{db.Schema}".job_ids'), lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, 'k100'
+            FROM "{db.Schema}".jobs WHERE id = {seed}
+            """, gate, gateTransaction))
+        {
+            Assert.Equal(1, await holdMiddleKey.ExecuteNonQueryAsync());
+        }
+
+        var calls = Task.WhenAll(db.Jobs.EnqueueAsync(forward), db.Jobs.EnqueueAsync(forward.Reverse().ToArray()));
+        await WaitForLockWaitersAsync(db, 2, calls);
+        await gateTransaction.RollbackAsync();
+
+        var all = (await calls).SelectMany(r => r).ToArray();
+        Assert.Equal(200, all.Count(r => !r.Duplicate));
+        Assert.Equal(200, all.Select(r => r.Id).Distinct().Count());
+    }
+
+    /// <summary>Until <paramref name="count"/> of this schema's statements wait on a lock (or <paramref name="calls"/> end first).</summary>
+    private static async Task WaitForLockWaitersAsync(PooledDatabase db, int count, Task calls)
+    {
+        var sql = $"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position('\"{db.Schema}\"' in query) > 0";
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((long)(await db.ScalarAsync(sql))! < count && !calls.IsCompleted) await poll.WaitForNextTickAsync(timeout.Token);
     }
 
     [Fact]

@@ -91,8 +91,8 @@ internal sealed class EnqueueBatcher
     }
 
     /// <summary>
-    /// Up to <see cref="MaxBatch"/> queued calls, callers that gave up left out. Jobs with unique keys come in key
-    /// order, so two batches stored at once take their unique-index entries in the same order and cannot deadlock.
+    /// Up to <see cref="MaxBatch"/> queued calls in arrival order (the first of two jobs with one key wins it), callers
+    /// that gave up left out. The store inserts jobs with unique keys in key order, so two batches cannot deadlock.
     /// </summary>
     private List<PendingEnqueue> TakeBatch()
     {
@@ -102,12 +102,7 @@ internal sealed class EnqueueBatcher
             if (pending.CallCancelled.IsCancellationRequested) pending.Done.TrySetCanceled(pending.CallCancelled);
             else batch.Add(pending);
         }
-        // OrderBy is stable: jobs without keys, and equal keys, keep their arrival order (the first one wins a key).
-        return batch.OrderBy(p => p.Job.UniqueKey is not null)
-            .ThenBy(p => p.Job.Tenant, StringComparer.Ordinal)
-            .ThenBy(p => p.Job.Type, StringComparer.Ordinal)
-            .ThenBy(p => p.Job.UniqueKey, StringComparer.Ordinal)
-            .ToList();
+        return batch;
     }
 
     private async Task FlushAndReleaseAsync(List<PendingEnqueue> batch)

@@ -17,7 +17,10 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
     public const int MaxBatch = 10_000;
 
     // input is materialised once (it calls nextval), so ord -> id is fixed; RETURNING alone could not say which
-    // input a row came from. The payload is JobsPayload.Format's: "lane:count" by lane id, or the reconcile word.
+    // input a row came from. Rows with unique keys are inserted in key order whatever order the caller gave: two calls
+    // inserting the same keys then meet at the first key they share, one waiting for the other, never each holding a key
+    // the other waits for (a deadlock PostgreSQL would end by failing one). The ids keep the input order; among equal
+    // keys the earlier job wins. The payload is JobsPayload.Format's: "lane:count" by lane id, or the reconcile word.
     private const string InsertSql = """
         WITH input AS (
             SELECT nextval('__schema__.job_ids') AS id, i.*
@@ -29,7 +32,7 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
                    CASE WHEN i.run_at > now() THEN 'scheduled' ELSE 'waiting' END,
                    i.max_attempts, i.weight, now(), coalesce(i.run_at, now()), i.expires_at, i.unique_key, i.traceparent
             FROM input i
-            ORDER BY i.id
+            ORDER BY i.unique_key IS NOT NULL, i.tenant COLLATE "C", i.type COLLATE "C", i.unique_key COLLATE "C", i.id
             ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             RETURNING id, lane_id, state
         ), waiting AS (
