@@ -96,10 +96,29 @@ internal sealed class LimitGate
             await KeepAsync(grants, granted, cancellationToken);
             return new LanePermits(LimitDecision.All((int)granted), grants);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
+            // Whether a later limit failed in Redis or the node is stopping, what the earlier ones granted goes back:
+            // kept, it would stay taken while no job runs (a window's units until the window ends, maybe a day), and
+            // a lane retried every second through a lasting failure would use up its window.
+            await GiveBackAfterFailureAsync(grants);
+            if (exception is OperationCanceledException) throw;
             LimitLog.AcquireFailed(_logger, lane.Id, exception);
             return LanePermits.Denied(FailureBackoff);
+        }
+    }
+
+    /// <summary>Best effort: if Redis fails here too, concurrency placeholders lapse with their lease and window units with their window.</summary>
+    private async Task GiveBackAfterFailureAsync(List<CounterGrant> grants)
+    {
+        if (grants.Count == 0) return;
+        try
+        {
+            await KeepAsync(grants, 0, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            LimitLog.SettleFailed(_logger, exception);
         }
     }
 

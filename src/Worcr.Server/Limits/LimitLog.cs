@@ -23,7 +23,7 @@ internal static partial class LimitLog
     [LoggerMessage(8006, LogLevel.Warning, "Checking the limits of lane {LaneId} failed; the lane waits and is tried again.")]
     public static partial void AcquireFailed(ILogger logger, long laneId, Exception exception);
 
-    [LoggerMessage(8007, LogLevel.Warning, "Giving back or renewing limit permits failed; they lapse with their lease.")]
+    [LoggerMessage(8007, LogLevel.Warning, "Giving back or renewing limit permits failed; they lapse with their lease or window.")]
     public static partial void SettleFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(8008, LogLevel.Warning, "The limit release subscription failed; parked lanes fall back to their retry time.")]

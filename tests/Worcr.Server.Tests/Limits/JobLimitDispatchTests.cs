@@ -1,4 +1,5 @@
 using Worcr.Server.Tests.Infrastructure;
+using Worcr.Server.Tests.WorkerSdk;
 using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Limits;
@@ -130,5 +131,32 @@ public sealed class JobLimitDispatchTests
 
         Assert.Equal(1, before);
         Assert.True(restored, "the running job's permit was not registered again");
+    }
+
+    /// <summary>
+    /// A lane under two limits, the second of which fails in Redis (its key holds the wrong type): what the first one
+    /// granted goes back each time. It was kept, so a lane retried every second through the failure used up its daily
+    /// window while no job ran.
+    /// </summary>
+    [Fact]
+    public async Task What_an_earlier_limit_granted_goes_back_when_a_later_one_fails()
+    {
+        var daily = new { name = "daily", kind = "fixed_window", match = new { by = "args", field = "host" }, capacity = 1000, period = "24h" };
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(daily, LimitJobs.PerHost(2)));
+        var logs = new CapturingLoggerProvider();
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path, logs: logs);
+        await using var redis = await Redis.RedisConnection.ConnectAsync(new Redis.RedisOptions { Url = await Testing.TestServices.RedisAsync() });
+        var keys = $"{cluster.RedisPrefix}limit:{{host:broken.example.com}}";
+        await redis.Database.StringSetAsync($"{keys}:per-host:cc", "not a sorted set");
+
+        cluster.StartWorker(0, w => w.Handle("test.echo", _ => Task.FromResult(JobResult.Complete())));
+        await cluster.Client().EnqueueAsync(LimitJobs.ForHost("broken.example.com"));
+        var failedThrice = await Probe.WaitUntilAsync(() => Task.FromResult(logs.Lines.Count(l => l.EventId.Id == 8006) >= 3), TimeSpan.FromSeconds(30));
+
+        await cluster.Nodes[0].StopAsync();
+
+        Assert.True(failedThrice, "the lane's limits were not checked three times");
+        // The node stopped, so no round is under way: every unit the daily window granted went back (24 were kept here).
+        Assert.Equal(0L, (long)await redis.Database.HashGetAsync($"{keys}:daily:fw", "n"));
     }
 }
