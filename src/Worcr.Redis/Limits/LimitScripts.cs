@@ -86,7 +86,9 @@ internal static class LimitScripts
         local granted = math.min(wanted, math.floor(tokens))
         if whole and granted < wanted then granted = 0 end
         tokens = tokens - granted
-        redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'ts', now)
+        -- Every digit a double holds: a slow bucket refills a tiny fraction between two close calls, and rounding that
+        -- away at each call (six decimals did) would keep a bucket asked often from ever refilling.
+        redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'ts', now)
         redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil((size - tokens) / rate)))
         local retry = 0
         if granted == 0 then

@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Worcr.Redis.Limits;
 
 namespace Worcr.Redis.Tests.Limits;
@@ -22,6 +23,33 @@ public sealed class TokenBucketLimitTests
         Assert.Equal(5, burst.Granted);
         Assert.Equal(0, refused.Granted);
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// A bucket that refills slowly (a token a day), asked often: each call stored its tokens rounded to six decimals,
+    /// so a call that came less than 43 ms after the one before lost what it refilled, and a bucket asked that often
+    /// never refilled.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Servers.Kinds), MemberType = typeof(Servers))]
+    public async Task A_slow_bucket_asked_often_keeps_each_fraction_of_a_token_it_refilled(RedisKind kind)
+    {
+        await using var kit = await LimitTestKit.StartAsync(kind);
+        var counter = new LimitCounter("api:" + Guid.NewGuid().ToString("N"), "tb-test", LimitKind.TokenBucket, 1, TimeSpan.FromDays(1), 1);
+        var key = kit.Limiter.KeysOf(counter)[0];
+        var database = kit.Connection.Database;
+        var emptied = await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
+
+        // Empty since ten milliseconds ago by the server's clock (the scripts' clock): at least 10 ms of refill by now.
+        var time = (RedisResult[])(await database.ExecuteAsync("TIME"))!;
+        var nowMs = (long)time[0] * 1000 + (long)time[1] / 1000;
+        await database.HashSetAsync(key, [new HashEntry("t", 0), new HashEntry("ts", nowMs - 10)]);
+        var refused = await kit.Limiter.AcquireAsync(counter, 1, allOrNothing: false);
+        var tokens = double.Parse((string)(await database.HashGetAsync(key, "t"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal((1, 0), (emptied.Granted, refused.Granted));
+        var tenMilliseconds = 10 / TimeSpan.FromDays(1).TotalMilliseconds;
+        Assert.True(tokens >= tenMilliseconds, $"{tokens} tokens stored, at least {tenMilliseconds} refilled");
     }
 
     [Theory]
