@@ -6,6 +6,9 @@ namespace Worcr.Postgres;
 /// </summary>
 public sealed record CronFire(CronScheduleRecord Schedule, DateTimeOffset ExpectedNextFireAt, DateTimeOffset Tick, DateTimeOffset? NextFireAt, string NodeId)
 {
+    /// <summary>What every cron job's unique key starts with; producers may not use it (the enqueue check refuses it).</summary>
+    public const string UniqueKeyPrefix = "cron:";
+
     /// <summary>The enqueued job's unique key: one job per schedule and tick, whoever fires it.</summary>
-    public string UniqueKey => $"cron:{Schedule.Name}:{Tick.ToUnixTimeSeconds()}";
+    public string UniqueKey => $"{UniqueKeyPrefix}{Schedule.Name}:{Tick.ToUnixTimeSeconds()}";
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Google.Protobuf.WellKnownTypes;
 using Worcr.Core.Errors;
 using Worcr.Core.Input;
+using Worcr.Postgres;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Server.Enqueue;
@@ -77,6 +78,11 @@ internal static partial class JobSpecValidator
         }
         if (spec.MaxAttempts is < 0 or > InputLimits.MaxAttempts) throw Invalid($"{field}.max_attempts must be between 0 (default) and {InputLimits.MaxAttempts}.");
         ValidateText(spec.UniqueKey, new FieldName(field, "unique_key"), InputLimits.MaxUniqueKeyLength);
+        if (spec.UniqueKey.StartsWith(CronFire.UniqueKeyPrefix, StringComparison.Ordinal))
+        {
+            // A producer holding a schedule's key for a tick first would make its own job stand in for the schedule's.
+            throw Invalid($"{field}.unique_key: keys starting with \"{CronFire.UniqueKeyPrefix}\" belong to cron schedules' jobs.");
+        }
         ValidateText(spec.Traceparent, new FieldName(field, "traceparent"), InputLimits.MaxTraceParentLength);
         ValidateTimestamp(spec.RunAt, new FieldName(field, "run_at"));
         ValidateTimestamp(spec.ExpiresAt, new FieldName(field, "expires_at"));

@@ -18,6 +18,7 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
     public static TheoryData<string, string> BadSpecs => new()
     {
         { "unique key with a NUL", "unique_key" },
+        { "unique key of a cron schedule's tick", "job.unique_key" },
         { "tenant with a trailing newline", "job.tenant" },
         { "type with a NUL", "job.type" },
         { "33 tags", "job.tags" },
@@ -171,6 +172,8 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
         switch (what)
         {
             case "unique key with a NUL": spec.UniqueKey = "order-1\0"; break;
+            // Taken first, it would stand in for the schedule's job at that tick: the schedule's own would never run.
+            case "unique key of a cron schedule's tick": spec.UniqueKey = $"cron:billing:{DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds()}"; break;
             case "tenant with a trailing newline": spec.Tenant = "acme\n"; break;
             case "type with a NUL": spec.Type = "test.echo\0"; break;
             case "33 tags": spec.Tags.AddRange(Enumerable.Range(0, 33).Select(i => $"t{i}")); break;
