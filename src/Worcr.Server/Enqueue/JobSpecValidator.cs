@@ -14,9 +14,6 @@ namespace Worcr.Server.Enqueue;
 /// </summary>
 internal static partial class JobSpecValidator
 {
-    /// <summary>Kept for callers that name the args limit (cron definitions).</summary>
-    public const int MaxArgsBytes = InputLimits.MaxArgsBytes;
-
     // Protobuf Timestamps beyond these seconds have no DateTimeOffset (years 1 to 9999).
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;

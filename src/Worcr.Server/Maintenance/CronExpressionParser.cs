@@ -42,7 +42,8 @@ internal static class CronExpressionParser
         {
             return TimeZoneInfo.FindSystemTimeZoneById(string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone);
         }
-        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        // A name that is a folder of the zone database ("America") cannot be read as a zone: SecurityException on Linux.
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException or ArgumentException)
         {
             throw new CronDefinitionException("time_zone", $"unknown time zone '{timeZone}': use an IANA name such as 'Europe/Paris' or 'UTC'.");
         }

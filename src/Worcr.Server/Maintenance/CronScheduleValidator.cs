@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Postgres;
 using Worcr.Server.Enqueue;
 
@@ -25,9 +26,15 @@ internal static partial class CronScheduleValidator
         Check(() => JobSpecValidator.ValidateTenant(job.Tenant ?? "", "job.tenant"), "job.tenant");
         Check(() => JobSpecValidator.ValidateTags(tags, "job.tags"), "job.tags");
         var args = job.Args is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } value ? value.GetRawText() : "{}";
-        if (args.Length > JobSpecValidator.MaxArgsBytes) throw new CronDefinitionException("job.args", $"at most {JobSpecValidator.MaxArgsBytes} bytes of JSON.");
+        // The producers' checks: what PostgreSQL refuses (a NUL escaped, a lone surrogate, a number past a double) and
+        // what it would store far larger than sent ([1e130000, ...] becomes megabytes) fail here, naming the field,
+        // not at each tick.
+        Check(() => JobSpecValidator.ValidateJson(args, "job.args"), "job.args");
         var weight = job.Weight ?? 1;
-        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight)) throw new CronDefinitionException("job.weight", "must be a positive number.");
+        if (weight <= 0 || double.IsNaN(weight) || double.IsInfinity(weight) || weight > InputLimits.MaxJobWeight)
+        {
+            throw new CronDefinitionException("job.weight", $"must be a positive number, at most {InputLimits.MaxJobWeight:0}.");
+        }
         var maxAttempts = job.MaxAttempts ?? defaultMaxAttempts;
         if (maxAttempts is < 1 or > 1000) throw new CronDefinitionException("job.max_attempts", "must be between 1 and 1000.");
         return new CronJobTemplate(job.Type!, job.Tenant!, tags, args, weight, maxAttempts);

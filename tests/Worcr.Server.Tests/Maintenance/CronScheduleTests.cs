@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Worcr.Postgres;
 using Worcr.Server.Tests.Infrastructure;
 
@@ -91,6 +92,37 @@ public sealed class CronScheduleTests
         Assert.Contains("'expression'", error, StringComparison.Ordinal);
         Assert.Contains("minute", error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/cron/broken")).StatusCode);
+    }
+
+    /// <summary>
+    /// Definitions the checks used to let through: a zone name that is a folder of the zone database (an unhandled
+    /// exception, HTTP 500), args PostgreSQL refuses (500 at the save, or a node stopped at start by schedules.json),
+    /// args it would store megabytes large, a weight no producer may give. Each is refused, naming its field.
+    /// </summary>
+    [Fact]
+    public async Task A_bad_time_zone_args_or_weight_is_refused_with_400_naming_the_field()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        var job = new { type = "test.echo", tenant = "acme" };
+        static JsonElement Args(string json) => JsonDocument.Parse(json).RootElement;
+        (string Field, object Body)[] cases =
+        [
+            ("'time_zone'", new { expression = "* * * * *", time_zone = "America", job }),
+            ("'job.args'", new { expression = "* * * * *", job = new { job.type, job.tenant, args = Args("""{"a": "\u0000"}""") } }),
+            ("'job.args'", new { expression = "* * * * *", job = new { job.type, job.tenant, args = Args("[" + string.Join(",", Enumerable.Repeat("1e130000", 20)) + "]") } }),
+            ("'job.weight'", new { expression = "* * * * *", job = new { job.type, job.tenant, weight = 1e300 } }),
+        ];
+
+        foreach (var (field, body) in cases)
+        {
+            var response = await admin.PutAsync("/api/cron/bad", body);
+            var text = await response.Content.ReadAsStringAsync();
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+            Assert.Contains(field, JsonDocument.Parse(text).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/cron/bad")).StatusCode);
     }
 
     [Fact]
