@@ -17,6 +17,16 @@ public sealed record HistoryRetention(string State, TimeSpan Default, IReadOnlyD
     /// <summary>The shortest any job of this state is kept: no job finished later than now minus this is deleted.</summary>
     public TimeSpan Shortest => ByTenant.Values.Concat(ByType.Values).Append(Default).Min();
 
+    /// <summary>How long a job of this tenant and type is kept in this state: the longer of their settings, else the default.</summary>
+    public TimeSpan For(string tenant, string type) =>
+        (ByTenant.TryGetValue(tenant, out var byTenant), ByType.TryGetValue(type, out var byType)) switch
+        {
+            (true, true) => byTenant > byType ? byTenant : byType,
+            (true, false) => byTenant,
+            (false, true) => byType,
+            _ => Default,
+        };
+
     /// <summary>Whether some jobs must go before their day's partition may be dropped (deleted row by row).</summary>
     public bool HasShorterThanLongest => Shortest < Longest;
 }

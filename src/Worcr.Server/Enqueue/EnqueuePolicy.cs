@@ -4,6 +4,7 @@ using Worcr.Core.Errors;
 using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
+using Worcr.Postgres;
 using Worcr.Scripting;
 using Worcr.Server.Hosting;
 using Worcr.Server.JobTypes;
@@ -18,7 +19,8 @@ namespace Worcr.Server.Enqueue;
 /// over the submission's: rules are the operators' policy). A failing rule changes nothing and is logged. What both
 /// leave unset comes from the job type's settings, then the node's defaults.
 /// </summary>
-internal sealed class EnqueuePolicy(RetryOptions options, int maxMessageSize, RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+internal sealed class EnqueuePolicy(RetryOptions options, int maxMessageSize, IReadOnlyList<HistoryRetention> history, RuleCatalog rules, JobTypeRegistry jobTypes,
+    Limits.NodeLimits limits, TimeProvider time, ILogger logger)
 {
     public Func<Telemetry.NodeTelemetry?> Telemetry { get; init; } = () => null;
 
@@ -55,8 +57,25 @@ internal sealed class EnqueuePolicy(RetryOptions options, int maxMessageSize, Ru
             TraceParent = Server.Telemetry.NodeActivities.ForJob(submission.TraceParent),
         };
         RequireWithinHorizon(job, submission.Field);
+        RequireWindowWithinRetention(job, submission.Field);
         AssignFit.Require(job, submission.Field, submission.ArgsStoredBytes, maxMessageSize);
         return job;
+    }
+
+    /// <summary>
+    /// A unique window looks for the key among finished jobs, so it can hold no longer than they are kept: a longer
+    /// one would let a duplicate in once retention deleted the first job, silently. The shortest retention of the
+    /// job's final states (its tenant's and type's settings included) bounds it.
+    /// </summary>
+    private void RequireWindowWithinRetention(NewJob job, string field)
+    {
+        if (job.UniqueKey is null || job.UniqueWindow is not { } window) return;
+        var kept = history.Min(state => state.For(job.Tenant, job.Type));
+        if (window <= kept) return;
+        var state = history.First(s => s.For(job.Tenant, job.Type) == kept).State;
+        throw WorcrError.InvalidArgument(
+            $"{field}.unique_window: {window.TotalDays:0.##} days is longer than this job's history is kept ({kept.TotalDays:0.##} days once {state}), " +
+            "so the key could not be held that long.");
     }
 
     /// <summary>run_at and expires_at at most <see cref="InputLimits.MaxScheduleAhead"/> from now (by the node's clock).</summary>

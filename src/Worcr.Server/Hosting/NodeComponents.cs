@@ -54,7 +54,7 @@ internal static class NodeComponents
         services.AddSingleton<TenantKeyCache>();
         services.AddSingleton(container => new JobTypeRegistry(database.DataSource, database.Schema, Options(container).AcceptUnknownJobTypes));
         services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Section<RetryOptions>(container), Section<ListenerOptions>(container),
-            container.GetRequiredService<RuleCatalog>(), container.GetRequiredService<JobTypeRegistry>(), container.GetRequiredService<NodeLimits>(),
+            Section<RetentionOptions>(container), container.GetRequiredService<RuleCatalog>(), container.GetRequiredService<JobTypeRegistry>(), container.GetRequiredService<NodeLimits>(),
             container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<JobLifecycle>>())
         {
             Telemetry = container.GetRequiredService<NodeTelemetry>(),

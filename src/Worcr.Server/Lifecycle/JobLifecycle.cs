@@ -34,12 +34,12 @@ internal sealed class JobLifecycle
     private readonly EnqueueBatcher _enqueues;
     private readonly CompletionBatcher _completions;
 
-    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, IOptions<RetryOptions> retries, IOptions<ListenerOptions> listener, RuleCatalog rules, JobTypeRegistry jobTypes,
-        Limits.NodeLimits limits, TimeProvider time, ILogger logger)
+    public JobLifecycle(IJobLifecycleStore store, IJobEvents events, IOptions<RetryOptions> retries, IOptions<ListenerOptions> listener, IOptions<RetentionOptions> retention,
+        RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
     {
         _store = store;
         _events = events;
-        _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
+        _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, retention.Value.History(), rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
         _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
         _completions = new CompletionBatcher(store.CompleteAsync) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };

@@ -39,6 +39,7 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
         { "expires_at 20 years ahead", "job.expires_at" },
         { "unique window of ten years", "job.unique_window" },
         { "unique window with negative nanos", "job.unique_window" },
+        { "unique window longer than finished jobs are kept", "job.unique_window" },
         { "traceparent of 10,000 characters", "job.traceparent" },
     };
 
@@ -66,7 +67,8 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
             Type = "test.echo", Tenant = "acme", Weight = 1_000_000, UniqueKey = "ключ-" + new string('k', 400),
             ArgsJson = $$"""{"deep": {{Nested(63)}}, "big": 1.7e308, "small": 1e-308, "text": "é\u00e9\n"}""",
             RunAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(365)),
-            UniqueWindow = Duration.FromTimeSpan(TimeSpan.FromDays(30)),
+            // As long as a finished job is kept by default (completed, cancelled and expired: 7 days).
+            UniqueWindow = Duration.FromTimeSpan(TimeSpan.FromDays(7)),
         };
         spec.Tags.AddRange(Enumerable.Range(0, 32).Select(i => $"t{i}"));
 
@@ -194,6 +196,8 @@ public sealed class EdgeValidationTests(SingleNodeFixture fixture) : IClassFixtu
             case "expires_at 20 years ahead": spec.ExpiresAt = far; break;
             case "unique window of ten years": spec.UniqueKey = "k"; spec.UniqueWindow = Duration.FromTimeSpan(TimeSpan.FromDays(3650)); break;
             case "unique window with negative nanos": spec.UniqueKey = "k"; spec.UniqueWindow = new Duration { Seconds = 5, Nanos = -1 }; break;
+            // Completed jobs are kept 7 days: after that a window could not find the first job, and let a duplicate in.
+            case "unique window longer than finished jobs are kept": spec.UniqueKey = "k"; spec.UniqueWindow = Duration.FromTimeSpan(TimeSpan.FromDays(8)); break;
             case "traceparent of 10,000 characters": spec.Traceparent = new string('0', 10_000); break;
             default: throw new ArgumentOutOfRangeException(nameof(what), what, null);
         }

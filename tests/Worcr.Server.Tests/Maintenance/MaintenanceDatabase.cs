@@ -34,7 +34,7 @@ internal static class MaintenanceDatabase
         var limits = new NodeLimits(db.Limits, redis, Options.Create(options.Catalog), Options.Create(options.Storage), Options.Create(options.Leases), Log<NodeLimits>());
         await limits.StartAsync(CancellationToken.None);
         var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true);
-        return new JobLifecycle(db.Jobs, NoEvents.Instance, Options.Create(options.Retries), Options.Create(options.Listener), rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
+        return new JobLifecycle(db.Jobs, NoEvents.Instance, Options.Create(options.Retries), Options.Create(options.Listener), Options.Create(options.Retention), rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
     }
 
     public static NewJob Job(DateTimeOffset? runAt = null, DateTimeOffset? expiresAt = null) =>
