@@ -21,6 +21,9 @@ internal sealed class HeldPermits
         return jobs.TryRemove(new KeyValuePair<long, (int, IReadOnlyList<LimitCounter>)>(jobId, held)) ? held.Counters : [];
     }
 
+    public bool Holds(string workerId, long jobId, int attempt) =>
+        _byWorker.TryGetValue(workerId, out var jobs) && jobs.TryGetValue(jobId, out var held) && held.Attempt == attempt;
+
     public IReadOnlyList<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)> Of(string workerId) =>
         _byWorker.TryGetValue(workerId, out var jobs) ? jobs.Select(j => (j.Key, j.Value.Attempt, j.Value.Counters)).ToArray() : [];
 

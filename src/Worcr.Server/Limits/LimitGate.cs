@@ -193,12 +193,27 @@ internal sealed class LimitGate
             _unheldOnce.TryRemove((session.WorkerId, job.JobId, job.Attempt), out _);
             await ReleaseAsync(session.WorkerId, job.JobId, job.Attempt);
         }
-        var running = jobs.Except(gone).SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId, j.Attempt))));
+        await RenewHoldersAsync(session.WorkerId, jobs.Except(gone).ToArray(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the holders of <paramref name="jobs"/> (the worker's jobs as they were a moment ago) again. A job
+    /// released meanwhile may have had its holder removed before this put it back: the release forgets the job here
+    /// first and then removes its holder, so a job no longer held once the holders are in is removed once more.
+    /// Otherwise it would take a slot for a whole lease with nothing running.
+    /// </summary>
+    internal async Task RenewHoldersAsync(string workerId, IReadOnlyList<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)> jobs, CancellationToken cancellationToken)
+    {
         try
         {
-            foreach (var byCounter in running.GroupBy(r => r.Counter))
+            foreach (var byCounter in HoldersByCounter(jobs))
             {
-                await _limiter!.SettleHoldersAsync(byCounter.Key, [], byCounter.Select(r => r.Holder).ToArray(), _lease, cancellationToken);
+                await _limiter!.SettleHoldersAsync(byCounter.Key, [], byCounter.ToArray(), _lease, cancellationToken);
+            }
+            var released = jobs.Where(job => !_held.Holds(workerId, job.JobId, job.Attempt)).ToArray();
+            foreach (var byCounter in HoldersByCounter(released))
+            {
+                await _limiter!.SettleHoldersAsync(byCounter.Key, byCounter.ToArray(), [], _lease, cancellationToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -206,6 +221,9 @@ internal sealed class LimitGate
             LimitLog.SettleFailed(_logger, exception);
         }
     }
+
+    private static IEnumerable<IGrouping<LimitCounter, string>> HoldersByCounter(IEnumerable<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)> jobs) =>
+        jobs.SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId, j.Attempt)))).GroupBy(r => r.Counter, r => r.Holder);
 
     /// <summary>
     /// The connection to Redis failed or came back: Redis may have restarted empty, and its concurrency counters
