@@ -17,6 +17,12 @@ internal sealed class LimitsService
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(1);
     private const long MaxCost = LimitValidator.MaxCapacity;
+
+    /// <summary>
+    /// A sliding window keeps one entry per unit granted, added one by one inside one Redis script: a cost of a million
+    /// would hold Redis, and every node's heartbeats and locks with it, for about a second.
+    /// </summary>
+    public const long MaxSlidingWindowCost = 10_000;
     private readonly Authenticator _authenticator;
     private readonly NodeLimits _limits;
     private readonly TimeProvider _time;
@@ -41,6 +47,10 @@ internal sealed class LimitsService
         if (cost is < 1 or > MaxCost) throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
         var limit = _limits.Catalog.Current.RateLimitFor(key)
             ?? throw WorcrError.NotFound($"No enabled rate limit is named '{key}' or matches it; define one with mode \"rate\".");
+        if (limit.Kind == LimitKind.SlidingWindow && cost > MaxSlidingWindowCost)
+        {
+            throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost: at most {MaxSlidingWindowCost} on sliding_window limit '{limit.Name}' (it keeps one entry per unit granted).");
+        }
         var counter = limit.CounterFor(key);
         var deadline = _time.GetUtcNow() + WaitOf(request);
         while (true)

@@ -9,11 +9,12 @@ public sealed class AcquireLimitTests
 {
     private static readonly object PaymentsApi = new { name = "payments-api", kind = "fixed_window", match = new { by = "key", value = "payments-api" }, capacity = 2, period = "1h", mode = "rate" };
     private static readonly object PerHostRate = new { name = "host-rate", kind = "token_bucket", match = new { by = "key", value = "host:*" }, capacity = 10, period = "1s", burst = 1, mode = "rate" };
+    private static readonly object BulkApi = new { name = "bulk-api", kind = "sliding_window", match = new { by = "key", value = "bulk-api" }, capacity = 1_000_000, period = "1s", mode = "rate" };
 
     /// <summary>Runs <paramref name="body"/> inside a job handler (where an IJobContext exists) and returns what it returned.</summary>
     private static async Task<T> InJobAsync<T>(Func<IJobContext, Task<T>> body)
     {
-        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(PaymentsApi, PerHostRate));
+        using var rules = new RuleFiles().With("limits.json", LimitJobs.File(PaymentsApi, PerHostRate, BulkApi));
         await using var cluster = await TestCluster.StartAsync(configure: o => o.RulesDirectory = rules.Path);
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.StartWorker(0, w => w.Handle("test.echo", async context =>
@@ -88,6 +89,26 @@ public sealed class AcquireLimitTests
             try
             {
                 await context.AcquireLimitAsync("payments-api", cost: 3);
+                return WorcrErrorCode.Ok;
+            }
+            catch (WorcrNodeException exception)
+            {
+                return exception.Code;
+            }
+        });
+
+        Assert.Equal(WorcrErrorCode.InvalidArgument, status);
+    }
+
+    /// <summary>A sliding window adds one entry per unit inside one script: a cost the capacity allows could still hold Redis for a second.</summary>
+    [Fact]
+    public async Task A_sliding_window_cost_above_ten_thousand_is_invalid_whatever_the_capacity()
+    {
+        var status = await InJobAsync(async context =>
+        {
+            try
+            {
+                await context.AcquireLimitAsync("bulk-api", cost: 10_001);
                 return WorcrErrorCode.Ok;
             }
             catch (WorcrNodeException exception)
