@@ -11,10 +11,13 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, LaneNotifier notifier)
 {
-    private const string AdvanceSql = """
+    // Returns the job as the row holds it now, under the row lock: a save that changed only the job (type, tenant,
+    // args, ...) keeps next_fire_at, so the compare-and-set alone would let a tick fire the job as it was read.
+    private const string AdvanceSql = $"""
         UPDATE __schema__.cron_schedules
         SET next_fire_at = @next_fire_at, last_fired_at = now(), last_tick_at = @tick, last_fired_by = @node
         WHERE name = @name AND enabled AND next_fire_at = @expected
+        RETURNING {CronScheduleSql.Columns}
         """;
 
     private const string InsertJobSql = """
@@ -35,12 +38,12 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
 
     public async Task<CronFireOutcome> FireAsync(CronFire fire, CancellationToken ct)
     {
-        var job = fire.Schedule.Definition.Job;
-        var lane = LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight);
+        var lane = LaneOf(fire.Schedule.Definition.Job);
         var laneId = (await lanes.ResolveAsync([lane], ct))[lane];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (!await AdvanceAsync(connection, fire, ct)) return CronFireOutcome.Lost;
+        if (await AdvanceAsync(connection, fire, ct) is not { } job) return CronFireOutcome.Lost;
+        if (LaneOf(job) is var saved && saved != lane) laneId = (await lanes.ResolveAsync([saved], ct))[saved];
         var inserted = await InsertJobAsync(connection, laneId, job, fire.UniqueKey, ct);
         var jobId = inserted ?? await LiveHolderAsync(connection, job, fire.UniqueKey, ct);
         await using (var record = new NpgsqlCommand(_recordJobSql, connection).With("job_id", jobId).With("name", fire.Schedule.Name))
@@ -52,7 +55,10 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         return new CronFireOutcome(true, jobId);
     }
 
-    private async Task<bool> AdvanceAsync(NpgsqlConnection connection, CronFire fire, CancellationToken ct)
+    private static LaneKey LaneOf(CronJobTemplate job) => LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight);
+
+    /// <summary>The job to enqueue as the schedule holds it now; null when another fire moved the tick first.</summary>
+    private async Task<CronJobTemplate?> AdvanceAsync(NpgsqlConnection connection, CronFire fire, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_advanceSql, connection)
             .With("next_fire_at", NpgsqlDbType.TimestampTz, Times.ToUtc(fire.NextFireAt))
@@ -60,7 +66,8 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
             .With("node", fire.NodeId)
             .With("name", fire.Schedule.Name)
             .With("expected", NpgsqlDbType.TimestampTz, fire.ExpectedNextFireAt.UtcDateTime);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? CronScheduleSql.Read(reader).Definition.Job : null;
     }
 
     private async Task<long?> InsertJobAsync(NpgsqlConnection connection, long laneId, CronJobTemplate job, string uniqueKey, CancellationToken ct)

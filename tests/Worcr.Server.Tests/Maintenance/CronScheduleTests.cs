@@ -46,6 +46,27 @@ public sealed class CronScheduleTests
         Assert.Single(await cluster.FiredTicksAsync("raced"));
     }
 
+    /// <summary>
+    /// A save that changes only the job keeps the next tick, so a leader that read the schedule just before still won
+    /// the compare-and-set, and fired the job as it had read it.
+    /// </summary>
+    [Fact]
+    public async Task A_tick_fired_after_a_save_enqueues_the_job_as_saved_not_as_read()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        var due = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
+        var read = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", [], """{"v": 1}""", 1, 3) }, due);
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", ["edited"], """{"v": 2}""", 1, 3) }, due.AddHours(1));
+
+        var outcome = await cluster.Database.Cron.FireAsync(new CronFire(read, due, due, due.AddSeconds(1), "leader"));
+
+        Assert.True(outcome.Fired);
+        var job = await cluster.Database.Jobs.GetAsync(outcome.JobId!.Value);
+        Assert.Equal("""{"v": 2}""", job!.ArgsJson);
+        Assert.Equal(["edited"], job.Tags);
+    }
+
     [Fact]
     public async Task Missed_ticks_are_fired_once_as_the_latest_of_them()
     {
