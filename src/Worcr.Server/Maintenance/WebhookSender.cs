@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Worcr.Core.Input;
 using Worcr.Postgres;
 
 namespace Worcr.Server.Maintenance;
@@ -12,10 +13,16 @@ namespace Worcr.Server.Maintenance;
 /// POSTs one event: body {id, event, job, at}, headers Worcr-Event, Worcr-Delivery (the outbox id, the same on
 /// every retry, for receivers to dedupe on), Worcr-Timestamp (unix seconds) and Worcr-Signature.
 /// </summary>
+/// <remarks>
+/// Only the status counts. A redirect is not followed (it is a failed attempt, retried): a receiver could otherwise
+/// steer signed POSTs at any address the node reaches, an internal service or a cloud metadata endpoint, and have
+/// their answers recorded where operators read them. The answer's body is never read: a receiver streaming one for
+/// the whole timeout costs the node nothing but the connection.
+/// </remarks>
 internal sealed class WebhookSender : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HttpClient _http = new() { Timeout = Timeout };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout };
     private readonly TimeProvider _time;
 
     public WebhookSender(TimeProvider time) => _time = time;
@@ -27,8 +34,9 @@ internal sealed class WebhookSender : IDisposable
         string? error = null;
         try
         {
-            using var response = await _http.SendAsync(BuildRequest(message), ct);
+            using var response = await _http.SendAsync(BuildRequest(message), HttpCompletionOption.ResponseHeadersRead, ct);
             status = (int)response.StatusCode;
+            if (status is >= 300 and < 400) error = $"HTTP {status}: redirects are not followed (to {TextCheck.Quote(response.Headers.Location?.ToString() ?? "")})";
         }
         catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))
         {

@@ -39,6 +39,31 @@ public sealed class WebhookTests
         Assert.All(log, d => Assert.Equal("delivered", d.GetProperty("state").GetString()));
     }
 
+    /// <summary>
+    /// A receiver answering 307 steered the signed POST wherever it pointed (an internal service, a metadata
+    /// endpoint), and that address's 200 counted as the delivery. Redirects are not followed: the 307 is a failed attempt.
+    /// </summary>
+    [Fact]
+    public async Task A_redirect_is_a_failed_attempt_and_is_not_followed()
+    {
+        await using var inside = await WebhookReceiver.StartAsync();
+        await using var steering = await WebhookReceiver.StartAsync(redirectTo: inside.Url);
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        await cluster.SubscribeAsync("steered", steering.Url, Secret, ["job.cancelled"]);
+
+        await cluster.Database.Jobs.CancelAsync(await cluster.EnqueueAsync("acme"), "not needed");
+        var log = await Eventually.ReadUntilAsync(
+            async () => (await admin.GetJsonAsync("/api/webhooks/steered/deliveries")).GetProperty("deliveries").EnumerateArray().ToList(),
+            log => log.Count > 0, TimeSpan.FromSeconds(30), "an attempt in the delivery log");
+
+        var attempt = log[0];
+        Assert.Equal(307, attempt.GetProperty("status_code").GetInt32());
+        Assert.NotEqual("delivered", attempt.GetProperty("state").GetString());
+        Assert.Contains("redirects are not followed", attempt.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Empty(inside.AllRequests);
+    }
+
     [Fact]
     public async Task An_event_produced_while_no_dispatcher_runs_is_delivered_once_a_node_starts()
     {

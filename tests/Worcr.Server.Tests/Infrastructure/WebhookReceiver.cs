@@ -14,19 +14,22 @@ using Microsoft.Extensions.Logging;
 namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A webhook receiver on loopback (real Kestrel): answers 500 to its first <c>failFirst</c> requests, then 200.
-/// Every request is recorded; the accepted ones are also written to <see cref="Accepted"/>, once per delivery id.
+/// A webhook receiver on loopback (real Kestrel): answers 500 to its first <c>failFirst</c> requests, then 200, or
+/// (<c>redirectTo</c>) 307 to that address every time. Every request is recorded; the accepted ones are also written
+/// to <see cref="Accepted"/>, once per delivery id.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly int _failFirst;
+    private readonly string? _redirectTo;
     private int _requests;
 
-    private WebhookReceiver(WebApplication app, int failFirst)
+    private WebhookReceiver(WebApplication app, int failFirst, string? redirectTo)
     {
         _app = app;
         _failFirst = failFirst;
+        _redirectTo = redirectTo;
     }
 
     public string Url { get; private set; } = "";
@@ -38,13 +41,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     private ConcurrentDictionary<string, bool> SeenDeliveries { get; } = new();
 
-    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0)
+    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, string? redirectTo = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app, failFirst);
+        var receiver = new WebhookReceiver(app, failFirst, redirectTo);
         app.MapPost("/hook", receiver.ReceiveAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -59,6 +62,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             request.Headers["Worcr-Event"].ToString(), request.Headers["Worcr-Delivery"].ToString(),
             request.Headers["Worcr-Timestamp"].ToString(), request.Headers["Worcr-Signature"].ToString(), await reader.ReadToEndAsync());
         AllRequests.Enqueue(received);
+        if (_redirectTo is not null) return Results.Redirect(_redirectTo, permanent: false, preserveMethod: true);
         if (Interlocked.Increment(ref _requests) <= _failFirst) return Results.StatusCode(StatusCodes.Status500InternalServerError);
         if (SeenDeliveries.TryAdd(received.DeliveryId, true)) Accepted.Writer.TryWrite(received);
         return Results.Ok();
