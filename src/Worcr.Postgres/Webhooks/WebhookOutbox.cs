@@ -10,18 +10,31 @@ namespace Worcr.Postgres;
 /// </summary>
 internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
 {
+    // Events wait in the outbox under the subscription as it was; it may have changed since. Each due row is judged
+    // by the subscription as it is now: sent (to its current URL) if it still takes the event, given up if its
+    // events or tenant no longer cover it (a subscription repointed at one tenant must not receive the others'
+    // backlog), and put off by one lease while it is disabled (kept for when it is enabled again, without being
+    // read at every claim meanwhile).
     private const string ClaimSql = """
         WITH due AS (
-            SELECT id FROM __schema__.webhook_outbox
-            WHERE state = 'pending' AND next_attempt_at <= now()
-            ORDER BY next_attempt_at, id
+            SELECT o.id, s.enabled, o.event = ANY (s.events) AND (s.tenant IS NULL OR s.tenant = o.job->>'tenant') AS wanted
+            FROM __schema__.webhook_outbox o JOIN __schema__.webhook_subscriptions s ON s.name = o.subscription
+            WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+            ORDER BY o.next_attempt_at, o.id
             LIMIT @limit
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF o SKIP LOCKED
+        ), unwanted AS (
+            UPDATE __schema__.webhook_outbox o
+            SET state = 'failed', finished_at = now(), last_error = 'the subscription no longer takes this event (its events or tenant changed)'
+            FROM due WHERE o.id = due.id AND due.enabled AND NOT due.wanted
+        ), paused AS (
+            UPDATE __schema__.webhook_outbox o SET next_attempt_at = now() + @lease
+            FROM due WHERE o.id = due.id AND NOT due.enabled
         )
         UPDATE __schema__.webhook_outbox o
         SET attempts = o.attempts + 1, next_attempt_at = now() + @lease
         FROM due, __schema__.webhook_subscriptions s
-        WHERE o.id = due.id AND s.name = o.subscription
+        WHERE o.id = due.id AND due.enabled AND due.wanted AND s.name = o.subscription
         RETURNING o.id, o.subscription, o.event, o.job::text, o.created_at, o.attempts, s.url, s.secret
         """;
 

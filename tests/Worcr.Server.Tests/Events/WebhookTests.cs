@@ -64,6 +64,41 @@ public sealed class WebhookTests
         Assert.Empty(inside.AllRequests);
     }
 
+    /// <summary>
+    /// Events wait under the subscription as it was. One with no tenant, its receiver down, holds every tenant's
+    /// events; repointed at tenant acme's receiver, it sent acme all of them, validly signed. Disabled, it kept
+    /// sending its retries. Now a due event goes out only if the subscription as it is now still takes it.
+    /// </summary>
+    [Fact]
+    public async Task Waiting_events_go_only_where_the_subscription_as_it_is_now_takes_them()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        await cluster.SubscribeAsync("ops", "http://127.0.0.1:9/everyone", Secret, ["job.cancelled"]);
+        await cluster.SubscribeAsync("paused", "http://127.0.0.1:9/paused", Secret, ["job.cancelled"]);
+        await cluster.Database.Jobs.CancelAsync(await cluster.EnqueueAsync("beta"), "beta's");
+        await cluster.Database.Jobs.CancelAsync(await cluster.EnqueueAsync("acme"), "acme's");
+
+        await cluster.SubscribeAsync("ops", "http://127.0.0.1:9/acme-only", Secret, ["job.cancelled"], tenant: "acme");
+        await cluster.SubscribeAsync("paused", "http://127.0.0.1:9/paused", Secret, ["job.cancelled"], enabled: false);
+        var claimed = await cluster.Database.Webhooks.ClaimDueAsync(32, TimeSpan.FromMinutes(1));
+
+        var only = Assert.Single(claimed);
+        Assert.Equal(("ops", "http://127.0.0.1:9/acme-only"), (only.Subscription, only.Url));
+        Assert.Equal("acme", JsonDocument.Parse(only.JobJson).RootElement.GetProperty("tenant").GetString());
+        Assert.Equal(["failed", "pending", "pending", "pending"], await OutboxStatesAsync(cluster));
+    }
+
+    private static async Task<List<string>> OutboxStatesAsync(TestCluster cluster)
+    {
+        await using var command = cluster.Database.DataSource.CreateCommand(
+            $"SELECT state FROM \"{cluster.Schema}\".webhook_outbox ORDER BY subscription, job->>'tenant' DESC");
+        await using var reader = await command.ExecuteReaderAsync();
+        var states = new List<string>();
+        while (await reader.ReadAsync()) states.Add(reader.GetString(0));
+        return states;
+    }
+
     [Fact]
     public async Task An_event_produced_while_no_dispatcher_runs_is_delivered_once_a_node_starts()
     {
