@@ -63,60 +63,29 @@ public sealed class AcquireLimitTests
     }
 
     [Fact]
-    public async Task A_key_no_rate_limit_covers_is_not_found()
-    {
-        var status = await InJobAsync(async context =>
-        {
-            try
-            {
-                await context.AcquireLimitAsync("nobody-limits-this");
-                return WorcrErrorCode.Ok;
-            }
-            catch (WorcrNodeException exception)
-            {
-                return exception.Code;
-            }
-        });
-
-        Assert.Equal(WorcrErrorCode.NotFound, status);
-    }
+    public async Task A_key_no_rate_limit_covers_is_not_found() =>
+        Assert.Equal(WorcrErrorCode.NotFound, await AcquireStatusAsync("nobody-limits-this", cost: 1));
 
     [Fact]
-    public async Task A_cost_above_what_the_limit_ever_grants_is_invalid()
-    {
-        var status = await InJobAsync(async context =>
-        {
-            try
-            {
-                await context.AcquireLimitAsync("payments-api", cost: 3);
-                return WorcrErrorCode.Ok;
-            }
-            catch (WorcrNodeException exception)
-            {
-                return exception.Code;
-            }
-        });
-
-        Assert.Equal(WorcrErrorCode.InvalidArgument, status);
-    }
+    public async Task A_cost_above_what_the_limit_ever_grants_is_invalid() =>
+        Assert.Equal(WorcrErrorCode.InvalidArgument, await AcquireStatusAsync("payments-api", cost: 3));
 
     /// <summary>A sliding window adds one entry per unit inside one script: a cost the capacity allows could still hold Redis for a second.</summary>
     [Fact]
-    public async Task A_sliding_window_cost_above_ten_thousand_is_invalid_whatever_the_capacity()
-    {
-        var status = await InJobAsync(async context =>
-        {
-            try
-            {
-                await context.AcquireLimitAsync("bulk-api", cost: 10_001);
-                return WorcrErrorCode.Ok;
-            }
-            catch (WorcrNodeException exception)
-            {
-                return exception.Code;
-            }
-        });
+    public async Task A_sliding_window_cost_above_ten_thousand_is_invalid_whatever_the_capacity() =>
+        Assert.Equal(WorcrErrorCode.InvalidArgument, await AcquireStatusAsync("bulk-api", cost: 10_001));
 
-        Assert.Equal(WorcrErrorCode.InvalidArgument, status);
-    }
+    /// <summary>What the node answers one AcquireLimit call from inside a job: Ok, or the error's code.</summary>
+    private static Task<WorcrErrorCode> AcquireStatusAsync(string key, int cost) => InJobAsync(async context =>
+    {
+        try
+        {
+            await context.AcquireLimitAsync(key, cost: cost);
+            return WorcrErrorCode.Ok;
+        }
+        catch (WorcrNodeException exception)
+        {
+            return exception.Code;
+        }
+    });
 }
