@@ -14,15 +14,25 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
     // by the subscription as it is now: sent (to its current URL) if it still takes the event, given up if its
     // events or tenant no longer cover it (a subscription repointed at one tenant must not receive the others'
     // backlog), and put off by one lease while it is disabled (kept for when it is enabled again, without being
-    // read at every claim meanwhile).
+    // read at every claim meanwhile). A subscription gets at most its room (the caller's per-subscription bound less
+    // what it has in flight): one with no room is not even scanned, so its backlog never fills a claim that others
+    // wait behind; rows over a partial room stay due, untouched.
     private const string ClaimSql = """
-        WITH due AS (
-            SELECT o.id, s.enabled, o.event = ANY (s.events) AND (s.tenant IS NULL OR s.tenant = o.job->>'tenant') AS wanted
+        WITH room AS (
+            SELECT * FROM unnest(@subscriptions, @rooms) AS r(subscription, room)
+        ), due AS (
+            SELECT o.id, o.subscription, o.next_attempt_at, s.enabled,
+                   o.event = ANY (s.events) AND (s.tenant IS NULL OR s.tenant = o.job->>'tenant') AS wanted
             FROM __schema__.webhook_outbox o JOIN __schema__.webhook_subscriptions s ON s.name = o.subscription
             WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+              AND NOT EXISTS (SELECT 1 FROM room WHERE room.subscription = o.subscription AND room.room <= 0)
             ORDER BY o.next_attempt_at, o.id
             LIMIT @limit
             FOR UPDATE OF o SKIP LOCKED
+        ), ranked AS (
+            SELECT d.id, row_number() OVER (PARTITION BY d.subscription ORDER BY d.next_attempt_at, d.id) AS n,
+                   coalesce((SELECT room.room FROM room WHERE room.subscription = d.subscription), @per_subscription) AS room
+            FROM due d WHERE d.enabled AND d.wanted
         ), unwanted AS (
             UPDATE __schema__.webhook_outbox o
             SET state = 'failed', finished_at = now(), last_error = 'the subscription no longer takes this event (its events or tenant changed)'
@@ -33,8 +43,8 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
         )
         UPDATE __schema__.webhook_outbox o
         SET attempts = o.attempts + 1, next_attempt_at = now() + @lease
-        FROM due, __schema__.webhook_subscriptions s
-        WHERE o.id = due.id AND due.enabled AND due.wanted AND s.name = o.subscription
+        FROM ranked, __schema__.webhook_subscriptions s
+        WHERE o.id = ranked.id AND ranked.n <= ranked.room AND s.name = o.subscription
         RETURNING o.id, o.subscription, o.event, o.job::text, o.created_at, o.attempts, s.url, s.secret
         """;
 
@@ -57,9 +67,13 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
     private readonly string _claimSql = sql.Format(ClaimSql);
     private readonly string _recordSql = sql.Format(RecordSql);
 
-    public async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int limit, TimeSpan lease, CancellationToken ct)
+    public async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int limit, TimeSpan lease, int perSubscription,
+        IReadOnlyDictionary<string, int> inFlight, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(_claimSql).With("limit", limit).With("lease", lease);
+        await using var command = dataSource.CreateCommand(_claimSql).With("limit", limit).With("lease", lease)
+            .With("per_subscription", perSubscription)
+            .WithArray("subscriptions", NpgsqlDbType.Text, inFlight.Keys.ToArray())
+            .WithArray("rooms", NpgsqlDbType.Integer, inFlight.Values.Select(n => perSubscription - n).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var messages = new List<WebhookMessage>();
         while (await reader.ReadAsync(ct))

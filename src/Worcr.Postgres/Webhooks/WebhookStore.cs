@@ -92,9 +92,13 @@ public sealed class WebhookStore
         return deliveries;
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> due events for this node; others skip them for <paramref name="lease"/>.</summary>
-    public Task<IReadOnlyList<WebhookMessage>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken ct = default) =>
-        _outbox.ClaimAsync(limit, lease, ct);
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due events for this node, at most <paramref name="perSubscription"/> less
+    /// what <paramref name="inFlight"/> says it sends already for any one subscription; others skip them for <paramref name="lease"/>.
+    /// </summary>
+    public Task<IReadOnlyList<WebhookMessage>> ClaimDueAsync(int limit, TimeSpan lease, int perSubscription,
+        IReadOnlyDictionary<string, int> inFlight, CancellationToken ct = default) =>
+        _outbox.ClaimAsync(limit, lease, perSubscription, inFlight, ct);
 
     /// <summary>Logs the attempt and marks the event delivered, due again after its backoff, or failed when older than <paramref name="giveUpAfter"/>.</summary>
     public Task RecordAttemptAsync(WebhookAttempt attempt, TimeSpan giveUpAfter, CancellationToken ct = default) =>

@@ -4,13 +4,17 @@ using Worcr.Postgres;
 namespace Worcr.Server.Maintenance;
 
 /// <summary>
-/// Runs on every node: claims due outbox rows (FOR UPDATE SKIP LOCKED, so nodes share the work without
-/// overlap), POSTs them in parallel, and records each attempt. While events keep coming it loops at once;
-/// when none are due it looks again every <c>pollInterval</c>.
+/// Runs on every node: claims due outbox rows (FOR UPDATE SKIP LOCKED, so nodes share the work without overlap),
+/// POSTs them, and records each attempt. Up to <see cref="Slots"/> attempts are in flight at once, and a slot is
+/// filled again as soon as it frees: an attempt that waits for its receiver's full timeout holds only its own slot.
+/// One subscription has at most <see cref="PerSubscription"/> of them, so a receiver that answers slowly or never
+/// (and the retries piling up behind it) cannot hold up the others' events. While events keep coming it claims at
+/// once; otherwise it looks again every <c>pollInterval</c>, or when an attempt ends.
 /// </summary>
 internal sealed class WebhookDispatcher
 {
-    private const int BatchSize = 32;
+    private const int Slots = 32;
+    private const int PerSubscription = 8;
     // Longer than the HTTP timeout, so a row is only claimed again when its node died mid-POST.
     private static readonly TimeSpan ClaimLease = WebhookSender.Timeout * 6;
     private readonly WebhookStore _store;
@@ -30,42 +34,66 @@ internal sealed class WebhookDispatcher
     {
         using var sender = new WebhookSender(_time);
         using var timer = new PeriodicTimer(_pollInterval, _time);
+        var inFlight = new Dictionary<Task, string>();
+        Task<bool>? tick = null;
         try
         {
             while (true)
             {
-                if (await DeliverDueAsync(sender, stoppingToken) == BatchSize) continue;
-                await timer.WaitForNextTickAsync(stoppingToken);
+                var free = Slots - inFlight.Count;
+                var claimed = free > 0 ? await ClaimAsync(free, inFlight, stoppingToken) : [];
+                foreach (var message in claimed) inFlight.Add(DeliverAsync(sender, message, stoppingToken), message.Subscription);
+                if (claimed.Count > 0 && claimed.Count == free) continue;
+
+                // One tick wait at a time: a PeriodicTimer allows no second one while the first is pending.
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                var ended = await Task.WhenAny(inFlight.Keys.Append<Task>(tick));
+                if (ended == tick)
+                {
+                    await tick;
+                    tick = null;
+                }
+                foreach (var done in inFlight.Keys.Where(t => t.IsCompleted).ToArray()) inFlight.Remove(done);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            await Task.WhenAll(inFlight.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
-    /// <summary>One batch; returns how many events were attempted.</summary>
-    public async Task<int> DeliverDueAsync(WebhookSender sender, CancellationToken ct)
+    private async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int free, Dictionary<Task, string> inFlight, CancellationToken ct)
     {
         try
         {
-            var messages = await _store.ClaimDueAsync(BatchSize, ClaimLease, ct);
-            await Task.WhenAll(messages.Select(message => DeliverAsync(sender, message, ct)));
-            return messages.Count;
+            var bySubscription = inFlight.Values.GroupBy(s => s, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            return await _store.ClaimDueAsync(free, ClaimLease, PerSubscription, bySubscription, ct);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             WebhookLog.PassFailed(_logger, exception);
-            return 0;
+            return [];
         }
     }
 
+    /// <summary>One attempt, recorded; never throws but for the node stopping (a failure is logged, and the row comes due again after its claim).</summary>
     private async Task DeliverAsync(WebhookSender sender, WebhookMessage message, CancellationToken ct)
     {
-        var attempt = await sender.SendAsync(message, ct);
-        if (!attempt.Succeeded)
+        try
         {
-            WebhookLog.AttemptFailed(_logger, message.Subscription, message.Id, message.Event, message.Attempt, attempt.Error ?? $"HTTP {attempt.StatusCode}", attempt.RetryAfter);
+            var attempt = await sender.SendAsync(message, ct);
+            if (!attempt.Succeeded)
+            {
+                WebhookLog.AttemptFailed(_logger, message.Subscription, message.Id, message.Event, message.Attempt, attempt.Error ?? $"HTTP {attempt.StatusCode}", attempt.RetryAfter);
+            }
+            await _store.RecordAttemptAsync(attempt, WebhookRetryPolicy.GiveUpAfter, ct);
         }
-        await _store.RecordAttemptAsync(attempt, WebhookRetryPolicy.GiveUpAfter, ct);
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            WebhookLog.PassFailed(_logger, exception);
+        }
     }
 }

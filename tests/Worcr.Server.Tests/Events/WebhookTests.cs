@@ -81,7 +81,7 @@ public sealed class WebhookTests
 
         await cluster.SubscribeAsync("ops", "http://127.0.0.1:9/acme-only", Secret, ["job.cancelled"], tenant: "acme");
         await cluster.SubscribeAsync("paused", "http://127.0.0.1:9/paused", Secret, ["job.cancelled"], enabled: false);
-        var claimed = await cluster.Database.Webhooks.ClaimDueAsync(32, TimeSpan.FromMinutes(1));
+        var claimed = await cluster.Database.Webhooks.ClaimDueAsync(32, TimeSpan.FromMinutes(1), perSubscription: 8, new Dictionary<string, int>());
 
         var only = Assert.Single(claimed);
         Assert.Equal(("ops", "http://127.0.0.1:9/acme-only"), (only.Subscription, only.Url));
@@ -97,6 +97,30 @@ public sealed class WebhookTests
         var states = new List<string>();
         while (await reader.ReadAsync()) states.Add(reader.GetString(0));
         return states;
+    }
+
+    /// <summary>
+    /// A receiver that never answers held every attempt sent to it for the whole timeout (10 s), and the node waited
+    /// for its whole claim of 32 before claiming more: everyone's events queued behind it. Now it holds at most its own
+    /// subscription's share of the slots, and the other subscription's events go through meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task A_receiver_that_never_answers_holds_its_share_of_the_slots_and_others_are_delivered_meanwhile()
+    {
+        await using var silent = await WebhookReceiver.StartAsync(hang: true);
+        await using var fine = await WebhookReceiver.StartAsync();
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await cluster.Database.MigrateAsync();
+        await cluster.SubscribeAsync("silent", silent.Url, Secret, ["job.cancelled"]);
+        await cluster.SubscribeAsync("fine", fine.Url, Secret, ["job.cancelled"]);
+        for (var i = 0; i < 40; i++) await cluster.Database.Jobs.CancelAsync(await cluster.EnqueueAsync("acme"), "not needed");
+
+        await cluster.AddNodeAsync();
+        await Eventually.ReadUntilAsync(() => Task.FromResult(silent.MostHeld), held => held > 0, TimeSpan.FromSeconds(30), "an attempt held by the silent receiver");
+        var delivered = await fine.TakeAsync(40, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(40, delivered.Select(d => d.DeliveryId).Distinct().Count());
+        Assert.InRange(silent.MostHeld, 1, 8);
     }
 
     [Fact]

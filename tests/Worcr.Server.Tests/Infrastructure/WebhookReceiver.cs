@@ -15,22 +15,30 @@ namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A webhook receiver on loopback (real Kestrel): answers 500 to its first <c>failFirst</c> requests, then 200, or
-/// (<c>redirectTo</c>) 307 to that address every time. Every request is recorded; the accepted ones are also written
-/// to <see cref="Accepted"/>, once per delivery id.
+/// (<c>redirectTo</c>) 307 to that address every time, or (<c>hang</c>) nothing until disposed, counting the most
+/// requests it held at once. Every request is recorded; the accepted ones are also written to <see cref="Accepted"/>,
+/// once per delivery id.
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly int _failFirst;
     private readonly string? _redirectTo;
+    private readonly TaskCompletionSource? _hang;
     private int _requests;
+    private int _held;
+    private int _mostHeld;
 
-    private WebhookReceiver(WebApplication app, int failFirst, string? redirectTo)
+    private WebhookReceiver(WebApplication app, int failFirst, string? redirectTo, bool hang)
     {
         _app = app;
         _failFirst = failFirst;
         _redirectTo = redirectTo;
+        _hang = hang ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
+
+    /// <summary>The most requests a hanging receiver held unanswered at once.</summary>
+    public int MostHeld => Volatile.Read(ref _mostHeld);
 
     public string Url { get; private set; } = "";
 
@@ -41,13 +49,13 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     private ConcurrentDictionary<string, bool> SeenDeliveries { get; } = new();
 
-    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, string? redirectTo = null)
+    public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, string? redirectTo = null, bool hang = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app, failFirst, redirectTo);
+        var receiver = new WebhookReceiver(app, failFirst, redirectTo, hang);
         app.MapPost("/hook", receiver.ReceiveAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -63,9 +71,28 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             request.Headers["Worcr-Timestamp"].ToString(), request.Headers["Worcr-Signature"].ToString(), await reader.ReadToEndAsync());
         AllRequests.Enqueue(received);
         if (_redirectTo is not null) return Results.Redirect(_redirectTo, permanent: false, preserveMethod: true);
+        if (_hang is not null) return await HoldAsync(request.HttpContext.RequestAborted);
         if (Interlocked.Increment(ref _requests) <= _failFirst) return Results.StatusCode(StatusCodes.Status500InternalServerError);
         if (SeenDeliveries.TryAdd(received.DeliveryId, true)) Accepted.Writer.TryWrite(received);
         return Results.Ok();
+    }
+
+    private async Task<IResult> HoldAsync(CancellationToken aborted)
+    {
+        var held = Interlocked.Increment(ref _held);
+        for (var most = Volatile.Read(ref _mostHeld); held > most; most = Volatile.Read(ref _mostHeld))
+        {
+            if (Interlocked.CompareExchange(ref _mostHeld, held, most) == most) break;
+        }
+        try
+        {
+            await _hang!.Task.WaitAsync(aborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _held);
+        }
     }
 
     /// <summary>Reads <paramref name="count"/> accepted deliveries, or throws after <paramref name="timeout"/>.</summary>
@@ -79,6 +106,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _hang?.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
