@@ -40,12 +40,15 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
         ), paused AS (
             UPDATE __schema__.webhook_outbox o SET next_attempt_at = now() + @lease
             FROM due WHERE o.id = due.id AND NOT due.enabled
+        ), claimed AS (
+            UPDATE __schema__.webhook_outbox o
+            SET attempts = o.attempts + 1, next_attempt_at = now() + @lease
+            FROM ranked, __schema__.webhook_subscriptions s
+            WHERE o.id = ranked.id AND ranked.n <= ranked.room AND s.name = o.subscription
+            RETURNING o.id, o.subscription, o.event, o.job::text AS job, o.created_at, o.attempts, s.url, s.secret
         )
-        UPDATE __schema__.webhook_outbox o
-        SET attempts = o.attempts + 1, next_attempt_at = now() + @lease
-        FROM ranked, __schema__.webhook_subscriptions s
-        WHERE o.id = ranked.id AND ranked.n <= ranked.room AND s.name = o.subscription
-        RETURNING o.id, o.subscription, o.event, o.job::text, o.created_at, o.attempts, s.url, s.secret
+        SELECT (SELECT count(*) FROM due), c.id, c.subscription, c.event, c.job, c.created_at, c.attempts, c.url, c.secret
+        FROM (SELECT 1) one LEFT JOIN claimed c ON true
         """;
 
     // One statement: the attempt's log row and the outbox row's new state commit together.
@@ -67,7 +70,8 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
     private readonly string _claimSql = sql.Format(ClaimSql);
     private readonly string _recordSql = sql.Format(RecordSql);
 
-    public async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int limit, TimeSpan lease, int perSubscription,
+    /// <returns>The rows to send, and how many due rows the claim looked at (given up, held or left for later too).</returns>
+    public async Task<WebhookClaim> ClaimAsync(int limit, TimeSpan lease, int perSubscription,
         IReadOnlyDictionary<string, int> inFlight, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(_claimSql).With("limit", limit).With("lease", lease)
@@ -76,12 +80,15 @@ internal sealed class WebhookOutbox(NpgsqlDataSource dataSource, SchemaSql sql)
             .WithArray("rooms", NpgsqlDbType.Integer, inFlight.Values.Select(n => perSubscription - n).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var messages = new List<WebhookMessage>();
+        var scanned = 0L;
         while (await reader.ReadAsync(ct))
         {
-            messages.Add(new WebhookMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetTime(4), reader.GetInt32(5), reader.GetString(6), reader.GetString(7)));
+            scanned = reader.GetInt64(0);
+            if (reader.IsDBNull(1)) continue;
+            messages.Add(new WebhookMessage(reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetTime(5), reader.GetInt32(6), reader.GetString(7), reader.GetString(8)));
         }
-        return messages;
+        return new WebhookClaim(messages, (int)scanned);
     }
 
     public async Task RecordAsync(WebhookAttempt attempt, TimeSpan giveUpAfter, CancellationToken ct)

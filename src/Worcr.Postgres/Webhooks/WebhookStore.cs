@@ -96,7 +96,7 @@ public sealed class WebhookStore
     /// Claims up to <paramref name="limit"/> due events for this node, at most <paramref name="perSubscription"/> less
     /// what <paramref name="inFlight"/> says it sends already for any one subscription; others skip them for <paramref name="lease"/>.
     /// </summary>
-    public Task<IReadOnlyList<WebhookMessage>> ClaimDueAsync(int limit, TimeSpan lease, int perSubscription,
+    public Task<WebhookClaim> ClaimDueAsync(int limit, TimeSpan lease, int perSubscription,
         IReadOnlyDictionary<string, int> inFlight, CancellationToken ct = default) =>
         _outbox.ClaimAsync(limit, lease, perSubscription, inFlight, ct);
 

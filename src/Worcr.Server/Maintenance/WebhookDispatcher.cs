@@ -15,6 +15,7 @@ internal sealed class WebhookDispatcher
 {
     private const int Slots = 32;
     private const int PerSubscription = 8;
+    private static readonly TimeSpan RecordPatience = TimeSpan.FromSeconds(5);
     // Longer than the HTTP timeout, so a row is only claimed again when its node died mid-POST.
     private static readonly TimeSpan ClaimLease = WebhookSender.Timeout * 6;
     private readonly WebhookStore _store;
@@ -41,9 +42,13 @@ internal sealed class WebhookDispatcher
             while (true)
             {
                 var free = Slots - inFlight.Count;
-                var claimed = free > 0 ? await ClaimAsync(free, inFlight, stoppingToken) : [];
-                foreach (var message in claimed) inFlight.Add(DeliverAsync(sender, message, stoppingToken), message.Subscription);
-                if (claimed.Count > 0 && claimed.Count == free) continue;
+                var claim = free > 0 ? await ClaimAsync(free, inFlight, stoppingToken) : NothingClaimed;
+                foreach (var message in claim.Messages) inFlight.Add(DeliverAsync(sender, message, stoppingToken), message.Subscription);
+                // A claim that looked at as many rows as it could has more behind it, even if it gave few to send (rows
+                // given up, held for a disabled subscription, or over a subscription's room): look again at once, or
+                // those rows would hold back newer events of other subscriptions by a poll interval per claim. Each
+                // such pass sends, gives up or holds rows, or fills a subscription's room, so it cannot spin.
+                if (claim.Scanned > 0 && claim.Scanned == free) continue;
 
                 // One tick wait at a time: a PeriodicTimer allows no second one while the first is pending.
                 tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
@@ -65,7 +70,9 @@ internal sealed class WebhookDispatcher
         }
     }
 
-    private async Task<IReadOnlyList<WebhookMessage>> ClaimAsync(int free, Dictionary<Task, string> inFlight, CancellationToken ct)
+    private static readonly WebhookClaim NothingClaimed = new([], 0);
+
+    private async Task<WebhookClaim> ClaimAsync(int free, Dictionary<Task, string> inFlight, CancellationToken ct)
     {
         try
         {
@@ -75,7 +82,7 @@ internal sealed class WebhookDispatcher
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             WebhookLog.PassFailed(_logger, exception);
-            return [];
+            return NothingClaimed;
         }
     }
 
@@ -89,9 +96,12 @@ internal sealed class WebhookDispatcher
             {
                 WebhookLog.AttemptFailed(_logger, message.Subscription, message.Id, message.Event, message.Attempt, attempt.Error ?? $"HTTP {attempt.StatusCode}", attempt.RetryAfter);
             }
-            await _store.RecordAttemptAsync(attempt, WebhookRetryPolicy.GiveUpAfter, ct);
+            // Recorded even when the node is stopping by now: the receiver has answered, and an attempt not recorded is
+            // sent again once its claim lapses. Bounded, so a stop waits no longer than this for it.
+            using var recording = new CancellationTokenSource(RecordPatience);
+            await _store.RecordAttemptAsync(attempt, WebhookRetryPolicy.GiveUpAfter, recording.Token);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             WebhookLog.PassFailed(_logger, exception);
         }
