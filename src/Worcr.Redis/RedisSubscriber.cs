@@ -14,6 +14,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
     private static readonly TimeSpan ResubscribePollInterval = TimeSpan.FromMilliseconds(50);
     private readonly RedisConnection _connection;
     private readonly ConcurrentDictionary<string, ConcurrentBag<ChannelMessageQueue>> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _failedChannels = new(StringComparer.Ordinal);
     private int _disposed;
 
     // Counts losses of the subscription connection. The multiplexer also raises ConnectionRestored for the first
@@ -56,6 +57,8 @@ public sealed class RedisSubscriber : IAsyncDisposable
             // The multiplexer registers the queue before it sends SUBSCRIBE, and keeps it when that fails: nobody
             // would read it, yet it would subscribe again at the next reconnect and buffer every message for good.
             ForgetChannel(channel);
+            _failedChannels.TryAdd(channel, 0);
+            if (IsSubscriptionConnected) _ = UnsubscribeFailedChannelsAsync();
             throw;
         }
         _queues.GetOrAdd(channel, _ => []).Add(queue);
@@ -141,6 +144,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
                 await Task.Delay(ResubscribePollInterval);
                 await Subscriber.PingAsync();
             }
+            await UnsubscribeFailedChannelsAsync();
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -151,6 +155,36 @@ public sealed class RedisSubscriber : IAsyncDisposable
         Volatile.Write(ref _announcedLosses, losses);
         Connected?.Invoke();
     }
+
+    // Forgetting a channel whose SUBSCRIBE failed is not enough: while Redis was away the multiplexer may have queued
+    // a re-subscription of it (fire and forget, in a backlog that outlives the caller's timeout) and sends it once the
+    // connection is back, after which Redis publishes to a channel nobody here reads. The multiplexer only sends
+    // UNSUBSCRIBE for a channel it knows to be subscribed, so each such channel is subscribed once more with a handler
+    // of its own and unsubscribed: both travel behind anything queued before them on the subscription connection.
+    private async Task UnsubscribeFailedChannelsAsync()
+    {
+        foreach (var channel in _failedChannels.Keys)
+        {
+            if (!_failedChannels.TryRemove(channel, out _) || _queues.ContainsKey(channel)) continue;
+            var redisChannel = RedisChannel.Literal(channel);
+            try
+            {
+                await Subscriber.SubscribeAsync(redisChannel, DiscardMessage);
+                await Subscriber.UnsubscribeAsync(redisChannel, DiscardMessage);
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // Lost again: the next restoration tries again.
+                _failedChannels.TryAdd(channel, 0);
+            }
+        }
+    }
+
+    private static void DiscardMessage(RedisChannel channel, StackExchange.Redis.RedisValue message)
+    {
+    }
+
+    private bool IsSubscriptionConnected => Subscriber.IsConnected();
 
     private bool AllSubscribed() => _queues.Keys.All(channel => Subscriber.SubscribedEndpoint(RedisChannel.Literal(channel)) is not null);
 }
