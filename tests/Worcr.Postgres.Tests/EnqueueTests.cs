@@ -99,6 +99,44 @@ public sealed class EnqueueTests
         Assert.Equal(200, all.Select(r => r.Id).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_unique_window_sees_a_job_of_its_key_that_another_enqueue_added_and_finished_meanwhile()
+    {
+        await using var db = await CreateAsync();
+        var seed = await db.EnqueueOneAsync();
+        // Another enqueue of the key, caught before its commit: it holds the key's lock as every keyed enqueue does,
+        // and has inserted its job.
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        var schema = new SchemaSql(db.Schema);
+        await new UniqueKeyLocks(schema).LockAsync(other, [new UniqueKey("acme", "email", "nightly")], CancellationToken.None);
+        await using (var insert = new NpgsqlCommand($"""
+            INSERT INTO "{db.Schema}".jobs (id, lane_id, tenant, type, args, state, max_attempts, weight, enqueued_at, run_at, unique_key)
+            SELECT nextval('"{db.Schema}".job_ids'), lane_id, tenant, type, args, state, max_attempts, weight, now(), run_at, 'nightly'
+            FROM "{db.Schema}".jobs WHERE id = {seed}
+            """, other, otherTransaction))
+        {
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+
+        var windowed = db.Jobs.EnqueueAsync([Job(uniqueKey: "nightly", uniqueWindow: TimeSpan.FromHours(1))]);
+        await WaitForLockWaitersAsync(db, 1, windowed);
+        // Its job runs and finishes before the windowed enqueue goes on: the row leaves jobs for job_history.
+        long finished;
+        await using (var finish = new NpgsqlCommand($"""
+            WITH gone AS (DELETE FROM "{db.Schema}".jobs WHERE unique_key = 'nightly' RETURNING *)
+            {schema.Format(HistorySql.InsertFrom("gone", "completed"))}
+            RETURNING id
+            """, other, otherTransaction))
+        {
+            finished = (long)(await finish.ExecuteScalarAsync())!;
+        }
+        await otherTransaction.CommitAsync();
+
+        var result = Assert.Single(await windowed);
+        Assert.Equal((finished, true, JobState.Completed), (result.Id, result.Duplicate, result.State));
+    }
+
     /// <summary>Until <paramref name="count"/> of this schema's statements wait on a lock (or <paramref name="calls"/> end first).</summary>
     private static async Task WaitForLockWaitersAsync(PooledDatabase db, int count, Task calls)
     {

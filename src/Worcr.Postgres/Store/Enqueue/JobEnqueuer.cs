@@ -8,8 +8,9 @@ namespace Worcr.Postgres;
 /// <summary>
 /// Inserts a batch of jobs with one statement: ids, rows and the one NOTIFY listing the new waiting jobs per lane
 /// (<see cref="JobsPayload"/>) all come from one INSERT ... SELECT FROM unnest(...), so a batch without unique keys
-/// is a single round trip that commits on its own. Unique keys add a transaction around it: the window lookup before,
-/// and the lookup of the jobs that made rows conflict after, both before the commit. One job without a unique key
+/// is a single round trip that commits on its own. Unique keys add a transaction around it: the keys' locks
+/// (<see cref="UniqueKeyLocks"/>) and the window lookup before, and the lookup of the jobs that made rows conflict
+/// after, all before the commit. One job without a unique key
 /// (a lone Enqueue call) takes a simpler statement with the same effect (InsertOneSql).
 /// </summary>
 internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes, string jobsChannel)
@@ -69,6 +70,7 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
     private readonly string _insertSql = sql.Format(InsertSql);
     private readonly string _insertOneSql = sql.Format(InsertOneSql);
     private readonly UniqueKeyLookup _unique = new(sql);
+    private readonly UniqueKeyLocks _locks = new(sql);
 
     public async Task<IReadOnlyList<EnqueuedJob>> EnqueueAsync(IReadOnlyList<NewJob> jobs, CancellationToken ct)
     {
@@ -81,6 +83,7 @@ internal sealed class JobEnqueuer(NpgsqlDataSource dataSource, SchemaSql sql, La
         if (prepared is [{ Unique: null } lone]) return [await InsertOneAsync(connection, lone, laneIds[lone.Lane], ct)];
         if (prepared.All(p => p.Unique is null)) return (await InsertAsync(connection, prepared, laneIds, ct)).Select(r => r!).ToArray();
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        await _locks.LockAsync(connection, prepared.Where(p => p.Unique is not null).Select(p => p.Unique!.Value).ToHashSet(), ct);
         var results = new EnqueuedJob?[prepared.Length];
         foreach (var (index, duplicate) in await _unique.FindWithinWindowAsync(connection, prepared, ct)) results[index] = duplicate;
         var toInsert = prepared.Where(p => results[p.Index] is null).ToArray();
