@@ -46,7 +46,7 @@ internal sealed class DryRunEndpoint
         _checker = new RuleChecker(rules.Limits);
     }
 
-    /// <summary>Pure (POST only for its body): plans from what is stored and connected, stores nothing.</summary>
+    /// <summary>Pure (POST only for its body): plans from what is stored and connected, stores nothing. A draft needs the admin role (DraftAccess).</summary>
     public static void Map(RouteGroupBuilder api) => api.MapPost("/rules/dry-run", AdminApi.Create<DryRunEndpoint>(api).RunAsync).AllowReadOnly();
 
     private async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -56,6 +56,7 @@ internal sealed class DryRunEndpoint
         CompiledDraft? draft = null;
         if (input.Value.Draft is { } rule)
         {
+            if (DraftAccess.Refusal(request.HttpContext) is { } refusal) return refusal;
             var (compiled, problem) = _checker.Compile(rule.Name ?? DraftName, rule);
             if (compiled is null) return AdminJson.Error(StatusCodes.Status400BadRequest, "Field 'draft': " + problem!.Error, problem.Line);
             draft = compiled;

@@ -28,8 +28,9 @@ internal sealed class RulesEndpoints
         api.MapGet("/rules", endpoints.ListAsync).AllowReadOnly();
         api.MapPut("/rules/{name}", endpoints.SaveAsync);
         api.MapDelete("/rules/{name}", endpoints.DeleteAsync);
-        // Pure checks, POST only for their bodies: they compile and evaluate a draft in memory and store nothing.
-        api.MapPost("/rules/validate", endpoints.ValidateAsync).AllowReadOnly();
+        // Pure checks, POST only for their bodies: they compile and evaluate a draft in memory and store nothing. A
+        // draft is code, so only explaining the saved rules is open to the read-only role (DraftAccess).
+        api.MapPost("/rules/validate", endpoints.ValidateAsync);
         api.MapPost("/rules/explain", endpoints.ExplainAsync).AllowReadOnly();
     }
 
@@ -78,6 +79,7 @@ internal sealed class RulesEndpoints
         if (error is not null) return AdminJson.Error(StatusCodes.Status400BadRequest, error);
         var book = _rules.Current;
         if (input.Value.Draft is null) return AdminJson.Ok(RuleExplainer.Explain(book, job!, worker!, draft: null));
+        if (DraftAccess.Refusal(request.HttpContext) is { } refusal) return refusal;
         var (draft, problem) = _checker.Compile(input.Value.Draft.Name ?? DraftName, input.Value.Draft);
         if (draft is null) return AdminJson.Error(StatusCodes.Status400BadRequest, "Field 'draft': " + problem!.Error, problem.Line);
         using (draft)

@@ -95,6 +95,9 @@ await scenario('pages', async (page) => {
       const visible = await page.locator('button.change:visible').count();
       if (visible) fail(`read-only sees ${visible} change button(s) on ${path}`);
     }
+    await page.goto(`${baseUrl}/#/rules`);
+    await page.waitForSelector('main[data-loaded="/rules"]');
+    if (await page.locator('#rule-check:visible, #bench-use-draft:visible').count()) fail('read-only is offered to run a draft');
     ok('read-only sees no change buttons');
   }
 });

@@ -129,17 +129,25 @@ public sealed class AuthTests : IClassFixture<SecuredAdminFixture>
     }
 
     [Fact]
-    public async Task Read_only_session_may_get_and_validate_but_not_change()
+    public async Task Read_only_session_may_look_and_test_the_saved_rules_but_neither_change_nor_run_code_of_its_own()
     {
         using var viewer = await _fixture.SignInAsync(SecuredAdminFixture.ReadOnlyPassword);
+        const string Facts = "\"job\": {\"type\": \"test.echo\", \"tags\": [\"eu\"]}, \"worker\": {\"tags\": [\"eu\"]}";
+        const string Draft = "\"draft\": " + RuleBody;
 
         using var list = await viewer.SendAsync(HttpMethod.Get, "/api/rules");
+        using var explainSaved = await viewer.SendAsync(HttpMethod.Post, "/api/rules/explain", "{" + Facts + "}");
+        using var dryRunSaved = await viewer.SendAsync(HttpMethod.Post, "/api/rules/dry-run", """{"draft": null}""");
         using var validate = await viewer.SendAsync(HttpMethod.Post, "/api/rules/validate", RuleBody);
+        using var explainDraft = await viewer.SendAsync(HttpMethod.Post, "/api/rules/explain", "{" + Facts + ", " + Draft + "}");
+        using var dryRunDraft = await viewer.SendAsync(HttpMethod.Post, "/api/rules/dry-run", "{" + Draft + "}");
         using var save = await viewer.SendAsync(HttpMethod.Put, "/api/rules/read-only-probe", RuleBody);
 
-        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, validate.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, save.StatusCode);
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden],
+            new[] { list, explainSaved, dryRunSaved, validate, explainDraft, dryRunDraft, save }.Select(r => r.StatusCode));
+        Assert.Contains("a draft is code", (await AdminClient.ReadAsync(explainDraft)).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("a draft is code", (await AdminClient.ReadAsync(dryRunDraft)).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("read-only", (await AdminClient.ReadAsync(save)).GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Null(await _fixture.Cluster.Database.Rules.GetAsync("read-only-probe"));
     }

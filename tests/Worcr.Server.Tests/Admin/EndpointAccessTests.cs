@@ -12,11 +12,11 @@ namespace Worcr.Server.Tests.Admin;
 /// </summary>
 public sealed class EndpointAccessTests : IClassFixture<SecuredAdminFixture>
 {
-    // Every endpoint the read-only role may reach, as method and route pattern: the reads, the pure rule checks
-    // (POST only for their bodies) and signing out. Anything else, including an endpoint added later, is admin-only.
+    // Every endpoint the read-only role may reach, as method and route pattern: the reads, explaining and dry-running
+    // the saved rules (POST only for their bodies; a draft in them needs the admin role) and signing out. Anything else, including an endpoint added later, is admin-only.
     private static readonly HashSet<string> ReadOnlyAllowed =
     [
-        "GET /api/rules", "POST /api/rules/validate", "POST /api/rules/explain", "POST /api/rules/dry-run",
+        "GET /api/rules", "POST /api/rules/explain", "POST /api/rules/dry-run",
         "GET /api/cron", "GET /api/cron/{name}",
         "GET /api/webhooks", "GET /api/webhooks/{name}", "GET /api/webhooks/{name}/deliveries",
         "GET /api/job-types", "GET /api/limits", "GET /api/tenants", "GET /api/tenants/{name}/keys",

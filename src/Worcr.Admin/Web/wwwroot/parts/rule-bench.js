@@ -14,6 +14,7 @@ export function ruleBench(draft) {
   worker.id = 'bench-worker';
   const useDraft = checkbox('use the draft in the editor', false);
   useDraft.input.id = 'bench-use-draft';
+  useDraft.classList.add('change'); // a draft is code the node runs: admins only; read-only tests the saved rules
   const result = h('div', { id: 'bench-result' });
   const dry = h('div', { id: 'dry-run' });
   const error = errorBox();

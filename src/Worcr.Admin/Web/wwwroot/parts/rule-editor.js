@@ -74,7 +74,8 @@ export function ruleEditor(onSaved) {
     h('div', { class: 'fields' }, field('name', name), field('language', language), field('kind', kind), field('order', order), enabled),
     h('div', { class: 'progress' }, body), error, ok,
     h('div', { class: 'row' },
-      h('button', { type: 'button', id: 'rule-check', onclick: (e) => act(e.target, error, async () => {
+      // Checking runs the draft's code on the node: admins only, as saving is.
+      h('button', { type: 'button', id: 'rule-check', class: 'change', onclick: (e) => act(e.target, error, async () => {
         if (await check()) { ok.textContent = 'The rule compiles.'; ok.hidden = false; }
       }) }, 'Check syntax'),
       changeButton('Save rule', (e) => act(e.target, error, async () => {
