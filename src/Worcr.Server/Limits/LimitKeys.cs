@@ -32,7 +32,10 @@ internal static class LimitKeys
         return Normalise(keys, logger);
     }
 
-    /// <summary>Sorted, distinct, trimmed; a key with braces (it would break the Redis hash tag) or too long is dropped.</summary>
+    // Braces would break the Redis hash tag; PostgreSQL refuses NUL in text, so the job's insert would fail.
+    private static readonly System.Buffers.SearchValues<char> RefusedCharacters = System.Buffers.SearchValues.Create("{}\0");
+
+    /// <summary>Sorted, distinct, trimmed; a key with braces or NUL, or too long, is dropped.</summary>
     public static IReadOnlyList<string> Normalise(IEnumerable<string> keys, ILogger logger)
     {
         var kept = new SortedSet<string>(StringComparer.Ordinal);
@@ -40,7 +43,7 @@ internal static class LimitKeys
         {
             var key = raw.Trim();
             if (key.Length == 0) continue;
-            if (key.Length > MaxKeyLength || key.Contains('{') || key.Contains('}')) LimitLog.KeyDropped(logger, key.Length > 80 ? key[..80] : key);
+            if (key.Length > MaxKeyLength || key.AsSpan().IndexOfAny(RefusedCharacters) >= 0) LimitLog.KeyDropped(logger, key.Length > 80 ? key[..80] : key);
             else kept.Add(key);
         }
         if (kept.Count <= MaxKeys) return kept.ToArray();

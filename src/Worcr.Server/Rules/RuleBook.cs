@@ -43,8 +43,9 @@ internal sealed class RuleBook
     public IReadOnlyList<IDisposable> Owned { get; }
 
     /// <summary>
-    /// Runs the enqueue rules in order; each sees the job as the previous ones left it. A rule that fails is
-    /// skipped (its error is returned) and the job is enqueued as the other rules made it.
+    /// Runs the enqueue rules in order; each sees the job as the previous ones left it. A rule that fails, or returns
+    /// changes a producer could not send (<see cref="RuleChangeChecks"/>), is skipped (its error is returned) and the
+    /// job is enqueued as the other rules made it.
     /// </summary>
     public (EnqueueChanges Changes, IReadOnlyList<string> Errors) ApplyEnqueue(JobFacts job)
     {
@@ -56,6 +57,11 @@ internal sealed class RuleBook
             try
             {
                 var changes = rule.EvaluateEnqueue(job);
+                if (RuleChangeChecks.EnqueueProblem(changes, job.EnqueuedAt) is { } problem)
+                {
+                    errors.Add($"rule '{rule.Source.Name}' returned changes that were not applied: {problem}");
+                    continue;
+                }
                 merged = new EnqueueChanges(
                     changes.ExpiresAt ?? merged.ExpiresAt, changes.MaxAttempts ?? merged.MaxAttempts, changes.RunAt ?? merged.RunAt,
                     changes.Weight ?? merged.Weight, [.. merged.ExtraTags, .. changes.ExtraTags], [.. merged.LimitKeys, .. changes.LimitKeys]);
@@ -70,15 +76,18 @@ internal sealed class RuleBook
     }
 
     /// <summary>
-    /// The first retry rule decides the delay or gives up; null when there is none (or it failed: then the
-    /// node's default backoff applies and the error is returned).
+    /// The first retry rule decides the delay or gives up; null when there is none (or it failed or asked for a delay
+    /// past the furthest a job may be scheduled: then the node's default backoff applies and the error is returned).
     /// </summary>
     public (RetryDecision? Decision, string? Error) DecideRetry(JobFacts job, int attempt, string error)
     {
         if (Retry.Count == 0) return (null, null);
         try
         {
-            return (Retry[0].EvaluateRetry(job, attempt, error), null);
+            var decision = Retry[0].EvaluateRetry(job, attempt, error);
+            return RuleChangeChecks.RetryProblem(decision) is { } problem
+                ? (null, $"rule '{Retry[0].Source.Name}' returned a delay that was not used: {problem}")
+                : (decision, null);
         }
         catch (RuleExecutionException exception)
         {
