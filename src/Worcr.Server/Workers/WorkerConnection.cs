@@ -106,6 +106,8 @@ internal sealed class WorkerConnection
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.CutOff);
         try
         {
+            session.RenewalOverdueAfter = heartbeatInterval * 1.5;
+            session.RenewalStarting();
             while (await requests.MoveNext(reading.Token))
             {
                 await HandleAsync(session, requests.Current, reading.Token);
@@ -272,6 +274,7 @@ internal sealed class WorkerConnection
                 _dispatcher.Wake();
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
+                session.RenewalStarting();
                 await HeartbeatAsync(session, cancellationToken);
                 break;
             case WorkerMessage.MessageOneofCase.Goodbye:
@@ -295,6 +298,9 @@ internal sealed class WorkerConnection
                 throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
             default:
                 await ReportAsync(session, message, cancellationToken);
+                // Reports are read at their budget's pace, so a worker's heartbeat can wait behind its own log lines
+                // for longer than a lease: a stream delivering reports is proof enough that the worker lives.
+                if (session.TakeOverdueRenewal()) await HeartbeatAsync(session, cancellationToken);
                 break;
         }
     }

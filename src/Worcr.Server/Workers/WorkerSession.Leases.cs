@@ -10,6 +10,26 @@ namespace Worcr.Server.Workers;
 internal sealed partial class WorkerSession
 {
     private readonly TimeProvider _time;
+    // When the last renewal of this stream's leases started (its read loop only).
+    private long _renewalStartedAt;
+
+    /// <summary>How long after the last renewal started the read loop renews by itself (set once the heartbeat interval is known).</summary>
+    public TimeSpan RenewalOverdueAfter { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>A renewal starts now: a heartbeat arrived (or the stream opened, with nothing to renew yet).</summary>
+    public void RenewalStarting() => _renewalStartedAt = _time.GetTimestamp();
+
+    /// <summary>
+    /// True, and counted as started now, when no renewal started for <see cref="RenewalOverdueAfter"/>. The read loop asks after each report it read: a worker that keeps
+    /// sending is alive even when its heartbeat waits behind its own log lines in its stream.
+    /// </summary>
+    public bool TakeOverdueRenewal()
+    {
+        var now = _time.GetTimestamp();
+        if (RenewalOverdueAfter == Timeout.InfiniteTimeSpan || _time.GetElapsedTime(_renewalStartedAt, now) < RenewalOverdueAfter) return false;
+        _renewalStartedAt = now;
+        return true;
+    }
 
     /// <summary>
     /// Applies a renewal sent at <paramref name="sentAt"/> for the attempts <paramref name="asked"/>: the renewed ones
