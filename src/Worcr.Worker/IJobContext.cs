@@ -36,6 +36,8 @@ public interface IJobContext
     /// <summary>Saves a checkpoint and returns once the node has stored it durably; the next attempt sees it in <see cref="Checkpoints"/>.</summary>
     /// <param name="name">The checkpoint's name; saving a name again replaces its value.</param>
     /// <param name="value">The value, e.g. the last step done.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or longer than 200 characters, or
+    /// <paramref name="value"/> is over 64 KiB of UTF-8: the node's limits. Nothing was sent.</exception>
     /// <exception cref="WorcrNodeException">The node refused it (e.g. the attempt is stale).</exception>
     /// <exception cref="OperationCanceledException">The stream was lost; the job is abandoned.</exception>
     Task CheckpointAsync(string name, string value);
@@ -49,7 +51,7 @@ public interface IJobContext
 
     /// <summary>Ships a log line for this attempt. Fire and forget.</summary>
     /// <param name="level">"debug", "info", "warn" or "error".</param>
-    /// <param name="text">The line.</param>
+    /// <param name="text">The line; only its first 8,192 characters are sent, as the node keeps no more.</param>
     void Log(string level, string text);
 
     /// <summary>Asks the node for a rate-limit permit, e.g. before calling a payment API (Workers.AcquireLimit).</summary>

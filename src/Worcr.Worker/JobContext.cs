@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
+using Worcr.Core.Input;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -53,6 +55,18 @@ public sealed class JobContext : IJobContext
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
+        // The node refuses what is over its limits; a value over the gRPC message limit could not even be sent.
+        if (name.Length > ReportLimits.MaxNameLength)
+        {
+            throw new ArgumentException($"A checkpoint name is at most {ReportLimits.MaxNameLength} characters (got {name.Length}).", nameof(name));
+        }
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        if (bytes > ReportLimits.MaxCheckpointBytes)
+        {
+            throw new ArgumentException(
+                $"Checkpoint '{name}' of job {JobId} is {bytes} bytes, at most {ReportLimits.MaxCheckpointBytes}: save less, or store the data elsewhere and checkpoint where it is.",
+                nameof(value));
+        }
         var message = new WorkerMessage
         {
             Checkpoint = new Checkpoint { JobId = JobId, Attempt = Attempt, Name = name, Value = value },
@@ -85,7 +99,9 @@ public sealed class JobContext : IJobContext
         {
             Log = new Log
             {
-                JobId = JobId, Attempt = Attempt, Level = level ?? "info", Text = text ?? "", At = Timestamp.FromDateTime(DateTime.UtcNow),
+                JobId = JobId, Attempt = Attempt, Level = level ?? "info", At = Timestamp.FromDateTime(DateTime.UtcNow),
+                // Cut here as the node would cut it: a line over the gRPC message limit could not even be sent.
+                Text = TextCheck.Cut(text ?? "", ReportLimits.MaxLogTextLength),
             },
         });
     }

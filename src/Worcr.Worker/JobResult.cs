@@ -9,6 +9,11 @@ namespace Worcr.Worker;
 /// How an attempt ended: a value the handler returns. (A handler may also throw <see cref="JobFailedException"/>,
 /// which ends the attempt as <see cref="Fail"/> would.)
 /// </summary>
+/// <remarks>
+/// A result the node would refuse ends the attempt as a non-retryable failure instead, so the job does not stay held by
+/// the worker: more than 1 MiB of JSON (as sent, or as PostgreSQL stores it) fails with "result too large: N bytes,
+/// at most 1048576". An error text longer than 8,192 characters is cut to that length.
+/// </remarks>
 public abstract record JobResult
 {
     private protected JobResult()

@@ -37,6 +37,16 @@ public static class TextCheck
     }
 
     /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="maxLength"/> characters, never between the two halves of
+    /// a surrogate pair: a lone half cannot be stored.
+    /// </summary>
+    public static string Cut(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        return text[..(char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength)];
+    }
+
+    /// <summary>
     /// Text from a request, fit to echo in an error: quoted, at most <paramref name="max"/> characters, control
     /// characters and lone surrogates escaped. An error that echoed a megabyte, or a NUL, would be a new problem.
     /// </summary>

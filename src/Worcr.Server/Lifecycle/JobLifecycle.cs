@@ -25,7 +25,7 @@ namespace Worcr.Server.Lifecycle;
 internal sealed class JobLifecycle
 {
     /// <summary>Error texts longer than this are cut before they are stored and announced.</summary>
-    public const int MaxErrorLength = 8192;
+    public const int MaxErrorLength = Core.Input.ReportLimits.MaxErrorLength;
 
     private readonly IJobLifecycleStore _store;
     private readonly IJobEvents _events;

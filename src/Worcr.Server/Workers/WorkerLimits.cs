@@ -1,7 +1,10 @@
+using Worcr.Core.Input;
+
 namespace Worcr.Server.Workers;
 
 /// <summary>
-/// Every bound on what one worker stream may send or hold, in one place (docs/security.md, "Worker limits"). A report
+/// Every bound on what one worker stream may send or hold, in one place (docs/security.md, "Worker limits"); those
+/// the worker SDK checks too are defined in <see cref="ReportLimits"/>. A report
 /// over a bound is refused for that report only (a refused Ack naming the field); the stream and other jobs go on.
 /// </summary>
 internal static class WorkerLimits
@@ -10,7 +13,7 @@ internal static class WorkerLimits
     public const int MaxCapacity = 10_000;
 
     /// <summary>Worker ids, progress counter names and checkpoint names, in characters.</summary>
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = ReportLimits.MaxNameLength;
 
     /// <summary>Progress.text, in characters.</summary>
     public const int MaxProgressTextLength = 1024;
@@ -22,10 +25,10 @@ internal static class WorkerLimits
     public const int MaxProgressCountersPerJob = 32;
 
     /// <summary>Log.text, in characters; a longer line is cut to this length, not refused.</summary>
-    public const int MaxLogTextLength = 8192;
+    public const int MaxLogTextLength = ReportLimits.MaxLogTextLength;
 
     /// <summary>Checkpoint.value, in UTF-8 bytes.</summary>
-    public const int MaxCheckpointBytes = 64 * 1024;
+    public const int MaxCheckpointBytes = ReportLimits.MaxCheckpointBytes;
 
     /// <summary>Distinct checkpoint names a job may hold (those it brought to the attempt included).</summary>
     public const int MaxCheckpointsPerJob = 32;

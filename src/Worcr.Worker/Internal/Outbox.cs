@@ -13,14 +13,33 @@ internal sealed class Outbox
         Channel.CreateUnbounded<WorkerMessage>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly AckTracker _acks;
+    private readonly Action<string>? _diagnostic;
+    private readonly int _maxMessageBytes;
 
-    public Outbox(AckTracker acks)
+    /// <param name="acks">Where requests wait for their Ack.</param>
+    /// <param name="diagnostic">Told of a message dropped for its size.</param>
+    /// <param name="maxMessageBytes">The largest message the channel sends.</param>
+    public Outbox(AckTracker acks, Action<string>? diagnostic = null, int maxMessageBytes = WorcrChannel.MaxMessageSize)
     {
         _acks = acks;
+        _diagnostic = diagnostic;
+        _maxMessageBytes = maxMessageBytes;
     }
 
-    /// <summary>Queues a message; dropped silently once the outbox is closed (the stream is ending anyway).</summary>
-    public bool Post(WorkerMessage message) => _queue.Writer.TryWrite(message);
+    /// <summary>
+    /// Queues a message; dropped silently once the outbox is closed (the stream is ending anyway), and refused when
+    /// over the message limit: its write would fail and end the stream, costing every job on it an attempt. Reports
+    /// are checked against the node's limits before they get here; this is the guard for anything they missed.
+    /// </summary>
+    public bool Post(WorkerMessage message)
+    {
+        var size = message.CalculateSize();
+        if (size <= _maxMessageBytes) return _queue.Writer.TryWrite(message);
+        var error = $"{message.MessageCase} of {size} bytes is over the {_maxMessageBytes}-byte message limit; not sent.";
+        if (message.RequestId == 0) _diagnostic?.Invoke(error);
+        else _acks.Complete(new Ack { RequestId = message.RequestId, Ok = false, Error = error });
+        return false;
+    }
 
     /// <summary>Queues a message with a fresh request_id and returns the node's Ack for it.</summary>
     public Task<Ack> RequestAsync(WorkerMessage message)
@@ -29,6 +48,7 @@ internal sealed class Outbox
         message.RequestId = requestId;
         if (!Post(message))
         {
+            // Nothing when Post refused it for its size: that answered it already.
             _acks.Fail(requestId, new StreamLostException("The stream is closing; the message was not sent."));
         }
 

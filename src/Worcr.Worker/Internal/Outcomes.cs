@@ -1,4 +1,6 @@
+using System.Text;
 using Google.Protobuf.WellKnownTypes;
+using Worcr.Core.Input;
 using Worcr.Protocol.V1;
 
 namespace Worcr.Worker.Internal;
@@ -22,6 +24,33 @@ internal static class Outcomes
 
     private static string ErrorText(Exception exception) =>
         string.IsNullOrEmpty(exception.Message) ? exception.GetType().Name : exception.Message;
+
+    /// <summary>
+    /// The outcome as the node will take it. A result the node would refuse (over its size limit, or JSON it cannot
+    /// store) becomes a non-retryable failure that says why: refused, the outcome would leave the job held by this
+    /// worker, and a result over the message limit would cost the stream and every job on it. An error text is cut to
+    /// what the node accepts.
+    /// </summary>
+    public static JobResult Deliverable(JobResult result) => result switch
+    {
+        JobResult.Completed { ResultJson.Length: > 0 } completed when ResultProblem(completed.ResultJson) is { } problem =>
+            JobResult.Fail(problem, retryable: false),
+        JobResult.Failed failed when failed.Error.Length > ReportLimits.MaxErrorLength =>
+            failed with { Error = TextCheck.Cut(failed.Error, ReportLimits.MaxErrorLength) },
+        _ => result,
+    };
+
+    /// <summary>Why the node would refuse <paramref name="json"/> as a result (its own checks), or null.</summary>
+    private static string? ResultProblem(string json)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        if (bytes > ReportLimits.MaxResultBytes) return ResultTooLarge(bytes);
+        if (JsonCheck.Problem(json, "result", out var storedBytes) is { } problem) return problem;
+        // PostgreSQL prints numbers in full and adds spaces: the stored form may be larger than what was sent.
+        return storedBytes > ReportLimits.MaxResultBytes ? ResultTooLarge(storedBytes) : null;
+    }
+
+    private static string ResultTooLarge(long bytes) => $"result too large: {bytes} bytes, at most {ReportLimits.MaxResultBytes}";
 
     public static WorkerMessage ToMessage(string jobId, int attempt, JobResult result) => result switch
     {

@@ -201,7 +201,7 @@ internal sealed class SessionJobs
             try
             {
                 using var span = Telemetry.WorkerActivities.StartHandler(job.Assign);
-                result = await InvokeAsync(job, handler);
+                result = Outcomes.Deliverable(await InvokeAsync(job, handler));
                 Telemetry.WorkerActivities.Ended(span, result);
             }
             finally

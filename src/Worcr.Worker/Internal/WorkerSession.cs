@@ -47,7 +47,7 @@ internal sealed class WorkerSession : ISessionLink
         _workers = new Protocol.V1.Workers.WorkersClient(channel);
         _headers = Authorization.BearerHeaders(options.Token);
         _diagnostic = diagnostic;
-        _outbox = new Outbox(_acks);
+        _outbox = new Outbox(_acks, diagnostic);
         _credits = new CreditBatcher(_outbox.Post, CreditBatcher.HoldUntilFor(options.Prefetch));
         _progress = new ProgressCoalescer(_outbox.Post);
         _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, options.Concurrency, diagnostic, logger);
