@@ -12,7 +12,9 @@ namespace Worcr.Worker.Internal;
 internal sealed class SessionJobs
 {
     private readonly ConcurrentDictionary<string, RunningJob> _jobs = new();
-    private readonly ConcurrentDictionary<Task, byte> _parked = new();
+    // Attempts waiting for an earlier attempt of their job to end, with the task that starts them: not in _jobs yet,
+    // but the node holds them, so a Cancel must find them.
+    private readonly ConcurrentDictionary<RunningJob, Task> _parked = new();
     private readonly IReadOnlyDictionary<string, JobHandler> _handlers;
     private readonly ISessionLink _link;
     private readonly Outbox _outbox;
@@ -59,11 +61,13 @@ internal sealed class SessionJobs
         _leavingSignal.Cancel();
     }
 
-    public void OnAssign(Assign assign)
+    public void OnAssign(Assign assign) => Admit(new RunningJob(assign));
+
+    private void Admit(RunningJob job)
     {
         // An Assign read after the stream was lost is the node's to give again: starting it would run it twice.
         if (_abandoned) return;
-        var job = new RunningJob(assign);
+        var assign = job.Assign;
         while (!_jobs.TryAdd(job.JobId, job))
         {
             if (!_jobs.TryGetValue(job.JobId, out var earlier)) continue; // the earlier attempt just left: try again
@@ -80,7 +84,7 @@ internal sealed class SessionJobs
                     _ = FinishUnstartedAsync(job, JobResult.Yield());
                     return;
                 }
-                Park(StartAfterAsync(earlier, assign));
+                Park(job, earlier);
                 return;
             }
 
@@ -111,34 +115,51 @@ internal sealed class SessionJobs
         }
     }
 
-    /// <summary>Tracks a start waiting for an earlier attempt of its job to end, so a leave waits for it too.</summary>
-    private void Park(Task start)
+    /// <summary>
+    /// Starts <paramref name="job"/> once <paramref name="earlier"/> has left; tracked meanwhile, so a Cancel finds it
+    /// and a leave waits for it. It leaves the tracking only after its start put it in _jobs, so a Cancel read at any
+    /// moment finds it in one or the other.
+    /// </summary>
+    private void Park(RunningJob job, RunningJob earlier)
     {
-        _parked.TryAdd(start, 0);
-        _ = start.ContinueWith(done => _parked.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
+        var start = StartAfterAsync(earlier, job);
+        _parked.TryAdd(job, start);
+        _ = start.ContinueWith(done => _parked.TryRemove(job, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
     }
 
-    private async Task StartAfterAsync(RunningJob earlier, Assign assign)
+    private async Task StartAfterAsync(RunningJob earlier, RunningJob job)
     {
         await earlier.Done;
         // A lost stream abandons its jobs: an attempt it held is the node's to give again, not this worker's to start.
-        if (!_abandoned) OnAssign(assign);
+        // One cancelled while it waited was answered then; RunAsync sees it stopped and never calls its handler.
+        if (!_abandoned) Admit(job);
     }
 
     public void OnCancel(Cancel cancel)
     {
-        if (_jobs.TryGetValue(cancel.JobId, out var job) && (cancel.Attempt == 0 || cancel.Attempt == job.Attempt))
+        if (_jobs.TryGetValue(cancel.JobId, out var job) && Matches(job))
         {
             _diagnostic($"Node cancelled job {job.JobId} (attempt {job.Attempt}): {cancel.Reason}");
             job.Stop(JobStopReason.NodeCancel);
         }
+
+        foreach (var parked in _parked.Keys.Where(parked => parked.JobId == cancel.JobId && Matches(parked)))
+        {
+            // Answered now, as a prefetched job cancelled while it waits for a slot is: waiting for the earlier
+            // attempt to end would hold the node's answer (and the job) on a handler that may be slow to stop.
+            _diagnostic($"Node cancelled job {parked.JobId} (attempt {parked.Attempt}) before it started: {cancel.Reason}");
+            parked.Stop(JobStopReason.NodeCancel);
+            _ = ReportAsync(parked, Outcomes.FromException(JobStopReason.NodeCancel, new OperationCanceledException(parked.Token)));
+        }
+
+        bool Matches(RunningJob candidate) => cancel.Attempt == 0 || cancel.Attempt == candidate.Attempt;
     }
 
     /// <summary>Completes when every job has left (jobs assigned meanwhile, and attempts parked behind earlier ones, included).</summary>
     public async Task WaitAllDoneAsync()
     {
-        while (_jobs.Values.Select(job => job.Done).Concat(_parked.Keys).ToArray() is { Length: > 0 } pending)
+        while (_jobs.Values.Select(job => job.Done).Concat(_parked.Values).ToArray() is { Length: > 0 } pending)
         {
             await Task.WhenAll(pending);
         }
@@ -160,7 +181,7 @@ internal sealed class SessionJobs
             reports.Add(ReportAsync(job, JobResult.Yield()));
         }
 
-        while (_parked.Keys.ToArray() is { Length: > 0 } parked)
+        while (_parked.Values.ToArray() is { Length: > 0 } parked)
         {
             await Task.WhenAll(parked);
         }

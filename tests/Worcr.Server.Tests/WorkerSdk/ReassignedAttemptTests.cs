@@ -98,6 +98,31 @@ public sealed class ReassignedAttemptTests
         Assert.Equal(0, stream.SecondStarts);
     }
 
+    /// <summary>
+    /// The node may cancel the new attempt while it waits for the old one (its producer cancelled the job, say). The
+    /// Cancel was dropped, as it named an attempt the worker did not run yet, and the attempt ran in full once the old
+    /// one ended: its Complete refused, the job held until then. It is answered at once instead, and never started.
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_of_an_attempt_parked_behind_an_earlier_one_answers_it_at_once_and_it_never_starts()
+    {
+        await using var stream = await SlowToStopAttempt.StartAsync();
+        stream.GiveSecondAttempt();
+
+        stream.Jobs.OnCancel(new Cancel { JobId = "7", Attempt = 2, Reason = "cancelled by its producer" });
+
+        // Answered while attempt 1 still runs, with the credit it frees.
+        Assert.Equal(1, stream.Credits.Pending);
+        var answer = await stream.SecondAnswered.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(("cancelled", false), (answer.Fail?.Error, answer.Fail?.Retryable));
+
+        stream.LetFirstEnd();
+        await stream.Jobs.WaitAllDoneAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var sent = await stream.EndAsync();
+        Assert.Equal(0, stream.SecondStarts);
+        Assert.Single(sent, message => (message.Complete?.Attempt ?? message.Fail?.Attempt ?? message.Yield?.Attempt) == 2);
+    }
+
     [Fact]
     public void An_assign_read_after_the_stream_was_lost_is_not_started()
     {
@@ -124,21 +149,24 @@ public sealed class ReassignedAttemptTests
 
     /// <summary>
     /// A stream's jobs whose first attempt of job 7 runs a handler slow to notice its cancellation; the node's side
-    /// acknowledges every request and notes a Yield of attempt 2.
+    /// acknowledges every request and notes what it was sent, and the first answer on attempt 2.
     /// </summary>
     private sealed class SlowToStopAttempt : IAsyncDisposable
     {
         private readonly TaskCompletionSource _firstStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _firstMayEnd = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _secondYielded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<WorkerMessage> _secondAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<WorkerMessage> _sent = [];
         private readonly CancellationTokenSource _stop = new();
+        private readonly Outbox _outbox;
         private readonly Task _node;
         private int _secondStarts;
 
         private SlowToStopAttempt()
         {
             var acks = new AckTracker();
-            var outbox = new Outbox(acks);
+            var outbox = _outbox = new Outbox(acks);
             var handlers = new Dictionary<string, JobHandler>
             {
                 ["t"] = async context =>
@@ -149,11 +177,13 @@ public sealed class ReassignedAttemptTests
                     return JobResult.Complete();
                 },
             };
-            Jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
+            Jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, Credits, new ProgressCoalescer(_ => true),
                 new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
             _node = outbox.RunWriterAsync(message =>
             {
+                _sent.Add(message);
                 if (message.Yield is { Attempt: 2 }) _secondYielded.TrySetResult();
+                if ((message.Complete?.Attempt ?? message.Fail?.Attempt ?? message.Yield?.Attempt) == 2) _secondAnswered.TrySetResult(message);
                 if (message.RequestId != 0) acks.Complete(new Ack { RequestId = message.RequestId, Ok = true });
                 return Task.CompletedTask;
             }, _stop.Token);
@@ -161,7 +191,12 @@ public sealed class ReassignedAttemptTests
 
         public SessionJobs Jobs { get; }
 
+        /// <summary>The credits given back, never sent: nothing runs the batcher's sender.</summary>
+        public CreditBatcher Credits { get; } = new(_ => true);
+
         public Task SecondYielded => _secondYielded.Task;
+
+        public Task<WorkerMessage> SecondAnswered => _secondAnswered.Task;
 
         public int SecondStarts => Volatile.Read(ref _secondStarts);
 
@@ -182,6 +217,14 @@ public sealed class ReassignedAttemptTests
         }
 
         public void LetFirstEnd() => _firstMayEnd.TrySetResult();
+
+        /// <summary>Ends the stream once everything posted is written, and returns what was.</summary>
+        public async Task<IReadOnlyList<WorkerMessage>> EndAsync()
+        {
+            _outbox.Close();
+            await _node;
+            return _sent;
+        }
 
         public async ValueTask DisposeAsync()
         {
