@@ -20,7 +20,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
-    private readonly JobCounter _running = new();
+    private readonly WorkerJobs _jobs;
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,13 +38,14 @@ public sealed class WorcrWorker : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _jobs = new WorkerJobs(options.Concurrency);
     }
 
     /// <summary>Diagnostics (connects, losses, refusals) as plain text; they are also logged through the worker's logger.</summary>
     public event Action<string>? Diagnostic;
 
     /// <summary>Handlers running right now.</summary>
-    public int RunningJobs => _running.Value;
+    public int RunningJobs => _jobs.Running.Value;
 
     /// <summary>Completes when the first Welcome arrives; faults if the worker stops on a fatal refusal first.</summary>
     public Task Connected => _connected.Task;
@@ -78,8 +79,14 @@ public sealed class WorcrWorker : IAsyncDisposable
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> fires, then leaves gracefully (Goodbye, running jobs get
-    /// <see cref="WorkerOptions.ShutdownGrace"/>, the rest are yielded) and returns.
+    /// <see cref="WorkerOptions.ShutdownGrace"/>, the rest are yielded) and returns once every handler has returned,
+    /// or after waiting <see cref="WorkerOptions.ShutdownGrace"/> more for handlers that ignore their cancellation.
     /// </summary>
+    /// <remarks>
+    /// At most <see cref="WorkerOptions.Concurrency"/> handlers run at once across the worker's streams: a handler that
+    /// still runs after its stream was lost or left (it ignored its cancellation) keeps its slot, and a new attempt of
+    /// its job starts only once it has returned.
+    /// </remarks>
     /// <param name="stoppingToken">Asks the worker to leave.</param>
     /// <exception cref="WorcrNodeException">The node refused the worker in a way reconnecting cannot fix
     /// (<see cref="WorcrErrorCode.Unauthenticated"/> for a wrong token, for instance).</exception>
@@ -109,6 +116,9 @@ public sealed class WorcrWorker : IAsyncDisposable
         finally
         {
             _connected.TrySetCanceled(CancellationToken.None);
+            // Cancelled handlers of the last stream (or earlier ones) may still run; returning now would leave them
+            // running after the caller believes the worker has stopped.
+            await TaskWaits.WaitAtMostAsync(_jobs.AllLeftAsync(), _options.ShutdownGrace);
             _finished.TrySetResult();
         }
     }
@@ -121,7 +131,10 @@ public sealed class WorcrWorker : IAsyncDisposable
         _finished.TrySetResult();
     }
 
-    /// <summary>Stops the worker if it runs (as cancelling <see cref="RunAsync"/>'s token would) and waits until it has left.</summary>
+    /// <summary>
+    /// Stops the worker if it runs (as cancelling <see cref="RunAsync"/>'s token would) and waits until it has left:
+    /// until every handler has returned, or <see cref="WorkerOptions.ShutdownGrace"/> after the last stream ended.
+    /// </summary>
     /// <returns>Completes once the worker has left.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -173,7 +186,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     private async Task<SessionEnd> RunSessionAsync(CancellationToken stoppingToken)
     {
         using var channel = WorcrChannel.Create(CurrentAddress);
-        var session = new WorkerSession(_options, _handlers, channel, _running, Report, _logger);
+        var session = new WorkerSession(_options, _handlers, channel, _jobs, Report, _logger);
         try
         {
             return await session.RunAsync(OnWelcome, stoppingToken);

@@ -11,12 +11,16 @@ internal sealed class RunningJob
     private int _stopReason;
     private int _reported;
 
-    public RunningJob(Assign assign)
+    public RunningJob(Assign assign, object stream)
     {
         Assign = assign;
+        Stream = stream;
     }
 
     public Assign Assign { get; }
+
+    /// <summary>The stream's jobs (its <see cref="SessionJobs"/>) that hold this attempt: only they answer for it.</summary>
+    public object Stream { get; }
 
     public string JobId => Assign.JobId;
 

@@ -5,13 +5,15 @@ using Worcr.Protocol.V1;
 namespace Worcr.Worker.Internal;
 
 /// <summary>
-/// The jobs assigned on one stream: starts their handlers, at most <c>concurrency</c> at once (jobs prefetched beyond
-/// that wait for a slot), cancels them, reports each outcome exactly once, and gives one credit back per finished job
-/// while the worker is not leaving.
+/// The jobs assigned on one stream: starts their handlers in the worker's slots (jobs prefetched beyond them wait for
+/// one), cancels them, reports each outcome exactly once, and gives one credit back per finished job while the worker
+/// is not leaving. The slots, and the attempts still held, are the worker's (<see cref="WorkerJobs"/>): a handler of
+/// an earlier stream that has not returned yet keeps its slot, and its job's next attempt waits for it.
 /// </summary>
 internal sealed class SessionJobs
 {
-    private readonly ConcurrentDictionary<string, RunningJob> _jobs = new();
+    // Every stream's attempts, by job id; this stream's are those whose Stream is this.
+    private readonly ConcurrentDictionary<string, RunningJob> _jobs;
     // Attempts waiting for an earlier attempt of their job to end, with the task that starts them: not in _jobs yet,
     // but the node holds them, so a Cancel must find them.
     private readonly ConcurrentDictionary<RunningJob, Task> _parked = new();
@@ -34,8 +36,7 @@ internal sealed class SessionJobs
         Outbox outbox,
         CreditBatcher credits,
         ProgressCoalescer progress,
-        JobCounter running,
-        int concurrency,
+        WorkerJobs shared,
         Action<string> diagnostic,
         ILogger logger)
     {
@@ -44,13 +45,14 @@ internal sealed class SessionJobs
         _outbox = outbox;
         _credits = credits;
         _progress = progress;
-        _running = running;
-        _slots = new SemaphoreSlim(concurrency, concurrency);
+        _jobs = shared.Held;
+        _running = shared.Running;
+        _slots = shared.Slots;
         _diagnostic = diagnostic;
         _logger = logger;
     }
 
-    public int Count => _jobs.Count;
+    public int Count => Mine.Count();
 
     public IEnumerable<string> HandledTypes => _handlers.Keys;
 
@@ -61,7 +63,9 @@ internal sealed class SessionJobs
         _leavingSignal.Cancel();
     }
 
-    public void OnAssign(Assign assign) => Admit(new RunningJob(assign));
+    public void OnAssign(Assign assign) => Admit(new RunningJob(assign, this));
+
+    private IEnumerable<RunningJob> Mine => _jobs.Values.Where(job => job.Stream == this);
 
     private void Admit(RunningJob job)
     {
@@ -71,12 +75,15 @@ internal sealed class SessionJobs
         while (!_jobs.TryAdd(job.JobId, job))
         {
             if (!_jobs.TryGetValue(job.JobId, out var earlier)) continue; // the earlier attempt just left: try again
-            if (earlier.Attempt < job.Attempt)
+            // An earlier stream's attempt is still here only while its handler, cancelled, has not returned: the node
+            // released it when that stream ended and gave the job to this worker again. It is not this stream's to stop.
+            var fromEarlierStream = earlier.Stream != this;
+            if (fromEarlierStream || earlier.Attempt < job.Attempt)
             {
-                // The node took the earlier attempt back (its Cancel came first on the stream) and gave the job to this
-                // worker again. Dropped, the new attempt would stay held by this stream and never run; it starts once
-                // the earlier attempt's handler has ended, never beside it.
-                earlier.Stop(JobStopReason.NodeCancel);
+                // The node took the earlier attempt back (its Cancel came first on the stream, or its stream ended) and
+                // gave the job to this worker again. Dropped, the new attempt would stay held by this stream and never
+                // run; it starts once the earlier attempt's handler has ended, never beside it.
+                if (!fromEarlierStream) earlier.Stop(JobStopReason.NodeCancel);
                 if (_leaving)
                 {
                     // Handed back now, posted before the read loop reaches the Goodbye's Ack: parked, it would be
@@ -84,6 +91,7 @@ internal sealed class SessionJobs
                     _ = FinishUnstartedAsync(job, JobResult.Yield());
                     return;
                 }
+                _diagnostic($"Job {job.JobId} (attempt {job.Attempt}) waits for its attempt {earlier.Attempt} to end before it starts.");
                 Park(job, earlier);
                 return;
             }
@@ -138,7 +146,7 @@ internal sealed class SessionJobs
 
     public void OnCancel(Cancel cancel)
     {
-        if (_jobs.TryGetValue(cancel.JobId, out var job) && Matches(job))
+        if (_jobs.TryGetValue(cancel.JobId, out var job) && job.Stream == this && Matches(job))
         {
             _diagnostic($"Node cancelled job {job.JobId} (attempt {job.Attempt}): {cancel.Reason}");
             job.Stop(JobStopReason.NodeCancel);
@@ -159,7 +167,7 @@ internal sealed class SessionJobs
     /// <summary>Completes when every job has left (jobs assigned meanwhile, and attempts parked behind earlier ones, included).</summary>
     public async Task WaitAllDoneAsync()
     {
-        while (_jobs.Values.Select(job => job.Done).Concat(_parked.Values).ToArray() is { Length: > 0 } pending)
+        while (Mine.Select(job => job.Done).Concat(_parked.Values).ToArray() is { Length: > 0 } pending)
         {
             await Task.WhenAll(pending);
         }
@@ -174,7 +182,7 @@ internal sealed class SessionJobs
     {
         var reports = new List<Task>();
         var yielded = new HashSet<RunningJob>();
-        foreach (var job in _jobs.Values)
+        foreach (var job in Mine)
         {
             yielded.Add(job);
             job.Stop(JobStopReason.Shutdown);
@@ -186,15 +194,18 @@ internal sealed class SessionJobs
             await Task.WhenAll(parked);
         }
 
-        reports.AddRange(_jobs.Values.Where(job => !yielded.Contains(job)).Select(job => job.Done));
+        reports.AddRange(Mine.Where(job => !yielded.Contains(job)).Select(job => job.Done));
         await Task.WhenAll(reports);
     }
 
-    /// <summary>The stream is gone: cancels every handler; nothing more can be reported for these attempts.</summary>
+    /// <summary>
+    /// The stream is gone: cancels every handler; nothing more can be reported for these attempts. A handler that
+    /// ignores its token keeps its slot and its job's entry until it returns (see <see cref="WorkerJobs"/>).
+    /// </summary>
     public void AbandonAll()
     {
         _abandoned = true;
-        foreach (var job in _jobs.Values)
+        foreach (var job in Mine)
         {
             job.Stop(JobStopReason.StreamLost);
         }

@@ -39,7 +39,7 @@ internal sealed class WorkerSession : ISessionLink
         WorkerOptions options,
         IReadOnlyDictionary<string, JobHandler> handlers,
         GrpcChannel channel,
-        JobCounter running,
+        WorkerJobs jobs,
         Action<string> diagnostic,
         ILogger logger)
     {
@@ -50,7 +50,7 @@ internal sealed class WorkerSession : ISessionLink
         _outbox = new Outbox(_acks, diagnostic);
         _credits = new CreditBatcher(_outbox.Post, CreditBatcher.HoldUntilFor(options.Prefetch));
         _progress = new ProgressCoalescer(_outbox.Post);
-        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, running, options.Concurrency, diagnostic, logger);
+        _jobs = new SessionJobs(handlers, this, _outbox, _credits, _progress, jobs, diagnostic, logger);
     }
 
     /// <summary>Runs the stream until it ends; <paramref name="onWelcome"/> is called once the node accepted the Hello.</summary>

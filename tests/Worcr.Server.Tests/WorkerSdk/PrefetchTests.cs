@@ -142,7 +142,7 @@ public sealed class PrefetchTests
             },
         };
         var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), concurrency: 1, _ => { }, NullLogger.Instance);
+            new WorkerJobs(1), _ => { }, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var node = outbox.RunWriterAsync(message =>
         {

@@ -43,7 +43,7 @@ public sealed class ReassignedAttemptTests
             },
         };
         var jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+            new WorkerJobs(8), _ => { }, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         // The node's side of the stream: every outcome is answered (the old attempt's as stale).
         var node = outbox.RunWriterAsync(message =>
@@ -137,7 +137,7 @@ public sealed class ReassignedAttemptTests
             },
         };
         var jobs = new SessionJobs(handlers, new NoSessionLink(), new Outbox(new AckTracker()), new CreditBatcher(_ => true), new ProgressCoalescer(_ => true),
-            new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+            new WorkerJobs(8), _ => { }, NullLogger.Instance);
 
         jobs.AbandonAll();
         jobs.OnAssign(new Assign { JobId = "7", Attempt = 1, Type = "t" });
@@ -178,7 +178,7 @@ public sealed class ReassignedAttemptTests
                 },
             };
             Jobs = new SessionJobs(handlers, new NoSessionLink(), outbox, Credits, new ProgressCoalescer(_ => true),
-                new JobCounter(), concurrency: 8, _ => { }, NullLogger.Instance);
+                new WorkerJobs(8), _ => { }, NullLogger.Instance);
             _node = outbox.RunWriterAsync(message =>
             {
                 _sent.Add(message);
