@@ -25,6 +25,9 @@ internal static class JsEngineOptions
         // Arrays beyond this length are refused: built-ins that walk an array run in .NET between statement checks.
         options.Constraints.MaxArraySize = MaxArrayLength;
 
+        // Atomics.wait blocked the thread past every budget; the prelude also removes Atomics and SharedArrayBuffer.
+        options.AgentCanSuspend = false;
+
         options.DisableStringCompilation(); // eval, Function and the generator/async constructors
         options.Interop.Enabled = false;     // no CLR: no host objects, types or namespaces
         options.Strict = false;

@@ -1,9 +1,9 @@
 namespace Worcr.Scripting.Internal.Js;
 
 /// <summary>
-/// Trusted JavaScript run in each engine before the rule. It defines the <c>has(list, value)</c> helper and
-/// bounds the string built-ins that make a long string from a short one: Jint defers their copy, and the first
-/// use of a 2^28-character result took seconds and half a gigabyte before the memory constraint could see it.
+/// Trusted JavaScript run in each engine before the rule. It defines the <c>has(list, value)</c> helper, removes
+/// shared memory, and bounds the string built-ins that make a long string from a short one: Jint defers their copy,
+/// and the first use of a 2^28-character result took seconds and half a gigabyte before the memory constraint could see it.
 /// Everything else the sandbox needs is the engine's own configuration (see <see cref="JsEngineOptions"/>).
 /// </summary>
 internal static class JsSandbox
@@ -31,6 +31,11 @@ internal static class JsSandbox
           wrap('padEnd', (text, [target]) => Number(target));
         })(globalThis.__worcr_max_string_length);
         delete globalThis.__worcr_max_string_length;
+
+        // Shared memory serves agents a rule does not have, and Atomics.wait on it blocked the thread for good:
+        // the interpreter never got control back to check its clock.
+        delete globalThis.Atomics;
+        delete globalThis.SharedArrayBuffer;
 
         globalThis.has = function (list, value) {
           return Array.isArray(list) && list.indexOf(value) >= 0;
