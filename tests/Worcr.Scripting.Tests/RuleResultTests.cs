@@ -76,4 +76,23 @@ public sealed class RuleResultTests
 
         Assert.Contains("more than 10000 entries", error.Message);
     }
+
+    [Theory]
+    [InlineData(RuleLanguage.Lua, "local a = {} for i = 1, 10000 do a[i] = 'k' end local b = {} for i = 1, 10000 do b[i] = a end local c = {} for i = 1, 10000 do c[i] = b end return c", "more than 100000 values in all")]
+    [InlineData(RuleLanguage.JavaScript, "const a = new Array(10000).fill('k'); const b = new Array(10000).fill(a); return new Array(10000).fill(b);", "more than 100000 values in all")]
+    [InlineData(RuleLanguage.Lua, "local s = string.rep('x', 100000) local t = {} for i = 1, 100 do t[i] = s end return t", "more than 1048576 bytes of strings in all")]
+    [InlineData(RuleLanguage.JavaScript, "const s = 'x'.repeat(100000); return new Array(100).fill(s);", "more than 1048576 bytes of strings in all")]
+    public async Task Results_are_bounded_as_a_whole_however_often_they_share_a_value(RuleLanguage language, string body, string expected)
+    {
+        // Each table here is within the caps per table; reached through shared references, the first held 10^12 values.
+        var code = language == RuleLanguage.Lua ? $"function limit_keys(job) {body} end" : $"function limit_keys(job) {{ {body} }}";
+        using var rule = Facts.Compile(language, code, RuleKind.LimitKey);
+
+        var error = await Assert.ThrowsAsync<RuleExecutionException>(() => Task.Run(() => rule.EvaluateLimitKeys(Facts.Job())).WaitAsync(NoAnswer));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    /// <summary>Only a guard against a read that never ends; the calls above end at once.</summary>
+    private static readonly TimeSpan NoAnswer = TimeSpan.FromSeconds(30);
 }

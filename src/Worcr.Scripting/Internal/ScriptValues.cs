@@ -12,6 +12,12 @@ internal static class ScriptValues
     /// <summary>Deepest nesting a rule result may have.</summary>
     public const int MaxDepth = 16;
 
+    /// <summary>Values one result may hold in all, nested ones included (see <see cref="ResultBudget"/>).</summary>
+    public const int MaxTotalValues = 100_000;
+
+    /// <summary>Bytes of strings (keys included) one result may hold in all: UTF-8 in Lua, UTF-16 in JavaScript.</summary>
+    public const long MaxTotalTextBytes = 1024 * 1024;
+
     public static string Describe(object? value, RuleLanguage language) => value switch
     {
         null => language == RuleLanguage.Lua ? "nil" : "undefined",
