@@ -78,6 +78,34 @@ public sealed class RuleResultTests
     }
 
     [Theory]
+    [InlineData(RuleLanguage.Lua, "function weight(job, worker) error(string.rep('x', 100000)) end")]
+    [InlineData(RuleLanguage.JavaScript, "function weight(job, worker) { throw new Error('x'.repeat(100000)); }")]
+    public void Long_error_messages_are_cut_keeping_the_start_and_the_line(RuleLanguage language, string code)
+    {
+        using var rule = Facts.Compile(language, code, name: "loud");
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
+
+        AssertCut(error.Message, $"rule 'loud' ({(language == RuleLanguage.Lua ? "lua" : "js")}) threw: ");
+    }
+
+    [Fact]
+    public void A_long_error_while_loading_is_cut_too()
+    {
+        var error = Assert.Throws<RuleCompileException>(() => Facts.Js("throw new Error('x'.repeat(100000));\nfunction weight() { return 1; }", name: "loud"));
+
+        AssertCut(error.Message, "rule 'loud' (js) failed while loading: threw: Error: xxx");
+    }
+
+    private static void AssertCut(string message, string start)
+    {
+        Assert.StartsWith(start, message);
+        Assert.Contains("characters cut) … xxx", message);
+        Assert.EndsWith("x (line 1)", message);
+        Assert.True(message.Length < 1100, $"the message is {message.Length} characters long");
+    }
+
+    [Theory]
     [InlineData(RuleLanguage.Lua, "local a = {} for i = 1, 10000 do a[i] = 'k' end local b = {} for i = 1, 10000 do b[i] = a end local c = {} for i = 1, 10000 do c[i] = b end return c", "more than 100000 values in all")]
     [InlineData(RuleLanguage.JavaScript, "const a = new Array(10000).fill('k'); const b = new Array(10000).fill(a); return new Array(10000).fill(b);", "more than 100000 values in all")]
     [InlineData(RuleLanguage.Lua, "local s = string.rep('x', 100000) local t = {} for i = 1, 100 do t[i] = s end return t", "more than 1048576 bytes of strings in all")]

@@ -45,7 +45,7 @@ internal sealed class JsRuleEngine : IDisposable
         }
         catch (ScriptFailure failure)
         {
-            throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} failed while loading: {failure.Message}", failure.Line, failure);
+            throw RuleLabel.LoadFailure(_source, failure);
         }
 
         var name = RuleFunctionNames.For(_source.Kind);

@@ -74,7 +74,7 @@ internal sealed partial class LuaRuleState : IDisposable
         }
         catch (ScriptFailure failure)
         {
-            throw new RuleCompileException(_source.Name, $"{RuleLabel.Of(_source)} failed while loading: {failure.Message}", failure.Line, failure);
+            throw RuleLabel.LoadFailure(_source, failure);
         }
 
         return ReferenceRuleFunction();
