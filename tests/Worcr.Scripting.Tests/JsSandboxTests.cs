@@ -2,6 +2,9 @@ namespace Worcr.Scripting.Tests;
 
 public sealed class JsSandboxTests
 {
+    /// <summary>Only a guard against a call that never ends, not a measure of how fast one does.</summary>
+    private static readonly TimeSpan NoAnswer = TimeSpan.FromSeconds(30);
+
     [Theory]
     [InlineData("while (true) { }")]
     [InlineData("for (;;);")]
@@ -112,6 +115,57 @@ public sealed class JsSandboxTests
 
         Assert.Matches(@"^rule 'regex' \(js\) (ran a regular expression past its time budget|exceeded its time budget of 300 ms|threw: RangeError.*)$", error.Message);
         Assert.Equal(2, rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
+    }
+
+    [Theory]
+    [InlineData("s.match(/(a+)+c|b/g);")]
+    [InlineData("s.replace(/(a+)+c|b/g, '-');")]
+    [InlineData("s.replaceAll(/(a+)+c|b/g, () => '-');")]
+    [InlineData("s.split(/(a+)+c|b/);")]
+    [InlineData("[...s.matchAll(/(a+)+c|b/g)];")]
+    public async Task Many_slow_matches_in_one_call_stop_at_the_time_budget(string statement)
+    {
+        // Each match stays under the regex timeout, and Jint checks its budget once per 10,000 matches: 9,999 of
+        // them in one call ran for minutes.
+        var code = $"const s = ('a'.repeat(18) + 'b').repeat(9999);\n{statement}";
+        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, code), limits: Facts.TightJs, name: "regex");
+
+        var error = await Assert.ThrowsAsync<RuleExecutionException>(() => Task.Run(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker())).WaitAsync(NoAnswer));
+
+        Assert.Matches(@"^rule 'regex' \(js\) (exceeded its time budget of 300 ms|ran a regular expression past its time budget)$", error.Message);
+        Assert.Equal(2, rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
+    }
+
+    [Theory]
+    [InlineData("const r = /b/g; Object.defineProperty(r, 'exec', { value: null }); 'abc'.match(r);")]
+    [InlineData("const r = /b/; Object.defineProperty(r, 'constructor', { value: Object }); 'abc'.split(r);")]
+    [InlineData("const r = /b/g; Object.setPrototypeOf(r, null); RegExp.prototype[Symbol.match].call(r, 'abc');")]
+    [InlineData("class R extends RegExp { } 'abc'.replace(new R('b', 'g'), '-');")]
+    [InlineData("RegExp.prototype[Symbol.replace].call(new Proxy(/b/g, { get: (t, k) => k === 'exec' ? null : Reflect.get(t, k) }), 'abc', '-');")]
+    [InlineData("Object.defineProperty(RegExp.prototype, 'exec', { value: null });")]
+    [InlineData("Object.defineProperty(RegExp, Symbol.species, { value: Object });")]
+    public void Regular_expressions_changed_to_match_without_the_budget_check_are_refused(string attempt)
+    {
+        using var rule = Facts.Js(Facts.SpinnableWeight(RuleLanguage.JavaScript, attempt), name: "sneaky");
+
+        var error = Assert.Throws<RuleExecutionException>(() => rule.EvaluateWeight(Facts.Spinning, Facts.Worker()));
+
+        Assert.StartsWith("rule 'sneaky' (js) threw: TypeError: ", error.Message);
+    }
+
+    [Fact]
+    public void Regular_expressions_still_match_replace_and_split()
+    {
+        using var rule = Facts.Js("""
+            function limit_keys(job) {
+              const s = 'a1b22c333';
+              return [s.match(/\d+/g).join('|'), s.replace(/\d+/g, n => n.length), s.replaceAll(/[a-c]/g, '-'), s.split(/\d+/).join(','),
+                      [...s.matchAll(/(?<digits>\d+)/g)].map(m => m.groups.digits).join(''), String(s.search(/c/)), String(/B/i.test(s)),
+                      new RegExp('2+', 'y').exec(s.slice(3))[0], 'x-y'.split('-').join('+'), String('abc'.match('b').index)];
+            }
+            """, RuleKind.LimitKey);
+
+        Assert.Equal(["1|22|333", "a1b2c3", "-1-22-333", "a,b,c,", "122333", "5", "true", "22", "x+y", "1"], rule.EvaluateLimitKeys(Facts.Job()));
     }
 
     [Fact]

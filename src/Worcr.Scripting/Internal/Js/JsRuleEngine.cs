@@ -3,6 +3,7 @@ using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
+using Jint.Runtime.Interop;
 
 namespace Worcr.Scripting.Internal.Js;
 
@@ -27,6 +28,7 @@ internal sealed class JsRuleEngine : IDisposable
         _limits = limits;
         _engine = new Engine(options => JsEngineOptions.Apply(options, limits));
         _engine.SetValue(JsSandbox.MaxStringLengthGlobal, (double)(limits.JsAllocationBytes / sizeof(char)));
+        _engine.SetValue(JsSandbox.CheckBudgetGlobal, new ClrFunction(_engine, "checkBudget", CheckBudget));
         _engine.Execute(Prelude);
         _function = Load(script);
         _writer = new JsValueWriter(_engine);
@@ -36,6 +38,13 @@ internal sealed class JsRuleEngine : IDisposable
         Guarded(() => JsValueReader.Read(_engine.Call(_function, _writer.Arguments(arguments))));
 
     public void Dispose() => _engine.Dispose();
+
+    /// <summary>Throws (as the interpreter's own checks do) once the call is past a budget.</summary>
+    private JsValue CheckBudget(JsValue self, JsValue[] arguments)
+    {
+        _engine.Constraints.Check();
+        return JsValue.Undefined;
+    }
 
     private JsValue Load(Prepared<Script> script)
     {
