@@ -169,6 +169,14 @@ public sealed class JsSandboxTests
     }
 
     [Fact]
+    public void Concat_still_joins_arrays_and_values()
+    {
+        using var rule = Facts.Js("function limit_keys(job) { return ['a'].concat(['b', 'c'], 'd', [['e']]).map(String); }", RuleKind.LimitKey);
+
+        Assert.Equal(["a", "b", "c", "d", "e"], rule.EvaluateLimitKeys(Facts.Job()));
+    }
+
+    [Fact]
     public void Results_that_would_run_script_while_being_read_are_refused()
     {
         using var getter = Facts.Js("function on_enqueue(job) { return { get weight() { while (true) { } } }; }", RuleKind.Enqueue, name: "getter");

@@ -28,6 +28,7 @@ internal sealed class JsRuleEngine : IDisposable
         _limits = limits;
         _engine = new Engine(options => JsEngineOptions.Apply(options, limits));
         _engine.SetValue(JsSandbox.MaxStringLengthGlobal, (double)(limits.JsAllocationBytes / sizeof(char)));
+        _engine.SetValue(JsSandbox.MaxArrayLengthGlobal, (double)JsEngineOptions.MaxArrayLength);
         _engine.SetValue(JsSandbox.CheckBudgetGlobal, new ClrFunction(_engine, "checkBudget", CheckBudget));
         _engine.Execute(Prelude);
         _function = Load(script);
