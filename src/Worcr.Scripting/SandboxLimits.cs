@@ -21,7 +21,10 @@ public sealed class SandboxLimits
     /// <summary>Wall-clock time one rule call may take, in either language.</summary>
     public TimeSpan ScriptTimeBudget { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Managed bytes one JavaScript call may allocate (Jint's memory constraint).</summary>
+    /// <summary>
+    /// Managed bytes one JavaScript call may allocate (Jint's memory constraint). An engine is also replaced once its
+    /// loading and calls have allocated this much in all, which bounds what a rule keeps between calls.
+    /// </summary>
     public long JsAllocationBytes { get; init; } = 64L * MiB;
 
     /// <summary>JavaScript statements one call may run (Jint's statement constraint).</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Worcr.Scripting.Tests;
 
 public sealed class JsSandboxTests
@@ -78,6 +80,20 @@ public sealed class JsSandboxTests
 
         Assert.Matches(@"^rule 'hog' \(js\) (ran out of memory|threw: RangeError)", error.Message);
         Assert.Equal(2, rule.EvaluateWeight(Facts.Job(), Facts.Worker()));
+    }
+
+    [Fact]
+    public void Memory_a_rule_keeps_between_calls_is_bounded_by_replacing_its_engine()
+    {
+        // Each call keeps 2 MiB in a top-level array. The allocation limit is per call, so 40 calls kept 80 MiB.
+        const int LimitMiB = 8;
+        var limits = new SandboxLimits { ScriptTimeBudget = TimeSpan.FromSeconds(10), JsAllocationBytes = LimitMiB * 1024 * 1024 };
+        using var rule = Facts.Js("const kept = [];\nfunction limit_keys(job) { kept.push(new Float64Array(1 << 18)); return [String(kept.length)]; }", RuleKind.LimitKey, limits);
+
+        var kept = Enumerable.Range(0, 40).Select(_ => int.Parse(rule.EvaluateLimitKeys(Facts.Job())[0], CultureInfo.InvariantCulture)).ToList();
+
+        Assert.True(kept.Max() * 2 <= 2 * LimitMiB, $"an engine kept {kept.Max() * 2} MiB; calls saw {string.Join(", ", kept)} arrays");
+        Assert.Contains(1, kept.Skip(1)); // a new engine ran the top level again
     }
 
     [Theory]

@@ -3,9 +3,10 @@ namespace Worcr.Scripting.Internal;
 /// <summary>
 /// A small pool of single-threaded script instances (a Lua state, a JS engine), so one rule can be
 /// called from several threads at once. Instances are made on demand; at most <c>capacity</c> idle ones
-/// are kept. A plain lock: it is held only to push or pop, never while a script runs.
+/// are kept, and one that <c>reusable</c> turns down is disposed instead of kept. A plain lock: it is held
+/// only to push or pop, never while a script runs.
 /// </summary>
-internal sealed class InstancePool<T>(Func<T> create, int capacity) : IDisposable
+internal sealed class InstancePool<T>(Func<T> create, int capacity, Func<T, bool>? reusable = null) : IDisposable
     where T : class, IDisposable
 {
     private readonly Stack<T> _idle = new();
@@ -56,13 +57,13 @@ internal sealed class InstancePool<T>(Func<T> create, int capacity) : IDisposabl
     {
         lock (_gate)
         {
-            if (!_disposed && _idle.Count < capacity)
+            if (!_disposed && _idle.Count < capacity && (reusable is null || reusable(instance)))
             {
                 _idle.Push(instance);
                 return;
             }
         }
 
-        instance.Dispose(); // pool full or disposed: do not keep (or leak) the native state
+        instance.Dispose(); // pool full, disposed or instance worn: do not keep (or leak) the native state
     }
 }

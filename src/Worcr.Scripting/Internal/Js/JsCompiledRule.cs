@@ -14,7 +14,8 @@ internal sealed class JsCompiledRule : CompiledRuleBase
     private JsCompiledRule(RuleSource source, SandboxLimits limits, Prepared<Script> script, JsRuleEngine first)
         : base(source)
     {
-        _engines = new InstancePool<JsRuleEngine>(() => new JsRuleEngine(source, script, limits), InstancePool<JsRuleEngine>.DefaultCapacity);
+        _engines = new InstancePool<JsRuleEngine>(
+            () => new JsRuleEngine(source, script, limits), InstancePool<JsRuleEngine>.DefaultCapacity, engine => engine.MayBeReused);
         _engines.Add(first);
     }
 

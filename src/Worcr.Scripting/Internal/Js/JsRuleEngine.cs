@@ -10,7 +10,10 @@ namespace Worcr.Scripting.Internal.Js;
 /// <summary>
 /// One Jint engine holding one loaded rule. Single-threaded: <see cref="JsCompiledRule"/> pools them (a new
 /// engine costs about a millisecond, so they are kept between calls). Every run is bounded by the engine's
-/// constraints (<see cref="JsEngineOptions"/>), which reset at each entry into the engine.
+/// constraints (<see cref="JsEngineOptions"/>), which reset at each entry into the engine. What a rule keeps
+/// between calls is not (a top-level array of big strings reached 2.35 GB over 40 calls), so an engine is
+/// replaced once its runs have allocated <see cref="SandboxLimits.JsAllocationBytes"/> in all: it cannot hold
+/// more than it allocated.
 /// </summary>
 internal sealed class JsRuleEngine : IDisposable
 {
@@ -21,9 +24,11 @@ internal sealed class JsRuleEngine : IDisposable
     private readonly Engine _engine;
     private readonly JsValue _function;
     private readonly JsValueWriter _writer;
+    private long _allocatedBytes;
 
     public JsRuleEngine(RuleSource source, Prepared<Script> script, SandboxLimits limits)
     {
+        var start = GC.GetAllocatedBytesForCurrentThread();
         _source = source;
         _limits = limits;
         _engine = new Engine(options => JsEngineOptions.Apply(options, limits));
@@ -33,10 +38,24 @@ internal sealed class JsRuleEngine : IDisposable
         _engine.Execute(Prelude);
         _function = Load(script);
         _writer = new JsValueWriter(_engine);
+        _allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - start;
     }
 
-    public object? Call(RuleArguments arguments) =>
-        Guarded(() => JsValueReader.Read(_engine.Call(_function, _writer.Arguments(arguments))));
+    /// <summary>False once the engine's loading and calls have allocated <see cref="SandboxLimits.JsAllocationBytes"/> in all.</summary>
+    public bool MayBeReused => _allocatedBytes <= _limits.JsAllocationBytes;
+
+    public object? Call(RuleArguments arguments)
+    {
+        var start = GC.GetAllocatedBytesForCurrentThread(); // a call runs on one thread from start to end
+        try
+        {
+            return Guarded(() => JsValueReader.Read(_engine.Call(_function, _writer.Arguments(arguments))));
+        }
+        finally
+        {
+            _allocatedBytes += GC.GetAllocatedBytesForCurrentThread() - start;
+        }
+    }
 
     public void Dispose() => _engine.Dispose();
 
