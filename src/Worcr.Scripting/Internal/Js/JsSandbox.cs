@@ -19,7 +19,10 @@ internal static class JsSandbox
     public const string CheckBudgetGlobal = "__worcr_check_budget";
 
     public const string Prelude = """
+        // Each wrapper calls its original through the Reflect.apply the prelude saw: a rule may replace
+        // Function.prototype.apply, and one that did received the unbounded original from `original.apply(...)`.
         (function (maxLength) {
+          const { apply } = Reflect;
           const wrap = (name, resultLength) => {
             const original = String.prototype[name];
             const bounded = {
@@ -28,7 +31,7 @@ internal static class JsSandbox
                 if (length > maxLength) {
                   throw new RangeError(`String.prototype.${name} would make a string of ${length} characters; rules may make ${maxLength}`);
                 }
-                return original.apply(this, args);
+                return apply(original, this, args);
               },
             }[name];
             Object.defineProperty(String.prototype, name, { value: bounded, writable: true, configurable: true, enumerable: false });
