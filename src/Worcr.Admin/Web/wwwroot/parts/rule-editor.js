@@ -69,26 +69,27 @@ export function ruleEditor(onSaved) {
     }
   };
 
+  // Checking runs the draft's code on the node: admins only, as saving is.
+  const checkButton = changeButton('Check syntax', (e) => act(e.target, error, async () => {
+    if (await check()) { ok.textContent = 'The rule compiles.'; ok.hidden = false; }
+  }));
+  checkButton.id = 'rule-check';
+  const saveButton = changeButton('Save rule', (e) => act(e.target, error, async () => {
+    if (!name.value.trim()) throw new Error('Give the rule a name first.');
+    if (!(await check())) return;
+    const saved = await api.put('/rules/' + encodeURIComponent(name.value.trim()), draft());
+    ok.textContent = `Saved ${saved.name} (version ${saved.version}); every node uses it within moments.`;
+    ok.hidden = false;
+    onSaved(saved);
+  }), 'primary');
+  saveButton.id = 'rule-save';
+
   const el = h('div', { class: 'panel', id: 'rule-editor' },
     h('h2', null, 'Rule'),
     h('div', { class: 'fields' }, field('name', name), field('language', language), field('kind', kind), field('order', order), enabled),
     h('div', { class: 'progress' }, body), error, ok,
-    h('div', { class: 'row' },
-      // Checking runs the draft's code on the node: admins only, as saving is.
-      h('button', { type: 'button', id: 'rule-check', class: 'change', onclick: (e) => act(e.target, error, async () => {
-        if (await check()) { ok.textContent = 'The rule compiles.'; ok.hidden = false; }
-      }) }, 'Check syntax'),
-      changeButton('Save rule', (e) => act(e.target, error, async () => {
-        if (!name.value.trim()) throw new Error('Give the rule a name first.');
-        if (!(await check())) return;
-        const saved = await api.put('/rules/' + encodeURIComponent(name.value.trim()), draft());
-        ok.textContent = `Saved ${saved.name} (version ${saved.version}); every node uses it within moments.`;
-        ok.hidden = false;
-        onSaved(saved);
-      }), 'primary'),
+    h('div', { class: 'row' }, checkButton, saveButton,
       h('button', { type: 'button', onclick: () => el.load(null) }, 'New rule')));
-  const saveButton = el.querySelector('button.change');
-  if (saveButton) saveButton.id = 'rule-save';
 
   el.draft = draft;
   el.load = (rule) => {
