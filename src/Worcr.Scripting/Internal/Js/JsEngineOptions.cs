@@ -8,9 +8,9 @@ namespace Worcr.Scripting.Internal.Js;
 /// </summary>
 internal static class JsEngineOptions
 {
-    public static void Apply(Options options, SandboxLimits limits)
+    public static void Apply(Options options, SandboxLimits limits, RuleTimeBudget time)
     {
-        options.TimeoutInterval(limits.ScriptTimeBudget);
+        options.Constraint(time);
         options.MaxStatements(limits.JsStatementBudget);
         options.LimitMemory(limits.JsAllocationBytes);
         options.LimitRecursion(limits.JsRecursionDepth);

@@ -31,11 +31,13 @@ internal sealed class JsRuleEngine : IDisposable
         var start = GC.GetAllocatedBytesForCurrentThread();
         _source = source;
         _limits = limits;
-        _engine = new Engine(options => JsEngineOptions.Apply(options, limits));
+        var time = new RuleTimeBudget(limits.ScriptTimeBudget) { Held = true };
+        _engine = new Engine(options => JsEngineOptions.Apply(options, limits, time));
         _engine.SetValue(JsSandbox.MaxStringLengthGlobal, (double)(limits.JsAllocationBytes / sizeof(char)));
         _engine.SetValue(JsSandbox.MaxArrayLengthGlobal, (double)JsEngineOptions.MaxArrayLength);
         _engine.SetValue(JsSandbox.CheckBudgetGlobal, new ClrFunction(_engine, "checkBudget", CheckBudget));
         _engine.Execute(Prelude);
+        time.Held = false; // from here on the rule's own code runs: its top level, then each call
         _function = Load(script);
         _writer = new JsValueWriter(_engine);
         _allocatedBytes = GC.GetAllocatedBytesForCurrentThread() - start;
