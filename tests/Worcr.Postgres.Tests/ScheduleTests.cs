@@ -44,4 +44,25 @@ public sealed class ScheduleTests
         Assert.Equal(JobState.Waiting, (await db.Jobs.GetAsync(fine))!.State);
         Assert.Equal(JobState.Running, (await db.Jobs.GetAsync(running.Id))!.State);
     }
+
+    [Fact]
+    public async Task A_job_that_expires_waiting_for_its_retry_keeps_the_error_of_its_attempt()
+    {
+        await using var db = await CreateAsync();
+        var failed = await db.RunOneAsync(Job(expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+        await db.Jobs.FailAsync(failed.Id, failed.Attempt, "smtp refused", retryable: true, TimeSpan.FromHours(1));
+        var lost = await db.RunOneAsync(Job(type: "lost", expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+        await db.ScalarAsync($"UPDATE __schema__.jobs SET state = 'waiting', last_error = NULL WHERE id = {lost.Id}");
+        var unstarted = await db.EnqueueOneAsync(Job(type: "unstarted", expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+        await db.ScalarAsync("UPDATE __schema__.jobs SET expires_at = now() - interval '1 second'");
+
+        Assert.Equal(3, await db.Jobs.ExpireAsync(100));
+
+        Assert.Equal((JobState.Expired, "smtp refused"), await StateAndErrorAsync(db, failed.Id));
+        Assert.Equal((JobState.Expired, "expired before its next attempt"), await StateAndErrorAsync(db, lost.Id));
+        Assert.Equal((JobState.Expired, "expired before it started"), await StateAndErrorAsync(db, unstarted));
+    }
+
+    private static async Task<(JobState, string?)> StateAndErrorAsync(PooledDatabase db, long id) =>
+        (await db.Jobs.GetAsync(id)) is { } job ? (job.State, job.LastError) : throw new InvalidOperationException($"job {id} not found");
 }

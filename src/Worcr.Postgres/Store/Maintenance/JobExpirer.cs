@@ -3,7 +3,7 @@ using Worcr.Core.Jobs;
 
 namespace Worcr.Postgres;
 
-/// <summary>Jobs that did not start before their expires_at move to history as expired, with their job.expired webhook events.</summary>
+/// <summary>Jobs not running at their expires_at (never started, or waiting for a retry) move to history as expired, with their job.expired webhook events.</summary>
 internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
 {
     internal static readonly string ExpireSql = $"""
@@ -15,13 +15,21 @@ internal sealed class JobExpirer(NpgsqlDataSource dataSource, SchemaSql sql)
         ), gone AS (
             DELETE FROM __schema__.jobs j USING due WHERE j.id = due.id RETURNING j.*
         ), moved AS (
-            {HistorySql.InsertFrom("gone", "expired", lastError: "'expired before it started'")}
+            {HistorySql.InsertFrom("gone", "expired", lastError: LastError)}
             RETURNING {WebhookOutboxSql.HistoryColumns}
         ), webhooks AS (
             {WebhookOutboxSql.InsertFrom("moved")}
         )
         SELECT id, tenant, state, attempt, last_error, type FROM moved
         """;
+
+    /// <summary>
+    /// What an expired job's last_error says. A job that ran before (waiting for its retry, or requeued after its
+    /// worker was lost) keeps the error of that attempt: it is the one an operator needs, and "before it started"
+    /// would be false.
+    /// </summary>
+    private const string LastError =
+        "CASE WHEN gone.last_error IS NOT NULL THEN gone.last_error WHEN gone.attempt > 0 THEN 'expired before its next attempt' ELSE 'expired before it started' END";
 
     private readonly string _expireSql = sql.Format(ExpireSql);
 
