@@ -34,7 +34,7 @@ internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules
         await tenantShares.ReloadAsync(cancellationToken);
         await drains.StartAsync();
         await jobTypes.RegisterAsync(catalog.Value.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(cron, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await CronScheduleFile.LoadAsync(cron, jobTypes, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

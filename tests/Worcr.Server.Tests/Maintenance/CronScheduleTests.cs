@@ -169,6 +169,30 @@ public sealed class CronScheduleTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, listed["paused"].GetProperty("next_fire_at").ValueKind);
     }
 
+    /// <summary>
+    /// The admin API refuses a schedule of an unknown job type; the file loaded it, and a misspelt type enqueued jobs
+    /// no worker takes at every tick. The node now refuses to start, naming the schedule and the field, before any
+    /// schedule of the file is stored.
+    /// </summary>
+    [Fact]
+    public async Task Schedules_json_with_an_unknown_job_type_stops_the_start_and_stores_nothing()
+    {
+        using var rules = new RuleFiles().With("schedules.json", """
+            [
+              { "name": "fine", "expression": "* * * * *", "job": { "type": "test.echo", "tenant": "acme" } },
+              { "name": "misspelt", "expression": "* * * * *", "job": { "type": "test.ecoh", "tenant": "acme" } }
+            ]
+            """);
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster.AddNodeAsync(o => o.RulesDirectory = rules.Path));
+
+        Assert.Contains("schedule 2 ('misspelt')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'job.type': unknown job type 'test.ecoh'", error.Message, StringComparison.Ordinal);
+        await using var command = cluster.Database.DataSource.CreateCommand($"SELECT count(*) FROM \"{cluster.Schema}\".cron_schedules");
+        Assert.Equal(0L, await command.ExecuteScalarAsync());
+    }
+
     private static async Task<long> JobCountAsync(TestCluster cluster)
     {
         await using var command = cluster.Database.DataSource.CreateCommand(
