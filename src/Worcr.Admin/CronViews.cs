@@ -16,14 +16,18 @@ internal sealed record CronScheduleView(
     DateTimeOffset? LastTickAt,
     string? LastJobId,
     string? LastFiredBy,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    int Failures,
+    string? LastError,
+    DateTimeOffset? RetryAt)
 {
     public static CronScheduleView Of(CronScheduleRecord record)
     {
         var d = record.Definition;
         var job = new CronJobView(d.Job.Type, d.Job.Tenant, d.Job.Tags, JsonDocument.Parse(d.Job.ArgsJson).RootElement.Clone(), d.Job.Weight, d.Job.MaxAttempts);
         return new CronScheduleView(d.Name, d.Expression, d.TimeZone, d.Enabled, d.Origin, job, record.NextFireAt, record.LastFiredAt,
-            record.LastTickAt, record.LastJobId?.ToString(System.Globalization.CultureInfo.InvariantCulture), record.LastFiredBy, record.UpdatedAt);
+            record.LastTickAt, record.LastJobId?.ToString(System.Globalization.CultureInfo.InvariantCulture), record.LastFiredBy, record.UpdatedAt,
+            record.Failures, record.LastError, record.RetryAt);
     }
 }
 

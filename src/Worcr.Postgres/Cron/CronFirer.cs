@@ -15,7 +15,8 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
     // args, ...) keeps next_fire_at, so the compare-and-set alone would let a tick fire the job as it was read.
     private const string AdvanceSql = $"""
         UPDATE __schema__.cron_schedules
-        SET next_fire_at = @next_fire_at, last_fired_at = now(), last_tick_at = @tick, last_fired_by = @node
+        SET next_fire_at = @next_fire_at, last_fired_at = now(), last_tick_at = @tick, last_fired_by = @node,
+            failures = 0, last_error = NULL, retry_at = NULL
         WHERE name = @name AND enabled AND next_fire_at = @expected
         RETURNING {CronScheduleSql.Columns}
         """;

@@ -7,7 +7,7 @@ internal static class CronScheduleSql
 {
     public const string Columns =
         "name, expression, time_zone, job_type, tenant, tags, args::text, weight, max_attempts, enabled, origin, " +
-        "next_fire_at, last_fired_at, last_tick_at, last_job_id, last_fired_by, updated_at";
+        "next_fire_at, last_fired_at, last_tick_at, last_job_id, last_fired_by, updated_at, failures, last_error, retry_at";
 
     /// <param name="first">Ordinal of the first schedule column (queries may put other columns before them).</param>
     public static CronScheduleRecord Read(DbDataReader reader, int first = 0)
@@ -16,7 +16,8 @@ internal static class CronScheduleSql
         var job = new CronJobTemplate(reader.GetString(f + 3), reader.GetString(f + 4), reader.GetFieldValue<string[]>(f + 5), reader.GetString(f + 6), reader.GetDouble(f + 7), reader.GetInt32(f + 8));
         var definition = new CronScheduleDefinition(reader.GetString(f), reader.GetString(f + 1), reader.GetString(f + 2), job, reader.GetBoolean(f + 9), reader.GetString(f + 10));
         return new CronScheduleRecord(definition, reader.GetTimeOrNull(f + 11), reader.GetTimeOrNull(f + 12), reader.GetTimeOrNull(f + 13),
-            reader.IsDBNull(f + 14) ? null : reader.GetInt64(f + 14), reader.GetStringOrNull(f + 15), reader.GetTime(f + 16));
+            reader.IsDBNull(f + 14) ? null : reader.GetInt64(f + 14), reader.GetStringOrNull(f + 15), reader.GetTime(f + 16),
+            reader.GetInt32(f + 17), reader.GetStringOrNull(f + 18), reader.GetTimeOrNull(f + 19));
     }
 
     public static async Task<List<CronScheduleRecord>> ReadAllAsync(DbDataReader reader, CancellationToken ct)

@@ -20,12 +20,21 @@ public sealed class CronStore
     private const string DueSql = $"""
         SELECT now(), c.* FROM (SELECT 1) one LEFT JOIN LATERAL (
             SELECT {CronScheduleSql.Columns} FROM __schema__.cron_schedules
-            WHERE enabled AND next_fire_at IS NOT NULL AND next_fire_at <= now()
+            WHERE enabled AND next_fire_at IS NOT NULL AND next_fire_at <= now() AND (retry_at IS NULL OR retry_at <= now())
             ORDER BY next_fire_at
             LIMIT @limit) c ON true
         """;
 
-    private const string NextDueSql = "SELECT min(next_fire_at) FROM __schema__.cron_schedules WHERE enabled";
+    // greatest() skips NULLs: a schedule backing off is next due at its retry_at.
+    private const string NextDueSql = "SELECT min(greatest(next_fire_at, retry_at)) FROM __schema__.cron_schedules WHERE enabled";
+
+    // The backoff doubles from 1 s up to 5 min. Guarded like a fire: a save or a fire since the failed attempt wins.
+    private const string FailedSql = """
+        UPDATE __schema__.cron_schedules
+        SET failures = failures + 1, last_error = left(@error, 1000),
+            retry_at = now() + make_interval(secs => least(power(2, least(failures, 9)), 300))
+        WHERE name = @name AND next_fire_at = @expected
+        """;
 
     // The firing state survives a save that leaves the timing alone: a restart that re-reads schedules.json must
     // not push a missed tick into the future (it would never fire). A new expression, time zone or re-enable
@@ -38,6 +47,7 @@ public sealed class CronStore
             expression = EXCLUDED.expression, time_zone = EXCLUDED.time_zone, job_type = EXCLUDED.job_type,
             tenant = EXCLUDED.tenant, tags = EXCLUDED.tags, args = EXCLUDED.args, weight = EXCLUDED.weight,
             max_attempts = EXCLUDED.max_attempts, enabled = EXCLUDED.enabled, origin = EXCLUDED.origin, updated_at = now(),
+            failures = 0, last_error = NULL, retry_at = NULL,
             next_fire_at = CASE
                 WHEN c.expression = EXCLUDED.expression AND c.time_zone = EXCLUDED.time_zone
                      AND c.enabled AND EXCLUDED.enabled AND c.next_fire_at IS NOT NULL
@@ -115,6 +125,18 @@ public sealed class CronStore
     {
         await using var command = _dataSource.CreateCommand(_sql.Format(NextDueSql));
         return await command.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>
+    /// Records that firing <paramref name="name"/>'s tick <paramref name="expected"/> failed: the schedule is skipped
+    /// for a while, doubling with each failure in a row, so it neither retries every pass nor, with others like it,
+    /// fills the due batch ahead of schedules that would fire.
+    /// </summary>
+    public async Task RecordFailureAsync(string name, DateTimeOffset expected, string error, CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.Format(FailedSql))
+            .With("name", name).With("expected", NpgsqlDbType.TimestampTz, expected.UtcDateTime).With("error", error);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Fires one tick: enqueues its job and advances next_fire_at in one transaction, guarded by a compare-and-set.</summary>

@@ -14,8 +14,11 @@ internal static partial class CronLog
     [LoggerMessage(6003, LogLevel.Warning, "Cron schedule '{Name}' missed the ticks from {Missed:o}; only the latest, {Tick:o}, is fired.")]
     public static partial void CaughtUp(ILogger logger, string name, DateTimeOffset missed, DateTimeOffset tick);
 
-    [LoggerMessage(6004, LogLevel.Warning, "Cron schedule '{Name}' could not be fired; it is tried again at the next pass.")]
+    [LoggerMessage(6004, LogLevel.Warning, "Cron schedule '{Name}' could not be fired; it is tried again after a backoff (its failures, last error and retry_at are in the admin API).")]
     public static partial void FireFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(6006, LogLevel.Warning, "Cron schedule '{Name}': its failed fire could not be recorded; it is tried again at the next pass.")]
+    public static partial void FailureNotRecorded(ILogger logger, string name, Exception exception);
 
     [LoggerMessage(6005, LogLevel.Information, "{Count} cron schedule(s) loaded from {Path}.")]
     public static partial void FileLoaded(ILogger logger, int count, string path);

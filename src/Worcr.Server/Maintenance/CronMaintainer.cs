@@ -57,7 +57,21 @@ internal sealed class CronMaintainer : IMaintainer
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             CronLog.FireFailed(_logger, schedule.Name, exception);
+            await RecordFailureAsync(schedule, exception, ct);
             return false;
+        }
+    }
+
+    /// <summary>Backs the schedule off (best effort: if PostgreSQL is what failed, the next pass simply tries again).</summary>
+    private async Task RecordFailureAsync(CronScheduleRecord schedule, Exception failure, CancellationToken ct)
+    {
+        try
+        {
+            await _store.RecordFailureAsync(schedule.Name, schedule.NextFireAt!.Value, failure.Message, ct);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            CronLog.FailureNotRecorded(_logger, schedule.Name, exception);
         }
     }
 

@@ -193,6 +193,58 @@ public sealed class CronScheduleTests
         Assert.Equal(0L, await command.ExecuteScalarAsync());
     }
 
+    /// <summary>
+    /// A fire that fails (here: the schedule's tenant is at MaxLanesPerTenant) left the schedule at the head of the
+    /// due list, tried again at every pass; a hundred of them filled the due query's batch and no other schedule
+    /// fired. Failures now back the schedule off, and the admin API shows how many and why.
+    /// </summary>
+    [Fact]
+    public async Task Schedules_whose_fire_fails_back_off_and_do_not_hold_the_others_back()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.MaxLanesPerTenant = 1);
+        await cluster.Client().EnqueueAsync(new Protocol.V1.JobSpec { Type = "test.echo", Tenant = "capped" });
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 100; i++)
+        {
+            var failing = new CronJobTemplate("test.echo", "capped", [$"t{i}"], "{}", 1, 3);
+            await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition($"capped-{i}", "* * * * * *", "UTC", failing, true, "api"), now.AddMinutes(-1));
+        }
+        var fine = new CronJobTemplate("test.echo", "acme", [], "{}", 1, 3);
+        await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition("fine", "* * * * * *", "UTC", fine, true, "api"), now.AddSeconds(-1));
+
+        await cluster.WaitForTicksAsync("fine", ticks => ticks.Count >= 1, TimeSpan.FromSeconds(30));
+
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        var capped = await admin.GetJsonAsync("/api/cron/capped-0");
+        Assert.True(capped.GetProperty("failures").GetInt32() >= 1, capped.ToString());
+        Assert.Contains("MaxLanesPerTenant", capped.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, capped.GetProperty("retry_at").ValueKind);
+        Assert.Null((await cluster.Database.Cron.GetAsync("capped-0"))!.LastJobId);
+    }
+
+    /// <summary>A save clears a schedule's failures: an edit is how an operator fixes what made its fires fail.</summary>
+    [Fact]
+    public async Task Saving_a_schedule_clears_its_failures()
+    {
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        var job = new CronJobTemplate("test.echo", "acme", [], "{}", 1, 3);
+        var schedule = new CronScheduleDefinition("flaky", "0 0 1 1 *", "UTC", job, true, "api");
+        var due = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await cluster.Database.Cron.UpsertAsync(schedule, due);
+
+        await cluster.Database.Cron.RecordFailureAsync("flaky", due, "boom");
+        await cluster.Database.Cron.RecordFailureAsync("flaky", due, "boom again");
+        var failed = (await cluster.Database.Cron.GetAsync("flaky"))!;
+        var dueWhileFailed = (await cluster.Database.Cron.DueAsync(10)).Due;
+        var saved = await cluster.Database.Cron.UpsertAsync(schedule, due);
+
+        Assert.Equal((2, "boom again"), (failed.Failures, failed.LastError));
+        Assert.True(failed.RetryAt > DateTimeOffset.UtcNow.AddSeconds(1), $"retry_at {failed.RetryAt:o}: the second failure in a row waits 2 s");
+        Assert.Empty(dueWhileFailed);
+        Assert.Equal((0, null, null), (saved.Failures, saved.LastError, saved.RetryAt));
+        Assert.Equal("flaky", Assert.Single((await cluster.Database.Cron.DueAsync(10)).Due).Name);
+    }
+
     private static async Task<long> JobCountAsync(TestCluster cluster)
     {
         await using var command = cluster.Database.DataSource.CreateCommand(
