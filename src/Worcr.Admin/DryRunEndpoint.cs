@@ -14,6 +14,7 @@ namespace Worcr.Admin;
 /// <summary>
 /// POST /api/rules/dry-run: what every connected worker (all nodes) would get from the lanes that have waiting
 /// jobs, under the live rules and under a draft rule, before the draft is saved. Read-only: nothing is claimed.
+/// The rules run without dispatch's breakers (each under this request's <see cref="RuleTimeAllowance"/> instead).
 /// </summary>
 internal sealed class DryRunEndpoint
 {
@@ -74,8 +75,8 @@ internal sealed class DryRunEndpoint
             .OrderByDescending(l => l.Waiting).ThenBy(l => l.Lane.Id).Take(MaxLanes).ToList();
         var workers = await ConnectedWorkers.ListAsync(_presence, _dispatcher, _nodeId, _logger, cancellationToken);
         var planner = new DryRunPlanner(backlog, DispatcherNode.FairnessOf(_sharing), _tenantShares, _sharing.AgingPeriod, _time.GetUtcNow());
-        var currentWeights = RuleTimeAllowance.Apply(book.Weights, RuleTimeAllowance.PerRequest);
-        var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.Weights, draft), RuleTimeAllowance.PerRequest);
+        var currentWeights = RuleTimeAllowance.Apply(book.WeightsBypassingBreakers, RuleTimeAllowance.PerRequest);
+        var draftWeights = draft is null ? null : RuleTimeAllowance.Apply(RuleExplainer.WithDraft(book.WeightsBypassingBreakers, draft), RuleTimeAllowance.PerRequest);
         var currentCache = new Dictionary<(long, string), double>();
         var draftCache = new Dictionary<(long, string), double>();
         var views = workers.Select(w => new DryRunWorkerView(

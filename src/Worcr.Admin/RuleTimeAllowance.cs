@@ -28,7 +28,7 @@ internal sealed class RuleTimeAllowance(IWeightRule rule, TimeSpan allowance) : 
     {
         if (Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _spentTicks)) > allowance)
         {
-            throw new RuleExecutionException(Name, $"rule '{Name}' was not run: it already spent this request's allowance of {allowance.TotalMilliseconds:0} ms");
+            throw new RuleExecutionException(Name, $"rule '{Name}' was not run: it already spent this request's allowance of {allowance.TotalMilliseconds:0} ms", kind: RuleFailureKind.Skipped);
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -36,6 +36,16 @@ public sealed class SandboxLimits
     /// <summary>Longest rule source accepted, in characters.</summary>
     public int MaxCodeLength { get; init; } = 64 * KiB;
 
+    /// <summary>
+    /// Calls in a row that exhaust a budget (time, instructions or statements, memory) after which a node stops calling
+    /// a weight rule for <see cref="WeightBreakerCoolDown"/> (<see cref="WeightRuleBreaker"/>). Each such call costs the
+    /// dispatch loop up to <see cref="ScriptTimeBudget"/>, and an uncached rule is called once per lane and worker.
+    /// </summary>
+    public int WeightBreakerTripAfter { get; init; } = 5;
+
+    /// <summary>How long an open weight-rule breaker skips the rule (factor 1) before one trial call runs it again.</summary>
+    public TimeSpan WeightBreakerCoolDown { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
@@ -46,6 +56,8 @@ public sealed class SandboxLimits
         Require(JsStatementBudget >= 1_000, nameof(JsStatementBudget), "at least 1000");
         Require(JsRecursionDepth is >= 8 and <= 2_000, nameof(JsRecursionDepth), "between 8 and 2000");
         Require(MaxCodeLength >= 64, nameof(MaxCodeLength), "at least 64");
+        Require(WeightBreakerTripAfter >= 1, nameof(WeightBreakerTripAfter), "at least 1");
+        Require(WeightBreakerCoolDown >= TimeSpan.FromMilliseconds(1), nameof(WeightBreakerCoolDown), "at least 1 ms");
     }
 
     private static void Require(bool valid, string field, string expectation)

@@ -53,6 +53,9 @@ internal static partial class ServerLog
     [LoggerMessage(4004, LogLevel.Warning, "Reloading rules failed; the previous version stays live.")]
     public static partial void RulesReloadFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4005, LogLevel.Warning, "Weight rule '{Name}' is skipped (factor 1) until {Until:O}: {Reason}. Then one trial call runs it.")]
+    public static partial void RuleBreakerOpened(ILogger logger, string name, DateTimeOffset until, string reason);
+
     [LoggerMessage(4101, LogLevel.Warning, "Reloading tenant shares failed; the previous shares stay in force.")]
     public static partial void TenantsReloadFailed(ILogger logger, Exception exception);
 }

@@ -22,6 +22,10 @@ internal static class RuleLabel
     public static RuleExecutionException Failure(RuleSource source, string cause, Exception? inner = null) =>
         new(source.Name, $"{Of(source)} {Bounded(cause)}", inner);
 
+    /// <summary>A call stopped by <paramref name="failure"/>, keeping which budget (if any) ran out.</summary>
+    public static RuleExecutionException Failure(RuleSource source, ScriptFailure failure) =>
+        new(source.Name, $"{Of(source)} {Bounded(failure.Message)}", failure, failure.Kind);
+
     /// <summary>The rule's top-level code failed while a state or engine loaded it.</summary>
     public static RuleCompileException LoadFailure(RuleSource source, ScriptFailure failure) =>
         new(source.Name, $"{Of(source)} failed while loading: {Bounded(failure.Message)}", failure.Line, failure);

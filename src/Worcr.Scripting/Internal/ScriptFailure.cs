@@ -6,7 +6,10 @@ namespace Worcr.Scripting.Internal;
 /// The JavaScript guard throws it too: being a plain .NET exception rather than a JavaScriptException,
 /// a script's own try/catch cannot swallow it.
 /// </summary>
-internal sealed class ScriptFailure(string cause, int? line = null) : Exception(cause)
+internal sealed class ScriptFailure(string cause, int? line = null, RuleFailureKind kind = RuleFailureKind.Error) : Exception(cause)
 {
     public int? Line { get; } = line;
+
+    /// <summary>Which budget ran out, if one did.</summary>
+    public RuleFailureKind Kind { get; } = kind;
 }

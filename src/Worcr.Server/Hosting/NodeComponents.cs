@@ -41,7 +41,10 @@ internal static class NodeComponents
         services.AddSingleton(container => new NodeTelemetry(container.GetRequiredService<IMeterFactory>().Create(NodeTelemetry.MeterName),
             () => container.GetRequiredService<Dispatcher>().Sessions, Options(container).MetricLabelLimit));
         services.AddSingleton(container => new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(Options(container).RulesDirectory), SandboxLimits.Default,
-            container.GetRequiredService<ILogger<RuleCatalog>>()));
+            container.GetRequiredService<ILogger<RuleCatalog>>(), container.GetRequiredService<TimeProvider>())
+        {
+            Telemetry = container.GetRequiredService<NodeTelemetry>(),
+        });
         services.AddSingleton(container => new NodeLimits(database.Limits, redis, Section<CatalogOptions>(container), Section<StorageOptions>(container),
             Section<LeaseOptions>(container), container.GetRequiredService<ILogger<NodeLimits>>(), container.GetRequiredService<NodeTelemetry>()));
         services.AddSingleton(container => new LiveEvents(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<ILogger<LiveEvents>>(),

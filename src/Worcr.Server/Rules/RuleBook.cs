@@ -17,6 +17,7 @@ internal sealed class RuleBook
     {
         Version = version;
         Weights = weights;
+        WeightsBypassingBreakers = WeightRuleBreaker.Bypass(weights);
         Enqueue = enqueue;
         Retry = retry;
         LimitKeys = limitKeys;
@@ -29,7 +30,14 @@ internal sealed class RuleBook
     /// <summary>Changes whenever any rule changes; part of every rule-cache key.</summary>
     public string Version { get; }
 
+    /// <summary>The weight rules as dispatch runs them: each script behind its <see cref="WeightRuleBreaker"/>.</summary>
     public WeightEvaluator Weights { get; }
+
+    /// <summary>
+    /// The same rules without their breakers, for the admin explain and dry run: an operator testing a rule wants it
+    /// really run (those requests bound what they spend themselves), and their calls must not trip dispatch's breakers.
+    /// </summary>
+    public WeightEvaluator WeightsBypassingBreakers { get; }
 
     public IReadOnlyList<ICompiledRule> Enqueue { get; }
 

@@ -9,11 +9,15 @@ namespace Worcr.Server.Rules;
 /// <summary>
 /// Compiles rules from files and from the database into a <see cref="RuleBook"/>. A database rule with the
 /// same name as a file rule replaces it (operators override shipped defaults from the GUI). A rule that does
-/// not compile is left out and listed with its error; the others still go live.
+/// not compile is left out and listed with its error; the others still go live. Each weight script is put behind a
+/// <see cref="WeightRuleBreaker"/> of its own, so a book (one rules version) starts with every breaker closed.
 /// </summary>
 internal static class RuleBookBuilder
 {
-    public static RuleBook Build(IReadOnlyList<RuleSource> files, IReadOnlyList<StoredRule> stored, long databaseVersion, SandboxLimits limits)
+    /// <param name="time">The clock of the weight rules' breakers (the system clock when null).</param>
+    /// <param name="breakerTripped">Told once each time a weight rule's breaker opens.</param>
+    public static RuleBook Build(IReadOnlyList<RuleSource> files, IReadOnlyList<StoredRule> stored, long databaseVersion, SandboxLimits limits,
+        TimeProvider? time = null, Action<RuleBreakerTrip>? breakerTripped = null)
     {
         var entries = new List<RuleEntry>();
         var weightRules = new List<IWeightRule>();
@@ -46,7 +50,7 @@ internal static class RuleBookBuilder
         }
         return new RuleBook(
             Version(files, databaseVersion),
-            new WeightEvaluator(weightRules),
+            new WeightEvaluator(weightRules.Select(rule => Guarded(rule, limits, time ?? TimeProvider.System, breakerTripped))),
             Ordered(scripts, RuleKind.Enqueue),
             Ordered(scripts, RuleKind.Retry),
             Ordered(scripts, RuleKind.LimitKey),
@@ -84,6 +88,10 @@ internal static class RuleBookBuilder
             entries.Add(entry with { Error = exception.Message });
         }
     }
+
+    /// <summary>Scripts get a breaker; tag-match rules are data, cheap and bounded, and need none.</summary>
+    private static IWeightRule Guarded(IWeightRule rule, SandboxLimits limits, TimeProvider time, Action<RuleBreakerTrip>? tripped) =>
+        rule is ICompiledRule ? new WeightRuleBreaker(rule, limits, time, tripped) : rule;
 
     private static List<ICompiledRule> Ordered(List<ICompiledRule> scripts, RuleKind kind) =>
         scripts.Where(s => s.Source.Kind == kind).OrderBy(s => s.Source.Order).ThenBy(s => s.Source.Name, StringComparer.Ordinal).ToList();

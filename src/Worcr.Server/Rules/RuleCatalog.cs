@@ -18,6 +18,7 @@ internal sealed class RuleCatalog : IDisposable
     private readonly IReadOnlyList<RuleSource> _files;
     private readonly SandboxLimits _limits;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     // Never disposed: no wait handle is ever made, and a reload still finishing when the node is disposed releases it.
     private readonly SemaphoreSlim _reloading = new(1, 1);
     // Books replaced but not yet disposed (their scripts hold native Lua states), and whether the catalog is disposed.
@@ -25,13 +26,18 @@ internal sealed class RuleCatalog : IDisposable
     private bool _disposed;
     private volatile RuleBook _current = RuleBook.Empty;
 
-    public RuleCatalog(RuleStore store, IReadOnlyList<RuleSource> files, SandboxLimits limits, ILogger logger)
+    /// <param name="time">The clock of the weight rules' breakers (the system clock when null).</param>
+    public RuleCatalog(RuleStore store, IReadOnlyList<RuleSource> files, SandboxLimits limits, ILogger logger, TimeProvider? time = null)
     {
         _store = store;
         _files = files;
         _limits = limits;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>The node's metrics, for the trips of weight-rule breakers (set by the node).</summary>
+    public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
     public RuleBook Current => _current;
 
@@ -58,7 +64,7 @@ internal sealed class RuleCatalog : IDisposable
         {
             var version = await _store.VersionAsync(cancellationToken);
             var stored = await _store.ListAsync(cancellationToken);
-            var book = RuleBookBuilder.Build(_files, stored, version, _limits);
+            var book = RuleBookBuilder.Build(_files, stored, version, _limits, _time, BreakerTripped);
             if (book.Version == _current.Version || !TrySwapIn(book, out var retired))
             {
                 Dispose(book);
@@ -73,6 +79,13 @@ internal sealed class RuleCatalog : IDisposable
             _reloading.Release();
             Reloaded.Raise();
         }
+    }
+
+    /// <summary>A weight rule's breaker opened: logged and counted once per trip (the skipped calls are rule failures).</summary>
+    private void BreakerTripped(RuleBreakerTrip trip)
+    {
+        ServerLog.RuleBreakerOpened(_logger, trip.RuleName, trip.Until, trip.Reason);
+        Telemetry?.RuleBreakerTripped(trip.RuleName);
     }
 
     /// <summary>

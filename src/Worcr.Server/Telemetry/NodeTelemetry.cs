@@ -37,6 +37,8 @@ internal sealed class NodeTelemetry
     private readonly Histogram<double> _runTime;
     private readonly Counter<long> _limitDenials;
     private readonly Counter<long> _ruleFailures;
+    private readonly Counter<long> _ruleBreakerTrips;
+    private readonly LabelBound _ruleNames;
     private readonly Histogram<double> _ruleDuration;
     private readonly Histogram<double> _redisDuration;
     private readonly KeyValuePair<string, object?>[][] _ruleKindTags;
@@ -50,6 +52,7 @@ internal sealed class NodeTelemetry
         Meter = meter;
         _labels = new JobLabels(labelLimit, labelLimit);
         _limits = new LabelBound(labelLimit);
+        _ruleNames = new LabelBound(labelLimit);
         _enqueued = meter.CreateCounter<long>("worcr.jobs.enqueued", "{job}", "Jobs stored by Enqueue and EnqueueBatch (duplicates of a unique key not counted).");
         _started = meter.CreateCounter<long>("worcr.jobs.started", "{job}", "Attempts claimed for a worker on this node.");
         _completed = meter.CreateCounter<long>("worcr.jobs.completed", "{job}", "Attempts that completed (durably).");
@@ -62,6 +65,7 @@ internal sealed class NodeTelemetry
         _runTime = meter.CreateHistogram("worcr.job.run.duration", "s", "Time from claim to the worker's outcome of an attempt.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _limitDenials = meter.CreateCounter<long>("worcr.limit.denials", "{denial}", "Limit requests granted nothing: a lane parked at dispatch, or a worker's AcquireLimit refused.");
         _ruleFailures = meter.CreateCounter<long>("worcr.rule.failures", "{failure}", "Rule calls that failed (the documented default applied instead).");
+        _ruleBreakerTrips = meter.CreateCounter<long>("worcr.rule.breaker.trips", "{trip}", "Times a weight rule's breaker opened: the rule exhausted a budget too many calls in a row (or again on its trial call) and is skipped for the cool-down.");
         _ruleDuration = meter.CreateHistogram("worcr.rule.duration", "s", "Time to evaluate the rules of one kind for one job or (weight) one lane and worker.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ShortBuckets });
         _redisDuration = meter.CreateHistogram("worcr.redis.duration", "s", "Round trips to Redis on the dispatch path.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ShortBuckets });
         _ruleKindTags = [.. Enum.GetValues<RuleKindLabel>().Select(kind => new KeyValuePair<string, object?>[] { new("kind", kind.ToString().ToLowerInvariant()) })];
@@ -144,6 +148,10 @@ internal sealed class NodeTelemetry
         _ruleDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
         if (failures > 0) _ruleFailures.Add(failures, tags);
     }
+
+    /// <summary>A weight rule's breaker opened (once per trip; the calls it then skips count as rule failures).</summary>
+    public void RuleBreakerTripped(string ruleName) =>
+        _ruleBreakerTrips.Add(1, new KeyValuePair<string, object?>("kind", "weight"), new KeyValuePair<string, object?>("rule", _ruleNames.Of(ruleName)));
 
     /// <summary>One Redis round trip of the named operation (<paramref name="started"/>: a <see cref="Stopwatch"/> timestamp).</summary>
     public void RedisCall(string operation, long started) =>

@@ -35,7 +35,7 @@ internal sealed class JsCompiledRule : CompiledRuleBase
         }
         catch (ScriptFailure failure)
         {
-            throw RuleLabel.Failure(Source, failure.Message, failure);
+            throw RuleLabel.Failure(Source, failure);
         }
         catch (RuleCompileException failure)
         {

@@ -105,19 +105,19 @@ internal sealed class JsRuleEngine : IDisposable
         }
         catch (RegexMatchTimeoutException)
         {
-            throw new ScriptFailure("ran a regular expression past its time budget");
+            throw new ScriptFailure("ran a regular expression past its time budget", kind: RuleFailureKind.TimeBudget);
         }
         catch (TimeoutException)
         {
-            throw new ScriptFailure($"exceeded its time budget of {_limits.ScriptTimeBudget.TotalMilliseconds:0.###} ms");
+            throw new ScriptFailure($"exceeded its time budget of {_limits.ScriptTimeBudget.TotalMilliseconds:0.###} ms", kind: RuleFailureKind.TimeBudget);
         }
         catch (StatementsCountOverflowException)
         {
-            throw new ScriptFailure($"exceeded its statement budget of {_limits.JsStatementBudget}");
+            throw new ScriptFailure($"exceeded its statement budget of {_limits.JsStatementBudget}", kind: RuleFailureKind.WorkBudget);
         }
         catch (MemoryLimitExceededException)
         {
-            throw new ScriptFailure($"ran out of memory (allocated more than {_limits.JsAllocationBytes} bytes)");
+            throw new ScriptFailure($"ran out of memory (allocated more than {_limits.JsAllocationBytes} bytes)", kind: RuleFailureKind.MemoryBudget);
         }
         catch (RecursionDepthOverflowException)
         {
@@ -134,7 +134,7 @@ internal sealed class JsRuleEngine : IDisposable
         }
         catch (OutOfMemoryException)
         {
-            throw new ScriptFailure("ran out of memory");
+            throw new ScriptFailure("ran out of memory", kind: RuleFailureKind.MemoryBudget);
         }
     }
 }

@@ -33,10 +33,14 @@ internal sealed class LuaCallBudget(SandboxLimits limits)
     /// <summary>Why the run must stop; null while it may go on.</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>Which budget <see cref="StopReason"/> says ran out.</summary>
+    public RuleFailureKind StopKind { get; private set; }
+
     public void Begin(IntPtr coroutine)
     {
         Coroutine = coroutine;
         StopReason = null;
+        StopKind = RuleFailureKind.Error;
         _remaining = limits.LuaInstructionBudget;
         _deadline = Stopwatch.GetTimestamp() + (long)(limits.ScriptTimeBudget.TotalSeconds * Stopwatch.Frequency);
         t_current = this;
@@ -64,6 +68,7 @@ internal sealed class LuaCallBudget(SandboxLimits limits)
             if (_remaining < 0)
             {
                 StopReason = $"exceeded its instruction budget of {limits.LuaInstructionBudget}";
+                StopKind = RuleFailureKind.WorkBudget;
             }
         }
 
@@ -76,6 +81,7 @@ internal sealed class LuaCallBudget(SandboxLimits limits)
         if (StopReason is null && Stopwatch.GetTimestamp() > _deadline)
         {
             StopReason = $"exceeded its time budget of {limits.ScriptTimeBudget.TotalMilliseconds:0.###} ms";
+            StopKind = RuleFailureKind.TimeBudget;
         }
 
         return StopReason is null;

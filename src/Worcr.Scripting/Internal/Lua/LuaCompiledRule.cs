@@ -26,7 +26,7 @@ internal sealed class LuaCompiledRule : CompiledRuleBase
         }
         catch (ScriptFailure failure)
         {
-            throw RuleLabel.Failure(Source, failure.Message, failure);
+            throw RuleLabel.Failure(Source, failure);
         }
         catch (RuleCompileException failure)
         {

@@ -146,7 +146,7 @@ internal sealed partial class LuaRuleState : IDisposable
         if (_budget.StopReason is { } stopped)
         {
             Recover(status);
-            throw new ScriptFailure(stopped);
+            throw new ScriptFailure(stopped, kind: _budget.StopKind);
         }
 
         if (status == LuaStatus.ErrRun)
@@ -159,7 +159,7 @@ internal sealed partial class LuaRuleState : IDisposable
 
         var failure = Describe(status);
         Recover(status);
-        throw new ScriptFailure(failure);
+        throw new ScriptFailure(failure, kind: status == LuaStatus.ErrMem ? RuleFailureKind.MemoryBudget : RuleFailureKind.Error);
     }
 
     /// <summary>
