@@ -58,7 +58,7 @@ public sealed class WeightEvaluator
         }
         catch (RuleExecutionException ex)
         {
-            return new RuleApplication(rule.Name, FactorOnError, ex.Message);
+            return new RuleApplication(rule.Name, FactorOnError, ex.Message, ex.Kind);
         }
     }
 }

@@ -12,7 +12,8 @@ namespace Worcr.Server.Rules;
 /// Weight rule results per (lane, worker, rules version). Weight rules judge a lane — tenant, type, tag set —
 /// on a worker, so scripts run once per distinct pair and rules version, never once per job. A rule that
 /// fails contributes the documented default factor 1; the failure is logged once, counted, and kept here so
-/// the dispatcher can note it on the jobs it sends from that lane.
+/// the dispatcher can note it on the jobs it sends from that lane. A rule skipped by its open breaker is counted and
+/// noted but not logged per decision: its breaker's trip was logged once (RuleCatalog).
 /// A cached decision is two look-ups without hashing a string or allocating: the worker's profile object (one per
 /// connection) by reference, then the lane id. Entries of a profile go away with it when its worker leaves.
 /// </summary>
@@ -77,7 +78,10 @@ internal sealed class RuleWeightOracle : IWeightOracle
         var started = Stopwatch.GetTimestamp();
         var decision = book.Weights.Evaluate(LaneFacts(lane), new WorkerFacts(worker.WorkerId, worker.Tags, worker.JobTypes.ToArray()));
         Telemetry?.RulesEvaluated(Server.Telemetry.RuleKindLabel.Weight, book.Weights.Rules.Count, started, decision.Errors.Count);
-        foreach (var error in decision.Errors) _onRuleError(error);
+        foreach (var application in decision.Trace)
+        {
+            if (application.Error is { } error && application.Failure != RuleFailureKind.Skipped) _onRuleError(error);
+        }
         return decision;
     }
 
