@@ -244,10 +244,20 @@ internal sealed class Dispatcher
         if (jobs.Count > 0) _onDispatched?.Invoke(claim.Lane, claim.Profile, jobs);
     }
 
-    /// <summary>A claimed job no worker took waits again without burning an attempt, and frees its limit permits.</summary>
+    /// <summary>
+    /// A claimed job no worker took waits again without burning an attempt, and frees its limit permits. They are freed
+    /// even when the give-back fails: the job runs nowhere (its lease lapses and the reaper requeues it), and this is
+    /// the only release of a job settled after its worker's stream ended (<see cref="LimitGate.ReleaseWorkerAsync"/>).
+    /// </summary>
     private async Task GiveBackAsync(WorkerSession session, ClaimedJob job, CancellationToken stoppingToken)
     {
-        await _store.GiveBackAsync(job, stoppingToken);
-        await LimitGate.ReleaseAsync(session.WorkerId, job.Id, job.Attempt);
+        try
+        {
+            await _store.GiveBackAsync(job, stoppingToken);
+        }
+        finally
+        {
+            await LimitGate.ReleaseAsync(session.WorkerId, job.Id, job.Attempt);
+        }
     }
 }

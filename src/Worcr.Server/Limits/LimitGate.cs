@@ -148,7 +148,16 @@ internal sealed class LimitGate
     /// An attempt left its worker (finished, failed, yielded, cancelled or given back): its concurrency permits are
     /// freed. Permits are held per attempt, so a late release of an old attempt never frees the next attempt's permit.
     /// </summary>
-    public async Task ReleaseAsync(string workerId, long jobId, int attempt)
+    public Task ReleaseAsync(string workerId, long jobId, int attempt) =>
+        AroundRelease is { } around ? around(jobId, attempt, () => ReleaseHeldAsync(workerId, jobId, attempt)) : ReleaseHeldAsync(workerId, jobId, attempt);
+
+    /// <summary>
+    /// Test seam, null in production: each release of an attempt's permits runs inside it (the job id, the attempt and
+    /// the release itself), so a test can hold a release at a chosen point of a race and know when it is done.
+    /// </summary>
+    internal Func<long, int, Func<Task>, Task>? AroundRelease { get; set; }
+
+    private async Task ReleaseHeldAsync(string workerId, long jobId, int attempt)
     {
         _unheldOnce.TryRemove((workerId, jobId, attempt), out _);
         var counters = _held.Remove(workerId, jobId, attempt);
@@ -164,11 +173,14 @@ internal sealed class LimitGate
         foreach (var counter in counters) OnReleased(counter.Key);
     }
 
-    /// <summary>The worker's stream ended and its jobs went back to waiting: all its permits are freed.</summary>
+    /// <summary>
+    /// The worker's stream ended and its jobs went back to waiting: the permits of the jobs it held are freed. A claim
+    /// for the worker may still be in flight: the job it settles now is not among these, and since the worker takes no
+    /// more jobs, that claim gives the job back and frees its permit itself (so the worker is not forgotten as a whole).
+    /// </summary>
     public async Task ReleaseWorkerAsync(string workerId)
     {
         foreach (var (jobId, attempt, _) in _held.Of(workerId)) await ReleaseAsync(workerId, jobId, attempt);
-        _held.ForgetWorker(workerId);
     }
 
     /// <summary>
