@@ -3,48 +3,50 @@ using Worcr.Redis.Limits;
 namespace Worcr.Server.Limits;
 
 /// <summary>
-/// The concurrency permits of jobs this node dispatched, by worker: released when a job leaves, renewed on heartbeats.
-/// A worker's entry goes when its last job is released, never as a whole: a job added by a claim still in flight when
-/// the worker's stream ended is not among those the stream's end released, and is freed when that claim gives its job
-/// back (forgetting the worker at the stream's end lost it, and its holder stayed in Redis for a whole lease).
+/// The concurrency permits of attempts this node dispatched, by worker: released when an attempt leaves, renewed on
+/// heartbeats. Kept per attempt, as the holders in Redis are: a job yielded (or failed with a retry left) and given
+/// again to the same worker holds its new attempt's permits beside the old attempt's until the old attempt's release,
+/// which still finds and frees the old holder (one entry per job let the new attempt replace the old one, whose
+/// holder then stayed in Redis for a whole lease). A worker's entry goes when its last attempt is released, never as
+/// a whole: a job added by a claim still in flight when the worker's stream ended is not among those the stream's end
+/// released, and is freed when that claim gives its job back.
 /// </summary>
 internal sealed class HeldPermits
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Dictionary<long, (int Attempt, IReadOnlyList<LimitCounter> Counters)>> _byWorker = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<(long JobId, int Attempt), IReadOnlyList<LimitCounter>>> _byWorker = new(StringComparer.Ordinal);
 
     public void Add(string workerId, long jobId, int attempt, IReadOnlyList<LimitCounter> counters)
     {
         lock (_lock)
         {
-            if (!_byWorker.TryGetValue(workerId, out var jobs)) _byWorker[workerId] = jobs = new();
-            jobs[jobId] = (attempt, counters);
+            if (!_byWorker.TryGetValue(workerId, out var attempts)) _byWorker[workerId] = attempts = new();
+            attempts[(jobId, attempt)] = counters;
         }
     }
 
-    /// <summary>
-    /// Forgets the permits of this attempt of the job and returns its counters (none when it held none here, or when
-    /// the worker holds another attempt now: that one's permits stay).
-    /// </summary>
+    /// <summary>Forgets the permits of this attempt of the job and returns its counters (none when it held none here).</summary>
     public IReadOnlyList<LimitCounter> Remove(string workerId, long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (!_byWorker.TryGetValue(workerId, out var jobs) || !jobs.TryGetValue(jobId, out var held) || held.Attempt != attempt) return [];
-            jobs.Remove(jobId);
-            if (jobs.Count == 0) _byWorker.Remove(workerId);
-            return held.Counters;
+            if (!_byWorker.TryGetValue(workerId, out var attempts) || !attempts.Remove((jobId, attempt), out var counters)) return [];
+            if (attempts.Count == 0) _byWorker.Remove(workerId);
+            return counters;
         }
     }
 
     public bool Holds(string workerId, long jobId, int attempt)
     {
-        lock (_lock) return _byWorker.TryGetValue(workerId, out var jobs) && jobs.TryGetValue(jobId, out var held) && held.Attempt == attempt;
+        lock (_lock) return _byWorker.TryGetValue(workerId, out var attempts) && attempts.ContainsKey((jobId, attempt));
     }
 
-    /// <summary>The worker's jobs right now (a copy).</summary>
+    /// <summary>The worker's attempts right now (a copy).</summary>
     public IReadOnlyList<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)> Of(string workerId)
     {
-        lock (_lock) return _byWorker.TryGetValue(workerId, out var jobs) ? jobs.Select(j => (j.Key, j.Value.Attempt, j.Value.Counters)).ToArray() : [];
+        lock (_lock)
+        {
+            return _byWorker.TryGetValue(workerId, out var attempts) ? attempts.Select(a => (a.Key.JobId, a.Key.Attempt, a.Value)).ToArray() : [];
+        }
     }
 }

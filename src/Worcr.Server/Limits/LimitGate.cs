@@ -146,7 +146,8 @@ internal sealed class LimitGate
 
     /// <summary>
     /// An attempt left its worker (finished, failed, yielded, cancelled or given back): its concurrency permits are
-    /// freed. Permits are held per attempt, so a late release of an old attempt never frees the next attempt's permit.
+    /// freed. Permits are held per attempt, here as in Redis: a late release of an old attempt frees that attempt's
+    /// permit, never the next one's.
     /// </summary>
     public Task ReleaseAsync(string workerId, long jobId, int attempt) =>
         AroundRelease is { } around ? around(jobId, attempt, () => ReleaseHeldAsync(workerId, jobId, attempt)) : ReleaseHeldAsync(workerId, jobId, attempt);
