@@ -47,6 +47,37 @@ public sealed class NodeDrainTests
         Assert.Contains("drained", job.ResultJson, StringComparison.Ordinal);
     }
     /// <summary>
+    /// A stopping node waits for its workers' streams to end, and for what they sent to be stored, before it ends the
+    /// streams still open and stops its loops (<c>DispatcherNode.StopAsync</c> until <c>Dispatcher.HasStreams</c> is
+    /// false, within <c>DrainTimeout</c>). So a worker told to drain can still finish its job: the Complete it sends after
+    /// the Drain is read, stored and acknowledged. Without that wait the stop ends the stream at once with UNAVAILABLE,
+    /// the Complete is never read, and the finished job stays running until its lease lapses, then runs again.
+    /// </summary>
+    [Fact]
+    public async Task A_stopping_node_stores_the_completion_its_worker_sends_after_the_drain()
+    {
+        // The raw worker sends no heartbeats: its job stays held however slow the machine.
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
+        var id = await cluster.Client().EnqueueAsync("test.echo", "acme");
+        await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1);
+        var assign = await worker.NextAssignAsync();
+
+        var stopping = cluster.Nodes[0].StopAsync();
+        await worker.Drained.WaitAsync(TimeSpan.FromSeconds(30));
+        var completed = worker.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
+        var first = await Task.WhenAny(completed, worker.Ended);
+        var endedFirst = first == completed ? null : await worker.Ended;
+        await worker.LeaveAsync();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(first == completed, $"the node ended the stream ({endedFirst?.Status}) before it answered the Complete sent after its Drain");
+        var ack = await completed;
+        Assert.True(ack.Ok, ack.Error);
+        var stored = (await cluster.Database.Jobs.GetAsync(long.Parse(id, System.Globalization.CultureInfo.InvariantCulture)))!;
+        Assert.Equal((Core.Jobs.JobState.Completed, 1, 0), (stored.State, stored.Attempt, stored.Failures));
+    }
+
+    /// <summary>
     /// Regression: a drained worker reconnects to the same address within milliseconds. The draining node used to
     /// welcome it back and hand it new jobs, then wait out its whole drain grace for that stream (and more).
     /// </summary>

@@ -28,6 +28,7 @@ internal sealed class RawWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _acks = new();
     private readonly TaskCompletionSource<Welcome> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<RpcException?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Drain> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly Task _reading;
     private long _nextRequest;
@@ -49,6 +50,9 @@ internal sealed class RawWorker : IAsyncDisposable
 
     /// <summary>Completes when the node ended the stream: null for status OK, else the status.</summary>
     public Task<RpcException?> Ended => _ended.Task;
+
+    /// <summary>Completes with the first Drain the node sent.</summary>
+    public Task<Drain> Drained => _drained.Task;
 
     /// <summary>Assigns received so far (including those not taken with <see cref="NextAssignAsync"/>).</summary>
     public int AssignsReceived => Volatile.Read(ref _assignsReceived);
@@ -115,6 +119,20 @@ internal sealed class RawWorker : IAsyncDisposable
         return await Task.WhenAll(answers).WaitAsync(Patience);
     }
 
+    /// <summary>Ends the worker's side of the stream, as a worker that leaves cleanly; the node then ends its side (see <see cref="Ended"/>).</summary>
+    public async Task LeaveAsync()
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            await _call.RequestStream.CompleteAsync();
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
     public async Task<Assign> NextAssignAsync() => await _assigns.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     public async ValueTask DisposeAsync()
@@ -167,6 +185,9 @@ internal sealed class RawWorker : IAsyncDisposable
             case DispatcherMessage.MessageOneofCase.Assign:
                 Interlocked.Increment(ref _assignsReceived);
                 _assigns.Writer.TryWrite(message.Assign);
+                break;
+            case DispatcherMessage.MessageOneofCase.Drain:
+                _drained.TrySetResult(message.Drain);
                 break;
             case DispatcherMessage.MessageOneofCase.Ack:
                 _acks.GetOrAdd(message.Ack.RequestId, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously))
