@@ -38,18 +38,29 @@ public interface IJobContext
     /// <param name="value">The value, e.g. the last step done.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or longer than 200 characters, or
     /// <paramref name="value"/> is over 64 KiB of UTF-8: the node's limits. Nothing was sent.</exception>
+    /// <remarks>
+    /// A checkpoint applies to this attempt only: the node stores it only while this attempt still runs on this
+    /// worker's stream, so a handler whose attempt was taken away can never overwrite what a later attempt saved.
+    /// Once <see cref="CancellationToken"/> has fired, the attempt is no longer this handler's (the node cancelled it,
+    /// the shutdown grace ended and the SDK yielded it, or the stream was lost), so nothing is sent.
+    /// </remarks>
     /// <exception cref="WorcrNodeException">The node refused it (e.g. the attempt is stale).</exception>
-    /// <exception cref="OperationCanceledException">The stream was lost; the job is abandoned.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="CancellationToken"/> fired, before the checkpoint was
+    /// sent (nothing was sent) or while waiting for the node's answer (it may have been stored for this attempt), or
+    /// the stream was lost; the job is abandoned.</exception>
     Task CheckpointAsync(string name, string value);
 
-    /// <summary>Reports a progress counter. Fire and forget: the latest value per counter is sent, at most a few times a second.</summary>
+    /// <summary>
+    /// Reports a progress counter. Fire and forget: the latest value per counter is sent, at most a few times a second;
+    /// nothing once <see cref="CancellationToken"/> has fired (the node accepts no report of a stopped attempt).
+    /// </summary>
     /// <param name="name">The counter's name.</param>
     /// <param name="current">How far it is.</param>
     /// <param name="total">Where it ends; 0 when unknown.</param>
     /// <param name="text">A short description of the current step, if any.</param>
     Task ProgressAsync(string name, long current, long total = 0, string? text = null);
 
-    /// <summary>Ships a log line for this attempt. Fire and forget.</summary>
+    /// <summary>Ships a log line for this attempt. Fire and forget; nothing once <see cref="CancellationToken"/> has fired.</summary>
     /// <param name="level">"debug", "info", "warn" or "error".</param>
     /// <param name="text">The line; only its first 8,192 characters are sent, as the node keeps no more.</param>
     void Log(string level, string text);

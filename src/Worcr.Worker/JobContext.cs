@@ -67,6 +67,9 @@ public sealed class JobContext : IJobContext
                 $"Checkpoint '{name}' of job {JobId} is {bytes} bytes, at most {ReportLimits.MaxCheckpointBytes}: save less, or store the data elsewhere and checkpoint where it is.",
                 nameof(value));
         }
+        // A stopped attempt (cancelled by the node, yielded at the end of the shutdown grace, its stream lost) is no
+        // longer this worker's: the node refuses its reports, so nothing is sent and the handler learns it stopped.
+        CancellationToken.ThrowIfCancellationRequested();
         var message = new WorkerMessage
         {
             Checkpoint = new Checkpoint { JobId = JobId, Attempt = Attempt, Name = name, Value = value },
@@ -85,6 +88,8 @@ public sealed class JobContext : IJobContext
     public Task ProgressAsync(string name, long current, long total = 0, string? text = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        // Fire and forget: a stopped attempt's report would only be refused (and logged) by the node.
+        if (CancellationToken.IsCancellationRequested) return Task.CompletedTask;
         _link.ReportProgress(new Progress
         {
             JobId = JobId, Attempt = Attempt, Name = name, Current = current, Total = total, Text = text ?? "",
@@ -95,6 +100,8 @@ public sealed class JobContext : IJobContext
     /// <inheritdoc />
     public void Log(string level, string text)
     {
+        // Fire and forget: a stopped attempt's line would only be refused (and logged) by the node.
+        if (CancellationToken.IsCancellationRequested) return;
         _link.Post(new WorkerMessage
         {
             Log = new Log
@@ -123,7 +130,9 @@ public sealed class JobContext : IJobContext
     {
         try
         {
-            return await _link.RequestAsync(message);
+            // The Ack may be slow (the node waits for PostgreSQL): a handler told to stop meanwhile stops waiting for
+            // it, instead of running on, unable to see its cancellation, until the node answers or the stream ends.
+            return await _link.RequestAsync(message).WaitAsync(CancellationToken);
         }
         catch (StreamLostException ex)
         {
