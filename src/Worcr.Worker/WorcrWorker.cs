@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Worcr.Core.Retries;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -15,8 +14,6 @@ namespace Worcr.Worker;
 /// </summary>
 public sealed class WorcrWorker : IAsyncDisposable
 {
-    private static readonly TimeSpan ReconnectFirstDelay = TimeSpan.FromMilliseconds(100);
-
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
@@ -149,17 +146,11 @@ public sealed class WorcrWorker : IAsyncDisposable
 
     private async Task ConnectLoopAsync(CancellationToken stoppingToken)
     {
-        // 100 ms doubling up to the configured maximum, each up to 20 % shorter, so workers cut off together by a
-        // node's death do not all come back in the same millisecond.
-        var backoff = new RetryBackoff(ReconnectFirstDelay < _options.ReconnectMaxDelay ? ReconnectFirstDelay : _options.ReconnectMaxDelay, _options.ReconnectMaxDelay, jitter: 0.2);
-        var failures = 0;
+        var backoff = new ReconnectBackoff(_options.ReconnectMaxDelay);
         while (!stoppingToken.IsCancellationRequested)
         {
             var end = await RunSessionAsync(stoppingToken);
-            if (end.Welcomed)
-            {
-                failures = 0;
-            }
+            backoff.SessionEnded(end);
 
             if (end.Kind == SessionEndKind.Stopped)
             {
@@ -177,7 +168,7 @@ public sealed class WorcrWorker : IAsyncDisposable
 
                 // The node may be gone: the next stream tries the next address, if several were given.
                 _addressIndex++;
-                await WaitBeforeReconnectAsync(backoff.DelayAfter(++failures), end.Error, stoppingToken);
+                await WaitBeforeReconnectAsync(backoff.NextDelay(), end.Error, stoppingToken);
             }
         }
     }

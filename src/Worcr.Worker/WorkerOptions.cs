@@ -46,7 +46,11 @@ public sealed class WorkerOptions
     /// <summary>On shutdown or drain, how long running jobs may take to finish before they are cancelled and yielded. Default 30 s.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest wait between reconnect attempts (the backoff doubles from 100 ms up to this). Default 10 s.</summary>
+    /// <summary>
+    /// The longest wait between reconnect attempts (the backoff doubles from 100 ms up to this). Default 10 s. The
+    /// doubling starts over only after a stream that stayed up at least this long after its Welcome, so a node (or
+    /// proxy) that welcomes and drops every stream at once gets at most about one stream per this delay.
+    /// </summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Throws an <see cref="ArgumentException"/> that names the wrong setting and how to fix it.</summary>

@@ -11,4 +11,8 @@ internal enum SessionEndKind
 }
 
 /// <summary>How one Connect stream ended.</summary>
-internal sealed record SessionEnd(SessionEndKind Kind, bool Welcomed, Exception? Error = null);
+/// <param name="Kind">Why it ended.</param>
+/// <param name="Welcomed">Whether the node accepted the Hello.</param>
+/// <param name="Error">What broke it, when it was lost.</param>
+/// <param name="WelcomedFor">How long the stream lasted after its Welcome (zero when it had none).</param>
+internal sealed record SessionEnd(SessionEndKind Kind, bool Welcomed, Exception? Error = null, TimeSpan WelcomedFor = default);

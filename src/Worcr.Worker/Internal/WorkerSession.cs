@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -97,18 +98,19 @@ internal sealed class WorkerSession : ISessionLink
         }
 
         var welcome = _welcome.Task.Result;
+        var welcomedAt = Stopwatch.GetTimestamp();
         onWelcome(welcome);
         StartBackgroundLoops(welcome);
 
         await Task.WhenAny(_stopRequested.Task, _drain.Task, _streamEnded.Task);
         if (_streamEnded.Task.IsCompleted)
         {
-            return new SessionEnd(SessionEndKind.Lost, Welcomed: true, await _streamEnded.Task);
+            return new SessionEnd(SessionEndKind.Lost, Welcomed: true, await _streamEnded.Task, Stopwatch.GetElapsedTime(welcomedAt));
         }
 
         var drained = !stoppingToken.IsCancellationRequested;
         await LeaveAsync(call, drained ? "drain" : "shutdown", LeaveGrace(drained));
-        return new SessionEnd(drained ? SessionEndKind.Drained : SessionEndKind.Stopped, Welcomed: true);
+        return new SessionEnd(drained ? SessionEndKind.Drained : SessionEndKind.Stopped, Welcomed: true, WelcomedFor: Stopwatch.GetElapsedTime(welcomedAt));
     }
 
     private Hello CreateHello()
