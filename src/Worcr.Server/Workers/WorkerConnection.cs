@@ -202,6 +202,8 @@ internal sealed class WorkerConnection
             // largest one (64 KiB of messages) fits with room to spare.
             Batches = _options.MaxMessageSize >= OutgoingBatch.MaxBytes * 2,
             AcksGoodbye = true,
+            // A worker that writes a larger message loses the stream (RESOURCE_EXHAUSTED) and every job on it.
+            MaxMessageSize = _options.MaxMessageSize,
         },
     };
 

@@ -14,7 +14,7 @@ internal sealed class Outbox
 
     private readonly AckTracker _acks;
     private readonly Action<string>? _diagnostic;
-    private readonly int _maxMessageBytes;
+    private int _maxMessageBytes;
 
     /// <param name="acks">Where requests wait for their Ack.</param>
     /// <param name="diagnostic">Told of a message dropped for its size.</param>
@@ -34,8 +34,9 @@ internal sealed class Outbox
     public bool Post(WorkerMessage message)
     {
         var size = message.CalculateSize();
-        if (size <= _maxMessageBytes) return _queue.Writer.TryWrite(message);
-        var error = $"{message.MessageCase} of {size} bytes is over the {_maxMessageBytes}-byte message limit; not sent.";
+        var limit = MaxMessageBytes;
+        if (size <= limit) return _queue.Writer.TryWrite(message);
+        var error = $"{message.MessageCase} of {size} bytes is over the {limit}-byte message limit; not sent.";
         if (message.RequestId == 0) _diagnostic?.Invoke(error);
         else _acks.Complete(new Ack { RequestId = message.RequestId, Ok = false, Error = error });
         return false;
@@ -53,6 +54,18 @@ internal sealed class Outbox
         }
 
         return answer;
+    }
+
+    /// <summary>
+    /// The largest message posted: the channel's limit, lowered once the node's Welcome said it reads less (its
+    /// MaxMessageSize). Only Hello is posted before the Welcome, and it is far below any node's limit.
+    /// </summary>
+    public int MaxMessageBytes => Volatile.Read(ref _maxMessageBytes);
+
+    /// <summary>Lowers <see cref="MaxMessageBytes"/> to what the node said it reads; 0 (an older node) changes nothing.</summary>
+    public void LimitTo(int nodeMaxMessageBytes)
+    {
+        if (nodeMaxMessageBytes > 0 && nodeMaxMessageBytes < MaxMessageBytes) Volatile.Write(ref _maxMessageBytes, nodeMaxMessageBytes);
     }
 
     /// <summary>No more messages: the writer finishes what is queued, then ends.</summary>

@@ -52,6 +52,22 @@ internal static class Outcomes
 
     private static string ResultTooLarge(long bytes) => $"result too large: {bytes} bytes, at most {ReportLimits.MaxResultBytes}";
 
+    // A request_id adds its field tag and at most ten bytes of varint to the message.
+    private const int RequestIdBytes = 11;
+
+    /// <summary>
+    /// The outcome's message, within the node's message limit: a Complete whose result makes it larger (a node
+    /// configured with a MaxMessageSize below the result limit) becomes a non-retryable failure that says why, as a
+    /// result over the result limit does. Sent as it was, the SDK's outbox would refuse it and leave the job held.
+    /// </summary>
+    public static WorkerMessage ToMessage(string jobId, int attempt, JobResult result, int maxMessageBytes)
+    {
+        var message = ToMessage(jobId, attempt, result);
+        if (message.Complete is null || message.CalculateSize() + RequestIdBytes <= maxMessageBytes) return message;
+        var error = $"result too large for the node's message limit: a {message.CalculateSize() + RequestIdBytes}-byte Complete, at most {maxMessageBytes} bytes";
+        return ToMessage(jobId, attempt, JobResult.Fail(error, retryable: false));
+    }
+
     public static WorkerMessage ToMessage(string jobId, int attempt, JobResult result) => result switch
     {
         JobResult.Completed completed => new WorkerMessage

@@ -321,7 +321,7 @@ internal sealed class SessionJobs
         }
 
         _progress.FlushJob(job.JobId);
-        var answer = _outbox.RequestAsync(Outcomes.ToMessage(job.JobId, job.Attempt, result));
+        var answer = _outbox.RequestAsync(Outcomes.ToMessage(job.JobId, job.Attempt, result, _outbox.MaxMessageBytes));
         if (!_leaving)
         {
             // Posted after the outcome, so the node sees the job end before it sees the credit.

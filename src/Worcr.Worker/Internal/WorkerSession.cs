@@ -250,6 +250,7 @@ internal sealed class WorkerSession : ISessionLink
             case DispatcherMessage.MessageOneofCase.Welcome:
                 // Set before anything else is posted: only Hello was written so far.
                 _outbox.Batches = message.Welcome.Batches;
+                _outbox.LimitTo(message.Welcome.MaxMessageSize);
                 _welcome.TrySetResult(message.Welcome);
                 break;
             case DispatcherMessage.MessageOneofCase.Batch:

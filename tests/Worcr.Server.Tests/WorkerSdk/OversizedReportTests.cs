@@ -1,4 +1,5 @@
 using Worcr.Protocol.V1;
+using Worcr.Server.Hosting;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Worker;
 
@@ -64,6 +65,48 @@ public sealed class OversizedReportTests
         await worker.BystanderRunsOnAsync();
     }
 
+    [Fact]
+    public async Task On_a_node_with_a_smaller_message_limit_a_result_over_it_fails_its_job_and_the_other_jobs_run_on()
+    {
+        await using var worker = await WorkerWithBystander.StartAsync(
+            _ => Task.FromResult(JobResult.Complete(new { blob = new string('x', 2 * SmallNodeLimit) })), SmallMessageLimit);
+
+        var job = await worker.Client.WaitForStateAsync(await worker.EnqueueAsync(), JobState.Dead);
+
+        Assert.Equal(1, job.Attempt);
+        Assert.StartsWith("result too large for the node's message limit: ", job.LastError, StringComparison.Ordinal);
+        Assert.Contains($"at most {SmallNodeLimit} bytes", job.LastError, StringComparison.Ordinal);
+        await worker.BystanderRunsOnAsync();
+    }
+
+    [Fact]
+    public async Task On_a_node_with_a_smaller_message_limit_a_checkpoint_over_it_is_refused_to_its_handler_and_the_other_jobs_run_on()
+    {
+        await using var worker = await WorkerWithBystander.StartAsync(async context =>
+        {
+            try
+            {
+                await context.CheckpointAsync("big", new string('x', 2 * SmallNodeLimit));
+                return JobResult.Fail("the checkpoint was stored", retryable: false);
+            }
+            catch (WorcrNodeException refused)
+            {
+                return JobResult.Complete(new { refused = refused.Message.Contains($"over the {SmallNodeLimit}-byte message limit", StringComparison.Ordinal) });
+            }
+        }, SmallMessageLimit);
+
+        var job = await worker.Client.WaitForStateAsync(await worker.EnqueueAsync(), JobState.Completed);
+
+        Assert.Equal(1, job.Attempt);
+        Assert.Equal("""{"refused":true}""", job.ResultJson);
+        await worker.BystanderRunsOnAsync();
+    }
+
+    // Below the SDK's 4 MiB and the 64 KiB checkpoint limit: only the node's Welcome tells the worker.
+    private const int SmallNodeLimit = 16 * 1024;
+
+    private static void SmallMessageLimit(NodeOptions options) => options.MaxMessageSize = SmallNodeLimit;
+
     /// <summary>
     /// A worker running two job types: "test.slow", the bystander, already running when the test's job comes, and
     /// "test.echo", the handler under test. Both jobs have one attempt: losing the stream would make them dead.
@@ -84,9 +127,9 @@ public sealed class OversizedReportTests
 
         public WorcrClient Client { get; }
 
-        public static async Task<WorkerWithBystander> StartAsync(JobHandler handler)
+        public static async Task<WorkerWithBystander> StartAsync(JobHandler handler, Action<NodeOptions>? configure = null)
         {
-            var worker = new WorkerWithBystander(await TestCluster.StartAsync());
+            var worker = new WorkerWithBystander(await TestCluster.StartAsync(configure: configure));
             worker._cluster.StartWorker(0, w => w
                 .Handle("test.slow", async _ =>
                 {
