@@ -32,13 +32,18 @@ internal sealed class UpkeepDeleter(NpgsqlDataSource dataSource, SchemaSql sql)
         DELETE FROM __schema__.lanes l USING doomed d WHERE l.id = d.id
         """;
 
-    // rule_versions holds every saved version, the current one included.
+    // rule_versions holds every saved version, the current one included. The current one is the newest (a save
+    // numbers after the highest kept), and is never deleted even if it were not: a rule saved before its numbering
+    // went on after a deletion may be live under a lower number than versions an earlier life of its name left.
     private const string RuleVersionsSql = """
         WITH ranked AS (
             SELECT name, version, row_number() OVER (PARTITION BY name ORDER BY version DESC) AS newest
             FROM __schema__.rule_versions
         ), doomed AS (
-            SELECT name, version FROM ranked WHERE newest > @keep LIMIT @batch
+            SELECT k.name, k.version FROM ranked k
+            WHERE k.newest > @keep
+              AND NOT EXISTS (SELECT 1 FROM __schema__.rules r WHERE r.name = k.name AND r.version = k.version)
+            LIMIT @batch
         )
         DELETE FROM __schema__.rule_versions v USING doomed d WHERE v.name = d.name AND v.version = d.version
         """;
@@ -53,7 +58,7 @@ internal sealed class UpkeepDeleter(NpgsqlDataSource dataSource, SchemaSql sql)
     /// <summary>Lanes without jobs (live or finished) that no node marked used since <paramref name="before"/>.</summary>
     public Task<int> DeleteIdleLanesAsync(DateTimeOffset before, int batch, CancellationToken ct) => RunAsync(_lanesSql, before, batch, ct);
 
-    /// <summary>Every version of a rule but its newest <paramref name="keep"/> (the current one is the newest).</summary>
+    /// <summary>Every version of a rule but its newest <paramref name="keep"/> and the current one (normally the newest).</summary>
     public async Task<int> DeleteOldRuleVersionsAsync(int keep, int batch, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(_ruleVersionsSql).With("keep", keep).With("batch", batch);

@@ -8,6 +8,12 @@ namespace Worcr.Postgres;
 /// </summary>
 public sealed class RuleStore
 {
+    // Apart from the migration's and the unique keys' lock namespaces; the schema is part of the hash.
+    private const int NameLockNamespace = 0x52756c65; // "Rule"
+
+    // The highest version the name has in rule_versions, 0 when none: a deleted rule's versions outlive its row.
+    private const string HighestKeptSql = "(SELECT coalesce(max(v.version), 0) FROM __schema__.rule_versions v WHERE v.name = @name)";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SchemaSql _sql;
 
@@ -48,16 +54,22 @@ public sealed class RuleStore
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    /// <summary>Creates or replaces a rule (version + 1) and announces it. Returns the stored rule.</summary>
+    /// <summary>
+    /// Creates or replaces a rule and announces it. Returns the stored rule. Its version follows the highest the
+    /// rule's name has had: the current row's, or the highest kept in rule_versions (a rule deleted and saved again
+    /// goes on counting after its deletion, whose version rule_versions keeps).
+    /// </summary>
     public async Task<StoredRule> SaveAsync(string name, string kind, string language, string code, int order, bool enabled, CancellationToken ct = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(_sql.Format("""
-            INSERT INTO __schema__.rules AS r (name, kind, language, code, rule_order, enabled)
-            VALUES (@name, @kind, @language, @code, @order, @enabled)
+        await LockNameAsync(connection, transaction, name, ct);
+        await using var command = new NpgsqlCommand(_sql.Format($"""
+            INSERT INTO __schema__.rules AS r (name, kind, language, code, rule_order, enabled, version)
+            VALUES (@name, @kind, @language, @code, @order, @enabled, {HighestKeptSql} + 1)
             ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, language = EXCLUDED.language, code = EXCLUDED.code,
-                rule_order = EXCLUDED.rule_order, enabled = EXCLUDED.enabled, version = r.version + 1, updated_at = now()
+                rule_order = EXCLUDED.rule_order, enabled = EXCLUDED.enabled,
+                version = greatest(r.version + 1, EXCLUDED.version), updated_at = now()
             RETURNING name, kind, language, code, rule_order, enabled, version, updated_at
             """), connection, transaction);
         command.Parameters.AddWithValue("name", name);
@@ -77,14 +89,16 @@ public sealed class RuleStore
         return saved;
     }
 
-    /// <summary>Deletes a rule; false when it did not exist.</summary>
+    /// <summary>Deletes a rule (its deletion is the rule's next version in rule_versions); false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(_sql.Format(
-            "DELETE FROM __schema__.rules WHERE name = @name RETURNING name, kind, language, code, rule_order, enabled, version + 1, now()"),
-            connection, transaction);
+        await LockNameAsync(connection, transaction, name, ct);
+        await using var command = new NpgsqlCommand(_sql.Format($"""
+            DELETE FROM __schema__.rules WHERE name = @name
+            RETURNING name, kind, language, code, rule_order, enabled, greatest(version, {HighestKeptSql}) + 1, now()
+            """), connection, transaction);
         command.Parameters.AddWithValue("name", name);
         StoredRule? deleted = null;
         await using (var reader = await command.ExecuteReaderAsync(ct))
@@ -95,6 +109,20 @@ public sealed class RuleStore
         await RecordAsync(connection, transaction, deleted, deleted: true, ct);
         await transaction.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Makes saves and deletes of one name take turns until the transaction ends. Each numbers its version from
+    /// rule_versions as its statement sees it; without the lock a save that started while a delete of the same name
+    /// was still open would read the numbers from before the delete and take the delete's number (a key conflict).
+    /// </summary>
+    private async Task LockNameAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_sql.Format(
+            "SELECT pg_advisory_xact_lock(@namespace, hashtext('__schema__' || chr(31) || @name))"), connection, transaction);
+        command.Parameters.AddWithValue("namespace", NameLockNamespace);
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Keeps the version in rule_versions, bumps the rules version and notifies, in the caller's transaction.</summary>

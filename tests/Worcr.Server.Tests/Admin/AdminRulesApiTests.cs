@@ -163,6 +163,19 @@ public sealed class AdminRulesApiTests : IClassFixture<AdminNodeFixture>
     }
 
     [Fact]
+    public async Task A_deleted_rule_can_be_saved_again_and_its_version_counts_on_after_the_deletion()
+    {
+        await ReadAsync(_admin.PutAsync("/api/rules/reborn", new { kind = "weight", language = "lua", code = LuaBoost }));
+        using (var deleted = await _admin.DeleteAsync("/api/rules/reborn")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        using var again = await _admin.PutAsync("/api/rules/reborn", new { kind = "weight", language = "lua", code = LuaBoost });
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode); // was 500: the new row's version 1 was already in rule_versions
+        Assert.Equal(3, (await AdminClient.ReadAsync(again)).GetProperty("version").GetInt32()); // 1 saved, 2 deleted
+        Assert.Equal(3, (await _admin.FindRuleAsync("reborn"))!.Value.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
     public async Task Deleting_a_missing_rule_gets_404()
     {
         var (status, body) = await ReadAsync(_admin.DeleteAsync("/api/rules/never-saved"));
