@@ -19,8 +19,11 @@ public sealed class RetentionStore
         _upkeep = new UpkeepDeleter(dataSource, sql);
     }
 
-    /// <summary>Creates the day partitions of every state from <paramref name="first"/> to <paramref name="last"/> (UTC days) that do not exist; returns how many it made.</summary>
-    public Task<int> AddHistoryPartitionsAsync(DateOnly first, DateOnly last, CancellationToken ct = default) => _partitions.AddAsync(first, last, ct);
+    /// <summary>
+    /// Creates the day partitions of every state from <paramref name="first"/> to <paramref name="last"/> (UTC days)
+    /// that do not exist; stops early, without an error, when job_history stays locked by another session.
+    /// </summary>
+    public Task<HistoryPartitionsAdded> AddHistoryPartitionsAsync(DateOnly first, DateOnly last, CancellationToken ct = default) => _partitions.AddAsync(first, last, ct);
 
     /// <summary>The day partitions of one state, oldest first.</summary>
     public Task<IReadOnlyList<HistoryPartition>> ListHistoryPartitionsAsync(string state, CancellationToken ct = default) => _partitions.ListAsync(state, ct);
@@ -29,7 +32,7 @@ public sealed class RetentionStore
     public Task<(int Jobs, long LastId)> ClearPartitionReportsAsync(HistoryPartition partition, long afterId, int batch, CancellationToken ct = default) =>
         _partitions.ClearReportsAsync(partition, afterId, batch, ct);
 
-    /// <summary>Drops a day partition (call once its reports are cleared); false when it could not get the lock in time.</summary>
+    /// <summary>Drops a day partition (call once its reports are cleared); false when it could not get the lock in time (not an error: try again later).</summary>
     public Task<bool> DropHistoryPartitionAsync(HistoryPartition partition, CancellationToken ct = default) => _partitions.DropAsync(partition, ct);
 
     /// <summary>Deletes a batch of the state's rows past retention that their partition's drop would not take in time.</summary>

@@ -22,4 +22,7 @@ internal static partial class MaintenanceLog
 
     [LoggerMessage(3015, LogLevel.Information, "Statistics refresher: analyzed jobs, grown from {MeasuredPages} to {Pages} pages since last measured.")]
     public static partial void JobsAnalyzed(ILogger logger, long measuredPages, long pages);
+
+    [LoggerMessage(3016, LogLevel.Information, "Retention: gave up the {Change} of job_history partition {Partition}: another session held job_history past the short lock wait (a long query or dump?). Partitions are added and dropped again after {Interval}; the rest of retention goes on.")]
+    public static partial void PartitionChangeGaveWay(ILogger logger, string change, string partition, TimeSpan interval);
 }

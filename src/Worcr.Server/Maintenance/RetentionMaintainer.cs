@@ -11,7 +11,10 @@ namespace Worcr.Server.Maintenance;
 /// past the state's longest retention: the partition's checkpoints, progress and logs are deleted in batches, then
 /// the partition is dropped. Rows that must go sooner (shorter tenant or type settings) or that sit in a default
 /// partition are deleted in batches. Then finished webhook events, idle lanes and old rule versions. Partitions are
-/// created <see cref="RetentionOptions.HistoryDaysAhead"/> days ahead. Every decision reads the injected clock.
+/// created <see cref="RetentionOptions.HistoryDaysAhead"/> days ahead. Adding and dropping partitions wait only
+/// briefly for their locks (a long reader of job_history would otherwise queue reads and completions behind them); a
+/// change that gave way is not "behind": partition changes pause until <see cref="RetentionOptions.RetentionInterval"/>
+/// has passed, while the rest of each pass goes on. Every decision reads the injected clock.
 /// </summary>
 internal sealed class RetentionMaintainer : IMaintainer
 {
@@ -26,6 +29,8 @@ internal sealed class RetentionMaintainer : IMaintainer
     // Per partition being emptied: the last job id whose reports are deleted (a new leader starts over, harmlessly).
     private readonly Dictionary<string, long> _clearedUpTo = new(StringComparer.Ordinal);
     private DateOnly? _partitionsReadyThrough;
+    // After a partition change gave way to another session's lock: no partition is added or dropped before this.
+    private DateTimeOffset _partitionChangesPausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset? _lastPass;
     private bool _behind;
 
@@ -54,8 +59,7 @@ internal sealed class RetentionMaintainer : IMaintainer
     {
         var now = _time.GetUtcNow();
         _lastPass = now;
-        var added = await AddPartitionsAsync(now, ct);
-        var (dropped, partitionsBehind) = await DropPartitionsAsync(now, ct);
+        var (added, dropped, partitionsBehind, gaveWayAt) = await ChangePartitionsAsync(now, ct);
         var batch = _options.RetentionBatchSize;
         var rows = 0;
         var rowsBehind = false;
@@ -69,24 +73,45 @@ internal sealed class RetentionMaintainer : IMaintainer
         var lanes = await _store.DeleteIdleLanesAsync(now - _options.IdleLaneRetention, Math.Min(batch, LaneBatch), ct);
         var versions = await _store.DeleteOldRuleVersionsAsync(_options.RuleVersionsKept + 1, batch, ct);
         _behind = partitionsBehind || rowsBehind || webhooks >= batch || lanes >= Math.Min(batch, LaneBatch) || versions >= batch;
-        var pass = new RetentionPass(added, dropped, rows, webhooks, lanes, versions, _behind);
+        var pass = new RetentionPass(added, dropped, rows, webhooks, lanes, versions, _behind, gaveWayAt?.Name);
         if (pass.DidAnything) MaintenanceLog.RetentionPass(_logger, dropped, rows, webhooks, lanes, versions, added, _behind);
         return pass;
     }
 
+    /// <summary>
+    /// Adds and drops day partitions, unless a change gave way to a lock less than an interval ago. The first change
+    /// that gives way ends this part of the pass (the next would wait for the same reader) and pauses it for an interval.
+    /// </summary>
+    private async Task<(int Added, int Dropped, bool Behind, HistoryPartition? GaveWayAt)> ChangePartitionsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        if (now < _partitionChangesPausedUntil) return (0, 0, false, null);
+        var (added, addGaveWayAt) = await AddPartitionsAsync(now, ct);
+        var (dropped, behind, dropGaveWayAt) = addGaveWayAt is null ? await DropPartitionsAsync(now, ct) : (0, false, null);
+        var gaveWayAt = addGaveWayAt ?? dropGaveWayAt;
+        if (gaveWayAt is not null)
+        {
+            _partitionChangesPausedUntil = now + _options.RetentionInterval;
+            MaintenanceLog.PartitionChangeGaveWay(_logger, addGaveWayAt is null ? "drop" : "add", gaveWayAt.Name, _options.RetentionInterval);
+        }
+        return (added, dropped, behind, gaveWayAt);
+    }
+
     /// <summary>Today's partitions and the next days', once per day (each call checks they exist, so a lost day is made up).</summary>
-    private async Task<int> AddPartitionsAsync(DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Added, HistoryPartition? GaveWayAt)> AddPartitionsAsync(DateTimeOffset now, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var last = today.AddDays(_options.HistoryDaysAhead);
-        if (_partitionsReadyThrough == last) return 0;
+        if (_partitionsReadyThrough == last) return (0, null);
         var added = await _store.AddHistoryPartitionsAsync(today, last, ct);
-        _partitionsReadyThrough = last;
-        return added;
+        if (added.GaveWayAt is null) _partitionsReadyThrough = last;
+        return (added.Count, added.GaveWayAt);
     }
 
-    /// <summary>Empties and drops the day partitions wholly past their state's longest retention, one batch of reports per partition.</summary>
-    private async Task<(int Dropped, bool Behind)> DropPartitionsAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Empties and drops the day partitions wholly past their state's longest retention, one batch of reports per
+    /// partition. Behind while a batch of reports came back full; a drop that gave way to a lock ends the drops.
+    /// </summary>
+    private async Task<(int Dropped, bool Behind, HistoryPartition? GaveWayAt)> DropPartitionsAsync(DateTimeOffset now, CancellationToken ct)
     {
         var (dropped, behind) = (0, false);
         foreach (var retention in _history)
@@ -97,15 +122,16 @@ internal sealed class RetentionMaintainer : IMaintainer
                 if (partition.End > horizon) break;
                 var (jobs, lastId) = await _store.ClearPartitionReportsAsync(partition, _clearedUpTo.GetValueOrDefault(partition.Name), _options.RetentionBatchSize, ct);
                 _clearedUpTo[partition.Name] = lastId;
-                if (jobs >= _options.RetentionBatchSize || !await _store.DropHistoryPartitionAsync(partition, ct))
+                if (jobs >= _options.RetentionBatchSize)
                 {
                     behind = true;
                     continue;
                 }
+                if (!await _store.DropHistoryPartitionAsync(partition, ct)) return (dropped, behind, partition);
                 _clearedUpTo.Remove(partition.Name);
                 dropped++;
             }
         }
-        return (dropped, behind);
+        return (dropped, behind, null);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -10,12 +11,19 @@ namespace Worcr.Server.Tests.Maintenance;
 /// <summary>Rows with the timestamps a retention test needs, written straight into a test's own schema.</summary>
 internal static class RetentionData
 {
-    public static RetentionMaintainer Maintainer(this WorcrDatabase db, TimeProvider clock, Action<RetentionOptions>? configure = null)
+    public static RetentionMaintainer Maintainer(this WorcrDatabase db, TimeProvider clock, Action<RetentionOptions>? configure = null) =>
+        db.Maintainer(clock, MaintenanceDatabase.Log<RetentionMaintainer>(), configure);
+
+    /// <summary>A maintainer whose log lines go to <paramref name="logs"/>.</summary>
+    public static RetentionMaintainer Maintainer(this WorcrDatabase db, TimeProvider clock, ILoggerProvider logs, Action<RetentionOptions>? configure = null) =>
+        db.Maintainer(clock, new Logger<RetentionMaintainer>(new LoggerFactory([logs])), configure);
+
+    private static RetentionMaintainer Maintainer(this WorcrDatabase db, TimeProvider clock, ILogger<RetentionMaintainer> logger, Action<RetentionOptions>? configure)
     {
         var options = new RetentionOptions();
         configure?.Invoke(options);
         Assert.Empty(new RetentionOptionsValidator().Problems(options));
-        return new RetentionMaintainer(db.Retention, Options.Create(options), clock, MaintenanceDatabase.Log<RetentionMaintainer>());
+        return new RetentionMaintainer(db.Retention, Options.Create(options), clock, logger);
     }
 
     /// <summary>Midday (UTC) of the day <paramref name="daysAgo"/> days before today: a clock start that never straddles midnight.</summary>
@@ -38,6 +46,27 @@ internal static class RetentionData
             INSERT INTO __schema__.job_logs (job_id, attempt, level, text, at) VALUES ({id}, 1, 'info', 'hello', now());
             """);
         return id;
+    }
+
+    /// <summary>
+    /// A transaction that has read job_history and stays open until disposed (a report, pg_dump, a slow GUI query):
+    /// it holds a share lock on every partition, which adding or dropping one has to wait for.
+    /// </summary>
+    public static async Task<IAsyncDisposable> LongReaderOfHistoryAsync(this WorcrDatabase db)
+    {
+        var connection = await db.DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{db.Schema}\".job_history", connection, transaction);
+        await command.ExecuteScalarAsync();
+        return new OpenTransaction(connection, transaction);
+    }
+
+    /// <summary>The names of every day partition of job_history, all states.</summary>
+    public static async Task<List<string>> HistoryPartitionNamesAsync(this WorcrDatabase db)
+    {
+        var names = new List<string>();
+        foreach (var state in HistoryRetention.States) names.AddRange((await db.Retention.ListHistoryPartitionsAsync(state)).Select(p => p.Name));
+        return names;
     }
 
     public static async Task<long[]> HistoryIdsAsync(this WorcrDatabase db, string state)
@@ -92,5 +121,14 @@ internal static class RetentionData
         var command = db.DataSource.CreateCommand(sql.Replace("__schema__", $"\"{db.Schema}\"", StringComparison.Ordinal));
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return command;
+    }
+
+    private sealed class OpenTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 }

@@ -1,6 +1,8 @@
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
+using Worcr.Server.Tests.WorkerSdk;
 using static Worcr.Server.Tests.Maintenance.MaintenanceDatabase;
 
 namespace Worcr.Server.Tests.Maintenance;
@@ -107,11 +109,11 @@ public sealed class RetentionMaintainerTests
         var id = await db.FinishedAsync("expired", clock.GetUtcNow().AddDays(-5));
         Assert.Equal(1L, await db.CountAsync("job_history_expired_default"));
 
-        Assert.Equal(4, await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-5), clock.Today().AddDays(-5)));
+        Assert.Equal(4, (await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-5), clock.Today().AddDays(-5))).Count);
 
         Assert.Equal(0L, await db.CountAsync("job_history_expired_default"));
         Assert.Equal([id], await db.HistoryIdsAsync("expired"));
-        Assert.Equal(0, await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-5), clock.Today().AddDays(-5)));
+        Assert.Equal(0, (await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-5), clock.Today().AddDays(-5))).Count);
     }
 
     [Fact]
@@ -220,6 +222,59 @@ public sealed class RetentionMaintainerTests
         await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
 
         Assert.Empty(await db.HistoryIdsAsync("cancelled"));
+    }
+
+    [Fact]
+    public async Task A_partition_drop_that_gave_way_to_a_long_reader_is_not_behind_and_is_tried_again_after_the_interval()
+    {
+        await using var db = await CreateAsync();
+        var clock = RetentionData.ClockAt(daysAgo: 0);
+        var logs = new CapturingLoggerProvider();
+        var retention = db.Maintainer(clock, logs);
+        await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-40), clock.Today().AddDays(-40));
+        var old = $"job_history_completed_{clock.Today().AddDays(-40):yyyyMMdd}";
+        var reader = await db.LongReaderOfHistoryAsync();
+
+        var first = await retention.RunPassAsync(CancellationToken.None);
+
+        Assert.Equal((0, false, old), (first.PartitionsDropped, first.Behind, first.PartitionGaveWayAt));
+        await reader.DisposeAsync();
+        var withinInterval = await retention.RunPassAsync(CancellationToken.None); // the reader is gone: the pause holds anyway
+        Assert.Equal((0, null), (withinInterval.PartitionsDropped, withinInterval.PartitionGaveWayAt));
+        Assert.Contains(old, await db.HistoryPartitionNamesAsync());
+        var gaveWay = Assert.Single(logs.Lines, line => line.EventId.Id == 3016);
+        Assert.Contains($"drop of job_history partition {old}", gaveWay.Message, StringComparison.Ordinal);
+
+        clock.Advance(new RetentionOptions().RetentionInterval);
+        await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
+        Assert.DoesNotContain(old, await db.HistoryPartitionNamesAsync());
+    }
+
+    [Fact]
+    public async Task A_partition_add_that_gave_way_to_a_long_reader_lets_the_rest_of_the_pass_run_and_is_made_after_the_interval()
+    {
+        await using var db = await CreateAsync();
+        var clock = RetentionData.ClockAt(daysAgo: 0);
+        var logs = new CapturingLoggerProvider();
+        var retention = db.Maintainer(clock, logs, options => options.HistoryDaysAhead = 5); // the migration made 3 days ahead
+        var expired = await db.FinishedAsync("cancelled", clock.GetUtcNow().AddDays(-20)); // a default partition row past retention
+        var ahead = $"job_history_completed_{clock.Today().AddDays(4):yyyyMMdd}";
+        var reader = await db.LongReaderOfHistoryAsync();
+
+        // Before, the add waited for the reader with no timeout, and every later read of job_history behind it.
+        var first = await retention.RunPassAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal((0, 1, false, ahead), (first.PartitionsAdded, first.HistoryRows, first.Behind, first.PartitionGaveWayAt));
+        Assert.DoesNotContain(expired, await db.HistoryIdsAsync("cancelled"));
+        await reader.DisposeAsync();
+        Assert.Equal(0, (await retention.RunPassAsync(CancellationToken.None)).PartitionsAdded); // paused for the interval
+        Assert.DoesNotContain(ahead, await db.HistoryPartitionNamesAsync());
+        Assert.Single(logs.Lines, line => line.EventId.Id == 3016);
+
+        clock.Advance(new RetentionOptions().RetentionInterval);
+        await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
+        Assert.Contains(ahead, await db.HistoryPartitionNamesAsync());
+        Assert.Contains($"job_history_cancelled_{clock.Today().AddDays(5):yyyyMMdd}", await db.HistoryPartitionNamesAsync());
     }
 
     private static async Task<long> OutboxAsync(WorcrDatabase db, string state, DateTimeOffset createdAt, DateTimeOffset? finishedAt)
