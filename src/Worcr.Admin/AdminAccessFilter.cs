@@ -8,7 +8,8 @@ namespace Worcr.Admin;
 /// Who may call the admin API; every /api endpoint passes here. A caller is the operator key
 /// ("Authorization: Bearer KEY", admin), a session cookie (its role; every request but GET and HEAD must carry the
 /// session's X-CSRF-Token), or anyone when the node was explicitly started insecure. The read-only role reaches
-/// only endpoints marked <see cref="ReadOnlyAccess"/>, whatever their method or path. Sign-in endpoints carry
+/// only endpoints marked <see cref="ReadOnlyAccess"/>, whatever their method or path. A change a browser sends for another
+/// site is refused first, whoever the caller (<see cref="CrossSiteRequests"/>). Sign-in endpoints carry
 /// <see cref="SessionlessEndpoint"/> and decide themselves. Answers 401 (who are you?) or 403 (not allowed) as JSON.
 /// </summary>
 internal sealed class AdminAccessFilter : IEndpointFilter
@@ -30,6 +31,7 @@ internal sealed class AdminAccessFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (CrossSiteRequests.Refusal(http.Request) is { } crossSite) return AdminJson.Error(StatusCodes.Status403Forbidden, crossSite);
         if (_options.AllowUnauthenticated)
         {
             AdminCaller.Set(http, AdminCaller.Operator);
