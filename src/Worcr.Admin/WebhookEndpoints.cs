@@ -24,11 +24,11 @@ internal sealed class WebhookEndpoints
         api.MapGet("/webhooks/{name}/deliveries", endpoints.DeliveriesAsync).AllowReadOnly();
     }
 
-    private async Task<IResult> ListAsync(CancellationToken cancellationToken) =>
-        AdminJson.Ok(new WebhookListView((await _webhooks.ListAsync(cancellationToken)).Select(WebhookView.Of).ToArray()));
+    private async Task<IResult> ListAsync(HttpContext http, CancellationToken cancellationToken) =>
+        AdminJson.Ok(new WebhookListView((await _webhooks.ListAsync(cancellationToken)).Select(s => WebhookView.Of(s, AdminCaller.Of(http))).ToArray()));
 
-    private async Task<IResult> GetAsync(string name, CancellationToken cancellationToken) =>
-        await _webhooks.GetAsync(name, cancellationToken) is { } subscription ? AdminJson.Ok(WebhookView.Of(subscription)) : NotFound(name);
+    private async Task<IResult> GetAsync(string name, HttpContext http, CancellationToken cancellationToken) =>
+        await _webhooks.GetAsync(name, cancellationToken) is { } subscription ? AdminJson.Ok(WebhookView.Of(subscription, AdminCaller.Of(http))) : NotFound(name);
 
     private async Task<IResult> SaveAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {

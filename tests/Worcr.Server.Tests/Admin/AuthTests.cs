@@ -178,5 +178,25 @@ public sealed class AuthTests : IClassFixture<SecuredAdminFixture>
         Assert.Equal(HttpStatusCode.Unauthorized, withWrongKey.StatusCode);
     }
 
+    /// <summary>Many receivers take the URL as their credential (a token in the path or query): read-only sees its origin only.</summary>
+    [Fact]
+    public async Task A_read_only_session_sees_a_webhook_url_cut_to_its_origin_and_the_admin_sees_it_whole()
+    {
+        const string url = "https://hooks.example.com/services/T000/B000/secret-token?key=abc";
+        using var admin = await _fixture.SignInAsync(SecuredAdminFixture.AdminPassword);
+        using var viewer = await _fixture.SignInAsync(SecuredAdminFixture.ReadOnlyPassword);
+        using var saved = await admin.SendAsync(HttpMethod.Put, "/api/webhooks/url-probe",
+            $$"""{"url": "{{url}}", "secret": "s3cret", "events": ["job.dead"]}""");
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var asAdmin = await AdminClient.ReadAsync(await admin.SendAsync(HttpMethod.Get, "/api/webhooks/url-probe"));
+        var asViewer = await AdminClient.ReadAsync(await viewer.SendAsync(HttpMethod.Get, "/api/webhooks/url-probe"));
+        var listed = await AdminClient.ReadAsync(await viewer.SendAsync(HttpMethod.Get, "/api/webhooks"));
+
+        Assert.Equal(url, asAdmin.GetProperty("url").GetString());
+        Assert.Equal("https://hooks.example.com/…", asViewer.GetProperty("url").GetString());
+        Assert.DoesNotContain("secret-token", listed.ToString(), StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }
