@@ -9,8 +9,10 @@ internal static class CancelRouter
 {
     public static void Route(string payload, string nodeId, Dispatcher dispatcher)
     {
-        if (CancelPayload.Parse(payload) is not { } cancel || cancel.NodeId != nodeId) return;
-        var (jobId, attempt) = (cancel.JobId, cancel.Attempt);
-        foreach (var session in dispatcher.Sessions) Workers.AttemptRevoker.Revoke(session, dispatcher.LimitGate, jobId, attempt, "cancelled");
+        if (CancelPayload.Parse(payload) is { } cancel && cancel.NodeId == nodeId)
+        {
+            foreach (var session in dispatcher.Sessions) Workers.AttemptRevoker.Revoke(session, dispatcher.LimitGate, cancel.JobId, cancel.Attempt, "cancelled");
+        }
+        dispatcher.CancelsRouted.Raise();
     }
 }

@@ -74,6 +74,15 @@ internal sealed class Dispatcher
     /// <summary>Raised after each dispatch round, for tests.</summary>
     internal Hosting.RoundSignal Rounds { get; } = new();
 
+    /// <summary>Raised after each cancel notification was routed to this node's streams (<see cref="CancelRouter"/>), for tests.</summary>
+    internal Hosting.RoundSignal CancelsRouted { get; } = new();
+
+    /// <summary>
+    /// Test seam, null in production: awaited after each claim committed and before its jobs are handed to the worker's
+    /// stream, so a test can act (cancel a claimed job, say) in that gap and let the loop go on when it chooses.
+    /// </summary>
+    internal Func<IReadOnlyList<ClaimedJob>, Task>? AfterClaim { get; set; }
+
     public IEnumerable<WorkerSession> Sessions => _sessions.Keys;
 
     public void Register(WorkerSession session)
@@ -230,6 +239,7 @@ internal sealed class Dispatcher
         CancellationToken stoppingToken)
     {
         var jobs = await _store.ClaimAsync(claim.Lane.Lane.Id, claim.Count, session.WorkerId, _nodeId, _leases.LeaseDuration, stoppingToken);
+        if (AfterClaim is { } afterClaim) await afterClaim(jobs);
         await LimitGate.SettleAsync(permits, session.WorkerId, jobs, stoppingToken);
         var outcome = round.Claimed(claim, jobs, _time.GetUtcNow());
         Telemetry?.Claimed(jobs, session.WorkerId, started);

@@ -71,7 +71,8 @@ internal static class NodeComponents
         services.AddSingleton<NodeAddresses>();
         services.AddSingleton(container => new NodeSignals(container.GetRequiredService<Dispatcher>().Rounds,
             container.GetRequiredService<MaintenanceLeader>().Rounds, container.GetRequiredService<RuleCatalog>().Reloaded,
-            container.GetRequiredService<NodeLimits>().Catalog.Reloaded, container.GetRequiredService<TenantShareTable>().Reloaded));
+            container.GetRequiredService<NodeLimits>().Catalog.Reloaded, container.GetRequiredService<TenantShareTable>().Reloaded,
+            container.GetRequiredService<Dispatcher>().CancelsRouted));
         return services;
     }
 
