@@ -49,6 +49,7 @@ internal sealed class Dispatcher
         _state = new DispatchState(selector, _dispatch.MaxClaimBatch);
         _time = time;
         _logger = logger;
+        EarlyCancels = new EarlyCancels(_leases.LeaseDuration, time);
     }
 
     /// <summary>The node's clock, which the dispatch loop reads (drain deadlines use it too).</summary>
@@ -84,6 +85,9 @@ internal sealed class Dispatcher
     internal Func<IReadOnlyList<ClaimedJob>, Task>? AfterClaim { get; set; }
 
     public IEnumerable<WorkerSession> Sessions => _sessions.Keys;
+
+    /// <summary>Cancels heard for attempts claimed for this node's workers but not yet handed to their streams.</summary>
+    public EarlyCancels EarlyCancels { get; }
 
     public void Register(WorkerSession session)
     {
@@ -245,13 +249,31 @@ internal sealed class Dispatcher
         Telemetry?.Claimed(jobs, session.WorkerId, started);
         foreach (var job in outcome.Assign)
         {
-            if (session.TryAssign(job, Messages.Assign(job))) continue;
+            if (await AssignAsync(session, job)) continue;
             // The worker left between the round's start and now: it takes nothing more, and the job goes back.
             round.WorkerStopped(claim.Worker);
             await GiveBackAsync(session, job, stoppingToken);
         }
         foreach (var job in outcome.GiveBack) await GiveBackAsync(session, job, stoppingToken);
         if (jobs.Count > 0) _onDispatched?.Invoke(claim.Lane, claim.Profile, jobs);
+    }
+
+    /// <summary>
+    /// Queues the job's Assign on the worker's stream, unless the job was cancelled since its claim committed
+    /// (<see cref="EarlyCancels"/>): then nothing is sent, the worker's slot stays free, and the attempt's permits are
+    /// freed. The job is final in PostgreSQL already, so it is not given back. False when the worker can no longer take it.
+    /// </summary>
+    private async Task<bool> AssignAsync(WorkerSession session, ClaimedJob job)
+    {
+        if (EarlyCancels.Take(job.Id, job.Attempt))
+        {
+            await LimitGate.ReleaseAsync(session.WorkerId, job.Id, job.Attempt);
+            return true;
+        }
+        if (!session.TryAssign(job, Messages.Assign(job))) return false;
+        // Cancelled between the look above and the queueing: the Cancel follows the Assign at once.
+        if (EarlyCancels.Take(job.Id, job.Attempt)) AttemptRevoker.Revoke(session, LimitGate, job.Id, job.Attempt, "cancelled");
+        return true;
     }
 
     /// <summary>

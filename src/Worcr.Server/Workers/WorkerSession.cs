@@ -197,13 +197,15 @@ internal sealed partial class WorkerSession
         }
     }
 
-    public void Finished(long jobId, int attempt)
+    /// <summary>The stream no longer holds the attempt; false when it did not hold it (any more).</summary>
+    public bool Finished(long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (HeldJob(jobId, attempt) is not { } held) return;
+            if (HeldJob(jobId, attempt) is not { } held) return false;
             if (held.OutcomeSent) _finishing--;
             _running.Remove(jobId);
+            return true;
         }
     }
 

@@ -25,6 +25,7 @@ internal sealed class RawWorker : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> _call;
     private readonly Channel<Assign> _assigns = Channel.CreateUnbounded<Assign>();
+    private readonly ConcurrentQueue<Cancel> _cancels = new();
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Ack>> _acks = new();
     private readonly TaskCompletionSource<Welcome> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<RpcException?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,6 +57,9 @@ internal sealed class RawWorker : IAsyncDisposable
 
     /// <summary>Assigns received so far (including those not taken with <see cref="NextAssignAsync"/>).</summary>
     public int AssignsReceived => Volatile.Read(ref _assignsReceived);
+
+    /// <summary>Cancels received so far, in their order.</summary>
+    public IReadOnlyCollection<Cancel> CancelsReceived => _cancels;
 
     /// <summary>DispatcherBatch messages received so far (their messages are handled one by one, as if sent alone).</summary>
     public int BatchesReceived => Volatile.Read(ref _batchesReceived);
@@ -185,6 +189,9 @@ internal sealed class RawWorker : IAsyncDisposable
             case DispatcherMessage.MessageOneofCase.Assign:
                 Interlocked.Increment(ref _assignsReceived);
                 _assigns.Writer.TryWrite(message.Assign);
+                break;
+            case DispatcherMessage.MessageOneofCase.Cancel:
+                _cancels.Enqueue(message.Cancel);
                 break;
             case DispatcherMessage.MessageOneofCase.Drain:
                 _drained.TrySetResult(message.Drain);
