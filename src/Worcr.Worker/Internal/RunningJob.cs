@@ -8,8 +8,9 @@ internal sealed class RunningJob
     // Never disposed on purpose: it has no timer, and a late Stop from another thread must not hit a disposed source.
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopReason;
-    private int _reported;
+    private int _reportClaimed;
 
     public RunningJob(Assign assign, object stream)
     {
@@ -42,8 +43,20 @@ internal sealed class RunningJob
         }
     }
 
-    /// <summary>True for exactly one caller: the outcome of an attempt is reported once (by its handler or by shutdown).</summary>
-    public bool TryClaimReport() => Interlocked.Exchange(ref _reported, 1) == 0;
+    /// <summary>
+    /// Completes once the outcome was answered (or the stream lost), whoever reported it, or the job left: a leave
+    /// that finds the report claimed by another caller waits for this before it closes the stream.
+    /// </summary>
+    public Task Reported => _reported.Task;
 
-    public void MarkDone() => _done.TrySetResult();
+    /// <summary>True for exactly one caller: the outcome of an attempt is reported once (by its handler or by shutdown).</summary>
+    public bool TryClaimReport() => Interlocked.Exchange(ref _reportClaimed, 1) == 0;
+
+    public void MarkReported() => _reported.TrySetResult();
+
+    public void MarkDone()
+    {
+        _reported.TrySetResult();
+        _done.TrySetResult();
+    }
 }

@@ -187,6 +187,9 @@ internal sealed class SessionJobs
             yielded.Add(job);
             job.Stop(JobStopReason.Shutdown);
             reports.Add(ReportAsync(job, JobResult.Yield()));
+            // Its handler (or its unstarted hand-back) may have claimed the report a moment ago and not posted it yet:
+            // the stream must not close before it is sent, or the node releases the job as a lost worker's.
+            reports.Add(job.Reported);
         }
 
         while (_parked.Values.ToArray() is { Length: > 0 } parked)
@@ -320,16 +323,16 @@ internal sealed class SessionJobs
             return;
         }
 
-        _progress.FlushJob(job.JobId);
-        var answer = _outbox.RequestAsync(Outcomes.ToMessage(job.JobId, job.Attempt, result, _outbox.MaxMessageBytes));
-        if (!_leaving)
-        {
-            // Posted after the outcome, so the node sees the job end before it sees the credit.
-            _credits.Grant();
-        }
-
         try
         {
+            _progress.FlushJob(job.JobId);
+            var answer = _outbox.RequestAsync(Outcomes.ToMessage(job.JobId, job.Attempt, result, _outbox.MaxMessageBytes));
+            if (!_leaving)
+            {
+                // Posted after the outcome, so the node sees the job end before it sees the credit.
+                _credits.Grant();
+            }
+
             var ack = await answer;
             if (!ack.Ok)
             {
@@ -339,6 +342,10 @@ internal sealed class SessionJobs
         catch (StreamLostException)
         {
             _diagnostic($"Stream lost before the outcome of job {job.JobId} was acknowledged; the node will run it again.");
+        }
+        finally
+        {
+            job.MarkReported();
         }
     }
 
