@@ -113,11 +113,14 @@ internal static class NodeComponents
         {
             var lifecycle = container.GetRequiredService<JobLifecycle>();
             var identity = container.GetRequiredService<IOptions<NodeIdentityOptions>>();
+            var time = container.GetRequiredService<TimeProvider>();
+            // Each catching-up duty may take a quarter of the interval: both together still leave half of it.
+            var catchUpBudget = Section<MaintenanceOptions>(container).Value.MaintenanceInterval / 4;
             IMaintainer[] maintainers =
             [
                 new LeaseReaper(lifecycle, container.GetRequiredService<ILogger<LeaseReaper>>()),
-                new ScheduledJobPromoter(lifecycle, container.GetRequiredService<ILogger<ScheduledJobPromoter>>()),
-                new JobExpirer(lifecycle, container.GetRequiredService<ILogger<JobExpirer>>()),
+                new ScheduledJobPromoter(lifecycle, catchUpBudget, time, container.GetRequiredService<ILogger<ScheduledJobPromoter>>()),
+                new JobExpirer(lifecycle, catchUpBudget, time, container.GetRequiredService<ILogger<JobExpirer>>()),
                 new CronMaintainer(database.Cron, identity, container.GetRequiredService<ILogger<CronMaintainer>>()),
                 new RetentionMaintainer(database.Retention, container.GetRequiredService<IOptions<RetentionOptions>>(),
                     container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<RetentionMaintainer>>()),

@@ -3,10 +3,13 @@ using Worcr.Server.Lifecycle;
 
 namespace Worcr.Server.Maintenance;
 
-/// <summary>Jobs that reached expires_at before they started move to history as expired.</summary>
-internal sealed class JobExpirer(JobLifecycle lifecycle, ILogger<JobExpirer> logger) : IMaintainer
+/// <summary>
+/// Jobs that reached expires_at before they started move to history as expired: in batches, again while they come
+/// back full, for up to <paramref name="passBudget"/> a pass (<see cref="BatchCatchUp"/>).
+/// </summary>
+internal sealed class JobExpirer(JobLifecycle lifecycle, TimeSpan passBudget, TimeProvider time, ILogger<JobExpirer> logger) : IMaintainer
 {
-    /// <summary>Most jobs expired per pass, so one pass stays short; the rest follow in the next passes.</summary>
+    /// <summary>Most jobs expired by one statement, so each transaction stays short.</summary>
     public const int BatchSize = 1000;
 
     public string Name => "expirer";
@@ -14,8 +17,8 @@ internal sealed class JobExpirer(JobLifecycle lifecycle, ILogger<JobExpirer> log
     /// <returns>0: expired jobs make nothing ready to dispatch.</returns>
     public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
     {
-        var gone = await lifecycle.ExpireAsync(BatchSize, ct);
-        if (gone.Count > 0) MaintenanceLog.JobsExpired(logger, gone.Count);
+        var gone = await BatchCatchUp.RunAsync(async () => (await lifecycle.ExpireAsync(BatchSize, ct)).Count, BatchSize, passBudget, time);
+        if (gone > 0) MaintenanceLog.JobsExpired(logger, gone);
         return 0;
     }
 }

@@ -42,6 +42,21 @@ internal static class MaintenanceDatabase
 
     public static async Task<long> EnqueueAsync(this WorcrDatabase db, NewJob job) => (await db.Jobs.EnqueueAsync([job]))[0].Id;
 
+    /// <summary>
+    /// <paramref name="count"/> jobs whose <paramref name="column"/> (run_at or expires_at) is an hour ahead, then moved
+    /// into the past together: a backlog a maintainer finds due all at once.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> EnqueueDueBacklogAsync(this WorcrDatabase db, int count, string column)
+    {
+        var inAnHour = DateTimeOffset.UtcNow.AddHours(1);
+        var job = column == "run_at" ? Job(runAt: inAnHour) : Job(expiresAt: inAnHour);
+        var ids = (await db.Jobs.EnqueueAsync(Enumerable.Repeat(job, count).ToList())).Select(enqueued => enqueued.Id).ToArray();
+        await using var command = db.DataSource.CreateCommand($"UPDATE \"{db.Schema}\".jobs SET {column} = now() - interval '1 second' WHERE id = ANY($1)");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = ids });
+        Assert.Equal(count, await command.ExecuteNonQueryAsync());
+        return ids;
+    }
+
     /// <summary>Moves a timestamp column of one job a second into PostgreSQL's past (the database's clock decides what is due).</summary>
     public static async Task MakePastAsync(this WorcrDatabase db, long jobId, string column)
     {
