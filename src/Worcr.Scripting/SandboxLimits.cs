@@ -49,22 +49,23 @@ public sealed class SandboxLimits
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting that is out of range.</summary>
     public void Validate()
     {
-        Require(LuaInstructionBudget >= 1_000, nameof(LuaInstructionBudget), "at least 1000");
-        Require(LuaMemoryBytes >= 256 * KiB, nameof(LuaMemoryBytes), "at least 256 KiB (262144)");
-        Require(ScriptTimeBudget >= TimeSpan.FromMilliseconds(1), nameof(ScriptTimeBudget), "at least 1 ms");
-        Require(JsAllocationBytes >= 1 * MiB, nameof(JsAllocationBytes), "at least 1 MiB (1048576)");
-        Require(JsStatementBudget >= 1_000, nameof(JsStatementBudget), "at least 1000");
-        Require(JsRecursionDepth is >= 8 and <= 2_000, nameof(JsRecursionDepth), "between 8 and 2000");
-        Require(MaxCodeLength >= 64, nameof(MaxCodeLength), "at least 64");
-        Require(WeightBreakerTripAfter >= 1, nameof(WeightBreakerTripAfter), "at least 1");
-        Require(WeightBreakerCoolDown >= TimeSpan.FromMilliseconds(1), nameof(WeightBreakerCoolDown), "at least 1 ms");
+        if (Problems().FirstOrDefault() is { Setting: not null } problem)
+        {
+            throw new ArgumentOutOfRangeException(problem.Setting, $"SandboxLimits.{problem.Setting} must be {problem.Expectation}.");
+        }
     }
 
-    private static void Require(bool valid, string field, string expectation)
+    /// <summary>Every setting out of range: its name, its value and what it must be. None when all are valid.</summary>
+    public IEnumerable<(string Setting, object Value, string Expectation)> Problems()
     {
-        if (!valid)
-        {
-            throw new ArgumentOutOfRangeException(field, $"SandboxLimits.{field} must be {expectation}.");
-        }
+        if (LuaInstructionBudget < 1_000) yield return (nameof(LuaInstructionBudget), LuaInstructionBudget, "at least 1000");
+        if (LuaMemoryBytes < 256 * KiB) yield return (nameof(LuaMemoryBytes), LuaMemoryBytes, "at least 256 KiB (262144)");
+        if (ScriptTimeBudget < TimeSpan.FromMilliseconds(1)) yield return (nameof(ScriptTimeBudget), ScriptTimeBudget, "at least 1 ms");
+        if (JsAllocationBytes < 1 * MiB) yield return (nameof(JsAllocationBytes), JsAllocationBytes, "at least 1 MiB (1048576)");
+        if (JsStatementBudget < 1_000) yield return (nameof(JsStatementBudget), JsStatementBudget, "at least 1000");
+        if (JsRecursionDepth is < 8 or > 2_000) yield return (nameof(JsRecursionDepth), JsRecursionDepth, "between 8 and 2000");
+        if (MaxCodeLength < 64) yield return (nameof(MaxCodeLength), MaxCodeLength, "at least 64");
+        if (WeightBreakerTripAfter < 1) yield return (nameof(WeightBreakerTripAfter), WeightBreakerTripAfter, "at least 1");
+        if (WeightBreakerCoolDown < TimeSpan.FromMilliseconds(1)) yield return (nameof(WeightBreakerCoolDown), WeightBreakerCoolDown, "at least 1 ms");
     }
 }

@@ -40,7 +40,8 @@ internal static class NodeComponents
             .AddSingleton(database.Tenants).AddSingleton(database.TenantKeys).AddSingleton(database.Limits);
         services.AddSingleton(container => new NodeTelemetry(container.GetRequiredService<IMeterFactory>().Create(NodeTelemetry.MeterName),
             () => container.GetRequiredService<Dispatcher>().Sessions, Options(container).MetricLabelLimit));
-        services.AddSingleton(container => new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(Options(container).RulesDirectory), SandboxLimits.Default,
+        services.AddSingleton(container => new RuleCatalog(database.Rules, RuleCatalog.LoadFiles(Options(container).RulesDirectory),
+            Section<RuleSandboxOptions>(container).Value.ToLimits(),
             container.GetRequiredService<ILogger<RuleCatalog>>(), container.GetRequiredService<TimeProvider>())
         {
             Telemetry = container.GetRequiredService<NodeTelemetry>(),

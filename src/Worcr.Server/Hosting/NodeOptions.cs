@@ -37,6 +37,8 @@ public sealed class NodeOptions
 
     internal RetentionOptions Retention { get; } = new();
 
+    internal RuleSandboxOptions RuleSandbox { get; } = new();
+
     /// <inheritdoc cref="StorageOptions.PostgresUrl"/>
     public string PostgresUrl { get => Storage.PostgresUrl; set => Storage.PostgresUrl = value; }
 
@@ -196,6 +198,33 @@ public sealed class NodeOptions
     /// <inheritdoc cref="RetentionOptions.MaxLanesPerTenant"/>
     public int MaxLanesPerTenant { get => Retention.MaxLanesPerTenant; set => Retention.MaxLanesPerTenant = value; }
 
+    /// <inheritdoc cref="RuleSandboxOptions.ScriptTimeBudget"/>
+    public TimeSpan ScriptTimeBudget { get => RuleSandbox.ScriptTimeBudget; set => RuleSandbox.ScriptTimeBudget = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.LuaInstructionBudget"/>
+    public int LuaInstructionBudget { get => RuleSandbox.LuaInstructionBudget; set => RuleSandbox.LuaInstructionBudget = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.LuaMemoryBytes"/>
+    public long LuaMemoryBytes { get => RuleSandbox.LuaMemoryBytes; set => RuleSandbox.LuaMemoryBytes = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.JsStatementBudget"/>
+    public int JsStatementBudget { get => RuleSandbox.JsStatementBudget; set => RuleSandbox.JsStatementBudget = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.JsAllocationBytes"/>
+    public long JsAllocationBytes { get => RuleSandbox.JsAllocationBytes; set => RuleSandbox.JsAllocationBytes = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.JsRecursionDepth"/>
+    public int JsRecursionDepth { get => RuleSandbox.JsRecursionDepth; set => RuleSandbox.JsRecursionDepth = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.MaxRuleCodeLength"/>
+    public int MaxRuleCodeLength { get => RuleSandbox.MaxRuleCodeLength; set => RuleSandbox.MaxRuleCodeLength = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.WeightBreakerTripAfter"/>
+    public int WeightBreakerTripAfter { get => RuleSandbox.WeightBreakerTripAfter; set => RuleSandbox.WeightBreakerTripAfter = value; }
+
+    /// <inheritdoc cref="RuleSandboxOptions.WeightBreakerCoolDown"/>
+    public TimeSpan WeightBreakerCoolDown { get => RuleSandbox.WeightBreakerCoolDown; set => RuleSandbox.WeightBreakerCoolDown = value; }
+
     /// <summary>Throws with a message naming every invalid setting.</summary>
     public void Validate()
     {
@@ -218,5 +247,6 @@ public sealed class NodeOptions
         .. new WorkerLimitOptionsValidator().Problems(WorkerLimits),
         .. new TelemetryOptionsValidator().Problems(Telemetry),
         .. new RetentionOptionsValidator().Problems(Retention),
+        .. new RuleSandboxOptionsValidator().Problems(RuleSandbox),
     ];
 }

@@ -24,6 +24,7 @@ internal static class NodeOptionsRegistration
         services.AddSection<WorkerLimitOptions, WorkerLimitOptionsValidator>(node.WorkerLimits);
         services.AddSection<TelemetryOptions, TelemetryOptionsValidator>(node.Telemetry);
         services.AddSection<RetentionOptions, RetentionOptionsValidator>(node.Retention);
+        services.AddSection<RuleSandboxOptions, RuleSandboxOptionsValidator>(node.RuleSandbox);
         return services;
     }
 

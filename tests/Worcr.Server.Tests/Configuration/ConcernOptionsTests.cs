@@ -44,6 +44,19 @@ public sealed class ConcernOptionsTests
     }
 
     [Fact]
+    public void A_rule_sandbox_setting_out_of_range_is_named_with_its_value_and_bound()
+    {
+        var node = Valid();
+        node.ScriptTimeBudget = TimeSpan.Zero;
+        node.MaxRuleCodeLength = 10;
+
+        var error = Assert.Throws<InvalidOperationException>(node.Validate);
+
+        Assert.Contains("ScriptTimeBudget 00:00:00 must be at least 1 ms.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRuleCodeLength 10 must be at least 64.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Valid_settings_pass_the_start_up_check()
     {
         using var provider = new ServiceCollection().AddNodeOptions(Valid()).BuildServiceProvider();

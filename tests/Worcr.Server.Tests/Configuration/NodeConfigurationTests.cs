@@ -114,6 +114,27 @@ public sealed class NodeConfigurationTests : IDisposable
         Assert.Equal(settings.Order(), listed.Order());
     }
 
+    /// <summary>The file says it lists each setting at its default: a default changed in code must change there too.</summary>
+    [Fact]
+    public void The_example_settings_file_gives_each_setting_its_default()
+    {
+        var example = Path.Combine(RepositoryRoot(), "deploy", "appsettings.example.json");
+        var options = NodeConfiguration.Load(example, new Hashtable());
+        var defaults = new NodeOptions();
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(example));
+        var stale = document.RootElement.GetProperty("Worcr").EnumerateObject()
+            .Select(setting => typeof(NodeOptions).GetProperty(setting.Name)!)
+            .Where(property => Shown(property.GetValue(options)) != Shown(property.GetValue(defaults)))
+            .Select(property => $"{property.Name}: {Shown(property.GetValue(options))} in the file, {Shown(property.GetValue(defaults))} in code");
+
+        Assert.Empty(stale);
+    }
+
+    private static string Shown(object? value) => value is IEnumerable sequence and not string
+        ? "[" + string.Join(", ", sequence.Cast<object>().Select(item => Shown(item))) + "]"
+        : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
