@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
 
 namespace Worcr.Postgres;
@@ -21,11 +22,13 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         RETURNING {CronScheduleSql.Columns}
         """;
 
+    // As JobEnqueuer's insert: an enqueue rule may have set run_at (scheduled) or expires_at.
     private const string InsertJobSql = """
-        INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight, unique_key)
-        VALUES (@lane_id, @tenant, @type, @args::jsonb, 'waiting', @max_attempts, @weight, @unique_key)
+        INSERT INTO __schema__.jobs (lane_id, tenant, type, args, state, max_attempts, weight, run_at, expires_at, unique_key, traceparent)
+        VALUES (@lane_id, @tenant, @type, @args::jsonb, CASE WHEN @run_at > now() THEN 'scheduled' ELSE 'waiting' END,
+                @max_attempts, @weight, coalesce(@run_at, now()), @expires_at, @unique_key, @traceparent)
         ON CONFLICT (tenant, type, unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-        RETURNING id
+        RETURNING id, state = 'waiting'
         """;
 
     private const string LiveHolderSql = "SELECT id FROM __schema__.jobs WHERE tenant = @tenant AND type = @type AND unique_key = @unique_key";
@@ -37,26 +40,26 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
     private readonly string _liveHolderSql = sql.Format(LiveHolderSql);
     private readonly string _recordJobSql = sql.Format(RecordJobSql);
 
-    public async Task<CronFireOutcome> FireAsync(CronFire fire, CancellationToken ct)
+    /// <param name="shape">The job the schedule's template becomes (the node's enqueue policy: rules, limit keys, type
+    /// settings); applied to the template as the row holds it under its lock. A failure rolls the fire back.</param>
+    public async Task<CronFireOutcome> FireAsync(CronFire fire, Func<CronJobTemplate, CancellationToken, Task<NewJob>> shape, CancellationToken ct)
     {
-        var lane = LaneOf(fire.Schedule.Definition.Job);
-        var laneId = (await lanes.ResolveAsync([lane], ct))[lane];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await AdvanceAsync(connection, fire, ct) is not { } job) return CronFireOutcome.Lost;
-        if (LaneOf(job) is var saved && saved != lane) laneId = (await lanes.ResolveAsync([saved], ct))[saved];
+        if (await AdvanceAsync(connection, fire, ct) is not { } template) return CronFireOutcome.Lost;
+        var job = await shape(template, ct);
+        var lane = LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight, Lane.NormaliseTags(job.LimitKeys));
+        var laneId = (await lanes.ResolveAsync([lane], ct))[lane];
         var inserted = await InsertJobAsync(connection, laneId, job, fire.UniqueKey, ct);
-        var jobId = inserted ?? await LiveHolderAsync(connection, job, fire.UniqueKey, ct);
+        var jobId = inserted?.Id ?? await LiveHolderAsync(connection, job, fire.UniqueKey, ct);
         await using (var record = new NpgsqlCommand(_recordJobSql, connection).With("job_id", jobId).With("name", fire.Schedule.Name))
         {
             await record.ExecuteNonQueryAsync(ct);
         }
-        if (inserted is not null) await notifier.NotifyAsync(connection, [laneId], ct);
+        if (inserted is { Waiting: true }) await notifier.NotifyAsync(connection, [laneId], ct);
         await transaction.CommitAsync(ct);
         return new CronFireOutcome(true, jobId);
     }
-
-    private static LaneKey LaneOf(CronJobTemplate job) => LaneKey.Of(job.Tenant, job.Type, Lane.NormaliseTags(job.Tags), job.Weight);
 
     /// <summary>The job to enqueue as the schedule holds it now; null when another fire moved the tick first.</summary>
     private async Task<CronJobTemplate?> AdvanceAsync(NpgsqlConnection connection, CronFire fire, CancellationToken ct)
@@ -71,15 +74,19 @@ internal sealed class CronFirer(NpgsqlDataSource dataSource, SchemaSql sql, Lane
         return await reader.ReadAsync(ct) ? CronScheduleSql.Read(reader).Definition.Job : null;
     }
 
-    private async Task<long?> InsertJobAsync(NpgsqlConnection connection, long laneId, CronJobTemplate job, string uniqueKey, CancellationToken ct)
+    /// <returns>Null when the tick's unique key is held already.</returns>
+    private async Task<(long Id, bool Waiting)?> InsertJobAsync(NpgsqlConnection connection, long laneId, NewJob job, string uniqueKey, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_insertJobSql, connection)
             .With("lane_id", laneId).With("tenant", job.Tenant).With("type", job.Type).With("args", job.ArgsJson)
-            .With("max_attempts", job.MaxAttempts).With("weight", job.Weight).With("unique_key", uniqueKey);
-        return await command.ExecuteScalarAsync(ct) is long id ? id : null;
+            .With("max_attempts", job.MaxAttempts).With("weight", job.Weight)
+            .With("run_at", NpgsqlDbType.TimestampTz, Times.ToUtc(job.RunAt)).With("expires_at", NpgsqlDbType.TimestampTz, Times.ToUtc(job.ExpiresAt))
+            .With("unique_key", uniqueKey).With("traceparent", NpgsqlDbType.Text, job.TraceParent);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetBoolean(1)) : null;
     }
 
-    private async Task<long?> LiveHolderAsync(NpgsqlConnection connection, CronJobTemplate job, string uniqueKey, CancellationToken ct)
+    private async Task<long?> LiveHolderAsync(NpgsqlConnection connection, NewJob job, string uniqueKey, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_liveHolderSql, connection)
             .With("tenant", job.Tenant).With("type", job.Type).With("unique_key", uniqueKey);

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
 
 namespace Worcr.Postgres;
@@ -139,6 +140,10 @@ public sealed class CronStore
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Fires one tick: enqueues its job and advances next_fire_at in one transaction, guarded by a compare-and-set.</summary>
-    public Task<CronFireOutcome> FireAsync(CronFire fire, CancellationToken ct = default) => _firer.FireAsync(fire, ct);
+    /// <summary>
+    /// Fires one tick: enqueues its job, as <paramref name="shape"/> makes it from the schedule's template, and advances
+    /// next_fire_at in one transaction, guarded by a compare-and-set.
+    /// </summary>
+    public Task<CronFireOutcome> FireAsync(CronFire fire, Func<CronJobTemplate, CancellationToken, Task<NewJob>> shape, CancellationToken ct = default) =>
+        _firer.FireAsync(fire, shape, ct);
 }

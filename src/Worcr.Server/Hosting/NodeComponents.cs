@@ -122,7 +122,7 @@ internal static class NodeComponents
                 new LeaseReaper(lifecycle, container.GetRequiredService<ILogger<LeaseReaper>>()),
                 new ScheduledJobPromoter(lifecycle, catchUpBudget, time, container.GetRequiredService<ILogger<ScheduledJobPromoter>>()),
                 new JobExpirer(lifecycle, catchUpBudget, time, container.GetRequiredService<ILogger<JobExpirer>>()),
-                new CronMaintainer(database.Cron, identity, container.GetRequiredService<ILogger<CronMaintainer>>()),
+                new CronMaintainer(database.Cron, identity, CronJobPolicy.Of(lifecycle), container.GetRequiredService<ILogger<CronMaintainer>>()),
                 new RetentionMaintainer(database.Retention, container.GetRequiredService<IOptions<RetentionOptions>>(),
                     container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<RetentionMaintainer>>()),
                 new StatisticsRefresher(database.Statistics, container.GetRequiredService<ILogger<StatisticsRefresher>>()),

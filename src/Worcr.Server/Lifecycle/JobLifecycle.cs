@@ -54,6 +54,12 @@ internal sealed class JobLifecycle
     /// <summary>Group commit of completions until the node stops.</summary>
     public Task RunCompletionsAsync(CancellationToken stoppingToken) => _completions.RunAsync(stoppingToken);
 
+    /// <summary>
+    /// The job a submission becomes (enqueue rules, limit keys, the job type's settings), not stored: a cron fire
+    /// stores it in its own transaction.
+    /// </summary>
+    public Task<NewJob> ShapeAsync(JobSubmission submission, CancellationToken cancellationToken) => _enqueuePolicy.ApplyAsync(submission, cancellationToken);
+
     /// <summary>One job; concurrent calls share a commit. Completes when the job is durable (or found a duplicate).</summary>
     public async Task<EnqueuedJob> EnqueueAsync(JobSubmission submission, CancellationToken cancellationToken)
     {

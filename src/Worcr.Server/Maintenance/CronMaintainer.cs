@@ -9,7 +9,8 @@ namespace Worcr.Server.Maintenance;
 /// <summary>
 /// The cron maintainer: fires the cron schedules whose next tick has come. Each fire is one transaction that enqueues the
 /// tick's job and moves next_fire_at on with a compare-and-set, so a stale leader racing the new one cannot fire
-/// a tick twice. Missed ticks (no leader for a while) collapse into one fire of the latest of them.
+/// a tick twice. Missed ticks (no leader for a while) collapse into one fire of the latest of them. The job goes through
+/// the node's enqueue policy (<see cref="CronJobPolicy"/>), as the same job enqueued by a producer would.
 /// </summary>
 internal sealed class CronMaintainer : IMaintainer
 {
@@ -17,14 +18,17 @@ internal sealed class CronMaintainer : IMaintainer
     private const int TimingsKept = 10_000;
     private readonly CronStore _store;
     private readonly string _nodeId;
+    private readonly Func<CronJobTemplate, CancellationToken, Task<Core.Jobs.NewJob>> _policy;
     private readonly ILogger _logger;
     // Parsed expressions; bounded because every edit of a schedule's expression adds one.
     private readonly BoundedCache<(string Expression, string Zone), CronTiming> _timings = new(TimingsKept);
 
-    public CronMaintainer(CronStore store, IOptions<NodeIdentityOptions> identity, ILogger<CronMaintainer> logger)
+    public CronMaintainer(CronStore store, IOptions<NodeIdentityOptions> identity, Func<CronJobTemplate, CancellationToken, Task<Core.Jobs.NewJob>> policy,
+        ILogger<CronMaintainer> logger)
     {
         _store = store;
         _nodeId = identity.Value.NodeId;
+        _policy = policy;
         _logger = logger;
     }
 
@@ -49,7 +53,7 @@ internal sealed class CronMaintainer : IMaintainer
             var expected = schedule.NextFireAt!.Value;
             if (TimingOf(schedule.Definition).LatestDue(expected, now) is not { } due) return false;
             if (due.Tick != expected) CronLog.CaughtUp(_logger, schedule.Name, expected, due.Tick);
-            var outcome = await _store.FireAsync(new CronFire(schedule, expected, due.Tick, due.Next, _nodeId), ct);
+            var outcome = await _store.FireAsync(new CronFire(schedule, expected, due.Tick, due.Next, _nodeId), _policy, ct);
             if (outcome.Fired) CronLog.Fired(_logger, schedule.Name, due.Tick, outcome.JobId, fencingToken);
             else CronLog.AlreadyFired(_logger, schedule.Name, due.Tick);
             return outcome.Fired;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Worcr.Core.Jobs;
 using Worcr.Postgres;
 
 namespace Worcr.Server.Tests.Infrastructure;
@@ -8,6 +9,10 @@ internal static class CronData
 {
     public static CronScheduleDefinition Schedule(string name, string expression, string origin = "api") =>
         new(name, expression, "UTC", new CronJobTemplate("test.echo", "acme", [], "{}", 1, 3), true, origin);
+
+    /// <summary>For tests of the store alone: the schedule's job as its template says, with no enqueue policy applied.</summary>
+    public static Task<NewJob> AsStored(CronJobTemplate job, CancellationToken ct) =>
+        Task.FromResult(new NewJob(job.Tenant, job.Type, job.Tags, job.ArgsJson, job.Weight, job.MaxAttempts, null, null, null, null));
 
     /// <summary>Every job (live or finished) a schedule enqueued: its unique key's tick and how many rows carry that key.</summary>
     public static async Task<List<(DateTimeOffset Tick, long Rows)>> FiredTicksAsync(this TestCluster cluster, string name)

@@ -40,7 +40,7 @@ public sealed class CronScheduleTests
         var schedule = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("raced", "* * * * * *"), due);
         var fire = new CronFire(schedule, due, due, due.AddSeconds(1), "racer");
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => cluster.Database.Cron.FireAsync(fire))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => cluster.Database.Cron.FireAsync(fire, CronData.AsStored))));
 
         Assert.Single(outcomes, o => o.Fired);
         Assert.Single(await cluster.FiredTicksAsync("raced"));
@@ -59,7 +59,7 @@ public sealed class CronScheduleTests
         var read = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", [], """{"v": 1}""", 1, 3) }, due);
         await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", ["edited"], """{"v": 2}""", 1, 3) }, due.AddHours(1));
 
-        var outcome = await cluster.Database.Cron.FireAsync(new CronFire(read, due, due, due.AddSeconds(1), "leader"));
+        var outcome = await cluster.Database.Cron.FireAsync(new CronFire(read, due, due, due.AddSeconds(1), "leader"), CronData.AsStored);
 
         Assert.True(outcome.Fired);
         var job = await cluster.Database.Jobs.GetAsync(outcome.JobId!.Value);
