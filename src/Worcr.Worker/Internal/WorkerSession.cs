@@ -86,6 +86,8 @@ internal sealed class WorkerSession : ISessionLink
         _outbox.Post(new WorkerMessage { Hello = CreateHello() });
 
         await Task.WhenAny(_welcome.Task, _streamEnded.Task, _stopRequested.Task);
+        // Before the Welcome is looked at: one read a moment later must not let the jobs sent right after it start.
+        if (_stopRequested.Task.IsCompleted) _jobs.BeginLeaving();
         if (!_welcome.Task.IsCompleted && !_streamEnded.Task.IsCompleted)
         {
             return await LeaveBeforeWelcomeAsync(call);
@@ -142,12 +144,12 @@ internal sealed class WorkerSession : ISessionLink
     /// Stopped before the node's Welcome arrived. The node may have accepted the Hello already and sent jobs after its
     /// Welcome: cutting the stream now would make them a lost worker's, each attempt counted as failed (a job with one
     /// attempt dead unstarted). So the worker waits a while for the Welcome and, if it comes, leaves as after one,
-    /// yielding those jobs unstarted.
+    /// yielding those jobs unstarted. The worker is leaving already (<see cref="ConverseAsync"/>) when it says so: told
+    /// first, a listener could let the Welcome through, and its jobs start, before the leave began.
     /// </summary>
     private async Task<SessionEnd> LeaveBeforeWelcomeAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
     {
         _diagnostic($"Stopped before the node's Welcome; waiting up to {FinalAnswerWait.TotalSeconds:F0} s for it to leave gracefully.");
-        _jobs.BeginLeaving();
         await TaskWaits.WaitAtMostAsync(Task.WhenAny(_welcome.Task, _streamEnded.Task), FinalAnswerWait);
         if (!_welcome.Task.IsCompletedSuccessfully || _streamEnded.Task.IsCompleted)
         {

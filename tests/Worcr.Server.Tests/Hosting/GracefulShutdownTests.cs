@@ -91,6 +91,62 @@ public sealed class GracefulShutdownTests
     }
 
     /// <summary>
+    /// The worker said it was stopped before the Welcome, then began to leave: a Welcome read in between started the job
+    /// sent right after it, which was to be handed back unstarted. The test above lets the Welcome through once the
+    /// worker says so, and could lose that race on a busy machine (the job then completed, or ran and was yielded).
+    /// Here the listener holds the worker where it says so until the job was either started or handed back, so the
+    /// Welcome is always read in that gap.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_stopped_before_the_welcome_is_already_leaving_when_it_says_so()
+    {
+        var held = new HeldConnect();
+        await using var cluster = await StartHeldAsync(held);
+        var client = cluster.Client();
+        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+        var ran = new StrongBox<int>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        worker.Handle("test.echo", _ =>
+        {
+            Interlocked.Increment(ref ran.Value);
+            started.TrySetResult();
+            return Task.FromResult(JobResult.Complete());
+        });
+        var saidStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var mayGoOn = new ManualResetEventSlim();
+        worker.Diagnostic += line =>
+        {
+            if (!line.StartsWith("Stopped before the node's Welcome", StringComparison.Ordinal)) return;
+            saidStopped.TrySetResult();
+            // Holds the worker's leave right where it said so, while the Welcome and the job reach it.
+            mayGoOn.Wait(TimeSpan.FromSeconds(30));
+        };
+        await using var running = new RunningWorker(worker);
+        await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stopped = running.StopAsync();
+        Task first;
+        try
+        {
+            await saidStopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            held.Release();
+            // The job leaves Running either way: its handler starts, or the node stores its Yield.
+            var handedBack = client.WaitForStateAsync(id, JobState.Waiting);
+            first = await Task.WhenAny(handedBack, started.Task).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            mayGoOn.Set();
+        }
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(first == started.Task, "the job sent after the Welcome started: the worker read it before it began to leave");
+        await AssertHandedBackUnstartedAsync(cluster, id, ran);
+    }
+
+    /// <summary>
     /// An Assign the node sent just before it read the worker's Goodbye reaches the worker after it: the worker waits
     /// for the node's Ack of its Goodbye, which follows the last Assign, so it yields that job instead of closing its
     /// stream first (the node then released the job as a lost worker's: dead, with max_attempts 1).
