@@ -163,8 +163,9 @@ internal sealed class WorkerSession : ISessionLink
     /// <summary>Goodbye; running jobs get the grace to finish; the rest are cancelled and yielded; then the request stream ends.</summary>
     private async Task LeaveAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call, string reason, TimeSpan grace)
     {
-        _diagnostic($"Leaving ({reason}) with {_jobs.Count} job(s) running; grace {grace}.");
+        // Leaving before it says so: a job read while a listener handles the line must not start (nor its credit go back).
         _jobs.BeginLeaving();
+        _diagnostic($"Leaving ({reason}) with {_jobs.Count} job(s) running; grace {grace}.");
         var graceOver = Task.Delay(grace, _sessionCts.Token);
         // The node acknowledges a Goodbye once it sends no more jobs, on the stream that carries them: once the Ack is
         // read, every Assign it sent is in _jobs (being yielded unstarted), so none arrives after the stream is closed

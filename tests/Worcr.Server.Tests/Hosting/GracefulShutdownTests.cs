@@ -147,6 +147,56 @@ public sealed class GracefulShutdownTests
     }
 
     /// <summary>
+    /// The same gap in the leave of a welcomed worker: it said "Leaving" and only then began to leave, so a job the node
+    /// sent meanwhile (its Goodbye is not sent yet) started its handler during the shutdown instead of being handed back.
+    /// The listener holds the worker where it says so until the job was either started or handed back.
+    /// </summary>
+    [Fact]
+    public async Task A_leaving_worker_is_already_leaving_when_it_says_so()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var client = cluster.Client();
+        var ran = new StrongBox<int>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        worker.Handle("test.echo", _ =>
+        {
+            Interlocked.Increment(ref ran.Value);
+            started.TrySetResult();
+            return Task.FromResult(JobResult.Complete());
+        });
+        var saidLeaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var mayGoOn = new ManualResetEventSlim();
+        worker.Diagnostic += line =>
+        {
+            if (!line.StartsWith("Leaving (shutdown)", StringComparison.Ordinal)) return;
+            saidLeaving.TrySetResult();
+            // Holds the worker's leave right where it said so, before its Goodbye, while a job reaches it.
+            mayGoOn.Wait(TimeSpan.FromSeconds(30));
+        };
+        await using var running = new RunningWorker(worker);
+        await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stopped = running.StopAsync();
+        string id;
+        Task first;
+        try
+        {
+            await saidLeaving.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
+            first = await Task.WhenAny(HandedBackAsync(client, id), started.Task).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            mayGoOn.Set();
+        }
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(first == started.Task, "the job sent after the worker said it was leaving started: it was not leaving yet");
+        await AssertHandedBackUnstartedAsync(cluster, id, ran);
+    }
+
+    /// <summary>
     /// An Assign the node sent just before it read the worker's Goodbye reaches the worker after it: the worker waits
     /// for the node's Ack of its Goodbye, which follows the last Assign, so it yields that job instead of closing its
     /// stream first (the node then released the job as a lost worker's: dead, with max_attempts 1).
@@ -251,6 +301,20 @@ public sealed class GracefulShutdownTests
             return Task.FromResult(JobResult.Complete());
         });
         return (worker, ran);
+    }
+
+    /// <summary>
+    /// Completes once the job was given to a worker and is waiting again (a claim counts an attempt, a yield keeps it):
+    /// the watch sends the stored job first, then every change, so a quick round trip is not missed.
+    /// </summary>
+    private static async Task HandedBackAsync(WorcrClient client, string id)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var _ in client.WatchAsync([id], patience.Token))
+        {
+            if (await client.GetAsync(id, patience.Token) is { State: JobState.Waiting, Attempt: > 0 }) return;
+        }
+        throw new InvalidOperationException($"The watch of job {id} ended before it was handed back.");
     }
 
     /// <summary>Lets the held messages through, then waits for the worker's stop and for its stream's end at the node.</summary>
