@@ -8,6 +8,12 @@ namespace Worcr.Server.Tests.Hosting;
 
 public sealed class NodeDrainTests
 {
+    // A drained worker's running jobs get the shorter of its own ShutdownGrace and the node's drain deadline. These
+    // tests let a job finish only after they saw the drain reach the worker (and, in one, after further round trips),
+    // so with the 5 s grace test workers usually get, a slow machine could yield the job instead: with this grace the
+    // node's deadline (its DrainTimeout, 20 s) is the only bound, the one the tests measure the stop against.
+    private static readonly TimeSpan OutlastsTheDrain = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The SDK reconnects to the address it was given, so after a drain it cannot move to the second node by
     /// itself. What the code supports: the draining node keeps the stream open while the worker finishes, the
@@ -26,7 +32,7 @@ public sealed class NodeDrainTests
             started.TrySetResult();
             await release.Task;
             return JobResult.Complete(new { drained = true });
-        }));
+        }), shutdownGrace: OutlastsTheDrain);
         var drainSeen = worker.Worker.SaidAsync("Node asked to drain");
         var id = await survivor.EnqueueAsync("test.slow", "acme");
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -93,7 +99,7 @@ public sealed class NodeDrainTests
             longStarted.TrySetResult();
             await releaseLong.Task;
             return JobResult.Complete();
-        }), concurrency: 1);
+        }), concurrency: 1, shutdownGrace: OutlastsTheDrain);
         await longWorker.Worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
         var longId = await survivor.EnqueueAsync("test.slow", "acme");
         await longStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -43,7 +43,9 @@ public sealed class NodeSigtermTests
         using var client = new WorcrClient(address);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var worker = StandaloneWorker.Create(address, concurrency: 1);
+        // Its own grace must not be the shorter bound: a drained worker's jobs get the shorter of it and the node's
+        // deadline, and with the usual 5 s the job released after the drain could be yielded on a loaded machine.
+        var worker = StandaloneWorker.Create(address, concurrency: 1, shutdownGrace: DrainTimeout);
         worker.Handle("test.slow", async _ =>
         {
             started.TrySetResult();

@@ -108,8 +108,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <summary>A worker connected to one node; it runs until the cluster is disposed (or the test stops it).</summary>
     /// <param name="reconnectMaxDelay">The worker's longest wait between reconnects (the SDK's default when null).</param>
+    /// <param name="shutdownGrace">How long its running jobs may take to finish once it leaves (5 s when null).</param>
     public RunningWorker StartWorker(int node, Action<WorcrWorker> register, int concurrency = 8, IReadOnlyList<string>? tags = null, string? id = null,
-        TimeSpan? reconnectMaxDelay = null, int prefetch = 0)
+        TimeSpan? reconnectMaxDelay = null, int prefetch = 0, TimeSpan? shutdownGrace = null)
     {
         var worker = new WorcrWorker(new WorkerOptions
         {
@@ -119,7 +120,7 @@ internal sealed class TestCluster : IAsyncDisposable
             Prefetch = prefetch,
             Tags = tags ?? [],
             WorkerId = id ?? $"w-{Guid.NewGuid():N}"[..12],
-            ShutdownGrace = TimeSpan.FromSeconds(5),
+            ShutdownGrace = shutdownGrace ?? TimeSpan.FromSeconds(5),
         });
         register(worker);
         var running = new RunningWorker(worker);

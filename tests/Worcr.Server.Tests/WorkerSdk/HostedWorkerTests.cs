@@ -95,12 +95,14 @@ public sealed class HostedWorkerTests
         await using var cluster = await TestCluster.StartAsync();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The handler returns only after the test heard the worker leave: the grace must outlast those hops however
+        // slow the machine (with 5 s the job could be yielded instead). The leave ends when the handler returns.
         await using var host = await StartHostAsync(cluster, new CapturingLoggerProvider(), worker => worker
             .AddHandler<CountArgs>("test.slow", async (_, _, _) =>
             {
                 started.TrySetResult();
                 await release.Task;
-            }));
+            }), shutdownGrace: TimeSpan.FromMinutes(1));
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.slow", "acme", new { n = 1 });
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -141,7 +143,8 @@ public sealed class HostedWorkerTests
     }
 
     /// <summary>Builds and starts a host as an app would, and returns once its worker is connected.</summary>
-    private static async Task<RunningHost> StartHostAsync(TestCluster cluster, CapturingLoggerProvider logs, Action<WorcrWorkerBuilder> handlers)
+    private static async Task<RunningHost> StartHostAsync(TestCluster cluster, CapturingLoggerProvider logs, Action<WorcrWorkerBuilder> handlers,
+        TimeSpan? shutdownGrace = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(logs);
@@ -150,7 +153,7 @@ public sealed class HostedWorkerTests
         {
             options.Address = cluster.Nodes[0].GrpcAddress;
             options.WorkerId = $"hosted-{Guid.NewGuid():N}"[..16];
-            options.ShutdownGrace = TimeSpan.FromSeconds(5);
+            options.ShutdownGrace = shutdownGrace ?? TimeSpan.FromSeconds(5);
         }));
         var host = builder.Build();
         await host.StartAsync();
