@@ -53,6 +53,13 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a leave waits for each of the node's last answers: its Welcome (when stopped before it), the Ack of the
+    /// Goodbye, the Acks of the jobs yielded at the end, the end of the stream. Five seconds; internal, for the tests that
+    /// hold those answers back on purpose, so that a busy machine's pause is not taken for a node that does not answer.
+    /// </summary>
+    internal TimeSpan FinalAnswerWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Throws an <see cref="ArgumentException"/> that names the wrong setting and how to fix it.</summary>
     /// <exception cref="ArgumentException">A setting is wrong.</exception>
     public void Validate()

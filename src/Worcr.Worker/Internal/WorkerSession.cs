@@ -17,9 +17,6 @@ internal sealed class WorkerSession : ISessionLink
     /// <summary>Used when Welcome carries no heartbeat interval.</summary>
     public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long leaving waits for the node's last Acks and for the end of its stream.</summary>
-    public static readonly TimeSpan FinalAnswerWait = TimeSpan.FromSeconds(5);
-
     private readonly WorkerOptions _options;
     private readonly Protocol.V1.Workers.WorkersClient _workers;
     private readonly Metadata? _headers;
@@ -149,8 +146,8 @@ internal sealed class WorkerSession : ISessionLink
     /// </summary>
     private async Task<SessionEnd> LeaveBeforeWelcomeAsync(AsyncDuplexStreamingCall<WorkerMessage, DispatcherMessage> call)
     {
-        _diagnostic($"Stopped before the node's Welcome; waiting up to {FinalAnswerWait.TotalSeconds:F0} s for it to leave gracefully.");
-        await TaskWaits.WaitAtMostAsync(Task.WhenAny(_welcome.Task, _streamEnded.Task), FinalAnswerWait);
+        _diagnostic($"Stopped before the node's Welcome; waiting up to {_options.FinalAnswerWait.TotalSeconds:F0} s for it to leave gracefully.");
+        await TaskWaits.WaitAtMostAsync(Task.WhenAny(_welcome.Task, _streamEnded.Task), _options.FinalAnswerWait);
         if (!_welcome.Task.IsCompletedSuccessfully || _streamEnded.Task.IsCompleted)
         {
             return new SessionEnd(SessionEndKind.Stopped, Welcomed: false);
@@ -174,7 +171,7 @@ internal sealed class WorkerSession : ISessionLink
         var message = new WorkerMessage { Goodbye = new Goodbye { Reason = reason } };
         if (_welcome.Task.Result.AcksGoodbye)
         {
-            await TaskWaits.WaitAtMostAsync(_outbox.RequestAsync(message), FinalAnswerWait);
+            await TaskWaits.WaitAtMostAsync(_outbox.RequestAsync(message), _options.FinalAnswerWait);
         }
         else
         {
@@ -187,12 +184,12 @@ internal sealed class WorkerSession : ISessionLink
             return;
         }
 
-        await TaskWaits.WaitAtMostAsync(_jobs.YieldRemainingAsync(), FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(_jobs.YieldRemainingAsync(), _options.FinalAnswerWait);
         _progress.FlushAll();
         _outbox.Close();
-        await TaskWaits.WaitAtMostAsync(_loops[0], FinalAnswerWait);
-        await TaskWaits.WaitAtMostAsync(call.RequestStream.CompleteAsync(), FinalAnswerWait);
-        await TaskWaits.WaitAtMostAsync(_streamEnded.Task, FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(_loops[0], _options.FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(call.RequestStream.CompleteAsync(), _options.FinalAnswerWait);
+        await TaskWaits.WaitAtMostAsync(_streamEnded.Task, _options.FinalAnswerWait);
     }
 
     private TimeSpan LeaveGrace(bool drained)

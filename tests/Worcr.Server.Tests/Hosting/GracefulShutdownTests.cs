@@ -12,6 +12,13 @@ namespace Worcr.Server.Tests.Hosting;
 public sealed class GracefulShutdownTests
 {
     /// <summary>
+    /// How long a worker whose node's answers a test holds back waits for each of them as it leaves. The SDK's 5 s would
+    /// bound the test's own reaction (hear the worker, let the held messages through, their delivery) on a busy machine:
+    /// past it the worker closes its stream, and the node releases the job as a lost worker's (dead, with max_attempts 1).
+    /// </summary>
+    private static readonly TimeSpan HeldAnswersWait = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The SDK starts every job it is given, so "not started" here means "held but not finished within the
     /// shutdown grace": the SDK cancels those and yields them, which must not count as a failed attempt.
     /// </summary>
@@ -77,7 +84,7 @@ public sealed class GracefulShutdownTests
         var held = new HeldConnect();
         await using var cluster = await StartHeldAsync(held);
         var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
-        var (worker, ran) = CountingWorker(cluster);
+        var (worker, ran) = CountingWorker(cluster, HeldAnswersWait);
         var waitingForWelcome = worker.SaidAsync("Stopped before the node's Welcome");
         await using var running = new RunningWorker(worker);
         await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
@@ -106,7 +113,7 @@ public sealed class GracefulShutdownTests
         var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
         var ran = new StrongBox<int>();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress, finalAnswerWait: HeldAnswersWait);
         worker.Handle("test.echo", _ =>
         {
             Interlocked.Increment(ref ran.Value);
@@ -206,7 +213,7 @@ public sealed class GracefulShutdownTests
     {
         var held = new HeldConnect(fromFirstAssign: true);
         await using var cluster = await StartHeldAsync(held);
-        var (worker, ran) = CountingWorker(cluster);
+        var (worker, ran) = CountingWorker(cluster, HeldAnswersWait);
         await using var running = new RunningWorker(worker);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
         var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
@@ -291,10 +298,10 @@ public sealed class GracefulShutdownTests
         TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
 
     /// <summary>A worker for test.echo that counts the handlers it started.</summary>
-    private static (WorcrWorker Worker, StrongBox<int> Ran) CountingWorker(TestCluster cluster)
+    private static (WorcrWorker Worker, StrongBox<int> Ran) CountingWorker(TestCluster cluster, TimeSpan? finalAnswerWait = null)
     {
         var ran = new StrongBox<int>();
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
+        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress, finalAnswerWait: finalAnswerWait);
         worker.Handle("test.echo", _ =>
         {
             Interlocked.Increment(ref ran.Value);
