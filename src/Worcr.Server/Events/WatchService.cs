@@ -13,7 +13,8 @@ namespace Worcr.Server.Events;
 /// <summary>
 /// Jobs.Watch: the current state of each named job from PostgreSQL first, then live events as nodes publish them.
 /// Subscribing comes before that first read, so nothing that happens in between is missed. A watch of named jobs
-/// ends when all of them reached a final state.
+/// ends when all of them reached a final state. A tenant key revoked while the call is open ends it (UNAUTHENTICATED)
+/// before anything more is sent (<see cref="Authenticator.RequireStillValidAsync"/>).
 /// </summary>
 internal sealed class WatchService
 {
@@ -44,6 +45,8 @@ internal sealed class WatchService
         {
             var next = await watcher.ReadAsync(Patience, ct);
             if (watcher.IsCutOff) throw SlowReader();
+            // Checked before anything more is sent: a tenant key revoked since the call began ends it here.
+            await _authenticator.RequireStillValidAsync(scope, context);
             if (watcher.TakeLost() || (next is null && filter.HasJobIds)) await CatchUpAsync(jobs, responses, ct);
             if (next is not null && jobs.Accept(next)) await responses.WriteAsync(next, ct);
         }

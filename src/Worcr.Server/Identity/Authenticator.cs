@@ -41,6 +41,23 @@ internal sealed class Authenticator
         throw WorcrError.Unauthenticated("A valid API key is required: send 'authorization: Bearer <key>' (the operator key or a tenant key).");
     }
 
+    /// <summary>
+    /// Checks again, during a long call (a Watch), the tenant key that opened it. A call is authenticated when it
+    /// starts, and a Watch runs for as long as its caller keeps it open: without this, a key revoked meanwhile would
+    /// go on receiving its tenant's events, and revoking a leaked key would not stop the leak. The check goes through
+    /// the same cache as new calls (no database round trip while the key's entry is fresh), so a revocation ends the
+    /// call at once on the node that revoked the key and within <see cref="TenantKeyCache.Freshness"/> on the others.
+    /// The operator key and the insecure mode are the node's own settings, which do not change while it runs.
+    /// </summary>
+    /// <exception cref="WorcrError">UNAUTHENTICATED: the key was revoked since the call started.</exception>
+    public async ValueTask RequireStillValidAsync(ProducerScope scope, ServerCallContext context)
+    {
+        if (scope.Tenant is null) return;
+        var token = BearerToken(context);
+        if (token is not null && _tenantKeys is not null && await _tenantKeys.TenantOfAsync(token, context.CancellationToken) == scope.Tenant) return;
+        throw WorcrError.Unauthenticated("The tenant key this call was opened with has been revoked; the call ends. Call again with a valid key.");
+    }
+
     public void AuthenticateWorker(string helloToken, ServerCallContext context)
     {
         if (_options.AllowUnauthenticated) return;

@@ -133,6 +133,36 @@ public sealed class TenantKeyTests : IClassFixture<SecuredAdminFixture>
     }
 
     [Fact]
+    public async Task A_watch_open_when_its_key_is_revoked_ends_before_it_sends_anything_more()
+    {
+        var (id, key) = await CreateKeyAsync("keys-g");
+        var producer = _fixture.Cluster.Client(apiKey: key);
+        var operatorClient = _fixture.Cluster.Client(apiKey: SecuredAdminFixture.ApiKey);
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var subscribed = _fixture.Cluster.Nodes[0].Events.Hub.WatcherAdded;
+        // A tenant-wide watch: it runs until its caller ends it, so only the node can stop it after the revocation.
+        await using var events = producer.WatchAsync([], patience.Token).GetAsyncEnumerator(patience.Token);
+        var first = events.MoveNextAsync().AsTask();
+        await subscribed.WaitAsync(patience.Token);
+        var before = await operatorClient.EnqueueAsync("test.echo", "keys-g");
+        Assert.True(await first);
+        Assert.Equal(before, events.Current.JobId);
+
+        using var admin = Operator();
+        using var revoke = await admin.DeleteAsync($"/api/tenants/keys-g/keys/{id}");
+        var after = await operatorClient.EnqueueAsync("test.echo", "keys-g");
+        string? sentAfterRevoking = null;
+        var ended = await Record.ExceptionAsync(async () =>
+        {
+            if (await events.MoveNextAsync()) sentAfterRevoking = events.Current.JobId;
+        });
+
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.True(sentAfterRevoking is null, $"the revoked key's watch went on: it was sent an event of job {sentAfterRevoking} (job {after} was enqueued after the revocation)");
+        Assert.Equal(WorcrErrorCode.Unauthenticated, Assert.IsType<WorcrNodeException>(ended).Code);
+    }
+
+    [Fact]
     public async Task A_key_revoked_elsewhere_stops_working_within_seconds()
     {
         var (id, key) = await CreateKeyAsync("keys-f");
