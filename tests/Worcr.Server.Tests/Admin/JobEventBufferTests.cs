@@ -44,6 +44,44 @@ public sealed class JobEventBufferTests
         Assert.Equal(JobEventBuffer.Capacity, taken.Count);
     }
 
+    private static JobEvent Checkpoint(string name, string value) => new() { JobId = "1", Checkpoint = new CheckpointSaved { Name = name, Value = value } };
+
+    [Fact]
+    public async Task A_worker_flooding_checkpoints_and_state_changes_leaves_a_browser_that_reads_nothing_a_bounded_buffer()
+    {
+        // What a worker may send for one job: a checkpoint saved in a loop (up to 64 KiB each; 1 KiB here), and a yield
+        // after every claim. The browser's connection is open but it reads nothing.
+        var buffer = new JobEventBuffer();
+        var value = new string('v', 1024);
+        const int rounds = 5_000;
+        for (var attempt = 1; attempt <= rounds; attempt++)
+        {
+            buffer.Offer(Checkpoint("step", value + attempt));
+            buffer.Offer(new JobEvent { JobId = "1", StateChanged = new StateChanged { State = JobState.Running, Attempt = attempt } });
+            buffer.Offer(new JobEvent { JobId = "1", StateChanged = new StateChanged { State = JobState.Waiting, Attempt = attempt } });
+        }
+
+        var taken = await buffer.TakeAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.True(taken.Count <= JobEventBuffer.Capacity, $"{taken.Count} events ({taken.Sum(e => (long)e.CalculateSize())} bytes) waited for one browser");
+        Assert.Equal(value + rounds, Assert.Single(taken, e => e.Checkpoint is not null).Checkpoint.Value);
+        Assert.Equal((JobState.Waiting, rounds), (taken[^1].StateChanged.State, taken[^1].StateChanged.Attempt));
+        Assert.Equal(0, buffer.DroppedLogs);
+    }
+
+    [Fact]
+    public async Task A_newer_checkpoint_value_replaces_the_queued_one_and_other_names_stay()
+    {
+        var buffer = new JobEventBuffer();
+        buffer.Offer(Checkpoint("step", "one"));
+        buffer.Offer(Checkpoint("cursor", "a"));
+        buffer.Offer(Checkpoint("step", "two"));
+
+        var taken = await buffer.TakeAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal(["cursor=a", "step=two"], taken.Select(e => $"{e.Checkpoint.Name}={e.Checkpoint.Value}"));
+    }
+
     [Fact]
     public async Task Taking_from_an_empty_buffer_returns_nothing_after_the_patience()
     {
