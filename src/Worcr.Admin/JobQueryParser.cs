@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 
@@ -29,7 +30,24 @@ internal static class JobQueryParser
         if (limitError is not null) return (null, limitError);
         var (before, beforeError) = Number(query, "before", 1, long.MaxValue);
         if (beforeError is not null) return (null, beforeError);
-        return (new JobFilter(Text(query, "tenant"), Text(query, "type"), Text(query, "tag"), state, from, to, before, (int)(limit ?? DefaultLimit)), null);
+        var (tenant, tenantError) = Name(query, "tenant", InputLimits.MaxTenantLength);
+        if (tenantError is not null) return (null, tenantError);
+        var (type, typeError) = Name(query, "type", InputLimits.MaxTypeLength);
+        if (typeError is not null) return (null, typeError);
+        var (tag, tagError) = Name(query, "tag", InputLimits.MaxTagLength);
+        if (tagError is not null) return (null, tagError);
+        return (new JobFilter(tenant, type, tag, state, from, to, before, (int)(limit ?? DefaultLimit)), null);
+    }
+
+    /// <summary>
+    /// A tenant, type or tag to match exactly. It goes to PostgreSQL as a parameter, and PostgreSQL text cannot hold a
+    /// NUL: sent as it is, `?tenant=%00` fails the statement (a 500 and an error in the log, for any read-only caller).
+    /// Longer than any stored name, or not storable, it could match nothing anyway.
+    /// </summary>
+    private static (string?, string?) Name(IQueryCollection query, string name, int maxLength)
+    {
+        if (Text(query, name) is not { } text) return (null, null);
+        return TextCheck.Problem(text, $"Query '{name}'", maxLength) is { } problem ? (null, problem) : (text, null);
     }
 
     private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
