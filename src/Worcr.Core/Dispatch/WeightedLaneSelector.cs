@@ -16,6 +16,16 @@ public sealed class WeightedLaneSelector : ILaneSelector
     private readonly TimeSpan _agingPeriod;
     private const int PruneFloor = 1024;
 
+    /// <summary>
+    /// The smallest score a claim advances a lane's pass by (so the largest stride is 1 / this). Any weight above 0 is
+    /// allowed (and any rule multiplier), but a score of 1e-320 made the stride infinite: the lane's pass stayed at
+    /// infinity, never below the others' nor below <see cref="double.MaxValue"/>, and its jobs waited forever even with
+    /// the workers idle. A score of 1e-300 made it finite but so large that, once the lane had its turn, the virtual
+    /// time stood where a normal lane's stride is lost in rounding: every lane of the group tied for good and weights
+    /// no longer counted. Job weights go up to 1,000,000, so the floor still leaves a ratio of 10^12.
+    /// </summary>
+    internal const double MinScore = 1e-6;
+
     /// <summary>Most lanes remembered: past it the lanes least ahead are forgotten too (they lose at most that small lead).</summary>
     internal const int MaxRemembered = 10_000;
 
@@ -57,7 +67,7 @@ public sealed class WeightedLaneSelector : ILaneSelector
         var score = Score(lane, worker, now);
         if (score <= 0) return;
         var pass = _pass.TryGetValue(lane.Lane.Id, out var known) ? Math.Max(known, _virtualTime) : _virtualTime;
-        _pass[lane.Lane.Id] = pass + count / score;
+        _pass[lane.Lane.Id] = pass + count / Math.Max(score, MinScore);
         if (_pass.Count > _pruneAt) ForgetLanesBehind();
     }
 

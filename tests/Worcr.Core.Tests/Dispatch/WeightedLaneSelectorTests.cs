@@ -49,6 +49,31 @@ public sealed class WeightedLaneSelectorTests
     }
 
     [Fact]
+    public void A_lane_of_the_smallest_positive_weight_is_served_again_after_its_first_claim()
+    {
+        // A producer may send any weight above 0, and a rule any multiplier: here the score is 1e-320.
+        var selector = new WeightedLaneSelector(new FixedOracle(new() { [1] = 1e-320 }), TimeSpan.FromHours(1));
+        LaneState[] lanes = [State(1, 10)];
+
+        var first = selector.Select(lanes, Worker, T0) ?? throw new InvalidOperationException("nothing selected");
+        selector.Claimed(first, Worker, 1, T0);
+
+        Assert.Equal(1, selector.Select(lanes, Worker, T0)?.Lane.Id);
+    }
+
+    [Fact]
+    public void After_a_lane_of_a_tiny_weight_had_its_turns_the_other_lanes_still_share_by_weight()
+    {
+        var selector = new WeightedLaneSelector(new FixedOracle(new() { [1] = 1e-300, [2] = 10 }), TimeSpan.FromHours(1));
+        LaneState[] alone = [State(1, 10)];
+        Simulate(selector, alone, claims: 2);
+
+        var counts = Simulate(selector, [State(2, 1_000_000), State(3, 1_000_000)], claims: 1100);
+
+        Assert.Equal((1000, 100), (counts[2], counts[3]));
+    }
+
+    [Fact]
     public void A_forbidden_lane_is_never_selected_even_when_it_is_the_only_one()
     {
         var selector = new WeightedLaneSelector(new FixedOracle(new() { [1] = 0 }), TimeSpan.FromHours(1));
