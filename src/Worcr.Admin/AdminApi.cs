@@ -20,7 +20,7 @@ internal static class AdminApi
     {
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>();
         var sessions = app.Services.GetRequiredService<SessionStore>();
-        var credentials = new AdminCredentials(auth);
+        var credentials = app.Services.GetRequiredService<AdminCredentials>();
         var access = new AdminAccessFilter(auth, credentials, sessions);
         var api = app.MapGroup(Prefix).AddEndpointFilter(access).AddEndpointFilter(new ErrorStatusFilter());
         SessionEndpoints.Map(api, auth.Value, credentials, sessions, access, app.Services.GetRequiredService<SignInThrottle>());

@@ -24,6 +24,8 @@ public sealed class AdminModule : INodeModule
         services.AddSingleton(container => new SignInThrottle(container.GetRequiredService<RedisConnection>(),
             container.GetRequiredService<IOptions<StorageOptions>>().Value.RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OverviewSnapshots>();
+        services.AddSingleton(container => new AdminCredentials(container.GetRequiredService<IOptions<AuthOptions>>()));
+        services.AddSingleton<StreamAccess>();
     }
 
     public void Map(WebApplication app)

@@ -13,6 +13,8 @@ namespace Worcr.Admin;
 /// a while, it re-reads the state. The stream stays open after a final state (a retry starts the job again) until
 /// the client leaves or the node stops. A pump moves events from the hub's inbox into a bounded
 /// <see cref="JobEventBuffer"/> that the writer drains, so a slow browser loses old progress values, not the node's time.
+/// A session that ends while the stream is open (signed out, expired, its password changed) ends it before its next
+/// write (<see cref="StreamAccess"/>).
 /// </summary>
 internal sealed class JobStreamEndpoint
 {
@@ -21,12 +23,14 @@ internal sealed class JobStreamEndpoint
     private readonly Server.Events.LiveEvents _events;
     private readonly CancellationToken _draining;
     private readonly ILogger _logger;
+    private readonly StreamAccess _access;
 
-    public JobStreamEndpoint(JobStore store, Server.Events.LiveEvents events, NodeDraining draining, ILogger<JobStreamEndpoint> logger)
+    public JobStreamEndpoint(JobStore store, Server.Events.LiveEvents events, NodeDraining draining, StreamAccess access, ILogger<JobStreamEndpoint> logger)
     {
         _store = store;
         _events = events;
         _draining = draining.Token;
+        _access = access;
         _logger = logger;
     }
 
@@ -57,7 +61,7 @@ internal sealed class JobStreamEndpoint
             var pump = PumpAsync(jobId, watcher, accepted, buffer, stop);
             try
             {
-                await WriteAsync(stream, buffer, ct);
+                await WriteAsync(context, stream, buffer, ct);
             }
             finally
             {
@@ -120,12 +124,18 @@ internal sealed class JobStreamEndpoint
         }
     }
 
-    private static async Task WriteAsync(EventStreamWriter stream, JobEventBuffer buffer, CancellationToken ct)
+    private async Task WriteAsync(HttpContext context, EventStreamWriter stream, JobEventBuffer buffer, CancellationToken ct)
     {
         long droppedNoted = 0;
         while (!ct.IsCancellationRequested)
         {
             var events = await buffer.TakeAsync(EventStreamWriter.HeartbeatInterval, ct);
+            // Before anything more is sent: a session that ended since the stream began ends the stream here.
+            if (!await _access.StillAllowedAsync(context, ct))
+            {
+                await stream.CommentAsync(StreamAccess.EndedComment, ct);
+                return;
+            }
             if (events.Count == 0) await stream.CommentAsync("heartbeat", ct);
             foreach (var jobEvent in events)
             {

@@ -13,9 +13,11 @@ internal sealed class OverviewEndpoints
     private readonly CancellationToken _draining;
     private readonly ILogger _logger;
     private readonly OverviewSnapshots _snapshots;
+    private readonly StreamAccess _access;
 
-    public OverviewEndpoints(OverviewSnapshots snapshots, TimeProvider time, NodeDraining draining, ILogger<OverviewEndpoints> logger)
+    public OverviewEndpoints(OverviewSnapshots snapshots, TimeProvider time, NodeDraining draining, StreamAccess access, ILogger<OverviewEndpoints> logger)
     {
+        _access = access;
         _time = time;
         _draining = draining.Token;
         _logger = logger;
@@ -33,7 +35,7 @@ internal sealed class OverviewEndpoints
 
     /// <summary>
     /// An "overview" event every 2 s until the client leaves or the node stops; a failed read sends a comment instead,
-    /// and a heartbeat comment goes out every 15 s as on every stream.
+    /// and a heartbeat comment goes out every 15 s as on every stream. A session that ended meanwhile ends it (<see cref="StreamAccess"/>).
     /// </summary>
     private async Task StreamAsync(HttpContext context)
     {
@@ -46,6 +48,11 @@ internal sealed class OverviewEndpoints
             var lastComment = _time.GetTimestamp();
             do
             {
+                if (!await _access.StillAllowedAsync(context, ct))
+                {
+                    await stream.CommentAsync(StreamAccess.EndedComment, ct);
+                    return;
+                }
                 try
                 {
                     await stream.WriteAsync("overview", await _snapshots.GetAsync(ct), ct);

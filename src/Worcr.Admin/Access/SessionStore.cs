@@ -51,8 +51,20 @@ internal sealed class SessionStore
     {
         if (id.Length is 0 or > MaxIdLength) return null;
         var value = await _redis.EvalAsync(Touch, [Key(id)], [LifetimeMilliseconds], cancellationToken);
-        if (value.IsNull || value.ToString() is not { } text) return null;
-        // "role csrf fingerprint"; a session stored without a fingerprint (before fingerprints) is no session.
+        return value.IsNull || value.ToString() is not { } text ? null : Parse(text);
+    }
+
+    /// <summary>As <see cref="FindAsync"/>, but its TTL goes on: a stream still open is no sign of someone at the page.</summary>
+    public async Task<AdminSession?> PeekAsync(string id, CancellationToken cancellationToken)
+    {
+        if (id.Length is 0 or > MaxIdLength) return null;
+        var value = await _redis.Database.StringGetAsync(Key(id)).WaitAsync(cancellationToken);
+        return value.IsNull || value.ToString() is not { } text ? null : Parse(text);
+    }
+
+    // "role csrf fingerprint"; a session stored without a fingerprint (before fingerprints) is no session.
+    private static AdminSession? Parse(string text)
+    {
         var parts = text.Split(' ');
         return parts.Length == 3 && AdminRoleNames.Parse(parts[0]) is { } role ? new AdminSession(role, parts[1], parts[2]) : null;
     }
