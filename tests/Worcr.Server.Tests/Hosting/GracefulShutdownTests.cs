@@ -84,7 +84,7 @@ public sealed class GracefulShutdownTests
         var held = new HeldConnect();
         await using var cluster = await StartHeldAsync(held);
         var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
-        var (worker, ran) = CountingWorker(cluster, HeldAnswersWait);
+        var (worker, ran, _) = CountingWorker(cluster, HeldAnswersWait);
         var waitingForWelcome = worker.SaidAsync("Stopped before the node's Welcome");
         await using var running = new RunningWorker(worker);
         await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
@@ -111,24 +111,10 @@ public sealed class GracefulShutdownTests
         await using var cluster = await StartHeldAsync(held);
         var client = cluster.Client();
         var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
-        var ran = new StrongBox<int>();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress, finalAnswerWait: HeldAnswersWait);
-        worker.Handle("test.echo", _ =>
-        {
-            Interlocked.Increment(ref ran.Value);
-            started.TrySetResult();
-            return Task.FromResult(JobResult.Complete());
-        });
-        var saidStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var mayGoOn = new ManualResetEventSlim();
-        worker.Diagnostic += line =>
-        {
-            if (!line.StartsWith("Stopped before the node's Welcome", StringComparison.Ordinal)) return;
-            saidStopped.TrySetResult();
-            // Holds the worker's leave right where it said so, while the Welcome and the job reach it.
-            mayGoOn.Wait(TimeSpan.FromSeconds(30));
-        };
+        var (worker, ran, started) = CountingWorker(cluster, HeldAnswersWait);
+        // Holds the worker's leave right where it said so, while the Welcome and the job reach it.
+        var (saidStopped, mayGoOn) = HoldWhereItSays(worker, "Stopped before the node's Welcome");
+        using var _ = mayGoOn;
         await using var running = new RunningWorker(worker);
         await held.AssignHeld.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -136,11 +122,11 @@ public sealed class GracefulShutdownTests
         Task first;
         try
         {
-            await saidStopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await saidStopped.WaitAsync(TimeSpan.FromSeconds(30));
             held.Release();
             // The job leaves Running either way: its handler starts, or the node stores its Yield.
             var handedBack = client.WaitForStateAsync(id, JobState.Waiting);
-            first = await Task.WhenAny(handedBack, started.Task).WaitAsync(TimeSpan.FromSeconds(30));
+            first = await Task.WhenAny(handedBack, started).WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -149,7 +135,7 @@ public sealed class GracefulShutdownTests
         await stopped.WaitAsync(TimeSpan.FromSeconds(30));
         await held.CallEnded.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.False(first == started.Task, "the job sent after the Welcome started: the worker read it before it began to leave");
+        Assert.False(first == started, "the job sent after the Welcome started: the worker read it before it began to leave");
         await AssertHandedBackUnstartedAsync(cluster, id, ran);
     }
 
@@ -163,24 +149,10 @@ public sealed class GracefulShutdownTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var client = cluster.Client();
-        var ran = new StrongBox<int>();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress);
-        worker.Handle("test.echo", _ =>
-        {
-            Interlocked.Increment(ref ran.Value);
-            started.TrySetResult();
-            return Task.FromResult(JobResult.Complete());
-        });
-        var saidLeaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var mayGoOn = new ManualResetEventSlim();
-        worker.Diagnostic += line =>
-        {
-            if (!line.StartsWith("Leaving (shutdown)", StringComparison.Ordinal)) return;
-            saidLeaving.TrySetResult();
-            // Holds the worker's leave right where it said so, before its Goodbye, while a job reaches it.
-            mayGoOn.Wait(TimeSpan.FromSeconds(30));
-        };
+        var (worker, ran, started) = CountingWorker(cluster);
+        // Holds the worker's leave right where it said so, before its Goodbye, while a job reaches it.
+        var (saidLeaving, mayGoOn) = HoldWhereItSays(worker, "Leaving (shutdown)");
+        using var _ = mayGoOn;
         await using var running = new RunningWorker(worker);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -189,9 +161,9 @@ public sealed class GracefulShutdownTests
         Task first;
         try
         {
-            await saidLeaving.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await saidLeaving.WaitAsync(TimeSpan.FromSeconds(30));
             id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
-            first = await Task.WhenAny(HandedBackAsync(client, id), started.Task).WaitAsync(TimeSpan.FromSeconds(30));
+            first = await Task.WhenAny(HandedBackAsync(client, id), started).WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -199,7 +171,7 @@ public sealed class GracefulShutdownTests
         }
         await stopped.WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.False(first == started.Task, "the job sent after the worker said it was leaving started: it was not leaving yet");
+        Assert.False(first == started, "the job sent after the worker said it was leaving started: it was not leaving yet");
         await AssertHandedBackUnstartedAsync(cluster, id, ran);
     }
 
@@ -213,7 +185,7 @@ public sealed class GracefulShutdownTests
     {
         var held = new HeldConnect(fromFirstAssign: true);
         await using var cluster = await StartHeldAsync(held);
-        var (worker, ran) = CountingWorker(cluster, HeldAnswersWait);
+        var (worker, ran, _) = CountingWorker(cluster, HeldAnswersWait);
         await using var running = new RunningWorker(worker);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
         var id = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", MaxAttempts = 1 });
@@ -236,7 +208,7 @@ public sealed class GracefulShutdownTests
     {
         var older = new OlderNodeWelcome();
         await using var cluster = await TestCluster.StartAsync(services: older.AddTo);
-        var (worker, _) = CountingWorker(cluster);
+        var (worker, _, _) = CountingWorker(cluster);
         await using var running = new RunningWorker(worker);
         await worker.Connected.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -297,17 +269,36 @@ public sealed class GracefulShutdownTests
     private static Task<TestCluster> StartHeldAsync(HeldConnect held) =>
         TestCluster.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(1), services: held.AddTo);
 
-    /// <summary>A worker for test.echo that counts the handlers it started.</summary>
-    private static (WorcrWorker Worker, StrongBox<int> Ran) CountingWorker(TestCluster cluster, TimeSpan? finalAnswerWait = null)
+    /// <summary>A worker for test.echo that counts the handlers it started; <c>Started</c> completes at the first.</summary>
+    private static (WorcrWorker Worker, StrongBox<int> Ran, Task Started) CountingWorker(TestCluster cluster, TimeSpan? finalAnswerWait = null)
     {
         var ran = new StrongBox<int>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var worker = StandaloneWorker.Create(cluster.Nodes[0].GrpcAddress, finalAnswerWait: finalAnswerWait);
         worker.Handle("test.echo", _ =>
         {
             Interlocked.Increment(ref ran.Value);
+            started.TrySetResult();
             return Task.FromResult(JobResult.Complete());
         });
-        return (worker, ran);
+        return (worker, ran, started.Task);
+    }
+
+    /// <summary>
+    /// Holds the worker inside its diagnostic listener once it says a line starting with <paramref name="prefix"/>, until
+    /// the test sets <c>MayGoOn</c>; <c>Said</c> completes when it said it.
+    /// </summary>
+    private static (Task Said, ManualResetEventSlim MayGoOn) HoldWhereItSays(WorcrWorker worker, string prefix)
+    {
+        var said = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mayGoOn = new ManualResetEventSlim();
+        worker.Diagnostic += line =>
+        {
+            if (!line.StartsWith(prefix, StringComparison.Ordinal)) return;
+            said.TrySetResult();
+            mayGoOn.Wait(TimeSpan.FromSeconds(30));
+        };
+        return (said.Task, mayGoOn);
     }
 
     /// <summary>
