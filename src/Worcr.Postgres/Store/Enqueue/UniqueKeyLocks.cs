@@ -17,11 +17,21 @@ internal sealed class UniqueKeyLocks(SchemaSql sql)
     // another at the first they share, never each holding one the other waits for.
     private const int LockNamespace = 0x576f726b; // "Work"
 
+    /// <summary>
+    /// How many locks the keys are spread over. Each lock a transaction holds takes a slot of PostgreSQL's shared lock
+    /// table (max_locks_per_transaction × max_connections: 6,400 with the defaults), which every session shares: one
+    /// lock per key let two concurrent batches of 10,000 keyed jobs fill it, and then any session of the server failed
+    /// with "out of shared memory" until they ended. With the keys in this many buckets all keyed enqueues together
+    /// hold at most this many (each bucket is held by one transaction at a time). The price: unrelated keys that share
+    /// a bucket take turns, so large keyed batches run one after another.
+    /// </summary>
+    public const int Buckets = 1024;
+
     private const string LockSql = """
-        SELECT count(pg_advisory_xact_lock(@namespace, k.hash)) FROM (
-            SELECT DISTINCT hashtext('__schema__' || chr(31) || i.tenant || chr(31) || i.type || chr(31) || i.unique_key) AS hash
+        SELECT count(pg_advisory_xact_lock(@namespace, k.bucket)) FROM (
+            SELECT DISTINCT hashtext('__schema__' || chr(31) || i.tenant || chr(31) || i.type || chr(31) || i.unique_key) & (@buckets - 1) AS bucket
             FROM unnest(@tenants, @types, @keys) AS i(tenant, type, unique_key)
-            ORDER BY hash
+            ORDER BY bucket
         ) k
         """;
 
@@ -34,6 +44,7 @@ internal sealed class UniqueKeyLocks(SchemaSql sql)
         if (keys.Count == 0) return;
         await using var command = new NpgsqlCommand(_lockSql, connection)
             .With("namespace", LockNamespace)
+            .With("buckets", Buckets)
             .WithArray("tenants", NpgsqlDbType.Text, keys.Select(k => k.Tenant).ToArray())
             .WithArray("types", NpgsqlDbType.Text, keys.Select(k => k.Type).ToArray())
             .WithArray("keys", NpgsqlDbType.Text, keys.Select(k => k.Key).ToArray());
