@@ -14,7 +14,8 @@ namespace Worcr.Server.Events;
 /// Jobs.Watch: the current state of each named job from PostgreSQL first, then live events as nodes publish them.
 /// Subscribing comes before that first read, so nothing that happens in between is missed. A watch of named jobs
 /// ends when all of them reached a final state. A tenant key revoked while the call is open ends it (UNAUTHENTICATED)
-/// before anything more is sent (<see cref="Authenticator.RequireStillValidAsync"/>).
+/// before anything more is sent (<see cref="Authenticator.RequireStillValidAsync"/>). A caller holds at most
+/// <see cref="Hosting.WatchOptions.MaxWatchesPerTenant"/> Watch calls open on this node (<see cref="WatchSlots"/>).
 /// </summary>
 internal sealed class WatchService
 {
@@ -23,12 +24,14 @@ internal sealed class WatchService
     private readonly Authenticator _authenticator;
     private readonly LiveEvents _events;
     private readonly JobStore _store;
+    private readonly WatchSlots _slots;
 
-    public WatchService(Authenticator authenticator, LiveEvents events, JobStore store)
+    public WatchService(Authenticator authenticator, LiveEvents events, JobStore store, WatchSlots slots)
     {
         _authenticator = authenticator;
         _events = events;
         _store = store;
+        _slots = slots;
     }
 
     public async Task WatchAsync(WatchJobsRequest request, IServerStreamWriter<JobEvent> responses, ServerCallContext context)
@@ -36,6 +39,8 @@ internal sealed class WatchService
         var scope = await _authenticator.AuthenticateProducerAsync(context);
         var filter = FilterOf(request, scope);
         var ct = context.CancellationToken;
+        // Taken before subscribing and given back after the watcher left the hub: a refused call costs nothing more.
+        using var slot = _slots.Take(scope);
         using var watcher = await _events.WatchAsync(filter, ct);
         var jobs = new WatchedJobs(filter);
         var current = await _store.GetStatesAsync(filter.JobIds, ct);

@@ -30,5 +30,6 @@ public static class NodeEnvironmentVariables
         ("WORCR_RETENTION_BY_JOB_TYPE", nameof(NodeOptions.RetentionByJobType)), ("WORCR_RETENTION_BY_TENANT", nameof(NodeOptions.RetentionByTenant)),
         ("WORCR_RETENTION_WEBHOOKS", nameof(NodeOptions.WebhookRetention)), ("WORCR_RETENTION_IDLE_LANES", nameof(NodeOptions.IdleLaneRetention)),
         ("WORCR_RULE_VERSIONS_KEPT", nameof(NodeOptions.RuleVersionsKept)), ("WORCR_MAX_LANES_PER_TENANT", nameof(NodeOptions.MaxLanesPerTenant)),
+        ("WORCR_MAX_WATCHES_PER_TENANT", nameof(NodeOptions.MaxWatchesPerTenant)),
     ];
 }

@@ -33,6 +33,8 @@ public sealed class NodeOptions
 
     internal WorkerLimitOptions WorkerLimits { get; } = new();
 
+    internal WatchOptions Watches { get; } = new();
+
     internal TelemetryOptions Telemetry { get; } = new();
 
     internal RetentionOptions Retention { get; } = new();
@@ -153,6 +155,9 @@ public sealed class NodeOptions
     /// <inheritdoc cref="WorkerLimitOptions.WorkerReportsPerSecond"/>
     public int WorkerReportsPerSecond { get => WorkerLimits.WorkerReportsPerSecond; set => WorkerLimits.WorkerReportsPerSecond = value; }
 
+    /// <inheritdoc cref="WatchOptions.MaxWatchesPerTenant"/>
+    public int MaxWatchesPerTenant { get => Watches.MaxWatchesPerTenant; set => Watches.MaxWatchesPerTenant = value; }
+
     /// <inheritdoc cref="TelemetryOptions.OtlpEndpoint"/>
     public string? OtlpEndpoint { get => Telemetry.OtlpEndpoint; set => Telemetry.OtlpEndpoint = value; }
 
@@ -245,6 +250,7 @@ public sealed class NodeOptions
         .. new CatalogOptionsValidator().Problems(Catalog),
         .. new FairnessOptionsValidator().Problems(Sharing),
         .. new WorkerLimitOptionsValidator().Problems(WorkerLimits),
+        .. new WatchOptionsValidator().Problems(Watches),
         .. new TelemetryOptionsValidator().Problems(Telemetry),
         .. new RetentionOptionsValidator().Problems(Retention),
         .. new RuleSandboxOptionsValidator().Problems(RuleSandbox),

@@ -22,6 +22,7 @@ internal static class NodeOptionsRegistration
         services.AddSection<CatalogOptions, CatalogOptionsValidator>(node.Catalog);
         services.AddSection<FairnessOptions, FairnessOptionsValidator>(node.Sharing);
         services.AddSection<WorkerLimitOptions, WorkerLimitOptionsValidator>(node.WorkerLimits);
+        services.AddSection<WatchOptions, WatchOptionsValidator>(node.Watches);
         services.AddSection<TelemetryOptions, TelemetryOptionsValidator>(node.Telemetry);
         services.AddSection<RetentionOptions, RetentionOptionsValidator>(node.Retention);
         services.AddSection<RuleSandboxOptions, RuleSandboxOptionsValidator>(node.RuleSandbox);

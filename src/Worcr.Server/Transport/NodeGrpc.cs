@@ -31,7 +31,7 @@ internal static class NodeGrpc
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureLimits(kestrel, options));
         builder.Services.AddSingleton(new NodeStopping(stopping));
         // One instance of each service for the node; the container gives each its parts.
-        builder.Services.AddSingleton<WatchService>().AddSingleton<JobsService>();
+        builder.Services.AddSingleton<WatchSlots>().AddSingleton<WatchService>().AddSingleton<JobsService>();
         builder.Services.AddSingleton<WorkerIdClaims>().AddSingleton<WorkerConnection>().AddSingleton<LimitsService>().AddSingleton<WorkersService>();
         // Interceptors the container holds are used as they are; one it does not hold would be built for every call by a
         // factory compiled from an expression tree (System.Linq.Expressions loaded and its lambda JIT-compiled: about
