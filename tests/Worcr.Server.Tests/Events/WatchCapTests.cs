@@ -5,7 +5,10 @@ using Worcr.Worker;
 
 namespace Worcr.Server.Tests.Events;
 
-/// <summary>A tenant holds at most MaxWatchesPerTenant Watch calls open on a node; another tenant and a new call after one ended are let in.</summary>
+/// <summary>
+/// A tenant holds at most MaxWatchesPerTenant Watch calls open on a node; another tenant and a new call after one ended
+/// are let in. The operator key is not capped.
+/// </summary>
 public sealed class WatchCapTests
 {
     [Fact]
@@ -66,5 +69,31 @@ public sealed class WatchCapTests
         Assert.False(secondRead.IsCompleted || otherRead.IsCompleted, "a watch admitted under the cap ended");
         Assert.Equal(2, slots.OpenOf("watch-cap"));
         Assert.Equal(1, slots.OpenOf("watch-cap-other"));
+    }
+
+    /// <summary>
+    /// The operator key is the node owner's, and an application may wait for each of its jobs with a Watch of its own
+    /// under it: a cap meant for tenants would refuse it past a few concurrent requests.
+    /// </summary>
+    [Fact]
+    public async Task The_operator_keys_watches_are_not_capped()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: options =>
+        {
+            SecuredAdminFixture.Secure(options);
+            options.MaxWatchesPerTenant = 1;
+        });
+        var operatorClient = cluster.Client(apiKey: SecuredAdminFixture.ApiKey);
+        var hub = cluster.Nodes[0].Events.Hub;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        for (var call = 1; call <= 3; call++)
+        {
+            var subscribed = hub.WatcherAdded;
+            var watch = operatorClient.WatchAsync([], patience.Token).GetAsyncEnumerator(patience.Token);
+            var read = watch.MoveNextAsync().AsTask();
+            var settled = await Task.WhenAny(read, subscribed).WaitAsync(patience.Token);
+            Assert.True(settled == subscribed, $"the operator's watch {call} was refused: {read.Exception?.InnerException?.Message}");
+        }
     }
 }
