@@ -43,7 +43,7 @@ class PendingAck:
     """The node's answer to one message sent with a request id; ends as 'stream lost' if the stream ends first."""
 
     def __init__(self):
-        self.answered, self.ok, self.error = threading.Event(), False, 'stream lost'
+        self.answered, self.ok, self.error, self.retryable = threading.Event(), False, 'stream lost', False
 
     def wait(self):
         self.answered.wait()
@@ -118,7 +118,7 @@ class Stream:
             pending = self.acks.pop(ack.request_id, None)
         if pending is None:
             return
-        pending.ok, pending.error = ack.ok, ack.error
+        pending.ok, pending.error, pending.retryable = ack.ok, ack.error, ack.retryable
         pending.answered.set()
         if not ack.ok:
             print(f'request {ack.request_id} refused: {ack.error}', file=sys.stderr, flush=True)
@@ -188,9 +188,12 @@ class Job:
             if self.assign.job_id in self.stream.cancelled:
                 return self.fail('cancelled', retryable=False)
             self.stream.send(progress=self.pb.Progress(name='steps', current=step, total=n, **self.ids))
-            ok, _ = self.stream.send(want_ack=True, checkpoint=self.pb.Checkpoint(name='step', value=str(step), **self.ids)).wait()
-            if not ok:
+            saving = self.stream.send(want_ack=True, checkpoint=self.pb.Checkpoint(name='step', value=str(step), **self.ids))
+            ok, _ = saving.wait()
+            if not ok and not saving.retryable:
                 return 'refused'  # a stale attempt (someone else runs the job now) or a lost stream
+            # Refused as retryable (PostgreSQL unavailable): the step is done and the attempt still runs; only this
+            # checkpoint was not saved, and the next one saves past it.
             self.log('info', f'counted {step} of {n}')
             if step == fail_once_at and self.assign.attempt == 1:
                 return self.fail(f'planned failure after step {step}; the next attempt resumes there', retryable=True)

@@ -44,7 +44,9 @@ public interface IJobContext
     /// Once <see cref="CancellationToken"/> has fired, the attempt is no longer this handler's (the node cancelled it,
     /// the shutdown grace ended and the SDK yielded it, or the stream was lost), so nothing is sent.
     /// </remarks>
-    /// <exception cref="WorcrNodeException">The node refused it (e.g. the attempt is stale).</exception>
+    /// <exception cref="WorcrNodeException">The node refused it: <see cref="WorcrErrorCode.Unavailable"/> when PostgreSQL
+    /// was unavailable (nothing was saved; the attempt still runs, so the handler may save it again later, carry on
+    /// without it, or fail the attempt), <see cref="WorcrErrorCode.FailedPrecondition"/> otherwise (e.g. the attempt is stale).</exception>
     /// <exception cref="OperationCanceledException"><see cref="CancellationToken"/> fired, before the checkpoint was
     /// sent (nothing was sent) or while waiting for the node's answer (it may have been stored for this attempt), or
     /// the stream was lost; the job is abandoned.</exception>

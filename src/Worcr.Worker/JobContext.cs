@@ -77,8 +77,9 @@ public sealed class JobContext : IJobContext
         var ack = await RequestAsync(message);
         if (!ack.Ok)
         {
-            throw new WorcrNodeException(
-                WorcrErrorCode.FailedPrecondition, $"The node refused checkpoint '{name}' of job {JobId}: {ack.Error}");
+            // Retryable: PostgreSQL was unavailable, nothing was saved, and the same checkpoint may be saved later.
+            throw new WorcrNodeException(ack.Retryable ? WorcrErrorCode.Unavailable : WorcrErrorCode.FailedPrecondition,
+                $"The node refused checkpoint '{name}' of job {JobId}: {ack.Error}");
         }
 
         _checkpoints[name] = value;

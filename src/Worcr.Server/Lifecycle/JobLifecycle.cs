@@ -33,6 +33,8 @@ internal sealed class JobLifecycle
     private readonly RetryRules _retryRules;
     private readonly EnqueueBatcher _enqueues;
     private readonly CompletionBatcher _completions;
+    private readonly StoreRetry _outcomes = new();
+    private readonly ILogger _logger;
 
     public JobLifecycle(IJobLifecycleStore store, IJobEvents events, IOptions<RetryOptions> retries, IOptions<ListenerOptions> listener, IOptions<RetentionOptions> retention,
         RuleCatalog rules, JobTypeRegistry jobTypes, Limits.NodeLimits limits, TimeProvider time, ILogger logger)
@@ -42,7 +44,8 @@ internal sealed class JobLifecycle
         _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, retention.Value.History(), rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
         _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
-        _completions = new CompletionBatcher(store.CompleteAsync) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
+        _completions = new CompletionBatcher(store.CompleteAsync, _outcomes) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
+        _logger = logger;
     }
 
     /// <summary>The node's metrics (set once the node has them).</summary>
@@ -104,6 +107,20 @@ internal sealed class JobLifecycle
         if (outcome.Accepted) Telemetry?.Finished(held, outcome.State == JobState.Dead ? JobOutcome.Dead : JobOutcome.Retried);
         return outcome;
     }
+
+    /// <summary>
+    /// A worker's failure of its attempt, kept and tried again until PostgreSQL takes it, as completions are
+    /// (<see cref="StoreRetry"/>): a PostgreSQL outage of a second must neither lose it nor end the worker's stream.
+    /// Each try is fenced by <paramref name="holder"/> and the attempt, so one whose attempt was requeued meanwhile is refused.
+    /// </summary>
+    public Task<FailOutcome> FailUntilStoredAsync(FailReport report, long jobId, string error, ClaimedJob? held, LeaseHolder holder) =>
+        _outcomes.StoreAsync(ct => FailAsync(report, jobId, error, held, holder, ct),
+            (exception, failures) => CompletionLog.OutcomeFailed(_logger, "failure", jobId, report.Attempt, failures, exception));
+
+    /// <summary>A worker's yield, kept and tried again until PostgreSQL takes it (as <see cref="FailUntilStoredAsync"/>).</summary>
+    public Task<bool> YieldUntilStoredAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder holder) =>
+        _outcomes.StoreAsync(ct => YieldAsync(jobId, attempt, delay, held, holder, ct),
+            (exception, failures) => CompletionLog.OutcomeFailed(_logger, "yield", jobId, attempt, failures, exception));
 
     /// <summary>The worker hands the attempt back without a failure: waiting now, or scheduled after <paramref name="delay"/>.</summary>
     /// <param name="holder">When set, the yield applies only while this holder holds the attempt's lease.</param>

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Worcr.Core.Jobs;
-using Worcr.Core.Retries;
 
 namespace Worcr.Server.Workers;
 
@@ -8,10 +7,10 @@ namespace Worcr.Server.Workers;
 /// Groups job completions into one statement: while one batch commits, the next one gathers. With durable
 /// commits (fsync on) this is what lets a node complete more jobs per second than it has commits per second.
 /// A batch that fails to commit (PostgreSQL restarting, a lost connection) is retried with backoff, keeping the
-/// workers' results, until it commits or the node stops: answering "not stored" would leave the job running
-/// with its lease renewed by the worker's heartbeats, and nothing would ever pick it up again. A stopping node
-/// still stores what its workers sent before the stop, the batch under way included, for up to
-/// <see cref="StopPatience"/>: a completion dropped there would run its finished job again.
+/// workers' results, until it commits or the node stops (<see cref="StoreRetry"/>, the policy a worker's fail and
+/// yield are stored under too). A stopping node still stores what its workers sent before the stop, the batch under
+/// way included, for up to <see cref="StoreRetry.StopPatience"/>: a completion dropped there would run its finished
+/// job again.
 /// </summary>
 internal sealed class CompletionBatcher
 {
@@ -19,18 +18,15 @@ internal sealed class CompletionBatcher
     private readonly Channel<(Completion Completion, TaskCompletionSource<bool> Done)> _queue =
         Channel.CreateUnbounded<(Completion, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> _store;
-    private readonly RetryBackoff _backoff;
+    private readonly StoreRetry _retry;
 
     /// <param name="store">Stores a batch; per completion, whether its attempt was still running (<see cref="IJobLifecycleStore.CompleteAsync"/>).</param>
-    /// <param name="backoff">Between attempts to store a batch that failed.</param>
-    public CompletionBatcher(Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> store, RetryBackoff? backoff = null)
+    /// <param name="retry">How a batch that failed is tried again, and for how long once the node stops; this loop's stop starts its patience.</param>
+    public CompletionBatcher(Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> store, StoreRetry? retry = null)
     {
         _store = store;
-        _backoff = backoff ?? new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), jitter: 0.2);
+        _retry = retry ?? new StoreRetry();
     }
-
-    /// <summary>How long a stopping node keeps trying to store the completions it had received (within the host's 20 s).</summary>
-    public TimeSpan StopPatience { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Called with each failed commit (the node logs it); the batch is then retried.</summary>
     public Action<Exception, int>? CommitFailed { get; init; }
@@ -50,14 +46,14 @@ internal sealed class CompletionBatcher
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         // Storing goes on past the stop, up to the patience: only the wait for new completions ends with it.
-        using var giveUp = new CancellationTokenSource();
-        await using var stopping = stoppingToken.Register(() => giveUp.CancelAfter(StopPatience));
+        var giveUp = _retry.GiveUp;
+        await using var stopping = stoppingToken.Register(_retry.NodeStopping);
         var batch = new List<(Completion Completion, TaskCompletionSource<bool> Done)>(MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await FlushNextAsync(batch, giveUp.Token);
+                await FlushNextAsync(batch, giveUp);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,7 +63,7 @@ internal sealed class CompletionBatcher
         try
         {
             // What the workers sent before the stop.
-            while (await FlushNextAsync(batch, giveUp.Token))
+            while (await FlushNextAsync(batch, giveUp))
             {
             }
         }
@@ -115,7 +111,7 @@ internal sealed class CompletionBatcher
             catch (Exception exception) when (exception is not OperationCanceledException || !giveUp.IsCancellationRequested)
             {
                 CommitFailed?.Invoke(exception, failures);
-                await Task.Delay(_backoff.DelayAfter(failures), giveUp);
+                await _retry.PauseAsync(failures);
             }
         }
     }

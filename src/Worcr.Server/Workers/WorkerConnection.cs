@@ -321,10 +321,10 @@ internal sealed class WorkerConnection
                     Complete(session, message);
                     break;
                 case WorkerMessage.MessageOneofCase.Fail:
-                    await FailAsync(session, message, cancellationToken);
+                    Fail(session, message);
                     break;
                 case WorkerMessage.MessageOneofCase.Yield:
-                    await YieldAsync(session, message, cancellationToken);
+                    Yield(session, message);
                     break;
                 case WorkerMessage.MessageOneofCase.Checkpoint:
                     await CheckpointAsync(session, message, cancellationToken);
@@ -438,13 +438,14 @@ internal sealed class WorkerConnection
         }
         var completion = new Completion(jobId, complete.Attempt, result) { Holder = session.Holder };
         session.OutcomeSent(jobId, complete.Attempt);
-        var stored = _lifecycle.CompleteAsync(completion, held);
-        session.Inflight.Track(stored.ContinueWith(
-            done => Finish(session, message.RequestId, jobId, complete.Attempt, done.IsCompletedSuccessfully && done.Result),
-            TaskScheduler.Default));
+        Settle(session, message.RequestId, jobId, complete.Attempt, _lifecycle.CompleteAsync(completion, held));
     }
 
-    private async Task FailAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the failure to the lifecycle, which keeps it until PostgreSQL takes it, and reads on, as for a completion:
+    /// a PostgreSQL outage must not end the stream, or every other job on it would lose its attempt.
+    /// </summary>
+    private void Fail(WorkerSession session, WorkerMessage message)
     {
         var fail = message.Fail;
         var jobId = RequireJobId(fail.JobId, "Fail.job_id");
@@ -452,20 +453,52 @@ internal sealed class WorkerConnection
         var retryAfter = ReportTimes.Delay(fail.RetryAfter, "Fail.retry_after");
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
-        session.OutcomeSent(jobId, fail.Attempt);
-        var outcome = await _lifecycle.FailAsync(report, jobId, fail.Error, held, session.Holder, cancellationToken);
-        Finish(session, message.RequestId, jobId, fail.Attempt, outcome.Accepted);
+        TakeOutcome(session, jobId, fail.Attempt);
+        var stored = _lifecycle.FailUntilStoredAsync(report, jobId, fail.Error, held, session.Holder);
+        Settle(session, message.RequestId, jobId, fail.Attempt, AcceptedAsync(stored));
     }
 
-    private async Task YieldAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    private static async Task<bool> AcceptedAsync(Task<FailOutcome> outcome) => (await outcome).Accepted;
+
+    /// <summary>Hands the yield to the lifecycle and reads on, as <see cref="Fail"/>: a yield must never cost an attempt.</summary>
+    private void Yield(WorkerSession session, WorkerMessage message)
     {
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId, "Yield.job_id");
         var delay = ReportTimes.Delay(yield.Delay, "Yield.delay") ?? TimeSpan.Zero;
         var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
-        session.OutcomeSent(jobId, yield.Attempt);
-        var accepted = await _lifecycle.YieldAsync(jobId, yield.Attempt, delay, held, session.Holder, cancellationToken);
-        Finish(session, message.RequestId, jobId, yield.Attempt, accepted);
+        TakeOutcome(session, jobId, yield.Attempt);
+        Settle(session, message.RequestId, jobId, yield.Attempt, _lifecycle.YieldUntilStoredAsync(jobId, yield.Attempt, delay, held, session.Holder));
+    }
+
+    /// <summary>
+    /// Marks the attempt's outcome sent. A second fail or yield of the same attempt is refused: its write could only be
+    /// refused by the fence, and while the first one waits for PostgreSQL a worker could pile up such writes.
+    /// </summary>
+    private static void TakeOutcome(WorkerSession session, long jobId, int attempt)
+    {
+        if (!session.OutcomeSent(jobId, attempt))
+        {
+            throw WorcrError.InvalidArgument($"job {Messages.JobId(jobId)} attempt {attempt}: its outcome was sent already (or it is no longer running on this stream).");
+        }
+    }
+
+    /// <summary>
+    /// The outcome is on its way to the disk: the stream tracks it (its end waits for it), and once it is stored the
+    /// job leaves the worker (<see cref="Finish"/>). Not stored (the node stopped first, or an error retrying cannot
+    /// mend) is answered as not accepted, and the lease reaper takes the job once its lease ends.
+    /// </summary>
+    private void Settle(WorkerSession session, ulong requestId, long jobId, int attempt, Task<bool> stored)
+    {
+        session.Inflight.Track(stored.ContinueWith(done =>
+        {
+            if (!done.IsCompletedSuccessfully)
+            {
+                var why = done.Exception?.GetBaseException().Message ?? "the node stopped before it could be stored";
+                ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"the outcome of job {jobId} attempt {attempt} was not stored: {why}");
+            }
+            Finish(session, requestId, jobId, attempt, done.IsCompletedSuccessfully && done.Result);
+        }, TaskScheduler.Default));
     }
 
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
@@ -481,10 +514,24 @@ internal sealed class WorkerConnection
         }
         var held = Admit(session, session.AdmitCheckpoint(jobId, checkpoint.Attempt, checkpoint.Name), jobId, checkpoint.Attempt,
             $"Checkpoint.name: a job may have at most {WorkerLimits.MaxCheckpointsPerJob} checkpoints.");
-        var accepted = await _store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, session.Holder, cancellationToken);
+        bool accepted;
+        try
+        {
+            accepted = await _store.SaveCheckpointAsync(jobId, checkpoint.Attempt, checkpoint.Name, checkpoint.Value, session.Holder, cancellationToken);
+        }
+        catch (Exception exception) when (StoreRetry.IsUnreachable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // Refused for this report only, as retryable: the handler decides whether to save it again, and the
+            // stream, with every other job on it, goes on.
+            WorkersLog.CheckpointNotSaved(_logger, exception, session.WorkerId, jobId, checkpoint.Attempt);
+            Ack(session, message.RequestId, false, CheckpointUnavailable, retryable: true);
+            return;
+        }
         if (accepted) _reports.CheckpointSaved(jobId, checkpoint, held.Lane.Tenant);
         Ack(session, message.RequestId, accepted);
     }
+
+    private const string CheckpointUnavailable = "PostgreSQL is unavailable; the checkpoint was not saved: try again";
 
     /// <summary>The job left the worker: free its slot, acknowledge, and let the loop refill if credits allow.</summary>
     private void Finish(WorkerSession session, ulong requestId, long jobId, int attempt, bool accepted)
@@ -500,12 +547,13 @@ internal sealed class WorkerConnection
 
     private const string NoLongerRunning = "the job attempt is no longer running on this worker (cancelled, expired or given to another worker)";
 
-    private static void Ack(WorkerSession session, ulong requestId, bool accepted, string? error = null)
+    /// <param name="retryable">The refusal is passing (PostgreSQL unavailable): the same report may succeed later.</param>
+    private static void Ack(WorkerSession session, ulong requestId, bool accepted, string? error = null, bool retryable = false)
     {
         if (requestId == 0) return;
         session.Send(new DispatcherMessage
         {
-            Ack = new Ack { RequestId = requestId, Ok = accepted, Error = accepted ? "" : error ?? NoLongerRunning },
+            Ack = new Ack { RequestId = requestId, Ok = accepted, Error = accepted ? "" : error ?? NoLongerRunning, Retryable = retryable },
         });
     }
 

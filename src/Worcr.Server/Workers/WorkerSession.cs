@@ -187,13 +187,15 @@ internal sealed partial class WorkerSession
     /// while the outcome is being stored (the claim of the next job overlaps that commit instead of following it).
     /// The attempt stays held until <see cref="Finished"/>, so the stream's end still releases it if the store fails.
     /// </summary>
-    public void OutcomeSent(long jobId, int attempt)
+    /// <returns>False when the stream does not hold the attempt (any more) or its outcome was sent already.</returns>
+    public bool OutcomeSent(long jobId, int attempt)
     {
         lock (_lock)
         {
-            if (HeldJob(jobId, attempt) is not { OutcomeSent: false } held) return;
+            if (HeldJob(jobId, attempt) is not { OutcomeSent: false } held) return false;
             held.OutcomeSent = true;
             _finishing++;
+            return true;
         }
     }
 

@@ -30,4 +30,7 @@ internal static partial class WorkersLog
 
     [LoggerMessage(2109, LogLevel.Warning, "Worker {WorkerId}: releasing the {Count} running job(s) of its ended stream failed; their leases lapse and the lease reaper requeues them.")]
     public static partial void ReleaseLeftToReaper(ILogger logger, Exception exception, string workerId, int count);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Worker {WorkerId}: the checkpoint of job {JobId} attempt {Attempt} was not saved (PostgreSQL unavailable); the worker is told it may try again.")]
+    public static partial void CheckpointNotSaved(ILogger logger, Exception exception, string workerId, long jobId, int attempt);
 }

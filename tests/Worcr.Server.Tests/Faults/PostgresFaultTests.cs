@@ -1,4 +1,7 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
 using Worcr.Postgres;
+using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Testing;
 using Worcr.Worker;
@@ -26,8 +29,8 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
     /// <summary>
     /// Down for longer than the lease (5 s): completions in flight must be kept, not dropped; the attempts still running
     /// are stopped by their nodes before their leases can end (the nodes cannot renew them), then requeued by the
-    /// leader. A worker whose stream died meanwhile (a checkpoint PostgreSQL could not take) reconnects under the same
-    /// id: its new stream must not keep the old attempts alive, and their permits must be freed.
+    /// leader. A worker whose stream died meanwhile reconnects under the same id: its new stream must not keep the old
+    /// attempts alive, and their permits must be freed.
     /// </summary>
     private async Task RestartUnderLoadAsync(TimeSpan downFor)
     {
@@ -45,6 +48,65 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
         await load.NextStartAsync().WaitAsync(Recovery);
 
         await load.AssertSurvivedAsync(cluster, Jobs, Capacity, TimeSpan.FromSeconds(45));
+    }
+
+    /// <summary>
+    /// A report PostgreSQL cannot take must not end the worker's stream: every other job on it would be stopped and
+    /// lose its attempt. The fail and the yield are kept until PostgreSQL is back, then stored once and acknowledged
+    /// (the yield costs no attempt); the checkpoint is refused alone, as retryable; the job that checkpointed runs on,
+    /// on the same stream and attempt, and completes.
+    /// </summary>
+    [Fact]
+    public async Task A_fail_a_yield_and_a_checkpoint_sent_while_PostgreSQL_is_down_end_no_stream_and_cost_no_other_attempt()
+    {
+        // The raw worker sends no heartbeats: its jobs stay held however slow the machine (RawWorker.HeldLease).
+        await using var cluster = await TestCluster.StartOnAsync(servers, nodes: 1, o => o.LeaseDuration = RawWorker.HeldLease);
+        var client = cluster.Client();
+        await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 3);
+        await worker.Welcomed;
+        for (var i = 0; i < 3; i++) await client.EnqueueAsync("test.echo", "acme");
+        var a = await worker.NextAssignAsync();
+        var b = await worker.NextAssignAsync();
+        var c = await worker.NextAssignAsync();
+
+        await servers.Postgres.StopImmediatelyAsync();
+        // Both due an hour later, so jobs A and C still wait when the test reads them.
+        var later = Duration.FromTimeSpan(TimeSpan.FromHours(1));
+        var failed = worker.RequestAsync(new WorkerMessage
+        {
+            Fail = new Fail { JobId = a.JobId, Attempt = a.Attempt, Error = "downstream timeout", Retryable = true, RetryAfter = later },
+        });
+        var yielded = worker.RequestAsync(new WorkerMessage { Yield = new Yield { JobId = c.JobId, Attempt = c.Attempt, Delay = later } });
+        var checkpoint = worker.RequestAsync(new WorkerMessage { Checkpoint = new Checkpoint { JobId = b.JobId, Attempt = b.Attempt, Name = "step", Value = "1" } });
+        await Task.WhenAny(checkpoint, worker.Ended);
+        // A request sent after the stream ended fails at once: the stream's status then says why it ended.
+        if (checkpoint.IsFaulted) await worker.Ended.WaitAsync(TimeSpan.FromSeconds(30));
+        var endedWhileDown = worker.Ended.IsCompleted ? $"the stream ended while PostgreSQL was down: {(await worker.Ended)?.Status}" : null;
+        var answeredWhileDown = failed.IsCompleted || yielded.IsCompleted;
+        await servers.Postgres.StartAgainAsync();
+
+        Assert.True(endedWhileDown is null, endedWhileDown);
+        Assert.False(answeredWhileDown, "an outcome was answered before PostgreSQL could store it");
+        var refused = await checkpoint;
+        var stored = await failed;
+        var handedBack = await yielded;
+        var saved = await worker.RequestAsync(new WorkerMessage { Checkpoint = new Checkpoint { JobId = b.JobId, Attempt = b.Attempt, Name = "step", Value = "2" } });
+        var completed = await worker.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = b.JobId, Attempt = b.Attempt } });
+
+        Assert.Equal((false, true), (refused.Ok, refused.Retryable));
+        Assert.Contains("PostgreSQL is unavailable; the checkpoint was not saved: try again", refused.Error, StringComparison.Ordinal);
+        Assert.True(stored.Ok, stored.Error);
+        Assert.True(handedBack.Ok, handedBack.Error);
+        Assert.True(saved.Ok, saved.Error);
+        Assert.True(completed.Ok, completed.Error);
+        var jobA = (await cluster.Database.Jobs.GetAsync(long.Parse(a.JobId, CultureInfo.InvariantCulture)))!;
+        Assert.Equal((Core.Jobs.JobState.Failed, 1, 1, "downstream timeout"), (jobA.State, jobA.Attempt, jobA.Failures, jobA.LastError));
+        var jobB = (await cluster.Database.Jobs.GetAsync(long.Parse(b.JobId, CultureInfo.InvariantCulture)))!;
+        Assert.Equal((Core.Jobs.JobState.Completed, 1, 0), (jobB.State, jobB.Attempt, jobB.Failures));
+        var jobC = (await cluster.Database.Jobs.GetAsync(long.Parse(c.JobId, CultureInfo.InvariantCulture)))!;
+        Assert.Equal((Core.Jobs.JobState.Scheduled, 1, 0), (jobC.State, jobC.Attempt, jobC.Failures));
+        Assert.Empty(worker.CancelsReceived);
+        Assert.False(worker.Ended.IsCompleted);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class CompletionBatcherStopTests
     public async Task What_cannot_be_stored_within_the_stop_patience_fails_as_not_stored_and_the_loop_ends()
     {
         var store = new HeldStore();
-        var batcher = new CompletionBatcher(store.CompleteAsync) { StopPatience = TimeSpan.FromMilliseconds(100) };
+        var batcher = new CompletionBatcher(store.CompleteAsync, new StoreRetry { StopPatience = TimeSpan.FromMilliseconds(100) });
         using var stop = new CancellationTokenSource();
         var run = batcher.RunAsync(stop.Token);
         var held = batcher.CompleteAsync(new Completion(1, 1, null));

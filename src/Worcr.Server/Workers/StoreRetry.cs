@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Worcr.Core.Retries;
+
+namespace Worcr.Server.Workers;
+
+/// <summary>
+/// How the node keeps a worker's outcome that PostgreSQL could not take (restarting, failing over, a lost
+/// connection): it tries again with backoff, keeping the worker's report, until the outcome is stored or the node
+/// stopped <see cref="StopPatience"/> ago. Answering "not stored" would leave the job running with its lease renewed
+/// by the worker's heartbeats, and nothing would ever pick it up again; ending the stream would cost every other job
+/// on it an attempt. The completion batcher stores its batches under this policy; a fail or a yield is stored alone
+/// (<see cref="StoreAsync"/>).
+/// </summary>
+internal sealed class StoreRetry
+{
+    private readonly CancellationTokenSource _giveUp = new();
+
+    /// <param name="backoff">Between tries after a failure: 50 ms doubling to 2 s, with a little jitter, by default.</param>
+    public StoreRetry(RetryBackoff? backoff = null)
+    {
+        Backoff = backoff ?? new RetryBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), jitter: 0.2);
+    }
+
+    public RetryBackoff Backoff { get; }
+
+    /// <summary>How long a stopping node keeps trying to store what its workers sent (within the host's 20 s).</summary>
+    public TimeSpan StopPatience { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Cancelled <see cref="StopPatience"/> after the node began to stop: what is not stored by then is given up.</summary>
+    public CancellationToken GiveUp => _giveUp.Token;
+
+    /// <summary>The node is stopping: what it holds gets <see cref="StopPatience"/> more to be stored.</summary>
+    public void NodeStopping() => _giveUp.CancelAfter(StopPatience);
+
+    /// <summary>Waits before the next try after the <paramref name="failures"/>-th failure; ends early at <see cref="GiveUp"/>.</summary>
+    public Task PauseAsync(int failures) => Task.Delay(Backoff.DelayAfter(failures), GiveUp);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> until PostgreSQL takes it. Fails with the write's own error when PostgreSQL
+    /// refuses it for its content or any error other than its being unreachable (retrying cannot help), and with
+    /// <see cref="OperationCanceledException"/> when the node gave up.
+    /// </summary>
+    /// <param name="failed">Called with each failure that is retried (the node logs it).</param>
+    public async Task<T> StoreAsync<T>(Func<CancellationToken, Task<T>> write, Action<Exception, int> failed)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                return await write(GiveUp);
+            }
+            catch (Exception exception) when (IsUnreachable(exception) && !GiveUp.IsCancellationRequested)
+            {
+                failed(exception, failures);
+                await PauseAsync(failures);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL could not be reached or did not answer in time (a connection refused or lost, a server shutting
+    /// down): the same write may succeed later, unlike one refused for its content.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) =>
+        exception is DbException or IOException or TimeoutException && !ReportBatches.RefusesContent(exception);
+}
