@@ -37,28 +37,30 @@ public sealed class JobTypeLeaseTests
     [Fact]
     public async Task A_type_lease_shorter_than_the_nodes_heartbeat_makes_its_workers_heartbeat_in_time_so_a_long_job_is_not_requeued()
     {
-        // Node: 30 s lease, 10 s heartbeat. The type: 3 s lease. A 7 s job survives only if the worker renews it about
-        // every second; at the node's 10 s the reaper (every 200 ms) would requeue it after 3 s. The margins are wide
-        // (a renewal may be 2 s late) because a loaded CI machine stalls for hundreds of milliseconds.
+        // Node: 120 s lease, 60 s heartbeat. The type: 12 s lease, so the worker heartbeats every 4 s (a third of it).
+        // A 16 s job survives only if those heartbeats renew it; at the node's 60 s the lease would end after 12 s and
+        // the job be requeued. The margins are wide because a loaded CI machine stalls: a node stops an attempt it could
+        // not renew for the lease less one heartbeat interval, so a renewal may be up to 4 s late here (with a 3 s type
+        // lease and 1 s heartbeats, a 2 s stall once cost the job its attempt in CI).
         await using var cluster = await TestCluster.StartAsync(configure: o =>
         {
-            o.LeaseDuration = TimeSpan.FromSeconds(30);
-            o.HeartbeatInterval = TimeSpan.FromSeconds(10);
+            o.LeaseDuration = TimeSpan.FromSeconds(120);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(60);
         });
         using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
-        await admin.PutAsync("/api/job-types/test.slow", new { lease_ms = 3_000 });
+        await admin.PutAsync("/api/job-types/test.slow", new { lease_ms = 12_000 });
         var attempts = 0;
         cluster.StartWorker(0, w => w.Handle("test.slow", async context =>
         {
             Interlocked.Increment(ref attempts);
             // The job's own work: it must outlast several of the type's leases.
-            await Task.Delay(TimeSpan.FromSeconds(7), context.CancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(16), context.CancellationToken);
             return JobResult.Complete();
         }));
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.slow", "acme");
 
-        var job = await client.WaitForStateAsync(id, JobState.Completed);
+        var job = await client.WaitForStateAsync(id, JobState.Completed, TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, job.Attempt);
         Assert.True(string.IsNullOrEmpty(job.LastError), job.LastError);
