@@ -41,13 +41,17 @@ public sealed class LaneParking
         return next;
     }
 
-    /// <summary>Unparks the lanes that carry <paramref name="key"/>; true when there was one.</summary>
-    public bool UnparkKey(string key)
+    /// <summary>
+    /// Unparks the lanes limited on <paramref name="key"/>; true when there was one. <paramref name="keysOf"/> gives a
+    /// lane's limit keys (default: those stored with it; limits on its tenant, type or tags add theirs).
+    /// </summary>
+    public bool UnparkKey(string key, Func<Lane, IReadOnlyList<string>>? keysOf = null)
     {
         var any = false;
         foreach (var (laneId, parked) in _parked)
         {
-            if (parked.Lane.LimitKeys.Contains(key, StringComparer.Ordinal)) any |= _parked.TryRemove(laneId, out _);
+            var keys = keysOf is null ? parked.Lane.LimitKeys : keysOf(parked.Lane);
+            if (keys.Contains(key, StringComparer.Ordinal)) any |= _parked.TryRemove(laneId, out _);
         }
         return any;
     }

@@ -18,8 +18,8 @@ public sealed class LimitStore
         """ + " " + Columns;
 
     private const string RunningAttemptsSql = """
-        SELECT j.id, j.attempt, l.limit_keys FROM __schema__.jobs j JOIN __schema__.lanes l ON l.id = j.lane_id
-        WHERE j.state = 'running' AND cardinality(l.limit_keys) > 0
+        SELECT j.id, j.attempt, l.tenant, l.type, l.tags, l.limit_keys FROM __schema__.jobs j JOIN __schema__.lanes l ON l.id = j.lane_id
+        WHERE j.state = 'running'
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -78,15 +78,17 @@ public sealed class LimitStore
     }
 
     /// <summary>
-    /// Every running attempt whose lane has limit keys: what the concurrency holders in Redis must be. Read to
-    /// rebuild them after Redis lost them (a restart without persistence).
+    /// Every running attempt with its lane's facts: what the concurrency holders in Redis must be (a tenant, type or
+    /// tag limit holds lanes without stored keys too). Read to rebuild them after Redis lost them (a restart without
+    /// persistence).
     /// </summary>
     public async Task<IReadOnlyList<RunningAttempt>> ReadRunningAttemptsAsync(CancellationToken ct = default)
     {
         await using var command = _dataSource.CreateCommand(_sql.Format(RunningAttemptsSql));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var running = new List<RunningAttempt>();
-        while (await reader.ReadAsync(ct)) running.Add(new RunningAttempt(reader.GetInt64(0), reader.GetInt32(1), reader.GetFieldValue<string[]>(2)));
+        while (await reader.ReadAsync(ct)) running.Add(new RunningAttempt(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5)));
         return running;
     }
 

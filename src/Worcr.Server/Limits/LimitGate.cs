@@ -13,7 +13,8 @@ namespace Worcr.Server.Limits;
 /// Job limits at dispatch. Before a claim, each job limit on the lane's keys is asked for up to the wanted number
 /// of permits; the smallest grant is what the dispatcher claims. After the claim the unused permits go back and
 /// concurrency placeholders become the claimed job ids. A lane granted nothing gets a retry time, and the dispatch
-/// round parks it until then. Lanes without limit keys never touch Redis.
+/// round parks it until then. A lane's keys are those its jobs were enqueued with and those tenant, type and tag
+/// limits make for it now (<see cref="LimitSet.KeysOf(Lane)"/>); lanes without keys never touch Redis.
 /// </summary>
 internal sealed class LimitGate
 {
@@ -276,7 +277,8 @@ internal sealed class LimitGate
     {
         var limits = _limits();
         var holders = running
-            .SelectMany(attempt => attempt.LimitKeys.SelectMany(key => limits.JobLimitsOn(key).Select(limit => limit.CounterFor(key)))
+            .SelectMany(attempt => limits.KeysOf(attempt.Tenant, attempt.Type, attempt.Tags, attempt.LimitKeys)
+                .SelectMany(key => limits.JobLimitsOn(key).Select(limit => limit.CounterFor(key)))
                 .Where(counter => counter.Kind == LimitKind.Concurrency)
                 .Select(counter => (Counter: counter, Holder: HolderOf(attempt.JobId, attempt.Attempt))))
             .GroupBy(h => h.Counter);
@@ -293,7 +295,8 @@ internal sealed class LimitGate
     /// <summary>A concurrency permit on <paramref name="key"/> was freed (here or on another node).</summary>
     public void OnReleased(string key)
     {
-        if (Parking.UnparkKey(key)) Wake();
+        var limits = _limits();
+        if (Parking.UnparkKey(key, limits.KeysOf)) Wake();
     }
 
     /// <summary>The definitions changed: every lane gets a fresh look.</summary>
@@ -305,10 +308,11 @@ internal sealed class LimitGate
 
     private IReadOnlyList<LimitCounter> CountersOf(Lane lane)
     {
-        if (lane.LimitKeys.Count == 0) return [];
         var limits = _limits();
+        var keys = limits.KeysOf(lane);
+        if (keys.Count == 0) return [];
         var counters = new List<LimitCounter>();
-        foreach (var key in lane.LimitKeys)
+        foreach (var key in keys)
         {
             foreach (var limit in limits.JobLimitsOn(key)) counters.Add(limit.CounterFor(key));
         }

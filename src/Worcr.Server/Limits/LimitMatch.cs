@@ -16,12 +16,18 @@ internal sealed record LimitMatch(string By, string? Field, string? Value)
     public static readonly IReadOnlyList<string> Kinds = ["tenant", "tag", "type", "args", "key"];
 
     /// <summary>The limit key this match makes for a job at enqueue, if any (By = key makes none: rules give those).</summary>
-    public string? KeyFor(JobFacts job) => By switch
+    public string? KeyFor(JobFacts job) =>
+        By == "args" ? ArgsValue(job.ArgsJson, Field!) is { } value ? $"{Field}:{value}" : null : KeyFor(job.Tenant, job.Type, job.Tags);
+
+    /// <summary>True when the key this match makes depends only on what a lane holds (tenant, type, tags), not on a job's args or rules.</summary>
+    public bool KeysFromLane => By is "tenant" or "type" or "tag";
+
+    /// <summary>The key a tenant, type or tag match makes for jobs of that tenant, type and tags; null otherwise.</summary>
+    public string? KeyFor(string tenant, string type, IReadOnlyList<string> tags) => By switch
     {
-        "tenant" when Value is null || Value == job.Tenant => "tenant:" + job.Tenant,
-        "type" when Value is null || Value == job.Type => "type:" + job.Type,
-        "tag" when Value is not null && job.Tags.Contains(Value, StringComparer.Ordinal) => "tag:" + Value,
-        "args" => ArgsValue(job.ArgsJson, Field!) is { } value ? $"{Field}:{value}" : null,
+        "tenant" when Value is null || Value == tenant => "tenant:" + tenant,
+        "type" when Value is null || Value == type => "type:" + type,
+        "tag" when Value is not null && tags.Contains(Value, StringComparer.Ordinal) => "tag:" + Value,
         _ => null,
     };
 

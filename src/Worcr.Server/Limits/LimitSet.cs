@@ -1,4 +1,5 @@
 using Worcr.Core.Caching;
+using Worcr.Core.Lanes;
 using Worcr.Scripting;
 
 namespace Worcr.Server.Limits;
@@ -11,10 +12,14 @@ internal sealed class LimitSet
 
     private readonly BoundedCache<string, IReadOnlyList<LimitDefinition>> _jobLimitsByKey = new(KeysKept, StringComparer.Ordinal);
 
+    /// <summary>The enabled job limits matching a tenant, type or tag: they hold every job of a lane, whenever it was enqueued.</summary>
+    private readonly IReadOnlyList<LimitDefinition> _laneJobLimits;
+
     public LimitSet(IReadOnlyList<LimitDefinition> definitions)
     {
         Definitions = definitions;
         Enabled = definitions.Where(d => d.Enabled).ToArray();
+        _laneJobLimits = Enabled.Where(d => d.Mode == LimitMode.Job && d.Match.KeysFromLane).ToArray();
     }
 
     public static LimitSet Empty { get; } = new([]);
@@ -32,6 +37,27 @@ internal sealed class LimitSet
             if (limit.Match.KeyFor(job) is { } key) yield return key;
         }
     }
+
+    /// <summary>
+    /// The limit keys the jobs of a lane are held by now: the keys stored with the lane when its jobs were enqueued,
+    /// and those the enabled tenant, type and tag job limits make for its tenant, type and tags. So a limit defined
+    /// after jobs were enqueued holds the ones still waiting too (an args-field limit cannot: a lane does not hold its
+    /// jobs' args). Sorted and distinct; the stored keys themselves when no such limit adds one (no allocation).
+    /// </summary>
+    public IReadOnlyList<string> KeysOf(string tenant, string type, IReadOnlyList<string> tags, IReadOnlyList<string> storedKeys)
+    {
+        SortedSet<string>? keys = null;
+        foreach (var limit in _laneJobLimits)
+        {
+            if (limit.Match.KeyFor(tenant, type, tags) is not { } key || storedKeys.Contains(key, StringComparer.Ordinal)) continue;
+            keys ??= new SortedSet<string>(storedKeys, StringComparer.Ordinal);
+            keys.Add(key);
+        }
+        return keys is null ? storedKeys : keys.ToArray();
+    }
+
+    /// <inheritdoc cref="KeysOf(string, string, IReadOnlyList{string}, IReadOnlyList{string})"/>
+    public IReadOnlyList<string> KeysOf(Lane lane) => KeysOf(lane.Tenant, lane.Type, lane.Tags, lane.LimitKeys);
 
     /// <summary>Limit keys remembered right now (for tests of the bound).</summary>
     internal int RememberedKeys => _jobLimitsByKey.Count;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Worcr.Server.Limits;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Tests.WorkerSdk;
 using Worcr.Worker;
@@ -33,6 +35,40 @@ public sealed class JobLimitDispatchTests
         await allDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.InRange(peak.Peak, 1, 5);
+    }
+
+    [Fact]
+    public async Task A_tenant_limit_defined_after_its_jobs_were_enqueued_holds_the_jobs_still_waiting()
+    {
+        const int jobCount = 24;
+        await using var cluster = await TestCluster.StartAsync();
+        // Enqueued while no limit exists: their lane stores no limit key.
+        await cluster.Client().EnqueueBatchAsync(Enumerable.Range(0, jobCount).Select(_ => LimitJobs.Tagged("plain")));
+        var catalog = cluster.Nodes[0].Services.GetRequiredService<NodeLimits>().Catalog;
+        var defined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        catalog.Changed += () =>
+        {
+            if (catalog.Current.Definitions.Count > 0) defined.TrySetResult();
+        };
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        using var saved = await admin.PutAsync("/api/limits/acme", new { kind = "concurrency", match = new { by = "tenant", value = "acme" }, capacity = 2 });
+        await defined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var peak = new PeakCounter();
+        var done = 0;
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.StartWorker(0, w => w.Handle("test.echo", async _ =>
+        {
+            peak.Enter();
+            // Simulated work, so that jobs overlap; nothing waits on it.
+            await Task.Delay(15);
+            peak.Leave();
+            if (Interlocked.Increment(ref done) == jobCount) allDone.TrySetResult();
+            return JobResult.Complete();
+        }), concurrency: 8);
+        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, saved.StatusCode);
+        Assert.InRange(peak.Peak, 1, 2);
     }
 
     [Fact]
