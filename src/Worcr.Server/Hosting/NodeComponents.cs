@@ -84,7 +84,10 @@ internal static class NodeComponents
         {
             var logger = container.GetRequiredService<ILogger<RuleWeightOracle>>();
             var rules = container.GetRequiredService<RuleCatalog>();
-            return new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error)) { Telemetry = container.GetRequiredService<NodeTelemetry>() };
+            return new RuleWeightOracle(() => rules.Current, error => ServerLog.RuleFailed(logger, error))
+            {
+                Telemetry = container.GetRequiredService<NodeTelemetry>(), Time = container.GetRequiredService<TimeProvider>(),
+            };
         });
         services.AddSingleton<ILaneSelector>(container =>
         {

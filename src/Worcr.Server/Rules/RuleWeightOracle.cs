@@ -16,6 +16,9 @@ namespace Worcr.Server.Rules;
 /// noted but not logged per decision: its breaker's trip was logged once (RuleCatalog).
 /// A cached decision is two look-ups without hashing a string or allocating: the worker's profile object (one per
 /// connection) by reference, then the lane id. Entries of a profile go away with it when its worker leaves.
+/// A decision made while a rule's breaker skipped it is the default factor 1 for that rule, not the rule's answer: it
+/// is decided again after <see cref="SkippedRecheck"/>, so once the breaker closes the pair gets the rule's factor
+/// (cached for good, it kept factor 1 until the next rules version).
 /// </summary>
 internal sealed class RuleWeightOracle : IWeightOracle
 {
@@ -23,6 +26,9 @@ internal sealed class RuleWeightOracle : IWeightOracle
     private readonly Action<string> _onRuleError;
     /// <summary>Decisions remembered at most per rules version (lanes × worker profiles); past it the cache starts afresh.</summary>
     internal const int DecisionsKept = 100_000;
+
+    /// <summary>How long a decision made while a rule was skipped (its breaker open) is kept before it is made again.</summary>
+    internal static readonly TimeSpan SkippedRecheck = TimeSpan.FromSeconds(1);
 
     private volatile VersionedCache _cache = new("");
 
@@ -57,21 +63,38 @@ internal sealed class RuleWeightOracle : IWeightOracle
             cache = new VersionedCache(book.Version);
             _cache = cache;
         }
-        var decisions = cache.ByWorker.GetValue(worker, static _ => new ConcurrentDictionary<long, WeightDecision>());
+        var decisions = cache.ByWorker.GetValue(worker, static _ => new ConcurrentDictionary<long, CachedDecision>());
         // TryGetValue first: GetOrAdd with a capturing factory would allocate a closure on every call, hit or not.
-        if (decisions.TryGetValue(lane.Id, out var decision)) return decision;
-        decision = Evaluate(book, lane, worker);
-        if (decisions.TryAdd(lane.Id, decision)) cache.Added();
-        else decision = decisions[lane.Id];
-        return decision;
+        if (decisions.TryGetValue(lane.Id, out var cached))
+        {
+            if (cached.RecheckAt == long.MaxValue || Time.GetTimestamp() < cached.RecheckAt) return cached.Decision;
+            var again = Cache(Evaluate(book, lane, worker));
+            decisions[lane.Id] = again;
+            return again.Decision;
+        }
+        var made = Cache(Evaluate(book, lane, worker));
+        if (decisions.TryAdd(lane.Id, made)) cache.Added();
+        else made = decisions[lane.Id];
+        return made.Decision;
     }
 
     /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
+    /// <summary>The clock of <see cref="SkippedRecheck"/> (the rules' breakers' clock).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
-        _cache.ByWorker.TryGetValue(worker, out var decisions) && decisions.TryGetValue(lane.Id, out var decision) ? decision.Errors : [];
+        _cache.ByWorker.TryGetValue(worker, out var decisions) && decisions.TryGetValue(lane.Id, out var cached) ? cached.Decision.Errors : [];
+
+    private CachedDecision Cache(WeightDecision decision) =>
+        new(decision, decision.Trace.Any(application => application.Failure == RuleFailureKind.Skipped)
+            ? Time.GetTimestamp() + (long)(SkippedRecheck.TotalSeconds * Time.TimestampFrequency)
+            : long.MaxValue);
+
+    /// <summary>A decision and the <see cref="TimeProvider"/> timestamp from which it is made again (<see cref="long.MaxValue"/>: never).</summary>
+    private sealed record CachedDecision(WeightDecision Decision, long RecheckAt);
 
     private WeightDecision Evaluate(RuleBook book, Lane lane, WorkerProfile worker)
     {
@@ -92,7 +115,7 @@ internal sealed class RuleWeightOracle : IWeightOracle
 
         public string Version { get; } = version;
 
-        public ConditionalWeakTable<WorkerProfile, ConcurrentDictionary<long, WeightDecision>> ByWorker { get; } = new();
+        public ConditionalWeakTable<WorkerProfile, ConcurrentDictionary<long, CachedDecision>> ByWorker { get; } = new();
 
         public int Count => Volatile.Read(ref _count);
 
