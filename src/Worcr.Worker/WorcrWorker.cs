@@ -14,14 +14,21 @@ namespace Worcr.Worker;
 /// </summary>
 public sealed class WorcrWorker : IAsyncDisposable
 {
+    private const int NotStarted = 0;
+    private const int Started = 1;
+    private const int Disposed = 2;
+
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
     private readonly Dictionary<string, JobHandler> _handlers = new(StringComparer.Ordinal);
     private readonly WorkerJobs _jobs;
+    // Never disposed on purpose: it has no timer, and a RunAsync starting while DisposeAsync runs still links to it.
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _started;
+    // NotStarted, then Started (RunAsync or NeverRan) or Disposed, whichever comes first: one atomic change decides
+    // whether a DisposeAsync waits for a run, or a RunAsync finds the worker already stopped.
+    private int _state;
     private int _addressIndex;
     private volatile string? _nodeId;
 
@@ -44,7 +51,10 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <summary>Handlers running right now.</summary>
     public int RunningJobs => _jobs.Running.Value;
 
-    /// <summary>Completes when the first Welcome arrives; faults if the worker stops on a fatal refusal first.</summary>
+    /// <summary>
+    /// Completes when the first Welcome arrives; faults if the worker stops on a fatal refusal first, and ends cancelled
+    /// if it stops (or is disposed) before any Welcome.
+    /// </summary>
     public Task Connected => _connected.Task;
 
     /// <summary>The node of the current stream; null while not connected.</summary>
@@ -61,7 +71,7 @@ public sealed class WorcrWorker : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
         ArgumentNullException.ThrowIfNull(handler);
-        if (Volatile.Read(ref _started) == 1)
+        if (Volatile.Read(ref _state) == Started)
         {
             throw new InvalidOperationException("Register handlers before RunAsync starts.");
         }
@@ -85,13 +95,21 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// its job starts only once it has returned.
     /// </remarks>
     /// <param name="stoppingToken">Asks the worker to leave.</param>
+    /// <returns>Completes once the worker has left; at once, without connecting, when it was disposed first.</returns>
     /// <exception cref="WorcrNodeException">The node refused the worker in a way reconnecting cannot fix
     /// (<see cref="WorcrErrorCode.Unauthenticated"/> for a wrong token, for instance).</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        if (Interlocked.Exchange(ref _started, 1) == 1)
+        var before = Interlocked.CompareExchange(ref _state, Started, NotStarted);
+        if (before == Started)
         {
             throw new InvalidOperationException("RunAsync may be called only once per worker.");
+        }
+
+        if (before == Disposed)
+        {
+            // Disposed first (a host stopping while this starts): a stop, as a token cancelled before the call is.
+            return;
         }
 
         if (_handlers.Count == 0)
@@ -123,25 +141,35 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <summary>The host stopped before <see cref="RunAsync"/> began: <see cref="Connected"/> ends cancelled (no-op once it ran).</summary>
     internal void NeverRan()
     {
-        if (Interlocked.CompareExchange(ref _started, 1, 0) != 0) return;
-        _connected.TrySetCanceled(CancellationToken.None);
-        _finished.TrySetResult();
+        if (Interlocked.CompareExchange(ref _state, Started, NotStarted) != NotStarted) return;
+        EndWithoutRunning();
     }
 
     /// <summary>
     /// Stops the worker if it runs (as cancelling <see cref="RunAsync"/>'s token would) and waits until it has left:
     /// until every handler has returned, or <see cref="WorkerOptions.ShutdownGrace"/> after the last stream ended.
     /// </summary>
+    /// <remarks>
+    /// Safe beside a <see cref="RunAsync"/> that is just starting, and when called more than once: a run that began
+    /// first is waited for; one that begins after returns at once without connecting.
+    /// </remarks>
     /// <returns>Completes once the worker has left.</returns>
     public async ValueTask DisposeAsync()
     {
         _disposeCts.Cancel();
-        if (Volatile.Read(ref _started) == 1)
+        if (Interlocked.CompareExchange(ref _state, Disposed, NotStarted) == NotStarted)
         {
-            await _finished.Task;
+            EndWithoutRunning();
         }
 
-        _disposeCts.Dispose();
+        await _finished.Task;
+    }
+
+    /// <summary>Stopped before any run: whoever awaits <see cref="Connected"/> or the leave hears so.</summary>
+    private void EndWithoutRunning()
+    {
+        _connected.TrySetCanceled(CancellationToken.None);
+        _finished.TrySetResult();
     }
 
     private async Task ConnectLoopAsync(CancellationToken stoppingToken)
