@@ -12,15 +12,23 @@ namespace Worcr.Worker.Internal;
 /// per finished job, which on a busy machine cost PostgreSQL a commit each. The jobs still waiting keep every slot busy
 /// while that claim is made. The moment no job waits for a slot, everything owed goes at once, so a worker that runs
 /// out of work is never left with credits the node does not know of. Without prefetch nothing is held.
+/// <para>
+/// Once the worker begins leaving (<see cref="BeginLeaving"/>), nothing more is sent: the held credits the leave
+/// itself releases (the queued jobs it hands back stop waiting), and a grant made or woken just before. A Credit then
+/// would make the node claim jobs for a worker that is going away, which it must release again.
+/// </para>
 /// </remarks>
 internal sealed class CreditBatcher
 {
     private readonly SemaphoreSlim _signal = new(0);
+    // Held while a Credit is posted and while leaving begins: once BeginLeaving returned, no Credit is posted after it.
+    private readonly Lock _sending = new();
     private readonly Func<WorkerMessage, bool> _post;
     private readonly int _holdUntil;
     private int _pending;
     private int _waitingForSlot;
     private int _wakeRequested;
+    private bool _leaving;
 
     /// <param name="post">Queues a message on the stream.</param>
     /// <param name="holdUntil">Credits held back while jobs wait for a slot and fewer than this are owed (1: none).</param>
@@ -53,16 +61,29 @@ internal sealed class CreditBatcher
         if (Interlocked.Decrement(ref _waitingForSlot) == 0 && Pending > 0) Wake();
     }
 
-    /// <summary>Sends what has accumulated as one Credit; returns the n sent (0 when nothing was pending).</summary>
+    /// <summary>The worker is leaving: from now on no Credit is sent, whatever is owed or granted later.</summary>
+    public void BeginLeaving()
+    {
+        lock (_sending) _leaving = true;
+    }
+
+    /// <summary>
+    /// Sends what has accumulated as one Credit; returns the n sent (0 when nothing was pending, or the worker is
+    /// leaving).
+    /// </summary>
     public int Flush()
     {
-        var n = Interlocked.Exchange(ref _pending, 0);
-        if (n > 0)
+        lock (_sending)
         {
-            _post(new WorkerMessage { Credit = new Credit { N = n } });
-        }
+            if (_leaving) return 0;
+            var n = Interlocked.Exchange(ref _pending, 0);
+            if (n > 0)
+            {
+                _post(new WorkerMessage { Credit = new Credit { N = n } });
+            }
 
-        return n;
+            return n;
+        }
     }
 
     public async Task RunAsync(CancellationToken ct)

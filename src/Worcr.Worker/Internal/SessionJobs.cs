@@ -59,6 +59,9 @@ internal sealed class SessionJobs
     /// <summary>From now on no credit is given back, and new Assigns and jobs still waiting for a slot are yielded unstarted.</summary>
     public void BeginLeaving()
     {
+        // First: the hand-backs below release the credits held for queued jobs, and none may go to a node that would
+        // claim jobs for this leaving worker.
+        _credits.BeginLeaving();
         _leaving = true;
         _leavingSignal.Cancel();
     }
