@@ -6,7 +6,9 @@ namespace Worcr.LocalServices;
 /// <summary>
 /// A TCP relay on 127.0.0.1 between one client (a node, a worker) and a server (Redis, a node), so a fault test or
 /// `worcr bench chaos` can cut that client off while others keep the server: <see cref="Cut"/> drops every relayed connection and refuses new ones (accepted,
-/// then closed at once), <see cref="Restore"/> relays again.
+/// then closed at once), <see cref="Restore"/> relays again. <see cref="Stall"/> is a network partition instead: every
+/// connection stays open but nothing gets through, either way, until <see cref="Restore"/> (as TCP retransmits what was
+/// sent during a short partition once it heals); the client hears no error, only silence, until its own timeout.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -16,6 +18,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
     private volatile bool _cut;
+    // Completed while bytes flow; a stall swaps in one that Restore completes.
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(int targetPort)
     {
@@ -39,7 +43,25 @@ public sealed class TcpProxy : IAsyncDisposable
         CloseAll();
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>Stops forwarding on every connection, open or new, without closing any, until <see cref="Restore"/>.</summary>
+    public void Stall()
+    {
+        if (_flowing.Task.IsCompleted) _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Ends a <see cref="Cut"/> or a <see cref="Stall"/>: new connections are relayed, held bytes go through.</summary>
+    public void Restore()
+    {
+        _cut = false;
+        _flowing.TrySetResult();
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
 
     private async Task AcceptAsync()
     {
@@ -97,7 +119,15 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), _stop.Token);
+            var source = from.GetStream();
+            var target = to.GetStream();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await source.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                await _flowing.Task.WaitAsync(_stop.Token);
+                await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

@@ -331,11 +331,11 @@ internal sealed class WorkerConnection
                     break;
                 case WorkerMessage.MessageOneofCase.Progress:
                     await PaceAsync(session, cancellationToken);
-                    Progress(session, message);
+                    await ProgressAsync(session, message, cancellationToken);
                     break;
                 case WorkerMessage.MessageOneofCase.Log:
                     await PaceAsync(session, cancellationToken);
-                    Log(session, message);
+                    await LogAsync(session, message, cancellationToken);
                     break;
                 default:
                     throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
@@ -393,7 +393,7 @@ internal sealed class WorkerConnection
         if (pause > TimeSpan.Zero) await Task.Delay(pause, _time, cancellationToken);
     }
 
-    private void Progress(WorkerSession session, WorkerMessage message)
+    private async Task ProgressAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var progress = message.Progress;
         var jobId = RequireJobId(progress.JobId, "Progress.job_id");
@@ -404,11 +404,12 @@ internal sealed class WorkerConnection
         RequireProgressValue(progress.Total, "Progress.total");
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
-        _reports.Progress(progress, held.Lane.Tenant);
+        // After the job's checkpoint in flight, if any: a watcher sees the job's reports in the order the worker sent them.
+        await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), cancellationToken);
         Ack(session, message.RequestId, true);
     }
 
-    private void Log(WorkerSession session, WorkerMessage message)
+    private async Task LogAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var log = message.Log;
         var jobId = RequireJobId(log.JobId, "Log.job_id");
@@ -417,7 +418,7 @@ internal sealed class WorkerConnection
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
-        _reports.Log(log, held.Lane.Tenant);
+        await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), cancellationToken);
         Ack(session, message.RequestId, true);
     }
 
@@ -438,7 +439,7 @@ internal sealed class WorkerConnection
         }
         var completion = new Completion(jobId, complete.Attempt, result) { Holder = session.Holder };
         session.OutcomeSent(jobId, complete.Attempt);
-        Settle(session, message.RequestId, jobId, complete.Attempt, _lifecycle.CompleteAsync(completion, held));
+        Settle(session, message.RequestId, jobId, complete.Attempt, session.Checkpoints.ThenAsync(jobId, () => _lifecycle.CompleteAsync(completion, held)));
     }
 
     /// <summary>
@@ -454,7 +455,7 @@ internal sealed class WorkerConnection
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
         TakeOutcome(session, jobId, fail.Attempt);
-        var stored = _lifecycle.FailUntilStoredAsync(report, jobId, fail.Error, held, session.Holder);
+        var stored = session.Checkpoints.ThenAsync(jobId, () => _lifecycle.FailUntilStoredAsync(report, jobId, fail.Error, held, session.Holder));
         Settle(session, message.RequestId, jobId, fail.Attempt, AcceptedAsync(stored));
     }
 
@@ -468,7 +469,8 @@ internal sealed class WorkerConnection
         var delay = ReportTimes.Delay(yield.Delay, "Yield.delay") ?? TimeSpan.Zero;
         var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
         TakeOutcome(session, jobId, yield.Attempt);
-        Settle(session, message.RequestId, jobId, yield.Attempt, _lifecycle.YieldUntilStoredAsync(jobId, yield.Attempt, delay, held, session.Holder));
+        Settle(session, message.RequestId, jobId, yield.Attempt,
+            session.Checkpoints.ThenAsync(jobId, () => _lifecycle.YieldUntilStoredAsync(jobId, yield.Attempt, delay, held, session.Holder)));
     }
 
     /// <summary>
@@ -501,6 +503,12 @@ internal sealed class WorkerConnection
         }, TaskScheduler.Default));
     }
 
+    /// <summary>
+    /// Checks the checkpoint on the read loop (a bad one is refused at once), then stores it off the loop
+    /// (<see cref="CheckpointWrites"/>): a write PostgreSQL is slow to answer holds only this job's own
+    /// later reports, not the rest of the stream. Only a second checkpoint of the same job, sent before the first was
+    /// answered, waits on the loop: one write per job at a time keeps a stream's writes bounded by the jobs it holds.
+    /// </summary>
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var checkpoint = message.Checkpoint;
@@ -514,6 +522,16 @@ internal sealed class WorkerConnection
         }
         var held = Admit(session, session.AdmitCheckpoint(jobId, checkpoint.Attempt, checkpoint.Name), jobId, checkpoint.Attempt,
             $"Checkpoint.name: a job may have at most {WorkerLimits.MaxCheckpointsPerJob} checkpoints.");
+        var write = await session.Checkpoints.StartAsync(jobId,
+            () => StoreCheckpointAsync(session, message.RequestId, jobId, checkpoint, held.Lane.Tenant, cancellationToken), cancellationToken);
+        // The stream's end waits for it, as for an outcome: its Ack goes out, and the job is released only after.
+        session.Inflight.Track(write);
+    }
+
+    /// <summary>Stores the checkpoint and answers it; never throws (what waits for it is the job's next write).</summary>
+    private async Task StoreCheckpointAsync(WorkerSession session, ulong requestId, long jobId, Checkpoint checkpoint, string tenant,
+        CancellationToken cancellationToken)
+    {
         bool accepted;
         try
         {
@@ -524,12 +542,25 @@ internal sealed class WorkerConnection
             // Refused for this report only, as retryable: the handler decides whether to save it again, and the
             // stream, with every other job on it, goes on.
             WorkersLog.CheckpointNotSaved(_logger, exception, session.WorkerId, jobId, checkpoint.Attempt);
-            Ack(session, message.RequestId, false, CheckpointUnavailable, retryable: true);
+            Ack(session, requestId, false, CheckpointUnavailable, retryable: true);
             return;
         }
-        if (accepted) _reports.CheckpointSaved(jobId, checkpoint, held.Lane.Tenant);
-        Ack(session, message.RequestId, accepted);
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return; // The stream ended: nobody is left to answer.
+        }
+        catch (Exception exception)
+        {
+            // Off the read loop, an error it would have ended the stream with refuses this report only.
+            WorkersLog.CheckpointNotSaved(_logger, exception, session.WorkerId, jobId, checkpoint.Attempt);
+            Ack(session, requestId, false, CheckpointFailed);
+            return;
+        }
+        if (accepted) _reports.CheckpointSaved(jobId, checkpoint, tenant);
+        Ack(session, requestId, accepted);
     }
+
+    private const string CheckpointFailed = "The node could not save the checkpoint (its log says why).";
 
     private const string CheckpointUnavailable = "PostgreSQL is unavailable; the checkpoint was not saved: try again";
 

@@ -64,6 +64,9 @@ internal sealed partial class WorkerSession
     /// <summary>Completions sent to the batcher whose outcome is not known yet.</summary>
     public InflightWrites Inflight { get; } = new();
 
+    /// <summary>The checkpoints being stored, one per job at most, and the job's reports that keep their order behind them.</summary>
+    public CheckpointWrites Checkpoints { get; } = new();
+
     public string WorkerId => Profile.WorkerId;
 
     /// <summary>Cancelled when the worker let its outgoing queue pass its bound: the stream ends with RESOURCE_EXHAUSTED.</summary>

@@ -1,0 +1,97 @@
+namespace Worcr.Server.Workers;
+
+/// <summary>
+/// The checkpoints a worker stream is storing, at most one per job, and the job's reports read after each. A checkpoint
+/// is stored off the stream's read loop: one PostgreSQL is slow to take (a network partition holds its write until
+/// Npgsql's command timeout) must not hold what the worker sent after it on the stream, for its job or any other.
+/// The job's own later reports keep their order behind it instead: its progress and log lines are handed on (and
+/// their events published) after the checkpoint's, its next checkpoint is written after it, and its outcome is stored
+/// after it (a completion stored first would make the checkpoint's fenced write refused; a retryable failure stored
+/// first would start the next attempt without it).
+/// </summary>
+internal sealed class CheckpointWrites
+{
+    /// <summary>Reports of one job the stream queues behind its checkpoint; past this, its read loop waits for them.</summary>
+    public const int MaxQueuedPerJob = 256;
+
+    private readonly Lock _lock = new();
+    // Jobs with a checkpoint in flight: the last thing queued for the job (the write, or a report behind it).
+    private readonly Dictionary<long, Queue> _queues = new();
+
+    /// <summary>
+    /// Starts storing the job's checkpoint with <paramref name="write"/> (which must not fault) once what is queued for
+    /// the job has run; the read loop waits for that, so a job has one checkpoint write at a time.
+    /// </summary>
+    public async Task<Task> StartAsync(long jobId, Func<Task> write, CancellationToken cancellationToken)
+    {
+        await DrainAsync(jobId, cancellationToken);
+        var started = write();
+        Append(jobId, started, counts: false);
+        return started;
+    }
+
+    /// <summary>Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it.</summary>
+    public async ValueTask ThenAsync(long jobId, Action report, CancellationToken cancellationToken)
+    {
+        if (QueuedFor(jobId) >= MaxQueuedPerJob) await DrainAsync(jobId, cancellationToken);
+        var tail = Tail(jobId);
+        if (tail.IsCompleted)
+        {
+            report();
+            return;
+        }
+        Append(jobId, tail.ContinueWith(_ => report(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default),
+            counts: true);
+    }
+
+    /// <summary>Runs <paramref name="store"/> (the job's outcome) now, or after its checkpoint and what is queued behind it.</summary>
+    public Task<T> ThenAsync<T>(long jobId, Func<Task<T>> store)
+    {
+        var tail = Tail(jobId);
+        if (tail.IsCompleted) return store();
+        var stored = AfterAsync(tail, store);
+        Append(jobId, stored, counts: false);
+        return stored;
+    }
+
+    private static async Task<T> AfterAsync<T>(Task tail, Func<Task<T>> store)
+    {
+        await tail.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return await store();
+    }
+
+    private async Task DrainAsync(long jobId, CancellationToken cancellationToken)
+    {
+        // What failed in the queue was answered (or logged) where it failed; only the stream's end stops the wait.
+        await Tail(jobId).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private Task Tail(long jobId)
+    {
+        lock (_lock) return _queues.TryGetValue(jobId, out var queue) ? queue.Tail : Task.CompletedTask;
+    }
+
+    private int QueuedFor(long jobId)
+    {
+        lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue.Queued : 0;
+    }
+
+    private void Append(long jobId, Task tail, bool counts)
+    {
+        lock (_lock)
+        {
+            var queued = _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue.Queued : 0;
+            _queues[jobId] = new Queue(tail, counts ? queued + 1 : queued);
+        }
+        tail.ContinueWith(done =>
+        {
+            lock (_lock)
+            {
+                if (_queues.TryGetValue(jobId, out var current) && current.Tail == done) _queues.Remove(jobId);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private sealed record Queue(Task Tail, int Queued);
+}
