@@ -7,13 +7,21 @@ namespace Worcr.Server.Workers;
 /// The job's own later reports keep their order behind it instead: its progress and log lines are handed on (and
 /// their events published) after the checkpoint's, its next checkpoint is written after it, and its outcome is stored
 /// after it (a completion stored first would make the checkpoint's fenced write refused; a retryable failure stored
-/// first would start the next attempt without it).
+/// first would start the next attempt without it). A stream has at most <see cref="MaxWritesInFlight"/> of them at once.
 /// </summary>
 internal sealed class CheckpointWrites
 {
     /// <summary>Reports of one job the stream queues behind its checkpoint; past this, its read loop waits for them.</summary>
     public const int MaxQueuedPerJob = 256;
 
+    /// <summary>
+    /// Checkpoint writes one stream has in flight at most; past this, its read loop waits for one to end. A worker
+    /// holding thousands of jobs must not take as many of the node's PostgreSQL connections at once: claims and
+    /// completions for every other worker wait for the same pool.
+    /// </summary>
+    public const int MaxWritesInFlight = 4;
+
+    private readonly SemaphoreSlim _writeSlots = new(MaxWritesInFlight, MaxWritesInFlight);
     private readonly Lock _lock = new();
     // Jobs with a checkpoint in flight: the last thing queued for the job (the write, or a report behind it).
     private readonly Dictionary<long, Queue> _queues = new();
@@ -25,7 +33,19 @@ internal sealed class CheckpointWrites
     public async Task<Task> StartAsync(long jobId, Func<Task> write, CancellationToken cancellationToken)
     {
         await DrainAsync(jobId, cancellationToken);
-        var started = write();
+        await _writeSlots.WaitAsync(cancellationToken);
+        Task started;
+        try
+        {
+            started = write();
+        }
+        catch
+        {
+            _writeSlots.Release();
+            throw;
+        }
+        _ = started.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _writeSlots, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Append(jobId, started, counts: false);
         return started;
     }
