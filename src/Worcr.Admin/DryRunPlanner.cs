@@ -75,8 +75,7 @@ internal sealed class DryRunPlanner
     private double GroupShare(string group, LaneBacklog anyLane)
     {
         if (group == FifoGroup || _strategyOfType(anyLane.Lane.Type) != FairnessStrategy.Weighted) return 1;
-        var share = _shares.Share(anyLane.Lane.Tenant);
-        return share > 0 && double.IsFinite(share) ? share : 1;
+        return EffectiveShare.Of(_shares.Share(anyLane.Lane.Tenant));
     }
 
     /// <summary>As <see cref="WeightedLaneSelector.Score"/>: base weight × multiplier × (1 + age / aging period).</summary>

@@ -1,5 +1,6 @@
 using Worcr.Core.Errors;
 using Worcr.Server.Enqueue;
+using static System.FormattableString;
 
 namespace Worcr.Admin;
 
@@ -7,7 +8,8 @@ namespace Worcr.Admin;
 internal static class TenantInputChecks
 {
     public const int MaxLabelLength = Core.Input.InputLimits.MaxLabelLength;
-    private const double MaxWeight = Core.Input.InputLimits.MaxJobWeight;
+    private const double MinWeight = Core.Input.InputLimits.MinTenantWeight;
+    private const double MaxWeight = Core.Input.InputLimits.MaxTenantWeight;
 
     /// <summary>Tenant and plan names follow the rules of tenant names in jobs.</summary>
     public static string? Name(string name, string what)
@@ -25,8 +27,10 @@ internal static class TenantInputChecks
 
     public static string? Weight(double? weight, bool required)
     {
-        if (weight is null) return required ? "Field 'weight' is required: a number above 0." : null;
-        return weight is > 0 and <= MaxWeight ? null : $"Field 'weight' must be above 0 and at most {MaxWeight:0} (got {weight}).";
+        if (weight is null) return required ? Invariant($"Field 'weight' is required: a number from {MinWeight:0.######} to {MaxWeight:0}.") : null;
+        return weight is >= MinWeight and <= MaxWeight
+            ? null
+            : Invariant($"Field 'weight' must be at least {MinWeight:0.######} and at most {MaxWeight:0} (got {weight}).");
     }
 
     public static string? Label(string? label) =>

@@ -95,8 +95,7 @@ public sealed class FairLaneSelector : ILaneSelector
     private double ShareOf(string group, LaneState anyLane)
     {
         if (group == FifoGroup || _strategyOfType(anyLane.Lane.Type) != FairnessStrategy.Weighted) return 1;
-        var share = _shares.Share(anyLane.Lane.Tenant);
-        return share > 0 && double.IsFinite(share) ? share : 1;
+        return EffectiveShare.Of(_shares.Share(anyLane.Lane.Tenant));
     }
 
     /// <summary>A group back from idleness is raised to the current virtual time (never lowered).</summary>

@@ -44,6 +44,17 @@ public static class InputLimits
     /// <summary>Base weight of a job: above 0 (0 means the default of 1) and at most this.</summary>
     public const double MaxJobWeight = 1_000_000;
 
+    /// <summary>
+    /// Smallest weight of a tenant or plan (its share under the weighted fairness strategy). The selector divides a
+    /// tenant's usage by its share: a share of 1e-300 put that quotient, and so the virtual time every returning tenant
+    /// is raised to, near 1e300, where adding a job no longer changes anyone's usage; double.Epsilon made it infinite.
+    /// With this floor and <see cref="MaxTenantWeight"/> shares still span a ratio of 10^12.
+    /// </summary>
+    public const double MinTenantWeight = 0.000001;
+
+    /// <summary>Largest weight of a tenant or plan.</summary>
+    public const double MaxTenantWeight = MaxJobWeight;
+
     /// <summary>Attempts of one job.</summary>
     public const int MaxAttempts = 1000;
 

@@ -86,6 +86,29 @@ public sealed class FairLaneSelectorTests
     }
 
     [Fact]
+    public void A_tenant_of_the_smallest_positive_share_is_served_again_after_its_first_turn()
+    {
+        // Shares stored before the admin API refused them (or written straight into PostgreSQL) may be this small.
+        var selector = Selector(FairnessStrategy.Weighted, new Shares(new() { ["tiny"] = double.Epsilon }));
+        LaneState[] lanes = [TenantLane(1, "tiny", 10)];
+
+        var counts = Run(selector, lanes, picks: 3);
+
+        Assert.Equal(3, counts["tiny"]);
+    }
+
+    [Fact]
+    public void After_a_tenant_of_a_tiny_share_had_its_turns_the_others_still_split_by_share()
+    {
+        var selector = Selector(FairnessStrategy.Weighted, new Shares(new() { ["tiny"] = 1e-300, ["a"] = 1, ["b"] = 3 }));
+        Run(selector, [TenantLane(1, "tiny", 10)], picks: 2);
+
+        var counts = Run(selector, [TenantLane(2, "a", 1_000_000), TenantLane(3, "b", 1_000_000)], picks: 400);
+
+        Assert.Equal((100, 300), (counts.GetValueOrDefault("a"), counts.GetValueOrDefault("b")));
+    }
+
+    [Fact]
     public void A_tenant_that_was_idle_does_not_save_up_turns_it_did_not_use()
     {
         var selector = Selector(FairnessStrategy.RoundRobin);

@@ -81,6 +81,9 @@ public sealed class TenantAdminTests : IClassFixture<SecuredAdminFixture>
         { "/api/tenants/acme-c", """{"weight": 1""", "not valid JSON" },
         { "/api/plans/silver-c", """{}""", "weight" },
         { "/api/plans/silver-c", """{"weight": 1e9}""", "at most" },
+        { "/api/tenants/acme-c", """{"weight": 1e-300}""", "Field 'weight' must be at least 0.000001 and at most 1000000" },
+        { "/api/tenants/acme-c", """{"weight": 5e-324}""", "Field 'weight' must be at least 0.000001" },
+        { "/api/plans/silver-c", """{"weight": 0.0000009}""", "Field 'weight' must be at least 0.000001" },
     };
 
     [Theory]
