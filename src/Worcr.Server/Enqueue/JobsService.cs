@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Worcr.Core.Errors;
 using Worcr.Core.Input;
 using Worcr.Core.Jobs;
@@ -6,6 +7,7 @@ using Worcr.Postgres;
 using Worcr.Protocol.V1;
 using Worcr.Scripting;
 using Worcr.Server.Events;
+using Worcr.Server.Hosting;
 using Worcr.Server.Identity;
 using Worcr.Server.Lifecycle;
 using Worcr.Server.Telemetry;
@@ -21,13 +23,15 @@ internal sealed class JobsService : Jobs.JobsBase
     private readonly JobLifecycle _lifecycle;
     private readonly JobStore _store;
     private readonly WatchService _watch;
+    private readonly int _maxMessageSize;
 
-    public JobsService(Authenticator authenticator, JobLifecycle lifecycle, JobStore store, WatchService watch)
+    public JobsService(Authenticator authenticator, JobLifecycle lifecycle, JobStore store, WatchService watch, IOptions<ListenerOptions> listener)
     {
         _authenticator = authenticator;
         _lifecycle = lifecycle;
         _store = store;
         _watch = watch;
+        _maxMessageSize = listener.Value.MaxMessageSize;
     }
 
     public override async Task<EnqueueResponse> Enqueue(EnqueueRequest request, ServerCallContext context)
@@ -91,7 +95,10 @@ internal sealed class JobsService : Jobs.JobsBase
         if (request.LogLines > 0)
         {
             var logs = await _store.ReadLogsAsync(id, Math.Min(request.LogLines, InputLimits.MaxLogLinesPerGet), context.CancellationToken);
-            response.Logs.AddRange(logs.Select(Messages.ToProto));
+            // The answer must fit the node's message limit, or the caller gets RESOURCE_EXHAUSTED and not the job.
+            var (fitting, omitted) = LogTailFit.Fit(logs.Select(Messages.ToProto).ToList(), _maxMessageSize - response.CalculateSize());
+            response.Logs.AddRange(fitting);
+            response.LogLinesOmitted = omitted;
         }
         return response;
     }
