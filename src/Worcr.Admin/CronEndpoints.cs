@@ -17,14 +17,12 @@ internal sealed class CronEndpoints
     private readonly CronStore _cron;
     private readonly JobTypeRegistry _jobTypes;
     private readonly RetryOptions _options;
-    private readonly TimeProvider _time;
 
-    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, IOptions<RetryOptions> retries, TimeProvider time)
+    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, IOptions<RetryOptions> retries)
     {
         _cron = cron;
         _jobTypes = jobTypes;
         _options = retries.Value;
-        _time = time;
     }
 
     public static void Map(RouteGroupBuilder api)
@@ -52,7 +50,7 @@ internal sealed class CronEndpoints
         {
             var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, _options.DefaultMaxAttempts, "api");
             await _jobTypes.RequireKnownAsync(definition.Job.Type, "Field 'job.type'", cancellationToken);
-            var saved = await _cron.UpsertAsync(definition, timing.NextAfter(_time.GetUtcNow()), cancellationToken);
+            var saved = await _cron.UpsertAsync(definition, timing.NextAfter, cancellationToken);
             return AdminJson.Ok(CronScheduleView.Of(saved));
         }
         catch (CronDefinitionException exception)

@@ -17,6 +17,9 @@ public sealed class CronStore
 
     private const string DeleteSql = "DELETE FROM __schema__.cron_schedules WHERE name = @name";
 
+    // In a transaction, now() is its start: the instant the upsert that follows stamps updated_at with.
+    private const string ClockSql = "SELECT now()";
+
     // One row with the clock even when nothing is due (the schedule columns are then NULL).
     private const string DueSql = $"""
         SELECT now(), c.* FROM (SELECT 1) one LEFT JOIN LATERAL (
@@ -82,22 +85,37 @@ public sealed class CronStore
     }
 
     /// <summary>
-    /// Creates or replaces a schedule. <paramref name="nextFireAt"/> is used for a new schedule or when the
-    /// expression, time zone or enabled flag changed; otherwise the stored next tick is kept.
+    /// Creates or replaces a schedule. <paramref name="nextFireAfter"/> gives the first tick after a time; it is asked
+    /// with PostgreSQL's clock, read in the save's own transaction (the clock every firing decision uses: nodes'
+    /// clocks may differ from it and from each other). Its answer is used for a new schedule or when the expression,
+    /// time zone or enabled flag changed; otherwise the stored next tick is kept.
     /// </summary>
-    public async Task<CronScheduleRecord> UpsertAsync(CronScheduleDefinition schedule, DateTimeOffset? nextFireAt, CancellationToken ct = default)
+    public async Task<CronScheduleRecord> UpsertAsync(CronScheduleDefinition schedule, Func<DateTimeOffset, DateTimeOffset?> nextFireAfter,
+        CancellationToken ct = default)
     {
         var job = schedule.Job;
-        await using var command = _dataSource.CreateCommand(_sql.Format(UpsertSql))
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        DateTimeOffset now;
+        await using (var clock = new NpgsqlCommand(ClockSql, connection))
+        {
+            now = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await clock.ExecuteScalarAsync(ct))!, DateTimeKind.Utc));
+        }
+        await using var command = new NpgsqlCommand(_sql.Format(UpsertSql), connection)
             .With("name", schedule.Name).With("expression", schedule.Expression).With("time_zone", schedule.TimeZone)
             .With("job_type", job.Type).With("tenant", job.Tenant)
             .With("tags", NpgsqlDbType.Array | NpgsqlDbType.Text, Lane.NormaliseTags(job.Tags).ToArray())
             .With("args", job.ArgsJson).With("weight", job.Weight).With("max_attempts", job.MaxAttempts)
             .With("enabled", schedule.Enabled).With("origin", schedule.Origin)
-            .With("next_fire_at", NpgsqlDbType.TimestampTz, Times.ToUtc(schedule.Enabled ? nextFireAt : null));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return CronScheduleSql.Read(reader);
+            .With("next_fire_at", NpgsqlDbType.TimestampTz, Times.ToUtc(schedule.Enabled ? nextFireAfter(now) : null));
+        CronScheduleRecord saved;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            saved = CronScheduleSql.Read(reader);
+        }
+        await transaction.CommitAsync(ct);
+        return saved;
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)

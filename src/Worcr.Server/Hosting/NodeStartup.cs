@@ -21,8 +21,7 @@ namespace Worcr.Server.Hosting;
 /// </summary>
 internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, TenantShareTable tenantShares,
     WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog, IOptions<RetryOptions> retries,
-    IOptions<RetentionOptions> retention,
-    TimeProvider time, ILoggerFactory loggers)
+    IOptions<RetentionOptions> retention, ILoggerFactory loggers)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -34,7 +33,7 @@ internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules
         await tenantShares.ReloadAsync(cancellationToken);
         await drains.StartAsync();
         await jobTypes.RegisterAsync(catalog.Value.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(cron, jobTypes, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, time, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await CronScheduleFile.LoadAsync(cron, jobTypes, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -18,13 +18,12 @@ internal static class CronScheduleFile
 {
     public const string FileName = "schedules.json";
 
-    public static async Task LoadAsync(CronStore store, JobTypeRegistry jobTypes, string? rulesDirectory, int defaultMaxAttempts, TimeProvider time, ILogger logger,
+    public static async Task LoadAsync(CronStore store, JobTypeRegistry jobTypes, string? rulesDirectory, int defaultMaxAttempts, ILogger logger,
         CancellationToken ct)
     {
         if (rulesDirectory is null) return;
         var path = Path.Combine(rulesDirectory, FileName);
         if (!File.Exists(path)) return;
-        var now = time.GetUtcNow();
         var schedules = Read(path, defaultMaxAttempts);
         foreach (var ((definition, _), index) in schedules.Select((schedule, index) => (schedule, index)))
         {
@@ -37,7 +36,7 @@ internal static class CronScheduleFile
                 throw new InvalidOperationException($"{path}: schedule {index + 1} ('{definition.Name}'): {exception.Message}", exception);
             }
         }
-        foreach (var (definition, timing) in schedules) await store.UpsertAsync(definition, timing.NextAfter(now), ct);
+        foreach (var (definition, timing) in schedules) await store.UpsertAsync(definition, timing.NextAfter, ct);
         CronLog.FileLoaded(logger, schedules.Count, path);
     }
 

@@ -28,7 +28,7 @@ public sealed class CronEnqueuePolicyTests
         {
             Job = new CronJobTemplate("test.echo", "acme", [], """{"url": "https://API.example.com/pay"}""", 1, 3),
         };
-        await cluster.Database.Cron.UpsertAsync(schedule, DateTimeOffset.UtcNow.AddHours(-1));
+        await cluster.Database.Cron.UpsertAsync(schedule, _ => DateTimeOffset.UtcNow.AddHours(-1));
 
         await cluster.WaitForTicksAsync("calls-api", ticks => ticks.Count == 1, TimeSpan.FromSeconds(30));
 

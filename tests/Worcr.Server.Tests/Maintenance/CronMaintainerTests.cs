@@ -12,7 +12,7 @@ public sealed class CronMaintainerTests
     {
         await using var db = await CreateAsync();
         await using var redis = await ConnectRedisAsync();
-        await db.Cron.UpsertAsync(CronData.Schedule("hourly", "0 * * * *"), DateTimeOffset.UtcNow.AddHours(-1));
+        await db.Cron.UpsertAsync(CronData.Schedule("hourly", "0 * * * *"), _ => DateTimeOffset.UtcNow.AddHours(-1));
         var cron = new CronMaintainer(db.Cron, Node("node-a"), CronJobPolicy.Of(await db.LifecycleAsync(redis)), Log<CronMaintainer>());
 
         var first = await cron.RunOnceAsync(fencingToken: 7, CancellationToken.None);

@@ -37,7 +37,7 @@ public sealed class CronScheduleTests
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
         await cluster.Database.MigrateAsync();
         var due = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
-        var schedule = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("raced", "* * * * * *"), due);
+        var schedule = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("raced", "* * * * * *"), _ => due);
         var fire = new CronFire(schedule, due, due, due.AddSeconds(1), "racer");
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => cluster.Database.Cron.FireAsync(fire, CronData.AsStored))));
@@ -56,8 +56,8 @@ public sealed class CronScheduleTests
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
         await cluster.Database.MigrateAsync();
         var due = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
-        var read = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", [], """{"v": 1}""", 1, 3) }, due);
-        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", ["edited"], """{"v": 2}""", 1, 3) }, due.AddHours(1));
+        var read = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", [], """{"v": 1}""", 1, 3) }, _ => due);
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("edited", "* * * * * *") with { Job = new CronJobTemplate("test.echo", "acme", ["edited"], """{"v": 2}""", 1, 3) }, _ => due.AddHours(1));
 
         var outcome = await cluster.Database.Cron.FireAsync(new CronFire(read, due, due, due.AddSeconds(1), "leader"), CronData.AsStored);
 
@@ -73,7 +73,7 @@ public sealed class CronScheduleTests
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
         await cluster.Database.MigrateAsync();
         var now = DateTimeOffset.UtcNow;
-        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("new-year", "0 0 0 1 1 *"), new DateTimeOffset(now.Year - 3, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("new-year", "0 0 0 1 1 *"), _ => new DateTimeOffset(now.Year - 3, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
         await cluster.AddNodeAsync();
         var fired = await cluster.WaitForTicksAsync("new-year", ticks => ticks.Count > 0, TimeSpan.FromSeconds(30));
@@ -91,10 +91,10 @@ public sealed class CronScheduleTests
         await cluster.Database.MigrateAsync();
         var missed = DateTimeOffset.UtcNow.AddHours(-1);
         missed = DateTimeOffset.FromUnixTimeSeconds(missed.ToUnixTimeSeconds());
-        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), missed);
+        await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), _ => missed);
 
-        var resaved = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), DateTimeOffset.UtcNow.AddMinutes(1));
-        var changed = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "*/5 * * * *", origin: "file"), DateTimeOffset.UtcNow.AddMinutes(5));
+        var resaved = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "* * * * *", origin: "file"), _ => DateTimeOffset.UtcNow.AddMinutes(1));
+        var changed = await cluster.Database.Cron.UpsertAsync(CronData.Schedule("kept", "*/5 * * * *", origin: "file"), _ => DateTimeOffset.UtcNow.AddMinutes(5));
 
         Assert.Equal(missed, resaved.NextFireAt);
         Assert.NotEqual(missed, changed.NextFireAt);
@@ -207,10 +207,10 @@ public sealed class CronScheduleTests
         for (var i = 0; i < 100; i++)
         {
             var failing = new CronJobTemplate("test.echo", "capped", [$"t{i}"], "{}", 1, 3);
-            await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition($"capped-{i}", "* * * * * *", "UTC", failing, true, "api"), now.AddMinutes(-1));
+            await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition($"capped-{i}", "* * * * * *", "UTC", failing, true, "api"), _ => now.AddMinutes(-1));
         }
         var fine = new CronJobTemplate("test.echo", "acme", [], "{}", 1, 3);
-        await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition("fine", "* * * * * *", "UTC", fine, true, "api"), now.AddSeconds(-1));
+        await cluster.Database.Cron.UpsertAsync(new CronScheduleDefinition("fine", "* * * * * *", "UTC", fine, true, "api"), _ => now.AddSeconds(-1));
 
         await cluster.WaitForTicksAsync("fine", ticks => ticks.Count >= 1, TimeSpan.FromSeconds(30));
 
@@ -230,13 +230,13 @@ public sealed class CronScheduleTests
         var job = new CronJobTemplate("test.echo", "acme", [], "{}", 1, 3);
         var schedule = new CronScheduleDefinition("flaky", "0 0 1 1 *", "UTC", job, true, "api");
         var due = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await cluster.Database.Cron.UpsertAsync(schedule, due);
+        await cluster.Database.Cron.UpsertAsync(schedule, _ => due);
 
         await cluster.Database.Cron.RecordFailureAsync("flaky", due, "boom");
         await cluster.Database.Cron.RecordFailureAsync("flaky", due, "boom again");
         var failed = (await cluster.Database.Cron.GetAsync("flaky"))!;
         var dueWhileFailed = (await cluster.Database.Cron.DueAsync(10)).Due;
-        var saved = await cluster.Database.Cron.UpsertAsync(schedule, due);
+        var saved = await cluster.Database.Cron.UpsertAsync(schedule, _ => due);
 
         Assert.Equal((2, "boom again"), (failed.Failures, failed.LastError));
         Assert.True(failed.RetryAt > DateTimeOffset.UtcNow.AddSeconds(1), $"retry_at {failed.RetryAt:o}: the second failure in a row waits 2 s");
