@@ -2,7 +2,6 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using Worcr.Core.Errors;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
@@ -16,13 +15,11 @@ internal sealed class CronEndpoints
 {
     private readonly CronStore _cron;
     private readonly JobTypeRegistry _jobTypes;
-    private readonly RetryOptions _options;
 
-    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes, IOptions<RetryOptions> retries)
+    public CronEndpoints(CronStore cron, JobTypeRegistry jobTypes)
     {
         _cron = cron;
         _jobTypes = jobTypes;
-        _options = retries.Value;
     }
 
     public static void Map(RouteGroupBuilder api)
@@ -48,7 +45,7 @@ internal sealed class CronEndpoints
         if (input.Value is null) return AdminJson.Error(StatusCodes.Status400BadRequest, input.Error!);
         try
         {
-            var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, _options.DefaultMaxAttempts, "api");
+            var (definition, timing) = CronScheduleValidator.Validate(name, input.Value, "api");
             await _jobTypes.RequireKnownAsync(definition.Job.Type, "Field 'job.type'", cancellationToken);
             var saved = await _cron.UpsertAsync(definition, timing.NextAfter, cancellationToken);
             return AdminJson.Ok(CronScheduleView.Of(saved));

@@ -31,6 +31,6 @@ internal sealed record CronScheduleView(
     }
 }
 
-internal sealed record CronJobView(string Type, string Tenant, IReadOnlyList<string> Tags, JsonElement Args, double Weight, int MaxAttempts);
+internal sealed record CronJobView(string Type, string Tenant, IReadOnlyList<string> Tags, JsonElement Args, double Weight, int? MaxAttempts);
 
 internal sealed record CronListView(IReadOnlyList<CronScheduleView> Schedules);

@@ -13,7 +13,8 @@ internal static class CronScheduleSql
     public static CronScheduleRecord Read(DbDataReader reader, int first = 0)
     {
         var f = first;
-        var job = new CronJobTemplate(reader.GetString(f + 3), reader.GetString(f + 4), reader.GetFieldValue<string[]>(f + 5), reader.GetString(f + 6), reader.GetDouble(f + 7), reader.GetInt32(f + 8));
+        var job = new CronJobTemplate(reader.GetString(f + 3), reader.GetString(f + 4), reader.GetFieldValue<string[]>(f + 5), reader.GetString(f + 6), reader.GetDouble(f + 7),
+            reader.IsDBNull(f + 8) ? null : reader.GetInt32(f + 8));
         var definition = new CronScheduleDefinition(reader.GetString(f), reader.GetString(f + 1), reader.GetString(f + 2), job, reader.GetBoolean(f + 9), reader.GetString(f + 10));
         return new CronScheduleRecord(definition, reader.GetTimeOrNull(f + 11), reader.GetTimeOrNull(f + 12), reader.GetTimeOrNull(f + 13),
             reader.IsDBNull(f + 14) ? null : reader.GetInt64(f + 14), reader.GetStringOrNull(f + 15), reader.GetTime(f + 16),

@@ -105,7 +105,7 @@ public sealed class CronStore
             .With("name", schedule.Name).With("expression", schedule.Expression).With("time_zone", schedule.TimeZone)
             .With("job_type", job.Type).With("tenant", job.Tenant)
             .With("tags", NpgsqlDbType.Array | NpgsqlDbType.Text, Lane.NormaliseTags(job.Tags).ToArray())
-            .With("args", job.ArgsJson).With("weight", job.Weight).With("max_attempts", job.MaxAttempts)
+            .With("args", job.ArgsJson).With("weight", job.Weight).With("max_attempts", NpgsqlDbType.Integer, job.MaxAttempts)
             .With("enabled", schedule.Enabled).With("origin", schedule.Origin)
             .With("next_fire_at", NpgsqlDbType.TimestampTz, Times.ToUtc(schedule.Enabled ? nextFireAfter(now) : null));
         CronScheduleRecord saved;

@@ -20,7 +20,7 @@ namespace Worcr.Server.Hosting;
 /// A failing step fails the node's start with its own error.
 /// </summary>
 internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules, NodeLimits limits, TenantShareTable tenantShares,
-    WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog, IOptions<RetryOptions> retries,
+    WorkerDrainRouter drains, JobTypeRegistry jobTypes, CronStore cron, IOptions<CatalogOptions> catalog,
     IOptions<RetentionOptions> retention, ILoggerFactory loggers)
     : IHostedLifecycleService
 {
@@ -33,7 +33,7 @@ internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules
         await tenantShares.ReloadAsync(cancellationToken);
         await drains.StartAsync();
         await jobTypes.RegisterAsync(catalog.Value.JobTypes, cancellationToken);
-        await CronScheduleFile.LoadAsync(cron, jobTypes, catalog.Value.RulesDirectory, retries.Value.DefaultMaxAttempts, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
+        await CronScheduleFile.LoadAsync(cron, jobTypes, catalog.Value.RulesDirectory, loggers.CreateLogger(typeof(CronScheduleFile).FullName!), cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -18,6 +18,7 @@ internal static class CronJobPolicy
     public static Func<CronJobTemplate, CancellationToken, Task<NewJob>> Of(JobLifecycle lifecycle) =>
         (template, ct) => lifecycle.ShapeAsync(Submission(template), ct);
 
-    private static JobSubmission Submission(CronJobTemplate job) => new(Field, job.Tenant, job.Type, job.Tags, job.ArgsJson, job.Weight, job.MaxAttempts,
+    // An unset max_attempts is a submission's 0, "not given": the policy resolves it as for a producer's job.
+    private static JobSubmission Submission(CronJobTemplate job) => new(Field, job.Tenant, job.Type, job.Tags, job.ArgsJson, job.Weight, job.MaxAttempts ?? 0,
         RunAt: null, ExpiresAt: null, UniqueKey: null, UniqueWindow: null, TraceParent: "");
 }

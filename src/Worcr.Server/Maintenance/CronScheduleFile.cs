@@ -18,13 +18,13 @@ internal static class CronScheduleFile
 {
     public const string FileName = "schedules.json";
 
-    public static async Task LoadAsync(CronStore store, JobTypeRegistry jobTypes, string? rulesDirectory, int defaultMaxAttempts, ILogger logger,
+    public static async Task LoadAsync(CronStore store, JobTypeRegistry jobTypes, string? rulesDirectory, ILogger logger,
         CancellationToken ct)
     {
         if (rulesDirectory is null) return;
         var path = Path.Combine(rulesDirectory, FileName);
         if (!File.Exists(path)) return;
-        var schedules = Read(path, defaultMaxAttempts);
+        var schedules = Read(path);
         foreach (var ((definition, _), index) in schedules.Select((schedule, index) => (schedule, index)))
         {
             try
@@ -40,7 +40,7 @@ internal static class CronScheduleFile
         CronLog.FileLoaded(logger, schedules.Count, path);
     }
 
-    private static List<(CronScheduleDefinition, CronTiming)> Read(string path, int defaultMaxAttempts)
+    private static List<(CronScheduleDefinition, CronTiming)> Read(string path)
     {
         List<CronScheduleInput>? inputs;
         try
@@ -56,7 +56,7 @@ internal static class CronScheduleFile
         {
             try
             {
-                schedules.Add(CronScheduleValidator.Validate(input.Name ?? "", input, defaultMaxAttempts, "file"));
+                schedules.Add(CronScheduleValidator.Validate(input.Name ?? "", input, "file"));
             }
             catch (CronDefinitionException exception)
             {

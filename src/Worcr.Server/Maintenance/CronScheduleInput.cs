@@ -21,7 +21,10 @@ internal sealed class CronScheduleInput
     public bool? Enabled { get; set; }
 }
 
-/// <summary>The job a schedule enqueues; weight defaults to 1 and max_attempts to the node's DefaultMaxAttempts.</summary>
+/// <summary>
+/// The job a schedule enqueues; weight defaults to 1. max_attempts, when absent, stays unset and is resolved at each fire
+/// as for a producer's job without one: the job type's setting, else the node's DefaultMaxAttempts.
+/// </summary>
 internal sealed class CronJobInput
 {
     public string? Type { get; set; }

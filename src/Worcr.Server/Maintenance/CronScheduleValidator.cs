@@ -10,16 +10,16 @@ namespace Worcr.Server.Maintenance;
 /// <summary>Turns a <see cref="CronScheduleInput"/> into a stored definition, or throws naming the field at fault.</summary>
 internal static partial class CronScheduleValidator
 {
-    public static (CronScheduleDefinition Definition, CronTiming Timing) Validate(string name, CronScheduleInput input, int defaultMaxAttempts, string origin)
+    public static (CronScheduleDefinition Definition, CronTiming Timing) Validate(string name, CronScheduleInput input, string origin)
     {
         if (!ScheduleName().IsMatch(name)) throw new CronDefinitionException("name", $"'{name}' must be 1-100 letters, digits or '.', '-', '_'.");
         var timing = CronTiming.Parse(input.Expression ?? "", input.TimeZone ?? "UTC");
-        var job = ValidateJob(input.Job ?? throw new CronDefinitionException("job", "the job to enqueue is required ({\"type\": ..., \"tenant\": ...})."), defaultMaxAttempts);
+        var job = ValidateJob(input.Job ?? throw new CronDefinitionException("job", "the job to enqueue is required ({\"type\": ..., \"tenant\": ...})."));
         var definition = new CronScheduleDefinition(name, input.Expression!.Trim(), timing.Zone.Id, job, input.Enabled ?? true, origin);
         return (definition, timing);
     }
 
-    private static CronJobTemplate ValidateJob(CronJobInput job, int defaultMaxAttempts)
+    private static CronJobTemplate ValidateJob(CronJobInput job)
     {
         var tags = job.Tags ?? [];
         Check(() => JobSpecValidator.ValidateType(job.Type ?? "", "job.type"), "job.type");
@@ -35,9 +35,9 @@ internal static partial class CronScheduleValidator
         {
             throw new CronDefinitionException("job.weight", $"must be a positive number, at most {InputLimits.MaxJobWeight:0}.");
         }
-        var maxAttempts = job.MaxAttempts ?? defaultMaxAttempts;
-        if (maxAttempts is < 1 or > 1000) throw new CronDefinitionException("job.max_attempts", "must be between 1 and 1000.");
-        return new CronJobTemplate(job.Type!, job.Tenant!, tags, args, weight, maxAttempts);
+        // Left unset when not given: each fire resolves it as a producer's enqueue does (CronJobPolicy).
+        if (job.MaxAttempts is < 1 or > 1000) throw new CronDefinitionException("job.max_attempts", "must be between 1 and 1000.");
+        return new CronJobTemplate(job.Type!, job.Tenant!, tags, args, weight, job.MaxAttempts);
     }
 
     private static void Check(Action validate, string field)

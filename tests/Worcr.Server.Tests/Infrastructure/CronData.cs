@@ -1,6 +1,7 @@
 using System.Globalization;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
+using Worcr.Server.Hosting;
 
 namespace Worcr.Server.Tests.Infrastructure;
 
@@ -12,7 +13,7 @@ internal static class CronData
 
     /// <summary>For tests of the store alone: the schedule's job as its template says, with no enqueue policy applied.</summary>
     public static Task<NewJob> AsStored(CronJobTemplate job, CancellationToken ct) =>
-        Task.FromResult(new NewJob(job.Tenant, job.Type, job.Tags, job.ArgsJson, job.Weight, job.MaxAttempts, null, null, null, null));
+        Task.FromResult(new NewJob(job.Tenant, job.Type, job.Tags, job.ArgsJson, job.Weight, job.MaxAttempts ?? new RetryOptions().DefaultMaxAttempts, null, null, null, null));
 
     /// <summary>Every job (live or finished) a schedule enqueued: its unique key's tick and how many rows carry that key.</summary>
     public static async Task<List<(DateTimeOffset Tick, long Rows)>> FiredTicksAsync(this TestCluster cluster, string name)

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Worcr.Postgres;
+using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Tests.Limits;
 
@@ -36,6 +38,28 @@ public sealed class CronEnqueuePolicyTests
         Assert.Equal(["host:api.example.com", "tenant:acme"], keys);
         Assert.Equal(["marked"], tags);
         Assert.Equal(9, maxAttempts);
+    }
+
+    /// <summary>
+    /// A schedule saved without max_attempts used to store the node's DefaultMaxAttempts, so its jobs ignored the job
+    /// type's setting that a producer's job without one gets. It stays unset now, and each fire resolves it as an enqueue does.
+    /// </summary>
+    [Fact]
+    public async Task A_fired_job_without_max_attempts_gets_its_job_types_setting_as_a_producers_job_does()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var admin = new AdminClient(cluster.Nodes[0].HttpAddress);
+        var typeSaved = await admin.PutAsync("/api/job-types/test.echo", new { max_attempts = 7 });
+        Assert.True(typeSaved.IsSuccessStatusCode, await typeSaved.Content.ReadAsStringAsync());
+
+        var saved = await admin.PutAsync("/api/cron/unset-attempts", new { expression = "* * * * * *", job = new { type = "test.echo", tenant = "acme" } });
+        var byHand = await cluster.Client().EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme" });
+        await cluster.WaitForTicksAsync("unset-attempts", ticks => ticks.Count >= 1, TimeSpan.FromSeconds(30));
+
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        Assert.Equal(7, (await FiredJobAsync(cluster, "unset-attempts")).MaxAttempts);
+        Assert.Equal(7, (await cluster.Client().GetAsync(byHand)).MaxAttempts);
+        Assert.Equal(JsonValueKind.Null, (await AdminClient.ReadAsync(saved)).GetProperty("job").GetProperty("max_attempts").ValueKind);
     }
 
     private static async Task<(string[] LimitKeys, string[] Tags, int MaxAttempts)> FiredJobAsync(TestCluster cluster, string schedule)

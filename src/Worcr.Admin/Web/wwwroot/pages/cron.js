@@ -8,7 +8,7 @@ export async function render(root) {
   const f = {
     name: h('input', { placeholder: 'nightly-report' }), expression: h('input', { placeholder: '0 2 * * *', class: 'mono' }),
     time_zone: h('input', { value: 'UTC' }), type: h('input', { placeholder: 'report.build' }), tenant: h('input', { value: 'default' }),
-    tags: h('input', { placeholder: 'report' }), max_attempts: h('input', { type: 'number', min: '1', placeholder: 'node default' }),
+    tags: h('input', { placeholder: 'report' }), max_attempts: h('input', { type: 'number', min: '1', placeholder: 'job type default' }),
   };
   const args = h('textarea', { class: 'code', rows: 3, value: '{}' });
   const enabled = checkbox('enabled', true);
