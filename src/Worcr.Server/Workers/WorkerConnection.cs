@@ -64,6 +64,12 @@ internal sealed class WorkerConnection
         _fence = new LeaseFence(store, jobTypes, limits.Gate, _options.LeaseDuration, logger);
     }
 
+    /// <summary>
+    /// Test seam, null in production: awaited by a stream's pump before it publishes and writes an Assign the dispatch
+    /// loop queued, so a test can act (cancel the job, say) while the Assign waits in the stream's queue.
+    /// </summary>
+    internal Func<Assign, Task>? BeforeAssignWritten { get; set; }
+
     public async Task ServeAsync(IAsyncStreamReader<WorkerMessage> requests, IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
         // A drained SDK worker reconnects to the same address at once; accepting it here would hand it new jobs
@@ -261,8 +267,12 @@ internal sealed class WorkerConnection
             await BuryUndeliverableAsync(session, assign, size);
             return false;
         }
-        // Published before the worker can see the job, so "running" precedes anything it reports.
-        Started(assign);
+        if (BeforeAssignWritten is { } beforeWritten) await beforeWritten(assign);
+        // Published before the worker can see the job, so "running" precedes anything it reports. Not for an attempt
+        // the stream no longer holds: it was revoked (cancelled, say) while its Assign waited in the queue, its final
+        // state is published already, and "running" after it would tell watchers the job started again. The Assign
+        // still goes, the Cancel queued behind it follows, so the worker's credits stay as they were.
+        if (Messages.ParseJobId(assign.JobId) is { } jobId && session.Holds(jobId, assign.Attempt)) _lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
         return true;
     }
 
@@ -643,11 +653,6 @@ internal sealed class WorkerConnection
         // shares this stream's permits.
         if (!_draining.IsCancellationRequested) await _limitGate.ReleaseWorkerAsync(session.WorkerId);
         ServerLog.WorkerDisconnected(_logger, session.WorkerId, released);
-    }
-
-    private void Started(Assign assign)
-    {
-        if (Messages.ParseJobId(assign.JobId) is { } jobId) _lifecycle.Started(jobId, assign.Tenant, assign.Attempt);
     }
 
     /// <summary>The held job, or the refusal: not this stream's attempt, or over the job's bound.</summary>

@@ -2,12 +2,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Worcr.Core.Dispatch;
 using Worcr.Protocol.V1;
 using Worcr.Server.Dispatch;
+using Worcr.Server.Events;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Tests.Limits;
+using Worcr.Server.Workers;
 
 namespace Worcr.Server.Tests.Lifecycle;
 
-/// <summary>A cancel that reaches the node after a job's claim committed but before its Assign was queued (real node, PostgreSQL and Redis).</summary>
+/// <summary>A cancel that reaches the node after a job's claim committed but before its Assign was queued or written (real node, PostgreSQL and Redis).</summary>
 public sealed class CancelBeforeAssignTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -59,5 +61,56 @@ public sealed class CancelBeforeAssignTests
         var cancelled = await client.GetAsync(cancelledId);
         Assert.Equal(JobState.Cancelled, cancelled.State);
         Assert.Equal(1, cancelled.Attempt);
+    }
+
+    /// <summary>
+    /// The Assign is queued on the worker's stream, then the job is cancelled and the node revokes the attempt (the
+    /// Cancel is queued behind the Assign) before the stream's pump wrote it. The pump published "running" as it wrote
+    /// the Assign anyway, after "cancelled": what the node fans out to watchers said the cancelled job started again.
+    /// Now an Assign whose attempt the stream no longer holds is written without "running".
+    /// </summary>
+    [Fact]
+    public async Task A_job_cancelled_while_its_Assign_waits_in_the_stream_is_not_published_as_running_after_its_cancel()
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
+        var node = cluster.Nodes[0];
+        var held = new TaskCompletionSource<Assign>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var goOn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Services.GetRequiredService<WorkerConnection>().BeforeAssignWritten = async assign =>
+        {
+            if (!held.TrySetResult(assign)) return;
+            await goOn.Task;
+        };
+        using var watcher = await node.Services.GetRequiredService<LiveEvents>().WatchAsync(new WatchFilter([], "acme"), CancellationToken.None);
+        await using var worker = await RawWorker.ConnectAsync(node, capacity: 1);
+        await worker.Welcomed;
+        var client = cluster.Client();
+        var cancelledId = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme" });
+
+        var queued = await held.Task.WaitAsync(Patience);
+        var routedBefore = node.Signals.CancelsRouted.Rounds;
+        await client.CancelAsync(cancelledId, "cancelled while its Assign waited in the stream");
+        await node.Signals.CancelsRouted.WaitUntilAsync(() => node.Signals.CancelsRouted.Rounds > routedBefore, Patience, "the node to hear the cancel");
+        goOn.SetResult();
+        await worker.NextAssignAsync();
+        // Published after whatever the pump published for the Assign it just wrote: reading up to it reads all of that.
+        var sentinelId = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme" });
+        var published = await StatesUntilAsync(watcher, cancelledId, sentinelId);
+
+        Assert.Equal(cancelledId, queued.JobId);
+        Assert.Equal([JobState.Waiting, JobState.Cancelled], published);
+    }
+
+    /// <summary>The state changes published for <paramref name="jobId"/>, in order, until the first one of <paramref name="untilJobId"/>.</summary>
+    private static async Task<List<JobState>> StatesUntilAsync(EventWatcher watcher, string jobId, string untilJobId)
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        var states = new List<JobState>();
+        while (true)
+        {
+            var next = await watcher.ReadAsync(Patience, deadline.Token) ?? throw new TimeoutException($"No event of job {untilJobId} was published.");
+            if (next.JobId == untilJobId) return states;
+            if (next.JobId == jobId && next.StateChanged is { } change) states.Add(change.State);
+        }
     }
 }
