@@ -100,6 +100,13 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// (<see cref="WorcrErrorCode.Unauthenticated"/> for a wrong token, for instance).</exception>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Checked before the worker counts as started: a DisposeAsync after this refusal must not wait for a run.
+        if (_handlers.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "Register at least one handler (Handle(jobType, handler), or AddHandler on AddWorcrWorker) before RunAsync.");
+        }
+
         var before = Interlocked.CompareExchange(ref _state, Started, NotStarted);
         if (before == Started)
         {
@@ -110,12 +117,6 @@ public sealed class WorcrWorker : IAsyncDisposable
         {
             // Disposed first (a host stopping while this starts): a stop, as a token cancelled before the call is.
             return;
-        }
-
-        if (_handlers.Count == 0)
-        {
-            throw new InvalidOperationException(
-                "Register at least one handler (Handle(jobType, handler), or AddHandler on AddWorcrWorker) before RunAsync.");
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _disposeCts.Token);

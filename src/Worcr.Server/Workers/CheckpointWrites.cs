@@ -7,7 +7,8 @@ namespace Worcr.Server.Workers;
 /// The job's own later reports keep their order behind it instead: its progress and log lines are handed on (and
 /// their events published) after the checkpoint's, its next checkpoint is written after it, and its outcome is stored
 /// after it (a completion stored first would make the checkpoint's fenced write refused; a retryable failure stored
-/// first would start the next attempt without it). A stream has at most <see cref="MaxWritesInFlight"/> of them at once.
+/// first would start the next attempt without it). At most <see cref="MaxWritesInFlight"/> of a stream's writes run at once; the rest
+/// wait for a slot off the read loop.
 /// </summary>
 internal sealed class CheckpointWrites
 {
@@ -33,25 +34,41 @@ internal sealed class CheckpointWrites
     public async Task<Task> StartAsync(long jobId, Func<Task> write, CancellationToken cancellationToken)
     {
         await DrainAsync(jobId, cancellationToken);
-        await _writeSlots.WaitAsync(cancellationToken);
-        Task started;
-        try
-        {
-            started = write();
-        }
-        catch
-        {
-            _writeSlots.Release();
-            throw;
-        }
-        _ = started.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _writeSlots, CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var started = WriteInSlotAsync(write, cancellationToken);
         Append(jobId, started, counts: false);
         return started;
     }
 
-    /// <summary>Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it.</summary>
-    public async ValueTask ThenAsync(long jobId, Action report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the write once one of the stream's <see cref="MaxWritesInFlight"/> slots is free. It waits off the read
+    /// loop: a loop waiting for a slot would hold the stream's heartbeats while four writes wait out a partition, and
+    /// the leases of every job on it would lapse. The writes waiting are bounded anyway, one per job the stream holds.
+    /// </summary>
+    private async Task WriteInSlotAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writeSlots.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // The stream ended before a slot was free: nobody is left to answer.
+        }
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            _writeSlots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
+    /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
+    /// </summary>
+    public async ValueTask ThenAsync(long jobId, Action report, Action<Exception> failed, CancellationToken cancellationToken)
     {
         if (QueuedFor(jobId) >= MaxQueuedPerJob) await DrainAsync(jobId, cancellationToken);
         var tail = Tail(jobId);
@@ -60,8 +77,17 @@ internal sealed class CheckpointWrites
             report();
             return;
         }
-        Append(jobId, tail.ContinueWith(_ => report(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default),
-            counts: true);
+        Append(jobId, tail.ContinueWith(_ =>
+        {
+            try
+            {
+                report();
+            }
+            catch (Exception exception)
+            {
+                failed(exception);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), counts: true);
     }
 
     /// <summary>Runs <paramref name="store"/> (the job's outcome) now, or after its checkpoint and what is queued behind it.</summary>

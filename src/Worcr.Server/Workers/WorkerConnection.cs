@@ -415,7 +415,7 @@ internal sealed class WorkerConnection
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
         // After the job's checkpoint in flight, if any: a watcher sees the job's reports in the order the worker sent them.
-        await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), cancellationToken);
+        await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken);
         Ack(session, message.RequestId, true);
     }
 
@@ -428,7 +428,7 @@ internal sealed class WorkerConnection
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
-        await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), cancellationToken);
+        await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken);
         Ack(session, message.RequestId, true);
     }
 
@@ -562,13 +562,16 @@ internal sealed class WorkerConnection
         catch (Exception exception)
         {
             // Off the read loop, an error it would have ended the stream with refuses this report only.
-            WorkersLog.CheckpointNotSaved(_logger, exception, session.WorkerId, jobId, checkpoint.Attempt);
+            WorkersLog.CheckpointFailed(_logger, exception, session.WorkerId, jobId, checkpoint.Attempt);
             Ack(session, requestId, false, CheckpointFailed);
             return;
         }
         if (accepted) _reports.CheckpointSaved(jobId, checkpoint, tenant);
         Ack(session, requestId, accepted);
     }
+
+    private Action<Exception> ReportFailed(WorkerSession session, long jobId) =>
+        exception => WorkersLog.QueuedReportFailed(_logger, exception, session.WorkerId, jobId);
 
     private const string CheckpointFailed = "The node could not save the checkpoint (its log says why).";
 

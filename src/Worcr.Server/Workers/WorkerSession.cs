@@ -175,12 +175,15 @@ internal sealed partial class WorkerSession
         }
     }
 
-    /// <summary>Whether a checkpoint on the attempt may be stored: held here, and the name known or one more fits.</summary>
+    /// <summary>
+    /// Whether a checkpoint on the attempt may be stored: held here, its outcome not sent yet (a checkpoint after it
+    /// would wait on the read loop for the outcome's store, through a whole outage), and the name known or one more fits.
+    /// </summary>
     public ReportAdmission AdmitCheckpoint(long jobId, int attempt, string name)
     {
         lock (_lock)
         {
-            if (HeldJob(jobId, attempt) is not { } held) return ReportAdmission.NotHeld;
+            if (HeldJob(jobId, attempt) is not { OutcomeSent: false } held) return ReportAdmission.NotHeld;
             return held.AdmitCheckpoint(name) ? ReportAdmission.Admitted : ReportAdmission.OverBound;
         }
     }

@@ -33,4 +33,10 @@ internal static partial class WorkersLog
 
     [LoggerMessage(2111, LogLevel.Warning, "Worker {WorkerId}: the checkpoint of job {JobId} attempt {Attempt} was not saved (PostgreSQL unavailable); the worker is told it may try again.")]
     public static partial void CheckpointNotSaved(ILogger logger, Exception exception, string workerId, long jobId, int attempt);
+
+    [LoggerMessage(2113, LogLevel.Error, "Worker {WorkerId}: the checkpoint of job {JobId} attempt {Attempt} could not be saved; the worker is told so (not to try again).")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, string workerId, long jobId, int attempt);
+
+    [LoggerMessage(2114, LogLevel.Error, "Worker {WorkerId}: a progress or log report of job {JobId}, queued behind its checkpoint, failed and was dropped.")]
+    public static partial void QueuedReportFailed(ILogger logger, Exception exception, string workerId, long jobId);
 }

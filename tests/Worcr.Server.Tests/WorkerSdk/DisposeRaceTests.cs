@@ -34,6 +34,17 @@ public sealed class DisposeRaceTests
         Assert.True(worker.Connected.IsCanceled, "Connected should end cancelled: the worker never connected");
     }
 
+    [Fact]
+    public async Task A_worker_whose_run_was_refused_for_want_of_handlers_is_disposed_at_once()
+    {
+        var worker = new WorcrWorker(new WorkerOptions { Address = new Uri("http://127.0.0.1:1"), WorkerId = "no-handlers" });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => worker.RunAsync(CancellationToken.None));
+        await worker.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(worker.Connected.IsCanceled, "Connected should end cancelled: the worker never connected");
+    }
+
     private static WorcrWorker NewWorker() =>
         new WorcrWorker(new WorkerOptions { Address = new Uri("http://127.0.0.1:1"), WorkerId = "dispose-race" })
             .Handle("t", _ => Task.FromResult(JobResult.Complete()));

@@ -22,10 +22,13 @@ public sealed class CheckpointWritesTests
             started.TrySetResult();
             return Task.CompletedTask;
         }, CancellationToken.None);
+        // The read loop awaits StartAsync: it must go on (heartbeats renew the stream's leases) while the write waits.
+        var loopWentOn = next.IsCompleted;
         var startedWhileAllWereStuck = started.Task.IsCompleted;
         stuck[2].SetResult();
-        await next.WaitAsync(TimeSpan.FromSeconds(30));
+        await (await next).WaitAsync(TimeSpan.FromSeconds(30));
 
+        Assert.True(loopWentOn, "the read loop waited for a write slot");
         Assert.False(startedWhileAllWereStuck);
         Assert.True(started.Task.IsCompleted);
     }
