@@ -15,6 +15,8 @@ internal sealed class LimitSet
     /// <summary>The enabled job limits matching a tenant, type or tag: they hold every job of a lane, whenever it was enqueued.</summary>
     private readonly IReadOnlyList<LimitDefinition> _laneJobLimits;
 
+    private readonly BoundedCache<long, IReadOnlyList<string>> _keysByLane = new(KeysKept);
+
     public LimitSet(IReadOnlyList<LimitDefinition> definitions)
     {
         Definitions = definitions;
@@ -57,7 +59,17 @@ internal sealed class LimitSet
     }
 
     /// <inheritdoc cref="KeysOf(string, string, IReadOnlyList{string}, IReadOnlyList{string})"/>
-    public IReadOnlyList<string> KeysOf(Lane lane) => KeysOf(lane.Tenant, lane.Type, lane.Tags, lane.LimitKeys);
+    /// <remarks>
+    /// Remembered per lane id (a lane's tenant, type and tags never change): the dispatcher asks for every lane it
+    /// picks, and every freed permit asks for every parked lane.
+    /// </remarks>
+    public IReadOnlyList<string> KeysOf(Lane lane)
+    {
+        if (_laneJobLimits.Count == 0) return lane.LimitKeys;
+        if (_keysByLane.TryGet(lane.Id, out var known)) return known;
+        var keys = KeysOf(lane.Tenant, lane.Type, lane.Tags, lane.LimitKeys);
+        return _keysByLane.GetOrAdd(lane.Id, _ => keys);
+    }
 
     /// <summary>Limit keys remembered right now (for tests of the bound).</summary>
     internal int RememberedKeys => _jobLimitsByKey.Count;

@@ -33,6 +33,14 @@ public sealed class LaneLimitKeysTests
     }
 
     [Fact]
+    public void A_lanes_keys_are_made_once_per_set()
+    {
+        var set = new LimitSet([Limit("tenant", null)]);
+
+        Assert.Same(set.KeysOf(Acme), set.KeysOf(Acme));
+    }
+
+    [Fact]
     public void A_key_stored_and_made_again_appears_once()
     {
         var lane = Acme with { LimitKeys = ["tenant:acme"] };
