@@ -55,6 +55,12 @@ public sealed class WeightRuleBreaker : IWeightRule
     /// <summary>True while the rule is skipped or its trial call runs.</summary>
     public bool IsOpen => _open is not null;
 
+    /// <summary>
+    /// While open: the <see cref="TimeProvider"/> timestamp from which the next call is the trial call (until then every
+    /// call is skipped, so a decision made with it skipped holds until then); null while closed.
+    /// </summary>
+    public long? TrialFrom => _open?.UntilTimestamp;
+
     /// <summary>How many times the breaker opened (a failed trial call included).</summary>
     public int Trips => Volatile.Read(ref _trips);
 

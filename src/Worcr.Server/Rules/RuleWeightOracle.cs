@@ -17,8 +17,9 @@ namespace Worcr.Server.Rules;
 /// A cached decision is two look-ups without hashing a string or allocating: the worker's profile object (one per
 /// connection) by reference, then the lane id. Entries of a profile go away with it when its worker leaves.
 /// A decision made while a rule's breaker skipped it is the default factor 1 for that rule, not the rule's answer: it
-/// is decided again after <see cref="SkippedRecheck"/>, so once the breaker closes the pair gets the rule's factor
-/// (cached for good, it kept factor 1 until the next rules version).
+/// is decided again once that breaker allows its trial call, so once the breaker closes the pair gets the rule's
+/// factor (cached for good, it kept factor 1 until the next rules version), and not before (every other rule would
+/// run again for nothing).
 /// </summary>
 internal sealed class RuleWeightOracle : IWeightOracle
 {
@@ -27,7 +28,10 @@ internal sealed class RuleWeightOracle : IWeightOracle
     /// <summary>Decisions remembered at most per rules version (lanes × worker profiles); past it the cache starts afresh.</summary>
     internal const int DecisionsKept = 100_000;
 
-    /// <summary>How long a decision made while a rule was skipped (its breaker open) is kept before it is made again.</summary>
+    /// <summary>
+    /// How long a decision made while a rule was skipped is kept when no open breaker says until when (its breaker
+    /// closed meanwhile): it is made again soon after.
+    /// </summary>
     internal static readonly TimeSpan SkippedRecheck = TimeSpan.FromSeconds(1);
 
     private volatile VersionedCache _cache = new("");
@@ -68,11 +72,11 @@ internal sealed class RuleWeightOracle : IWeightOracle
         if (decisions.TryGetValue(lane.Id, out var cached))
         {
             if (cached.RecheckAt == long.MaxValue || Time.GetTimestamp() < cached.RecheckAt) return cached.Decision;
-            var again = Cache(Evaluate(book, lane, worker));
+            var again = Cache(book, Evaluate(book, lane, worker));
             decisions[lane.Id] = again;
             return again.Decision;
         }
-        var made = Cache(Evaluate(book, lane, worker));
+        var made = Cache(book, Evaluate(book, lane, worker));
         if (decisions.TryAdd(lane.Id, made)) cache.Added();
         else made = decisions[lane.Id];
         return made.Decision;
@@ -81,17 +85,20 @@ internal sealed class RuleWeightOracle : IWeightOracle
     /// <summary>The node's metrics: time and failures of each evaluation (set by the node).</summary>
     public Telemetry.NodeTelemetry? Telemetry { get; init; }
 
-    /// <summary>The clock of <see cref="SkippedRecheck"/> (the rules' breakers' clock).</summary>
+    /// <summary>The clock of the rules' breakers (their trial times are its timestamps).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Errors of the cached decision for this pair, if any (for a note on the jobs it dispatches).</summary>
     public IReadOnlyList<string> ErrorsFor(Lane lane, WorkerProfile worker) =>
         _cache.ByWorker.TryGetValue(worker, out var decisions) && decisions.TryGetValue(lane.Id, out var cached) ? cached.Decision.Errors : [];
 
-    private CachedDecision Cache(WeightDecision decision) =>
-        new(decision, decision.Trace.Any(application => application.Failure == RuleFailureKind.Skipped)
-            ? Time.GetTimestamp() + (long)(SkippedRecheck.TotalSeconds * Time.TimestampFrequency)
-            : long.MaxValue);
+    private CachedDecision Cache(RuleBook book, WeightDecision decision)
+    {
+        if (!decision.Trace.Any(application => application.Failure == RuleFailureKind.Skipped)) return new(decision, long.MaxValue);
+        // Until the earliest trial call of the breakers open now: before it, every skipped rule is skipped again.
+        var trialFrom = book.Weights.Rules.OfType<WeightRuleBreaker>().Select(breaker => breaker.TrialFrom).Min();
+        return new(decision, trialFrom ?? Time.GetTimestamp() + (long)(SkippedRecheck.TotalSeconds * Time.TimestampFrequency));
+    }
 
     /// <summary>A decision and the <see cref="TimeProvider"/> timestamp from which it is made again (<see cref="long.MaxValue"/>: never).</summary>
     private sealed record CachedDecision(WeightDecision Decision, long RecheckAt);
