@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Worcr.Core.Fairness;
 using Worcr.Postgres;
 using Worcr.Server.Identity;
 
@@ -57,11 +58,18 @@ internal sealed class TenantEndpoints
             var row = rows.GetValueOrDefault(name);
             var load = activity.GetValueOrDefault(name);
             // The same rule as the dispatcher's TenantShareTable: own weight, else the plan's, else 1.
-            var share = row?.Weight ?? (row?.Plan is { } plan && planWeights.TryGetValue(plan, out var weight) ? weight : 1);
-            return new TenantView(name, row?.Plan, row?.Weight, share, load?.Waiting ?? 0, load?.Running ?? 0, keys.GetValueOrDefault(name));
+            var share = EffectiveShare.Of(row?.Weight ?? (row?.Plan is { } plan && planWeights.TryGetValue(plan, out var weight) ? weight : 1));
+            return new TenantView(name, row?.Plan, Listed(row?.Weight), share, load?.Waiting ?? 0, load?.Running ?? 0, keys.GetValueOrDefault(name));
         }).ToList();
-        return new TenantListView(tenants, plans.Select(p => new PlanView(p.Name, p.Weight)).ToList());
+        return new TenantListView(tenants, plans.Select(p => new PlanView(p.Name, EffectiveShare.Of(p.Weight))).ToList());
     }
+
+    /// <summary>
+    /// A stored weight as the dispatcher uses it. PostgreSQL's check (weight &gt; 0) admits what the API refuses (a row
+    /// written by hand or before the range existed), 'NaN' and 'Infinity' among them, which JSON cannot carry: listed
+    /// raw, one such row made the whole listing a 500.
+    /// </summary>
+    private static double? Listed(double? weight) => weight is { } stored ? EffectiveShare.Of(stored) : null;
 
     private async Task<IResult> SaveTenantAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {

@@ -101,6 +101,36 @@ public sealed class TenantAdminTests : IClassFixture<SecuredAdminFixture>
     }
 
     [Fact]
+    public async Task Weights_stored_outside_the_api_range_are_listed_with_the_share_the_dispatcher_uses()
+    {
+        using var admin = Operator();
+        // PostgreSQL's check (weight > 0) lets these in when written by hand or before the API refused them;
+        // 'NaN' and 'Infinity' are greater than every number for PostgreSQL.
+        await using (var command = _fixture.Cluster.Database.DataSource.CreateCommand(
+            $"""
+            INSERT INTO "{_fixture.Cluster.Schema}".plans (name, weight) VALUES ('nan-plan-e', 'NaN');
+            INSERT INTO "{_fixture.Cluster.Schema}".tenants (name, plan, weight) VALUES
+                ('tiny-e', NULL, 1e-300), ('huge-e', NULL, 'Infinity'), ('not-a-number-e', NULL, 'NaN'), ('on-nan-plan-e', 'nan-plan-e', NULL)
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var response = await admin.GetAsync("/api/tenants");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var listing = await AdminClient.ReadAsync(response);
+        var tenants = listing.GetProperty("tenants").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        Assert.Equal(0.000001, tenants["tiny-e"].GetProperty("share").GetDouble());
+        Assert.Equal(0.000001, tenants["tiny-e"].GetProperty("weight").GetDouble());
+        Assert.Equal(1, tenants["huge-e"].GetProperty("share").GetDouble());
+        Assert.Equal(1, tenants["not-a-number-e"].GetProperty("share").GetDouble());
+        Assert.Equal(1, tenants["on-nan-plan-e"].GetProperty("share").GetDouble());
+        Assert.Equal(JsonValueKind.Null, tenants["on-nan-plan-e"].GetProperty("weight").ValueKind);
+        Assert.Contains(listing.GetProperty("plans").EnumerateArray(), p => p.GetProperty("name").GetString() == "nan-plan-e" && p.GetProperty("weight").GetDouble() == 1);
+    }
+
+    [Fact]
     public async Task Deleting_an_unknown_plan_gets_404()
     {
         using var admin = Operator();
