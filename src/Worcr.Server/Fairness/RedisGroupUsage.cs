@@ -15,6 +15,13 @@ internal sealed class RedisGroupUsage : IGroupUsage
 {
     private static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// 2^53: past it, adding one job no longer changes a double, so the count orders nothing any more. Only tenant
+    /// shares outside today's range (a share of 1e-300 raised returning tenants to usages near 1e300, before the admin
+    /// API refused such weights) put a count there, and the key outlives them while the system stays busy.
+    /// </summary>
+    internal const double MaxUsage = 9_007_199_254_740_992;
     private readonly Lock _lock = new();
     private readonly RedisConnection _redis;
     private readonly string _key;
@@ -66,25 +73,31 @@ internal sealed class RedisGroupUsage : IGroupUsage
             _pending = new(StringComparer.Ordinal);
             groups = _shared.Keys.Union(pending.Keys).ToArray();
         }
+        // A count past use is not sent: Redis refuses an increment that is not finite, and pushes kept for the next
+        // sync would be sent again at every one, counting the other groups' increments again each time.
+        var pastUse = pending.Where(p => !IsUsable(p.Value)).Select(p => (RedisValue)p.Key).ToArray();
+        var pushes = pending.Where(p => IsUsable(p.Value))
+            .Select(p => (Group: p.Key, Jobs: p.Value, Push: _redis.Database.HashIncrementAsync(_key, p.Key, p.Value))).ToArray();
         try
         {
-            var pushes = pending.Select(p => _redis.Database.HashIncrementAsync(_key, p.Key, p.Value));
-            await Task.WhenAll(pushes).WaitAsync(cancellationToken);
+            await Task.WhenAll(pushes.Select(p => p.Push)).WaitAsync(cancellationToken);
+            if (pastUse.Length > 0) await _redis.Database.HashDeleteAsync(_key, pastUse).WaitAsync(cancellationToken);
             if (pending.Count > 0) await _redis.Database.KeyExpireAsync(_key, KeyLifetime).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (IsRedisTrouble(exception))
         {
-            // Keep the increments for the next sync (an increment that did reach Redis may count twice: a small,
-            // temporary unfairness, never a lost job); meanwhile this node counts them locally.
-            lock (_lock)
-            {
-                foreach (var (group, jobs) in pending) _pending[group] = _pending.GetValueOrDefault(group) + jobs;
-            }
-            return;
+            // Each push is looked at on its own below; the pull waits for the next sync.
+            groups = [];
         }
         lock (_lock)
         {
-            foreach (var (group, jobs) in pending) _shared[group] = _shared.GetValueOrDefault(group) + jobs;
+            foreach (var (group, jobs, push) in pushes)
+            {
+                if (push.IsCompletedSuccessfully) _shared[group] = _shared.GetValueOrDefault(group) + jobs;
+                // Kept for the next sync (an increment that did reach Redis with its answer lost may count twice: a
+                // small, temporary unfairness, never a lost job); meanwhile this node counts it locally.
+                else _pending[group] = _pending.GetValueOrDefault(group) + jobs;
+            }
         }
         await PullAsync(groups, cancellationToken);
     }
@@ -96,17 +109,29 @@ internal sealed class RedisGroupUsage : IGroupUsage
         {
             var totals = await _redis.Database.HashGetAsync(_key, [.. groups.Select(g => (RedisValue)g)]).WaitAsync(cancellationToken);
             var shared = new Dictionary<string, double>(StringComparer.Ordinal);
+            var pastUse = new List<RedisValue>();
             for (var i = 0; i < groups.Length; i++)
             {
-                shared[groups[i]] = double.TryParse(totals[i].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var total) ? total : 0;
+                var total = double.TryParse(totals[i].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+                if (!IsUsable(total))
+                {
+                    pastUse.Add(groups[i]);
+                    total = 0;
+                }
+                shared[groups[i]] = total;
             }
             lock (_lock) _shared = shared;
+            // Started afresh: its group then takes turns until it is level with the others, a bounded unfairness in
+            // its favour instead of waiting behind every other group for as long as the key lives.
+            if (pastUse.Count > 0) await _redis.Database.HashDeleteAsync(_key, [.. pastUse]).WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (IsRedisTrouble(exception))
         {
             // The local picture stays as it was until the next sync.
         }
     }
+
+    private static bool IsUsable(double usage) => Math.Abs(usage) <= MaxUsage;
 
     private static bool IsRedisTrouble(Exception exception) => exception is RedisException or TimeoutException;
 }
