@@ -107,17 +107,21 @@ internal sealed class WorkerConnection
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token, context.GetHttpContext().RequestAborted);
         var leases = _fence.WatchAsync(session, hello.JobTypes, heartbeatInterval, _time, pumpStop.Token);
+        using var renewals = new HeartbeatRenewals(token => RenewLeasesAsync(session, token), token => RenewClaimAndPermitsAsync(session, token),
+            context.CancellationToken);
         var cleanEnd = false;
-        // A worker that let its outgoing queue pass its bound is cut off even while it sends nothing.
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.CutOff);
+        // A worker that let its outgoing queue pass its bound is cut off even while it sends nothing; a renewal that
+        // found its worker id taken ends the stream as well.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.CutOff, renewals.Failed);
         try
         {
             session.RenewalOverdueAfter = heartbeatInterval * 1.5;
             session.RenewalStarting();
             while (await requests.MoveNext(reading.Token))
             {
-                await HandleAsync(session, requests.Current, reading.Token);
+                await HandleAsync(session, renewals, requests.Current, reading.Token);
             }
+            renewals.ThrowIfFaulted();
             cleanEnd = true;
         }
         catch (OperationCanceledException) when (session.CutOff.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -126,8 +130,15 @@ internal sealed class WorkerConnection
             throw WorcrError.ResourceExhausted(
                 $"The worker left more than {WorkerLimits.MaxOutgoingBytes} bytes of messages unread; read the stream as you write to it, then reconnect.");
         }
+        catch (OperationCanceledException) when (renewals.Fault is not null && !context.CancellationToken.IsCancellationRequested)
+        {
+            renewals.ThrowIfFaulted();
+            throw;
+        }
         finally
         {
+            // Before anything of the stream is released: no renewal may run after its permits are freed.
+            await renewals.StopAsync();
             _dispatcher.Unregister(session);
             session.StopAccepting();
             // Completions already sent to the batcher become durable (and acknowledged) before the stream closes. A
@@ -276,7 +287,7 @@ internal sealed class WorkerConnection
         return true;
     }
 
-    private async Task HandleAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    private async Task HandleAsync(WorkerSession session, HeartbeatRenewals renewals, WorkerMessage message, CancellationToken cancellationToken)
     {
         switch (message.MessageCase)
         {
@@ -286,8 +297,9 @@ internal sealed class WorkerConnection
                 _dispatcher.Wake();
                 break;
             case WorkerMessage.MessageOneofCase.Heartbeat:
+                // Renewed off the read loop (HeartbeatRenewals): a renewal waiting out a partition holds nothing sent after it.
                 session.RenewalStarting();
-                await HeartbeatAsync(session, cancellationToken);
+                renewals.Request();
                 break;
             case WorkerMessage.MessageOneofCase.Goodbye:
                 session.StopAccepting();
@@ -303,7 +315,7 @@ internal sealed class WorkerConnection
                     {
                         throw WorcrError.InvalidArgument("WorkerBatch.messages: a batch may not hold another batch.");
                     }
-                    await HandleAsync(session, inner, cancellationToken);
+                    await HandleAsync(session, renewals, inner, cancellationToken);
                 }
                 break;
             case WorkerMessage.MessageOneofCase.None:
@@ -312,7 +324,7 @@ internal sealed class WorkerConnection
                 await ReportAsync(session, message, cancellationToken);
                 // Reports are read at their budget's pace, so a worker's heartbeat can wait behind its own log lines
                 // for longer than a lease: a stream delivering reports is proof enough that the worker lives.
-                if (session.TakeOverdueRenewal()) await HeartbeatAsync(session, cancellationToken);
+                if (session.TakeOverdueRenewal()) renewals.Request();
                 break;
         }
     }
@@ -359,11 +371,20 @@ internal sealed class WorkerConnection
     }
 
     /// <summary>
-    /// Renews the worker's leases, concurrency permits and id. A failure here (a lost connection, a lock timeout) is
-    /// not the worker's fault and the leases are still valid for a while: it is logged and the next heartbeat
-    /// tries again, instead of ending the stream and re-running every job the worker holds.
+    /// A heartbeat's renewal in PostgreSQL: the stream's leases. This stream's own attempts only: a dead stream's, under
+    /// the same worker id, lapse and are requeued. Attempts PostgreSQL shows the stream no longer holds (requeued while the
+    /// node missed the cancel) are stopped. Run apart from <see cref="RenewClaimAndPermitsAsync"/>: PostgreSQL down must not
+    /// let the Redis permits of running jobs lapse (the limit would admit more), and Redis down must not let the leases
+    /// lapse (the jobs would run twice).
     /// </summary>
-    private async Task HeartbeatAsync(WorkerSession session, CancellationToken cancellationToken)
+    private Task RenewLeasesAsync(WorkerSession session, CancellationToken cancellationToken) =>
+        RenewAsync(session, () => _fence.RenewAsync(session, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// A heartbeat's renewal in Redis: the worker id's claim, then the concurrency permits, which live as long as the
+    /// leases (re-registered after a Redis restart here). Throws when another stream took the id: this stream ends.
+    /// </summary>
+    private async Task RenewClaimAndPermitsAsync(WorkerSession session, CancellationToken cancellationToken)
     {
         if (!await _workerIds.RenewAsync(session, cancellationToken))
         {
@@ -371,15 +392,14 @@ internal sealed class WorkerConnection
             // this stream ends, and releases its own jobs only.
             throw WorcrError.Conflict($"Hello.worker_id: '{session.WorkerId}' was claimed by another connection while this one's claim had lapsed.");
         }
-        // Each renewed on its own: PostgreSQL down must not let the Redis permits of running jobs lapse (the limit
-        // would admit more), and Redis down must not let the leases lapse (the jobs would run twice).
-        // This stream's own attempts only: a dead stream's, under the same worker id, lapse and are requeued.
-        // Attempts PostgreSQL shows the stream no longer holds (requeued while the node missed the cancel) are stopped.
-        await RenewAsync(session, () => _fence.RenewAsync(session, cancellationToken), cancellationToken);
-        // Concurrency permits live as long as the leases: renewed (re-registered after a Redis restart) here.
         await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// A failure here (a lost connection, a lock timeout) is not the worker's fault and the leases are still valid for
+    /// a while: it is logged and the next heartbeat tries again, instead of ending the stream and re-running every job
+    /// the worker holds.
+    /// </summary>
     private async Task RenewAsync(WorkerSession session, Func<Task> renew, CancellationToken cancellationToken)
     {
         try

@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Workers;
 using Worcr.Protocol.V1;
+using Worcr.Redis;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Workers;
+using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Workers;
 
@@ -76,6 +78,35 @@ public sealed class WorkerIdTests
         Assert.Equal(1, stored.Failures);
         var done = await welcomed.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
         Assert.True(done.Ok, done.Error);
+    }
+
+    /// <summary>
+    /// A stream whose claim lapsed (Redis lost the key, its heartbeats stopped a while) and whose id another stream
+    /// took meanwhile ends at its next heartbeat, though the renewal that finds it runs off the stream's read loop.
+    /// </summary>
+    [Fact]
+    public async Task A_stream_whose_worker_id_another_stream_took_ends_with_the_conflict_at_its_next_heartbeat()
+    {
+        // The raw worker sends only the heartbeat below: nothing lapses by itself during the test.
+        await using var cluster = await TestCluster.StartAsync(configure: o =>
+        {
+            o.LeaseDuration = RawWorker.HeldLease;
+            o.HeartbeatInterval = TimeSpan.FromMinutes(1);
+        });
+        await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1, workerId: "lapsed-id");
+        await worker.Welcomed;
+        await using var redis = await RedisConnection.ConnectAsync(new RedisOptions { Url = await TestServices.RedisAsync() });
+        // What another node's stream leaves there once it claimed the id after this stream's claim lapsed.
+        await redis.Database.StringSetAsync($"{cluster.RedisPrefix}worker-id:{{lapsed-id}}", "another-node another-stream");
+
+        await worker.SendAsync(new WorkerMessage { Heartbeat = new Heartbeat() });
+        var ended = await worker.Ended.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotNull(ended);
+        Assert.Equal(StatusCode.FailedPrecondition, ended.StatusCode);
+        Assert.Contains("was claimed by another connection", ended.Status.Detail, StringComparison.Ordinal);
+        // The id is the other stream's still: the ending stream gave up only its own claim.
+        Assert.Equal("another-node another-stream", (string?)await redis.Database.StringGetAsync($"{cluster.RedisPrefix}worker-id:{{lapsed-id}}"));
     }
 
     [Fact]
