@@ -12,7 +12,9 @@ namespace Worcr.Scripting;
 /// that says why and until when). Then one trial call runs it (half-open) while other callers are still skipped: if the
 /// trial exhausts a budget again, the breaker opens for another cool-down; otherwise (a result, or an ordinary error,
 /// which is cheap) it closes. Ordinary script errors neither trip it nor count towards a trip: they break the run.
-/// A breaker belongs to one compiled rule of one rules version, so a new version starts closed.
+/// A breaker's state outlives the compiled rule it guards: <see cref="Rewrap"/> puts the same state around the rule
+/// compiled again for a new rules version in which it did not change, so a rule still failing is not called again
+/// just because another rule was saved. A changed or new rule gets a new breaker, closed.
 /// Thread-safe; a call while closed allocates nothing and adds one volatile read (and a write after a budget failure).
 /// </summary>
 public sealed class WeightRuleBreaker : IWeightRule
@@ -23,9 +25,7 @@ public sealed class WeightRuleBreaker : IWeightRule
     private readonly long _coolDownTicks;
     private readonly TimeProvider _time;
     private readonly Action<RuleBreakerTrip>? _tripped;
-    private int _exhaustedInARow;
-    private int _trips;
-    private volatile OpenPeriod? _open;
+    private readonly BreakerState _state;
 
     /// <param name="rule">The rule guarded.</param>
     /// <param name="limits">Where <see cref="SandboxLimits.WeightBreakerTripAfter"/> and <see cref="SandboxLimits.WeightBreakerCoolDown"/> come from.</param>
@@ -43,6 +43,34 @@ public sealed class WeightRuleBreaker : IWeightRule
         _coolDownTicks = (long)Math.Min(_coolDown.TotalSeconds * time.TimestampFrequency, long.MaxValue / 4);
         _time = time;
         _tripped = tripped;
+        _state = new BreakerState();
+    }
+
+    private WeightRuleBreaker(WeightRuleBreaker previous, IWeightRule rule)
+    {
+        _rule = rule;
+        _tripAfter = previous._tripAfter;
+        _coolDown = previous._coolDown;
+        _coolDownTicks = previous._coolDownTicks;
+        _time = previous._time;
+        _tripped = previous._tripped;
+        _state = previous._state;
+    }
+
+    /// <summary>
+    /// A breaker around <paramref name="recompiled"/> (the same rule, compiled again for a new rules version) that
+    /// shares this breaker's state: its run of budget failures, its open period and its trip count. Both breakers may
+    /// be called at once (a decision still using the old version), and either one's calls count for both.
+    /// </summary>
+    /// <param name="recompiled">A rule of the same name whose code, language and kind the caller found unchanged.</param>
+    public WeightRuleBreaker Rewrap(IWeightRule recompiled)
+    {
+        ArgumentNullException.ThrowIfNull(recompiled);
+        if (!string.Equals(recompiled.Name, Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"rule '{recompiled.Name}' cannot take over the breaker of rule '{Name}'", nameof(recompiled));
+        }
+        return new WeightRuleBreaker(this, recompiled);
     }
 
     public string Name => _rule.Name;
@@ -53,16 +81,16 @@ public sealed class WeightRuleBreaker : IWeightRule
     public IWeightRule Rule => _rule;
 
     /// <summary>True while the rule is skipped or its trial call runs.</summary>
-    public bool IsOpen => _open is not null;
+    public bool IsOpen => _state.Open is not null;
 
     /// <summary>
     /// While open: the <see cref="TimeProvider"/> timestamp from which the next call is the trial call (until then every
     /// call is skipped, so a decision made with it skipped holds until then); null while closed.
     /// </summary>
-    public long? TrialFrom => _open?.UntilTimestamp;
+    public long? TrialFrom => _state.Open?.UntilTimestamp;
 
     /// <summary>How many times the breaker opened (a failed trial call included).</summary>
-    public int Trips => Volatile.Read(ref _trips);
+    public int Trips => Volatile.Read(ref _state.Trips);
 
     /// <summary>The same rules without their breakers: what an operator testing rules wants (each rule really runs).</summary>
     public static WeightEvaluator Bypass(WeightEvaluator weights)
@@ -73,7 +101,7 @@ public sealed class WeightRuleBreaker : IWeightRule
 
     public double EvaluateWeight(JobFacts job, WorkerFacts worker)
     {
-        var open = _open;
+        var open = _state.Open;
         if (open is not null) return Trial(open, job, worker);
         try
         {
@@ -124,7 +152,7 @@ public sealed class WeightRuleBreaker : IWeightRule
 
     private void CountExhausted(RuleExecutionException failure)
     {
-        var inARow = Interlocked.Increment(ref _exhaustedInARow);
+        var inARow = Interlocked.Increment(ref _state.ExhaustedInARow);
         if (inARow < _tripAfter) return;
         Open(expected: null, $"its last {inARow} calls exhausted a budget ({failure.Message})", afterTrial: false);
     }
@@ -136,22 +164,32 @@ public sealed class WeightRuleBreaker : IWeightRule
         var skipMessage = string.Create(CultureInfo.InvariantCulture,
             $"rule '{Name}' was skipped: {reason}; the node does not call it until {until:yyyy-MM-ddTHH:mm:ss.fffZ}, then one trial call runs it");
         var period = new OpenPeriod(_time.GetTimestamp() + _coolDownTicks, skipMessage);
-        if (Interlocked.CompareExchange(ref _open, period, expected) != expected) return;
-        Volatile.Write(ref _exhaustedInARow, 0);
-        Interlocked.Increment(ref _trips);
+        if (Interlocked.CompareExchange(ref _state.Open, period, expected) != expected) return;
+        Volatile.Write(ref _state.ExhaustedInARow, 0);
+        Interlocked.Increment(ref _state.Trips);
         _tripped?.Invoke(new RuleBreakerTrip(Name, reason, until, afterTrial));
     }
 
     private void Close(OpenPeriod open)
     {
-        Volatile.Write(ref _exhaustedInARow, 0);
-        Interlocked.CompareExchange(ref _open, null, open);
+        Volatile.Write(ref _state.ExhaustedInARow, 0);
+        Interlocked.CompareExchange(ref _state.Open, null, open);
     }
 
     /// <summary>A call that did not exhaust a budget ends the run of failures (no write when there was none).</summary>
     private void EndRun()
     {
-        if (Volatile.Read(ref _exhaustedInARow) != 0) Volatile.Write(ref _exhaustedInARow, 0);
+        if (Volatile.Read(ref _state.ExhaustedInARow) != 0) Volatile.Write(ref _state.ExhaustedInARow, 0);
+    }
+
+    /// <summary>What a breaker knows, kept apart from the rule so that a recompiled, unchanged rule keeps it (<see cref="Rewrap"/>).</summary>
+    private sealed class BreakerState
+    {
+        public int ExhaustedInARow;
+
+        public int Trips;
+
+        public volatile OpenPeriod? Open;
     }
 
     /// <summary>One open period: when it ends (a <see cref="TimeProvider"/> timestamp), the error skipped calls get, and its one trial call.</summary>

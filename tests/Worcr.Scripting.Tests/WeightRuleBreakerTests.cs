@@ -164,6 +164,25 @@ public sealed class WeightRuleBreakerTests
         Assert.True(_breaker.IsOpen);
     }
 
+    [Fact]
+    public void A_rewrapped_breaker_shares_the_state_so_the_recompiled_rule_is_not_called_while_it_is_open()
+    {
+        Call(RuleFailureKind.TimeBudget, times: 4);
+        var recompiled = new StubRule();
+        var rewrapped = _breaker.Rewrap(recompiled);
+        recompiled.Answer = () => throw new RuleExecutionException("slow", "rule 'slow' (js) failed as TimeBudget", kind: RuleFailureKind.TimeBudget);
+
+        Assert.Throws<RuleExecutionException>(() => rewrapped.EvaluateWeight(Facts.Job(), Facts.Worker())); // the 5th in a row trips both
+        var skipped = Enumerable.Range(0, 10).Select(_ => new WeightEvaluator([rewrapped]).Evaluate(Facts.Job(), Facts.Worker())).ToList();
+
+        Assert.Equal((4, 1), (_rule.Calls, recompiled.Calls));
+        Assert.All(skipped, decision => Assert.StartsWith("rule 'slow' was skipped", Assert.Single(decision.Errors)));
+        Assert.True(_breaker.IsOpen);
+        Assert.Equal((1, 1), (_breaker.Trips, rewrapped.Trips));
+        Assert.Single(_trips);
+        Assert.Same(recompiled, rewrapped.Rule);
+    }
+
     /// <summary>Calls the breaker <paramref name="times"/> times with the rule failing as <paramref name="kind"/>.</summary>
     private void Call(RuleFailureKind kind, int times = 1)
     {

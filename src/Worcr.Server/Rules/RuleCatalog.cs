@@ -64,7 +64,8 @@ internal sealed class RuleCatalog : IDisposable
         {
             var version = await _store.VersionAsync(cancellationToken);
             var stored = await _store.ListAsync(cancellationToken);
-            var book = RuleBookBuilder.Build(_files, stored, version, _limits, _time, BreakerTripped);
+            // The current book is only replaced here, under _reloading: its breakers are the ones unchanged scripts carry on.
+            var book = RuleBookBuilder.Build(_files, stored, version, _limits, _time, BreakerTripped, previous: _current);
             if (book.Version == _current.Version || !TrySwapIn(book, out var retired))
             {
                 Dispose(book);
