@@ -28,12 +28,14 @@ internal sealed partial class WorkerSession
     private bool _accepting = true;
     private volatile bool _draining;
 
-    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false, TimeProvider? time = null)
+    /// <param name="initialCredits">Hello.initial_credits: the first credits when the worker withholds some (capacity when null).</param>
+    public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false, TimeProvider? time = null,
+        int? initialCredits = null)
     {
         Batches = batches;
         _time = time ?? TimeProvider.System;
         Profile = profile;
-        _credits = capacity;
+        _credits = Math.Clamp(initialCredits ?? capacity, 0, capacity);
         Capacity = capacity;
         ReportBudget = reportBudget;
         Holder = new LeaseHolder(profile.WorkerId, nodeId);
@@ -45,7 +47,10 @@ internal sealed partial class WorkerSession
     /// <summary>Paces the worker's progress and log messages (used by its read loop only).</summary>
     public ReportBudget ReportBudget { get; }
 
-    /// <summary>The capacity the worker announced in Hello: its first credits, and the most jobs it ever holds at once.</summary>
+    /// <summary>
+    /// The capacity the worker announced in Hello: the most jobs it ever holds at once, and its first credits unless
+    /// it withheld some (Hello.initial_credits).
+    /// </summary>
     public int Capacity { get; }
 
     /// <summary>This stream, unique among all streams of all nodes (the worker id is reused by a reconnecting worker).</summary>

@@ -9,7 +9,9 @@ internal sealed class RunningJob
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _reported = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _slotFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _stopReason;
+    private int _holdsSlot;
     private int _reportClaimed;
 
     public RunningJob(Assign assign, object stream)
@@ -54,8 +56,24 @@ internal sealed class RunningJob
 
     public void MarkReported() => _reported.TrySetResult();
 
+    /// <summary>True from the moment its handler took one of the worker's slots until it gave it back.</summary>
+    public bool HoldsSlot => Volatile.Read(ref _holdsSlot) == 1;
+
+    /// <summary>Completes once the slot it took is free again (or it left without one).</summary>
+    public Task SlotFreed => _slotFreed.Task;
+
+    public void TookSlot() => Volatile.Write(ref _holdsSlot, 1);
+
+    /// <summary>Called once the slot is back in the worker's semaphore, so whoever <see cref="SlotFreed"/> wakes can use it.</summary>
+    public void GaveSlotBack()
+    {
+        Volatile.Write(ref _holdsSlot, 0);
+        _slotFreed.TrySetResult();
+    }
+
     public void MarkDone()
     {
+        _slotFreed.TrySetResult();
         _reported.TrySetResult();
         _done.TrySetResult();
     }

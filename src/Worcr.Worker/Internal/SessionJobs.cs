@@ -70,6 +70,13 @@ internal sealed class SessionJobs
 
     private IEnumerable<RunningJob> Mine => _jobs.Values.Where(job => job.Stream == this);
 
+    /// <summary>
+    /// The slots still taken by handlers of earlier, lost streams (cancelled, they ignore their token): one task per
+    /// slot, completing when its handler gives it back. Asked before this stream's Hello, when it holds no job yet.
+    /// </summary>
+    public IReadOnlyList<Task> SlotsHeldByEarlierStreams() =>
+        [.. _jobs.Values.Where(job => job.Stream != this && job.HoldsSlot).Select(job => job.SlotFreed)];
+
     private void Admit(RunningJob job)
     {
         // An Assign read after the stream was lost is the node's to give again: starting it would run it twice.
@@ -227,10 +234,11 @@ internal sealed class SessionJobs
                 return;
             }
 
+            job.TookSlot();
             if (job.StopReason != JobStopReason.None)
             {
                 // Stopped before its handler began (the stream was lost, the node took it back): it never starts.
-                _slots.Release();
+                GiveSlotBack(job);
                 await ReportAsync(job, Outcomes.FromException(job.StopReason, new OperationCanceledException(job.Token)));
                 return;
             }
@@ -245,7 +253,7 @@ internal sealed class SessionJobs
             finally
             {
                 // Free before the outcome is sent: the node assigns the next job as soon as it reads the outcome.
-                _slots.Release();
+                GiveSlotBack(job);
             }
 
             await ReportAsync(job, result);
@@ -254,6 +262,13 @@ internal sealed class SessionJobs
         {
             Leave(job);
         }
+    }
+
+    /// <summary>Frees the job's slot, then tells whoever waits for it (a later stream that withheld its credit).</summary>
+    private void GiveSlotBack(RunningJob job)
+    {
+        _slots.Release();
+        job.GaveSlotBack();
     }
 
     /// <summary>

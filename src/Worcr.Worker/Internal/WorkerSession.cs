@@ -80,7 +80,9 @@ internal sealed class WorkerSession : ISessionLink
     {
         _loops.Add(RunWriterAsync(call));
         _loops.Add(ReadAsync(call));
-        _outbox.Post(new WorkerMessage { Hello = CreateHello() });
+        var heldByLostStreams = _jobs.SlotsHeldByEarlierStreams();
+        _outbox.Post(new WorkerMessage { Hello = CreateHello(withheld: heldByLostStreams.Count) });
+        GrantEachWhenFree(heldByLostStreams);
 
         await Task.WhenAny(_welcome.Task, _streamEnded.Task, _stopRequested.Task);
         // Before the Welcome is looked at: one read a moment later must not let the jobs sent right after it start.
@@ -112,19 +114,38 @@ internal sealed class WorkerSession : ISessionLink
         return new SessionEnd(drained ? SessionEndKind.Drained : SessionEndKind.Stopped, Welcomed: true, WelcomedFor: Stopwatch.GetElapsedTime(welcomedAt));
     }
 
-    private Hello CreateHello()
+    /// <param name="withheld">
+    /// Slots still taken by handlers of a lost stream: the node is not to count on them, or it would send this stream
+    /// jobs that only wait here for those handlers while other workers idle. The capacity stays whole (it bounds every
+    /// later Credit), and the first credits leave them out.
+    /// </param>
+    private Hello CreateHello(int withheld)
     {
+        var capacity = _options.Concurrency + _options.Prefetch;
         var hello = new Hello
         {
             WorkerId = _options.WorkerId,
-            Capacity = _options.Concurrency + _options.Prefetch,
+            Capacity = capacity,
             Token = _options.Token ?? "",
             Sdk = Sdk,
             Batches = true,
         };
+        if (withheld > 0) hello.InitialCredits = Math.Max(0, capacity - withheld);
         hello.Tags.AddRange(_options.Tags);
         hello.JobTypes.AddRange(_jobs.HandledTypes);
         return hello;
+    }
+
+    /// <summary>
+    /// Grants the credit withheld for each slot of a lost stream's handler once that handler returns (sent once the
+    /// Welcome came, batched as any grant, and never once this stream is leaving or gone).
+    /// </summary>
+    private void GrantEachWhenFree(IReadOnlyList<Task> slotsFreed)
+    {
+        foreach (var freed in slotsFreed)
+        {
+            _ = freed.ContinueWith(_ => _credits.Grant(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     private void StartBackgroundLoops(Welcome welcome)

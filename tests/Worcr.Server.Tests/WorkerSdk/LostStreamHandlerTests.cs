@@ -14,7 +14,7 @@ namespace Worcr.Server.Tests.WorkerSdk;
 public sealed class LostStreamHandlerTests
 {
     [Fact]
-    public async Task A_handler_that_outlives_its_lost_stream_keeps_its_slot_and_its_job_s_next_attempt_waits_for_it()
+    public async Task A_handler_that_outlives_its_lost_stream_keeps_its_job_s_next_attempt_waiting_for_it()
     {
         await using var cluster = await TestCluster.StartAsync();
         await using var link = new TcpProxy(cluster.Nodes[0].GrpcAddress.Port);
@@ -25,7 +25,9 @@ public sealed class LostStreamHandlerTests
         var running = 0;
         var mostAtOnce = 0;
         var events = new ConcurrentQueue<string>();
-        var worker = StandaloneWorker.Create(new Uri($"http://127.0.0.1:{link.Port}"), concurrency: 1);
+        // Two slots: the next stream withholds the one attempt 1 keeps (LostStreamSlotCreditTests) and has one credit for
+        // attempt 2, which must still wait for attempt 1.
+        var worker = StandaloneWorker.Create(new Uri($"http://127.0.0.1:{link.Port}"), concurrency: 2);
         worker.Handle("test.slow", async context =>
         {
             var now = Interlocked.Increment(ref running);

@@ -74,6 +74,19 @@ public sealed class WorkerSessionSlotTests
         Assert.Equal(0, session.RunningCount);
     }
 
+    [Fact]
+    public void Withheld_initial_credits_are_not_used_until_granted_and_the_capacity_still_bounds_the_grants()
+    {
+        var session = new WorkerSession(new WorkerProfile("w", [], new HashSet<string> { "t" }), 3, new ReportBudget(100, 100, 1000, 0), "node",
+            initialCredits: 1);
+
+        Assert.Equal(1, session.AvailableCredits);
+        Assert.True(Assign(session, Job(1)));
+        Assert.False(Assign(session, Job(2)), "the worker withheld two of its three credits");
+        session.AddCredits(10);
+        Assert.Equal(2, session.AvailableCredits);
+    }
+
     private static WorkerSession NewSession(int capacity) =>
         new(new WorkerProfile("w", [], new HashSet<string> { "t" }), capacity, new ReportBudget(100, 100, 1000, 0), "node");
 
