@@ -78,6 +78,24 @@ public sealed class BadInputTests
         await NodeProbe.AssertStillServesAsync(cluster.Client());
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    public async Task Hello_granting_initial_credits_outside_its_capacity_gets_invalid_argument(int initialCredits)
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var error = await ConnectAndSendAsync(cluster, new WorkerMessage
+        {
+            Hello = new Hello { WorkerId = "w-credits", Capacity = 2, InitialCredits = initialCredits, JobTypes = { "test.echo" } },
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("initial_credits", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
+        await NodeProbe.AssertStillServesAsync(cluster.Client());
+    }
+
     /// <summary>Opens a Connect stream, sends one message, and returns the status the node ends the stream with.</summary>
     private static async Task<RpcException> ConnectAndSendAsync(TestCluster cluster, WorkerMessage first)
     {
