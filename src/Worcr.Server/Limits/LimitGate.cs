@@ -34,6 +34,9 @@ internal sealed class LimitGate
     private long _placeholders;
     private int _rebuildNeeded;
 
+    /// <summary>The definitions the gate last granted under, to see when concurrency limits were added or changed.</summary>
+    private LimitSet _granting = LimitSet.Empty;
+
     public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, ILogger logger)
     {
         _limiter = limiter;
@@ -65,7 +68,9 @@ internal sealed class LimitGate
 
     public async Task<LanePermits> AcquireAsync(Lane lane, int asked, CancellationToken cancellationToken)
     {
-        var counters = CountersOf(lane);
+        var limits = _limits();
+        if (!ReferenceEquals(limits, Volatile.Read(ref _granting))) NoteLimits(limits);
+        var counters = CountersOf(limits, lane);
         if (counters.Count == 0) return new LanePermits(LimitDecision.All(asked), []);
         var grants = new List<CounterGrant>(counters.Count);
         try
@@ -123,13 +128,17 @@ internal sealed class LimitGate
         }
     }
 
-    /// <summary>After the claim: unused permits go back, and concurrency permits now belong to the claimed jobs.</summary>
+    /// <summary>
+    /// After the claim: unused permits go back, and concurrency permits now belong to the claimed jobs. Every claimed
+    /// attempt is tracked, those of lanes without limits too: a concurrency limit defined while it runs counts it (the
+    /// holders rebuild registers it), and its release and renewal must then cover that limit's key.
+    /// </summary>
     public async Task SettleAsync(LanePermits permits, string workerId, IReadOnlyList<ClaimedJob> claimed, CancellationToken cancellationToken)
     {
-        if (permits.Grants.Count == 0) return;
         var concurrency = permits.Grants.Where(g => g.IsConcurrency).Select(g => g.Counter).ToArray();
         // Tracked first: should Redis fail below, the next heartbeat registers these permits again.
-        if (concurrency.Length > 0) foreach (var job in claimed) _held.Add(workerId, job.Id, job.Attempt, concurrency);
+        foreach (var job in claimed) _held.Add(workerId, job.Id, job.Attempt, job.Lane, concurrency);
+        if (permits.Grants.Count == 0) return;
         try
         {
             await KeepAsync(permits.Grants, claimed.Count, cancellationToken);
@@ -162,7 +171,8 @@ internal sealed class LimitGate
     private async Task ReleaseHeldAsync(string workerId, long jobId, int attempt)
     {
         _unheldOnce.TryRemove((workerId, jobId, attempt), out _);
-        var counters = _held.Remove(workerId, jobId, attempt);
+        if (_held.Remove(workerId, jobId, attempt) is not { } held) return;
+        var counters = HeldCountersOf(held);
         if (counters.Count == 0) return;
         try
         {
@@ -182,7 +192,7 @@ internal sealed class LimitGate
     /// </summary>
     public async Task ReleaseWorkerAsync(string workerId)
     {
-        foreach (var (jobId, attempt, _) in _held.Of(workerId)) await ReleaseAsync(workerId, jobId, attempt);
+        foreach (var held in _held.Of(workerId)) await ReleaseAsync(workerId, held.JobId, held.Attempt);
     }
 
     /// <summary>
@@ -195,7 +205,7 @@ internal sealed class LimitGate
         if (jobs.Count == 0) return;
         // A job is tracked here just before it is handed to the worker's session, so one heartbeat can fall between
         // the two: a job not held is freed only when the previous heartbeat did not see it held either.
-        var gone = new List<(long JobId, int Attempt, IReadOnlyList<LimitCounter> Counters)>();
+        var gone = new List<HeldAttempt>();
         foreach (var job in jobs)
         {
             var key = (session.WorkerId, job.JobId, job.Attempt);
@@ -207,7 +217,21 @@ internal sealed class LimitGate
             _unheldOnce.TryRemove((session.WorkerId, job.JobId, job.Attempt), out _);
             await ReleaseAsync(session.WorkerId, job.JobId, job.Attempt);
         }
-        await RenewHoldersAsync(session.WorkerId, jobs.Except(gone).ToArray(), cancellationToken);
+        var renewed = jobs.Except(gone).Select(job => (job.JobId, job.Attempt, Counters: HeldCountersOf(job))).Where(job => job.Counters.Count > 0).ToArray();
+        if (renewed.Length > 0) await RenewHoldersAsync(session.WorkerId, renewed, cancellationToken);
+    }
+
+    /// <summary>
+    /// The concurrency counters an attempt holds a slot in: those that granted it a permit at its claim, and those
+    /// today's definitions give its lane. A limit defined, enabled or changed while the attempt ran made the holders
+    /// rebuild register it under the limit's key, on whichever node rebuilt; this node, which holds the attempt, renews
+    /// and releases that holder. A counter named twice (its capacity changed) is one holder set in Redis, kept once.
+    /// </summary>
+    private IReadOnlyList<LimitCounter> HeldCountersOf(HeldAttempt held)
+    {
+        var today = CountersOf(_limits(), held.Lane).Where(c => c.Kind == LimitKind.Concurrency).ToArray();
+        if (today.Length == 0) return held.Granted;
+        return held.Granted.Concat(today).DistinctBy(c => (c.Key, c.Name)).ToArray();
     }
 
     /// <summary>
@@ -240,9 +264,11 @@ internal sealed class LimitGate
         jobs.SelectMany(j => j.Counters.Select(c => (Counter: c, Holder: HolderOf(j.JobId, j.Attempt)))).GroupBy(r => r.Counter, r => r.Holder);
 
     /// <summary>
-    /// The connection to Redis failed or came back: Redis may have restarted empty, and its concurrency counters
-    /// would then admit a full capacity beside the jobs still running. No concurrency permit is granted again until
-    /// the holders of every running attempt are registered again from PostgreSQL.
+    /// No concurrency permit is granted again until the holders of every running attempt are registered again from
+    /// PostgreSQL, under the keys today's definitions give them. Needed when the connection to Redis failed or came
+    /// back (Redis may have restarted empty, and its concurrency counters would then admit a full capacity beside the
+    /// jobs still running), and when a concurrency limit was added, enabled or changed (the jobs of its key already
+    /// running hold no permit of it, and it would admit its capacity beside them).
     /// </summary>
     public void RequireRebuild() => Volatile.Write(ref _rebuildNeeded, 1);
 
@@ -282,14 +308,32 @@ internal sealed class LimitGate
                 .Where(counter => counter.Kind == LimitKind.Concurrency)
                 .Select(counter => (Counter: counter, Holder: HolderOf(attempt.JobId, attempt.Attempt))))
             .GroupBy(h => h.Counter);
-        var registered = 0;
+        var registered = new List<(LimitCounter Counter, string[] Holders)>();
         foreach (var byCounter in holders)
         {
             var ids = byCounter.Select(h => h.Holder).Distinct(StringComparer.Ordinal).ToArray();
             await _limiter!.SettleHoldersAsync(byCounter.Key, [], ids, _lease, cancellationToken);
-            registered += ids.Length;
+            registered.Add((byCounter.Key, ids));
         }
-        LimitLog.HoldersRebuilt(_logger, running.Count, registered);
+        if (registered.Count > 0) await RemoveEndedAsync(registered, cancellationToken);
+        LimitLog.HoldersRebuilt(_logger, running.Count, registered.Sum(r => r.Holders.Length));
+    }
+
+    /// <summary>
+    /// An attempt that ended between the read of the running attempts and the registration of its holders was
+    /// released (its holders removed, its end stored first) before the rebuild put them back, and nothing would
+    /// remove them again: it took a slot for a whole lease with nothing running. Running attempts are read once more
+    /// after the registration, and the holders of those that ended are removed. An attempt that ends later finds its
+    /// holders registered, and its node's release removes them. A second read per rebuild, which is rare.
+    /// </summary>
+    private async Task RemoveEndedAsync(List<(LimitCounter Counter, string[] Holders)> registered, CancellationToken cancellationToken)
+    {
+        var stillRunning = (await RunningAttempts!(cancellationToken)).Select(a => HolderOf(a.JobId, a.Attempt)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (counter, ids) in registered)
+        {
+            var ended = ids.Where(id => !stillRunning.Contains(id)).ToArray();
+            if (ended.Length > 0) await _limiter!.SettleHoldersAsync(counter, ended, [], _lease, cancellationToken);
+        }
     }
 
     /// <summary>A concurrency permit on <paramref name="key"/> was freed (here or on another node).</summary>
@@ -299,16 +343,33 @@ internal sealed class LimitGate
         if (Parking.UnparkKey(key, limits.KeysOf)) Wake();
     }
 
-    /// <summary>The definitions changed: every lane gets a fresh look.</summary>
+    /// <summary>
+    /// The definitions changed (every node hears of it: the limits NOTIFY makes each reload): every lane gets a fresh
+    /// look, and a concurrency limit added, enabled or changed makes the holders be rebuilt before the next grant.
+    /// </summary>
     public void OnLimitsChanged()
     {
+        NoteLimits(_limits());
         Parking.Clear();
         Wake();
     }
 
-    private IReadOnlyList<LimitCounter> CountersOf(Lane lane)
+    /// <summary>
+    /// Requires the holders rebuild when <paramref name="limits"/> has a concurrency job limit the definitions granted
+    /// under so far did not have as it is now. Also called by the acquire itself, should it see a new set before
+    /// <see cref="OnLimitsChanged"/> ran. The rebuild reads every running attempt from PostgreSQL and registers its
+    /// holders again (idempotent: a holder already there only has its lease renewed); that is one query and a few
+    /// Redis calls per counter, paid only when concurrency definitions change, which is rare.
+    /// </summary>
+    private void NoteLimits(LimitSet limits)
     {
-        var limits = _limits();
+        var previous = Interlocked.Exchange(ref _granting, limits);
+        if (ReferenceEquals(previous, limits)) return;
+        if (limits.ConcurrencyJobLimits.Except(previous.ConcurrencyJobLimits).Any()) RequireRebuild();
+    }
+
+    private static IReadOnlyList<LimitCounter> CountersOf(LimitSet limits, Lane lane)
+    {
         var keys = limits.KeysOf(lane);
         if (keys.Count == 0) return [];
         var counters = new List<LimitCounter>();

@@ -29,7 +29,7 @@ internal static partial class LimitLog
     [LoggerMessage(8008, LogLevel.Warning, "The limit release subscription failed; parked lanes fall back to their retry time.")]
     public static partial void SubscriptionFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(8009, LogLevel.Information, "Concurrency holders rebuilt from PostgreSQL after the Redis connection was lost: {Attempts} running attempt(s), {Holders} holder(s).")]
+    [LoggerMessage(8009, LogLevel.Information, "Concurrency holders rebuilt from PostgreSQL (the Redis connection was lost, or concurrency limits were added or changed): {Attempts} running attempt(s), {Holders} holder(s).")]
     public static partial void HoldersRebuilt(ILogger logger, int attempts, int holders);
 
     [LoggerMessage(8010, LogLevel.Warning, "The Redis connection {Change}; concurrency permits wait until their holders are rebuilt from PostgreSQL.")]

@@ -1,5 +1,6 @@
 using Worcr.Core.Caching;
 using Worcr.Core.Lanes;
+using Worcr.Redis.Limits;
 using Worcr.Scripting;
 
 namespace Worcr.Server.Limits;
@@ -22,6 +23,7 @@ internal sealed class LimitSet
         Definitions = definitions;
         Enabled = definitions.Where(d => d.Enabled).ToArray();
         _laneJobLimits = Enabled.Where(d => d.Mode == LimitMode.Job && d.Match.KeysFromLane).ToArray();
+        ConcurrencyJobLimits = Enabled.Where(d => d.Mode == LimitMode.Job && d.Kind == LimitKind.Concurrency).ToArray();
     }
 
     public static LimitSet Empty { get; } = new([]);
@@ -30,6 +32,9 @@ internal sealed class LimitSet
     public IReadOnlyList<LimitDefinition> Definitions { get; }
 
     private IReadOnlyList<LimitDefinition> Enabled { get; }
+
+    /// <summary>The enabled concurrency job limits: a new or changed one must count the jobs of its keys already running.</summary>
+    public IReadOnlyList<LimitDefinition> ConcurrencyJobLimits { get; }
 
     /// <summary>The limit keys enabled definitions make for a job (rules add theirs elsewhere).</summary>
     public IEnumerable<string> KeysFor(JobFacts job)
