@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Worcr.LocalServices;
 
@@ -9,6 +10,8 @@ namespace Worcr.LocalServices;
 /// then closed at once), <see cref="Restore"/> relays again. <see cref="Stall"/> is a network partition instead: every
 /// connection stays open but nothing gets through, either way, until <see cref="Restore"/> (as TCP retransmits what was
 /// sent during a short partition once it heals); the client hears no error, only silence, until its own timeout.
+/// <see cref="LoseAnswer"/> and <see cref="PartitionBefore"/> break one connection at one chosen request (a COMMIT of a
+/// chosen transaction): after the server acted on it, or before it could.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -20,6 +23,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private volatile bool _cut;
     // Completed while bytes flow; a stall swaps in one that Restore completes.
     private volatile TaskCompletionSource _flowing = Flowing();
+    private volatile RequestTrap? _trap;
 
     public TcpProxy(int targetPort)
     {
@@ -54,6 +58,28 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         _cut = false;
         _flowing.TrySetResult();
+    }
+
+    /// <summary>
+    /// On the first connection whose client sends <paramref name="marker"/> and then <paramref name="request"/> (the
+    /// marker's own message when null), the request goes through, and the server's first bytes after it are not: the
+    /// connection is reset both ways instead. The server did what was asked (a COMMIT committed before its answer
+    /// left) and the client never learns it. Completes once the answer was dropped. Each text is looked for within
+    /// what one read of the client's stream returns (a message the client writes in one go).
+    /// </summary>
+    public Task LoseAnswer(string marker, string? request = null) => Arm(new RequestTrap(marker, request, deliver: true));
+
+    /// <summary>
+    /// As <see cref="LoseAnswer"/>, but the connection is reset before the request reaches the server, and every
+    /// connection then stalls (<see cref="Stall"/>) until <see cref="Restore"/>: a partition that begins just before
+    /// the request (a COMMIT that never arrives, so the server rolls back). Completes once the connection was reset.
+    /// </summary>
+    public Task PartitionBefore(string marker, string? request = null) => Arm(new RequestTrap(marker, request, deliver: false));
+
+    private Task Arm(RequestTrap trap)
+    {
+        if (Interlocked.CompareExchange(ref _trap, trap, null) is not null) throw new InvalidOperationException("A request trap is set already.");
+        return trap.Sprung.Task;
     }
 
     private static TaskCompletionSource Flowing()
@@ -105,7 +131,7 @@ public sealed class TcpProxy : IAsyncDisposable
             _open.Add(server);
         }
         // Either direction ending ends both: a half-open relay would look alive to one side.
-        await Task.WhenAny(CopyAsync(client, server), CopyAsync(server, client));
+        await Task.WhenAny(CopyAsync(client, server, client), CopyAsync(server, client, client));
         client.Dispose();
         server.Dispose();
         lock (_open)
@@ -115,8 +141,10 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private async Task CopyAsync(TcpClient from, TcpClient to)
+    /// <param name="client">The client end of the relay, which identifies it to a <see cref="RequestTrap"/>.</param>
+    private async Task CopyAsync(TcpClient from, TcpClient to, TcpClient client)
     {
+        var fromClient = from == client;
         try
         {
             var source = from.GetStream();
@@ -126,6 +154,15 @@ public sealed class TcpProxy : IAsyncDisposable
             while ((read = await source.ReadAsync(buffer, _stop.Token)) > 0)
             {
                 await _flowing.Task.WaitAsync(_stop.Token);
+                if (_trap is { } trap && trap.Springs(client, fromClient, buffer.AsSpan(0, read)))
+                {
+                    _trap = null;
+                    if (!trap.Deliver) Stall();
+                    Reset(from);
+                    Reset(to);
+                    trap.Sprung.TrySetResult();
+                    return;
+                }
                 await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             }
         }
@@ -134,22 +171,60 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Where one connection is to break: the client's marker picks the connection, its request arms the trap, and the
+    /// trap springs at the request itself (when it is not to be delivered) or at the server's next bytes.
+    /// </summary>
+    private sealed class RequestTrap(string marker, string? request, bool deliver)
+    {
+        private readonly byte[] _marker = Encoding.UTF8.GetBytes(marker);
+        private readonly byte[]? _request = request is null ? null : Encoding.UTF8.GetBytes(request);
+        private readonly Lock _gate = new();
+        private TcpClient? _connection;
+        private bool _requested;
+
+        public bool Deliver { get; } = deliver;
+
+        public TaskCompletionSource Sprung { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether these bytes, about to be forwarded on <paramref name="client"/>'s relay, must not be.</summary>
+        public bool Springs(TcpClient client, bool fromClient, ReadOnlySpan<byte> bytes)
+        {
+            lock (_gate)
+            {
+                if (!fromClient) return _requested && _connection == client;
+                if (_connection is null)
+                {
+                    var at = bytes.IndexOf(_marker);
+                    if (at < 0) return false;
+                    _connection = client;
+                    bytes = bytes[at..];
+                }
+                if (_connection != client || _requested) return false;
+                _requested = _request is null || bytes.IndexOf(_request) >= 0;
+                return _requested && !Deliver;
+            }
+        }
+    }
+
+    /// <summary>A reset, not a FIN: a cut cable gives the other side no polite goodbye either.</summary>
+    private static void Reset(TcpClient connection)
+    {
+        try
+        {
+            if (connection.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+        }
+        connection.Dispose();
+    }
+
     private void CloseAll()
     {
         TcpClient[] open;
         lock (_open) open = [.. _open];
-        foreach (var connection in open)
-        {
-            // A reset, not a FIN: a cut cable gives the client no polite goodbye either.
-            try
-            {
-                if (connection.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
-            }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
-            {
-            }
-            connection.Dispose();
-        }
+        foreach (var connection in open) Reset(connection);
     }
 
     public async ValueTask DisposeAsync()

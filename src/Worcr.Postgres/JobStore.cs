@@ -18,6 +18,8 @@ public sealed partial class JobStore : IJobLifecycleStore
     private readonly BacklogReader _backlog;
     private readonly JobClaimer _claimer;
     private readonly JobCompleter _completer;
+    private readonly CompletedAttempts _completed;
+    private readonly CommitConfirmation _commits;
     private readonly JobFailer _failer;
     private readonly JobYielder _yielder;
     private readonly LeaseRenewer _leases;
@@ -43,6 +45,8 @@ public sealed partial class JobStore : IJobLifecycleStore
         _backlog = new BacklogReader(dataSource, sql, _lanes);
         _claimer = new JobClaimer(dataSource, sql, _lanes);
         _completer = new JobCompleter(dataSource, sql);
+        _completed = new CompletedAttempts(dataSource, sql);
+        _commits = new CommitConfirmation(dataSource);
         _failer = new JobFailer(dataSource, sql, states);
         _yielder = new JobYielder(dataSource, sql, notifier);
         _leases = new LeaseRenewer(dataSource, sql);
@@ -89,6 +93,11 @@ public sealed partial class JobStore : IJobLifecycleStore
     /// <summary>Hands the job back without a failure: waiting now, or scheduled when delay &gt; 0.</summary>
     public Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder = null, CancellationToken ct = default) =>
         _yielder.YieldAsync(jobId, attempt, delay, holder, ct);
+
+    public Task<bool> IsCommittedAsync(string transactionId, CancellationToken ct = default) => _commits.IsCommittedAsync(transactionId, ct);
+
+    public Task<IReadOnlyList<bool>> WereCompletedAsync(IReadOnlyList<Completion> completions, CancellationToken ct = default) =>
+        _completed.AreStoredAsync(completions, ct);
 
     /// <summary>
     /// Extends the leases of the given attempts while <paramref name="holder"/> still runs them (by their type's

@@ -31,6 +31,18 @@ public interface IJobLifecycleStore
     /// </summary>
     Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, LeaseHolder? holder = null, CancellationToken ct = default);
 
+    /// <summary>
+    /// Whether PostgreSQL committed the transaction (<c>pg_xact_status</c>): false when it rolled back or has not
+    /// ended yet. Asked about a write whose answer to COMMIT was lost (<see cref="UnconfirmedCommitException{TOutcome}"/>).
+    /// </summary>
+    Task<bool> IsCommittedAsync(string transactionId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Per completion, in input order, whether the job is in history as completed by that attempt and holder: asked
+    /// about completions refused after a batch whose answer was lost, which that batch may have stored itself.
+    /// </summary>
+    Task<IReadOnlyList<bool>> WereCompletedAsync(IReadOnlyList<Completion> completions, CancellationToken ct = default);
+
     /// <summary>Cancels an unfinished job; a running one's node is told so it can stop the worker.</summary>
     Task<CancelOutcome> CancelAsync(long jobId, string reason, CancellationToken ct = default);
 

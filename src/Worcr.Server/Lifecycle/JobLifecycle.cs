@@ -44,7 +44,7 @@ internal sealed class JobLifecycle
         _enqueuePolicy = new EnqueuePolicy(retries.Value, listener.Value.MaxMessageSize, retention.Value.History(), rules, jobTypes, limits, time, logger) { Telemetry = () => Telemetry };
         _retryRules = new RetryRules(retries.Value, rules, jobTypes, logger) { Telemetry = () => Telemetry };
         _enqueues = new EnqueueBatcher(store, logger);
-        _completions = new CompletionBatcher(store.CompleteAsync, _outcomes) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
+        _completions = new CompletionBatcher(store.CompleteAsync, _outcomes, store.WereCompletedAsync) { CommitFailed = (exception, failures) => CompletionLog.CommitFailed(logger, failures, exception) };
         _logger = logger;
     }
 
@@ -99,34 +99,55 @@ internal sealed class JobLifecycle
     /// <param name="holder">When set, the failure applies only while this holder holds the attempt's lease.</param>
     public async Task<FailOutcome> FailAsync(FailReport report, long jobId, string error, ClaimedJob? held, LeaseHolder? holder, CancellationToken cancellationToken)
     {
-        var backoff = await _retryRules.BackoffForAsync(held, cancellationToken);
         var failure = new JobFailure(jobId, report.Attempt, Truncate(error)) { Holder = holder };
-        var outcome = await _store.FailAsync(failure,
-            budget => RetryPolicy.Decide(report, budget, backoff, () => _retryRules.Advise(held, report.Attempt, error)), cancellationToken);
-        Emit(StateChanges.Failed(failure, TenantOf(held), outcome));
-        if (outcome.Accepted) Telemetry?.Finished(held, outcome.State == JobState.Dead ? JobOutcome.Dead : JobOutcome.Retried);
-        return outcome;
+        return Failed(failure, held, await StoreFailureAsync(report, failure, error, held, cancellationToken));
     }
 
     /// <summary>
     /// A worker's failure of its attempt, kept and tried again until PostgreSQL takes it, as completions are
     /// (<see cref="StoreRetry"/>): a PostgreSQL outage of a second must neither lose it nor end the worker's stream.
-    /// Each try is fenced by <paramref name="holder"/> and the attempt, so one whose attempt was requeued meanwhile is refused.
+    /// Each try is fenced by <paramref name="holder"/> and the attempt, so one whose attempt was requeued meanwhile is
+    /// refused; one that finds the attempt ended by an earlier try whose answer was lost is not (<see cref="StoreRetry.StoreOutcomeAsync"/>).
     /// </summary>
-    public Task<FailOutcome> FailUntilStoredAsync(FailReport report, long jobId, string error, ClaimedJob? held, LeaseHolder holder) =>
-        _outcomes.StoreAsync(ct => FailAsync(report, jobId, error, held, holder, ct),
+    public async Task<FailOutcome> FailUntilStoredAsync(FailReport report, long jobId, string error, ClaimedJob? held, LeaseHolder holder)
+    {
+        var failure = new JobFailure(jobId, report.Attempt, Truncate(error)) { Holder = holder };
+        var outcome = await _outcomes.StoreOutcomeAsync(ct => StoreFailureAsync(report, failure, error, held, ct), o => o.Accepted, _store.IsCommittedAsync,
             (exception, failures) => CompletionLog.OutcomeFailed(_logger, "failure", jobId, report.Attempt, failures, exception));
+        return Failed(failure, held, outcome);
+    }
+
+    private async Task<FailOutcome> StoreFailureAsync(FailReport report, JobFailure failure, string error, ClaimedJob? held, CancellationToken cancellationToken)
+    {
+        var backoff = await _retryRules.BackoffForAsync(held, cancellationToken);
+        return await _store.FailAsync(failure,
+            budget => RetryPolicy.Decide(report, budget, backoff, () => _retryRules.Advise(held, report.Attempt, error)), cancellationToken);
+    }
+
+    /// <summary>Announces and counts what a failure did.</summary>
+    private FailOutcome Failed(JobFailure failure, ClaimedJob? held, FailOutcome outcome)
+    {
+        Emit(StateChanges.Failed(failure, TenantOf(held), outcome));
+        if (outcome.Accepted) Telemetry?.Finished(held, outcome.State == JobState.Dead ? JobOutcome.Dead : JobOutcome.Retried);
+        return outcome;
+    }
 
     /// <summary>A worker's yield, kept and tried again until PostgreSQL takes it (as <see cref="FailUntilStoredAsync"/>).</summary>
-    public Task<bool> YieldUntilStoredAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder holder) =>
-        _outcomes.StoreAsync(ct => YieldAsync(jobId, attempt, delay, held, holder, ct),
+    public async Task<bool> YieldUntilStoredAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder holder)
+    {
+        var accepted = await _outcomes.StoreOutcomeAsync(ct => _store.YieldAsync(jobId, attempt, delay, holder, ct), accepted => accepted, _store.IsCommittedAsync,
             (exception, failures) => CompletionLog.OutcomeFailed(_logger, "yield", jobId, attempt, failures, exception));
+        return Yielded(jobId, attempt, delay, held, accepted);
+    }
 
     /// <summary>The worker hands the attempt back without a failure: waiting now, or scheduled after <paramref name="delay"/>.</summary>
     /// <param name="holder">When set, the yield applies only while this holder holds the attempt's lease.</param>
-    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder? holder, CancellationToken cancellationToken)
+    public async Task<bool> YieldAsync(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, LeaseHolder? holder, CancellationToken cancellationToken) =>
+        Yielded(jobId, attempt, delay, held, await _store.YieldAsync(jobId, attempt, delay, holder, cancellationToken));
+
+    /// <summary>Announces and counts what a yield did.</summary>
+    private bool Yielded(long jobId, int attempt, TimeSpan delay, ClaimedJob? held, bool accepted)
     {
-        var accepted = await _store.YieldAsync(jobId, attempt, delay, holder, cancellationToken);
         Emit(StateChanges.Yielded(jobId, attempt, delay, TenantOf(held), accepted));
         if (accepted) Telemetry?.Finished(held, JobOutcome.Yielded);
         return accepted;

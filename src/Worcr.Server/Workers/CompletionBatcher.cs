@@ -18,14 +18,21 @@ internal sealed class CompletionBatcher
     private readonly Channel<(Completion Completion, TaskCompletionSource<bool> Done)> _queue =
         Channel.CreateUnbounded<(Completion, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> _store;
+    private readonly Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>>? _wereStored;
     private readonly StoreRetry _retry;
 
     /// <param name="store">Stores a batch; per completion, whether its attempt was still running (<see cref="IJobLifecycleStore.CompleteAsync"/>).</param>
     /// <param name="retry">How a batch that failed is tried again, and for how long once the node stops; this loop's stop starts its patience.</param>
-    public CompletionBatcher(Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> store, StoreRetry? retry = null)
+    /// <param name="wereStored">
+    /// Per completion, whether history holds it as completed by its attempt and holder (<see cref="IJobLifecycleStore.WereCompletedAsync"/>):
+    /// asked about those a retried batch refused. Without it, such refusals stand.
+    /// </param>
+    public CompletionBatcher(Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>> store, StoreRetry? retry = null,
+        Func<IReadOnlyList<Completion>, CancellationToken, Task<IReadOnlyList<bool>>>? wereStored = null)
     {
         _store = store;
         _retry = retry ?? new StoreRetry();
+        _wereStored = wereStored;
     }
 
     /// <summary>Called with each failed commit (the node logs it); the batch is then retried.</summary>
@@ -85,6 +92,23 @@ internal sealed class CompletionBatcher
         return true;
     }
 
+    /// <summary>
+    /// A batch that failed may have committed all the same: the connection can break after the statement reached
+    /// PostgreSQL and before its answer came back. Its retry then finds those attempts ended, by that very batch,
+    /// and would tell their workers their completions were refused although they are stored. So after a failed try,
+    /// each refused completion is looked up in history, and the ones found there completed by their attempt and holder
+    /// are accepted. A refusal on a first try (a genuinely stale attempt) is left as it is.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> RecheckRefusedAsync(List<Completion> completions, IReadOnlyList<bool> accepted, CancellationToken giveUp)
+    {
+        if (_wereStored is null || accepted.All(a => a)) return accepted;
+        var refused = Enumerable.Range(0, completions.Count).Where(i => !accepted[i]).ToList();
+        var stored = await _wereStored(refused.Select(i => completions[i]).ToList(), giveUp);
+        var answers = accepted.ToArray();
+        for (var r = 0; r < refused.Count; r++) answers[refused[r]] = stored[r];
+        return answers;
+    }
+
     private async Task FlushAsync(List<(Completion Completion, TaskCompletionSource<bool> Done)> batch, CancellationToken giveUp)
     {
         var completions = batch.Select(b => b.Completion).ToList();
@@ -93,6 +117,7 @@ internal sealed class CompletionBatcher
             try
             {
                 var accepted = await _store(completions, giveUp);
+                if (failures > 1) accepted = await RecheckRefusedAsync(completions, accepted, giveUp);
                 for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(accepted[i]);
                 return;
             }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Worcr.Core.Jobs;
 using Worcr.Core.Retries;
 
 namespace Worcr.Server.Workers;
@@ -55,6 +56,41 @@ internal sealed class StoreRetry
                 await PauseAsync(failures);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="StoreAsync"/> for a write that ends an attempt and is fenced by it (a fail, a yield). A try whose
+    /// answer to COMMIT was lost (<see cref="UnconfirmedCommitException{TOutcome}"/>: the connection broke after the
+    /// COMMIT left) may have committed, and then the next try finds the attempt ended, by that try itself: answering
+    /// "refused" would tell the worker its outcome was not stored when it was. So when a try after such a loss is
+    /// refused, PostgreSQL is asked whether the lost try committed, and if it did, what that try stored is returned.
+    /// A refusal with no lost COMMIT before it (the first try's, or one after a connection that failed before its
+    /// COMMIT) is a genuine one and stands.
+    /// </summary>
+    /// <param name="accepted">Whether an outcome says the write was applied (the attempt was still running).</param>
+    /// <param name="committed">Whether PostgreSQL committed a transaction (<see cref="IJobLifecycleStore.IsCommittedAsync"/>).</param>
+    public async Task<T> StoreOutcomeAsync<T>(Func<CancellationToken, Task<T>> write, Func<T, bool> accepted,
+        Func<string, CancellationToken, Task<bool>> committed, Action<Exception, int> failed)
+    {
+        var unconfirmed = new List<UnconfirmedCommitException<T>>();
+        var outcome = await StoreAsync(async giveUp =>
+        {
+            try
+            {
+                return await write(giveUp);
+            }
+            catch (UnconfirmedCommitException<T> lost)
+            {
+                unconfirmed.Add(lost);
+                throw;
+            }
+        }, failed);
+        if (accepted(outcome)) return outcome;
+        foreach (var lost in unconfirmed)
+        {
+            if (await StoreAsync(giveUp => committed(lost.TransactionId, giveUp), failed)) return lost.Outcome;
+        }
+        return outcome;
     }
 
     /// <summary>

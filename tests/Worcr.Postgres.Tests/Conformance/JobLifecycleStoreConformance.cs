@@ -65,6 +65,24 @@ public abstract class JobLifecycleStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_completion_is_found_stored_only_as_completed_by_its_own_attempt_and_holder()
+    {
+        var holder = new LeaseHolder("w1", "n1");
+        var (id, attempt) = await RunningAsync();
+        Assert.Equal([true], await Store.CompleteAsync([new Completion(id, attempt, null) { Holder = holder }]));
+        var (cancelled, cancelledAttempt) = await RunningAsync(Job(type: "other"));
+        await Store.CancelAsync(cancelled, "stop");
+
+        Assert.Equal([true, false, false, false, true], await Store.WereCompletedAsync([
+            new Completion(id, attempt, null) { Holder = holder },
+            new Completion(id, attempt - 1, null) { Holder = holder },
+            new Completion(id, attempt, null) { Holder = new LeaseHolder("w2", "n1") },
+            new Completion(cancelled, cancelledAttempt, null) { Holder = holder },
+            new Completion(id, attempt, null),
+        ]));
+    }
+
+    [Fact]
     public async Task A_failure_asks_for_a_decision_with_the_failure_budget_and_a_retry_counts_the_failure()
     {
         var (id, attempt) = await RunningAsync(Job(maxAttempts: 4));

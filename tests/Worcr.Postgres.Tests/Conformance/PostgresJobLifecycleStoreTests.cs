@@ -26,6 +26,21 @@ public sealed class PostgresJobLifecycleStoreTests : JobLifecycleStoreConformanc
     protected override Task ExpireLeaseAsync(long jobId) =>
         Db.ScalarAsync($"UPDATE __schema__.jobs SET lease_expires_at = now() - interval '1 second' WHERE id = {jobId}");
 
+    [Fact]
+    public async Task A_transaction_counts_as_committed_only_once_PostgreSQL_committed_it()
+    {
+        var committed = (string)(await Db.ScalarAsync("SELECT pg_current_xact_id()::text"))!;
+        await using var connection = await Db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()::text", connection, transaction);
+        var open = (string)(await command.ExecuteScalarAsync())!;
+
+        Assert.True(await Db.Jobs.IsCommittedAsync(committed));
+        Assert.False(await Db.Jobs.IsCommittedAsync(open));
+        await transaction.RollbackAsync();
+        Assert.False(await Db.Jobs.IsCommittedAsync(open));
+    }
+
     protected override async Task CloseAsync()
     {
         if (_db is not null) await _db.DisposeAsync();

@@ -8,12 +8,13 @@ namespace Worcr.Postgres;
 /// Records a failed attempt as the lifecycle decided it: the job waits for its retry, or is dead. The running row
 /// is locked first, the decision is taken on its failure budget, then applied, all in one transaction, so the
 /// lease reaper cannot count the same failure in between. The webhook event (job.failed or job.dead) is written by
-/// the same statement that applies the decision. No retry policy lives in this SQL.
+/// the same statement that applies the decision. No retry policy lives in this SQL. An accepted failure whose COMMIT
+/// gets no answer is thrown as unconfirmed, with its transaction's id (<see cref="CommitConfirmation"/>).
 /// </summary>
 internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobStateLookup states)
 {
     internal const string LockSql = $"""
-        SELECT failures, max_attempts FROM __schema__.jobs
+        SELECT failures, max_attempts, {CommitConfirmation.TransactionIdSql} FROM __schema__.jobs
         WHERE id = @id AND attempt = @attempt AND state = {RunningAttemptSql.Running}
           AND (@worker_id::text IS NULL OR (worker_id = @worker_id AND node_id = @node_id))
         FOR UPDATE
@@ -49,7 +50,7 @@ internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobS
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await LockAsync(connection, failure, ct) is not { } budget)
+        if (await LockAsync(connection, failure, ct) is not var (budget, transactionId))
         {
             await transaction.CommitAsync(ct);
             var state = await states.GetAsync(failure.JobId, ct) ?? throw new KeyNotFoundException($"Job {failure.JobId} does not exist.");
@@ -59,16 +60,17 @@ internal sealed class JobFailer(NpgsqlDataSource dataSource, SchemaSql sql, JobS
         var outcome = decision.RetryDelay is { } delay
             ? new FailOutcome(true, JobState.Failed, await RetryAsync(connection, failure, delay, ct))
             : await BuryAsync(connection, failure, ct);
-        await transaction.CommitAsync(ct);
+        await CommitConfirmation.CommitAsync(transaction, transactionId, outcome, ct);
         return outcome;
     }
 
-    private async Task<FailureBudget?> LockAsync(NpgsqlConnection connection, JobFailure failure, CancellationToken ct)
+    /// <summary>The running attempt's budget and the transaction's id; null when the attempt no longer runs.</summary>
+    private async Task<(FailureBudget Budget, string TransactionId)?> LockAsync(NpgsqlConnection connection, JobFailure failure, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_lockSql, connection).With("id", failure.JobId).With("attempt", failure.Attempt)
             .WithHolder(failure.Holder);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new FailureBudget(reader.GetInt32(0), reader.GetInt32(1)) : null;
+        return await reader.ReadAsync(ct) ? (new FailureBudget(reader.GetInt32(0), reader.GetInt32(1)), reader.GetString(2)) : null;
     }
 
     private async Task<DateTimeOffset> RetryAsync(NpgsqlConnection connection, JobFailure failure, TimeSpan delay, CancellationToken ct)
