@@ -17,11 +17,13 @@ internal sealed class RedisGroupUsage : IGroupUsage
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// 2^53: past it, adding one job no longer changes a double, so the count orders nothing any more. Only tenant
-    /// shares outside today's range (a share of 1e-300 raised returning tenants to usages near 1e300, before the admin
-    /// API refused such weights) put a count there, and the key outlives them while the system stays busy.
+    /// A count no allowed share can reach: a group's usage ÷ share (the virtual time it is raised to) is at most its
+    /// jobs ÷ 0.000001, and its usage at most that × 1,000,000, so 1e30 would take 1e18 jobs. Only shares outside
+    /// today's range put a count there (a share of 1e-300 raised returning tenants to usages near 1e300, before the
+    /// admin API refused such weights), where one more job no longer changes it, and the key outlives them while the
+    /// system stays busy. (Increments another node makes between the read and the delete are lost with it.)
     /// </summary>
-    internal const double MaxUsage = 9_007_199_254_740_992;
+    internal const double MaxUsage = 1e30;
     private readonly Lock _lock = new();
     private readonly RedisConnection _redis;
     private readonly string _key;

@@ -36,6 +36,7 @@ internal sealed class LimitGate
 
     /// <summary>The definitions the gate last granted under, to see when concurrency limits were added or changed.</summary>
     private LimitSet _granting = LimitSet.Empty;
+    private readonly Lock _noting = new();
 
     public LimitGate(RedisLimiter? limiter, Func<LimitSet> limits, TimeSpan lease, ILogger logger)
     {
@@ -229,7 +230,10 @@ internal sealed class LimitGate
     /// </summary>
     private IReadOnlyList<LimitCounter> HeldCountersOf(HeldAttempt held)
     {
-        var today = CountersOf(_limits(), held.Lane).Where(c => c.Kind == LimitKind.Concurrency).ToArray();
+        var limits = _limits();
+        // Every job's release comes here: without any concurrency job limit, nothing is looked up or allocated.
+        if (limits.ConcurrencyJobLimits.Count == 0) return held.Granted;
+        var today = CountersOf(limits, held.Lane).Where(c => c.Kind == LimitKind.Concurrency).ToArray();
         if (today.Length == 0) return held.Granted;
         return held.Granted.Concat(today).DistinctBy(c => (c.Key, c.Name)).ToArray();
     }
@@ -363,9 +367,15 @@ internal sealed class LimitGate
     /// </summary>
     private void NoteLimits(LimitSet limits)
     {
-        var previous = Interlocked.Exchange(ref _granting, limits);
-        if (ReferenceEquals(previous, limits)) return;
-        if (limits.ConcurrencyJobLimits.Except(previous.ConcurrencyJobLimits).Any()) RequireRebuild();
+        // The rebuild is required before the set counts as noted: noted first, an acquire on the dispatch loop could
+        // see it noted, find no rebuild pending and grant the new limit's capacity beside the running jobs.
+        lock (_noting)
+        {
+            var previous = _granting;
+            if (ReferenceEquals(previous, limits)) return;
+            if (limits.ConcurrencyJobLimits.Except(previous.ConcurrencyJobLimits).Any()) RequireRebuild();
+            Volatile.Write(ref _granting, limits);
+        }
     }
 
     private static IReadOnlyList<LimitCounter> CountersOf(LimitSet limits, Lane lane)

@@ -53,7 +53,15 @@ internal sealed class HeartbeatRenewals : IDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (AggregateException)
+        {
+            // A client library's cancellation callback threw: the renewals are awaited all the same, and the stream's
+            // end (which calls this from a finally) must go on to release its jobs and permits.
+        }
         await _leases.Running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _redis.Running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }

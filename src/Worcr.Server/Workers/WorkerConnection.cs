@@ -137,10 +137,11 @@ internal sealed class WorkerConnection
         }
         finally
         {
-            // Before anything of the stream is released: no renewal may run after its permits are freed.
-            await renewals.StopAsync();
+            // No job is given to the stream from here on; then, before anything of it is released, its renewals stop:
+            // none may run after its permits are freed (a renewal cancelled in a partition can take a moment).
             _dispatcher.Unregister(session);
             session.StopAccepting();
+            await renewals.StopAsync();
             // Completions already sent to the batcher become durable (and acknowledged) before the stream closes. A
             // stopping node waits for this too before it stops its loops, so the completion writer still runs for
             // what this worker sent last (SettledAsync never throws).
@@ -639,9 +640,10 @@ internal sealed class WorkerConnection
         {
             await _lifecycle.FailAsync(new FailReport(assign.Attempt, Retryable: false, RetryAfter: null), jobId, error, held, session.Holder, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is System.Data.Common.DbException or KeyNotFoundException)
+        catch (Exception exception) when (StoreRetry.IsUnreachable(exception) || exception is KeyNotFoundException)
         {
-            // The lease lapses and the reaper takes the job (and counts the failure) instead.
+            // The lease lapses and the reaper takes the job (and counts the failure) instead. Unreachable includes a
+            // COMMIT whose answer was lost (UnconfirmedCommitException, an IOException): escaping, it ended the pump.
             ServerLog.WorkerMessageRejected(_logger, session.WorkerId, $"job {jobId} could not be marked dead: {exception.Message}");
         }
         session.Finished(jobId, assign.Attempt);

@@ -144,7 +144,9 @@ internal sealed class WorkerSession : ISessionLink
     {
         foreach (var freed in slotsFreed)
         {
-            _ = freed.ContinueWith(_ => _credits.Grant(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Dropped with the session (its token): a handler that never returns must not keep every session that
+            // reconnected meanwhile alive through its continuations.
+            _ = freed.ContinueWith(_ => _credits.Grant(), _sessionCts.Token, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

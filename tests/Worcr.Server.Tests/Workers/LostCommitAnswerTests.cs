@@ -21,7 +21,7 @@ public sealed class LostCommitAnswerTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     // Text each write sends on its first use (before Npgsql prepares it): picks its connection out of the node's.
-    private const string YieldStatement = "THEN 'scheduled' ELSE 'waiting'";
+    private const string YieldStatement = "interval '0' THEN 'scheduled' ELSE 'waiting'";
     private const string FailStatement = "SELECT failures, max_attempts";
     private const string CompleteStatement = "delete_running_attempts";
 
@@ -98,7 +98,32 @@ public sealed class LostCommitAnswerTests
         Assert.Equal(JobState.Cancelled, await setup.StateAsync(job));
     }
 
-    private static async Task<Setup> NodeBehindProxyAsync()
+    [Fact]
+    public async Task A_job_buried_as_undeliverable_whose_commit_answer_was_lost_leaves_its_stream_serving()
+    {
+        await using var setup = await NodeBehindProxyAsync(maxMessageSize: 4096);
+        // Jobs are enqueued through a node of ordinary limits, past the link (the small node refuses such a request).
+        await setup.Cluster.AddNodeAsync();
+        var client = setup.Cluster.Client(node: 1);
+        await using var worker = await RawWorker.ConnectAsync(setup.Cluster.Nodes[0], capacity: 1);
+        await worker.Welcomed;
+        // The Assign of this job cannot be written (over 4096 bytes): the node marks it dead instead, and that COMMIT's
+        // answer is lost. Before, the lost answer escaped the burial and ended the stream's outgoing pump: nothing was
+        // written to the worker again.
+        var lost = setup.Link.LoseAnswer(FailStatement, "COMMIT");
+        var big = await client.EnqueueAsync("test.echo", "acme", new { blob = new string('x', 8000) });
+        await client.WaitForStateAsync(big, Worcr.Protocol.V1.JobState.Dead);
+        var next = await client.EnqueueAsync("test.echo", "acme", new { n = 1 });
+
+        var assign = await worker.NextAssignAsync();
+
+        Assert.True(lost.IsCompleted, "the burial's COMMIT was answered: nothing was lost, the test shows nothing");
+        Assert.Equal(next, assign.JobId);
+        var done = await worker.RequestAsync(new WorkerMessage { Complete = new Complete { JobId = assign.JobId, Attempt = assign.Attempt } });
+        Assert.True(done.Ok, done.Error);
+    }
+
+    private static async Task<Setup> NodeBehindProxyAsync(int? maxMessageSize = null)
     {
         var cluster = await TestCluster.StartAsync(nodes: 0);
         var postgres = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync());
@@ -110,6 +135,7 @@ public sealed class LostCommitAnswerTests
             // through the link while the test breaks it.
             o.LeaseDuration = RawWorker.HeldLease;
             o.HeartbeatInterval = TimeSpan.FromMinutes(1);
+            if (maxMessageSize is { } size) o.MaxMessageSize = size;
         });
         return new Setup(cluster, link);
     }
