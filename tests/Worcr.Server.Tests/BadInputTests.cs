@@ -81,17 +81,17 @@ public sealed class BadInputTests
     [Theory]
     [InlineData(-1)]
     [InlineData(3)]
-    public async Task Hello_granting_initial_credits_outside_its_capacity_gets_invalid_argument(int initialCredits)
+    public async Task Hello_withholding_credits_outside_its_capacity_gets_invalid_argument(int withheld)
     {
         await using var cluster = await TestCluster.StartAsync();
 
         var error = await ConnectAndSendAsync(cluster, new WorkerMessage
         {
-            Hello = new Hello { WorkerId = "w-credits", Capacity = 2, InitialCredits = initialCredits, JobTypes = { "test.echo" } },
+            Hello = new Hello { WorkerId = "w-credits", Capacity = 2, WithheldCredits = withheld, JobTypes = { "test.echo" } },
         });
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("initial_credits", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("withheld_credits", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
         await NodeProbe.AssertStillServesAsync(cluster.Client());
     }

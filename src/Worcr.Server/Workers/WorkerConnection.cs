@@ -184,14 +184,14 @@ internal sealed class WorkerConnection
         {
             throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {WorkerLimits.MaxCapacity}.");
         }
-        if (hello.HasInitialCredits && (hello.InitialCredits < 0 || hello.InitialCredits > hello.Capacity))
+        if (hello.WithheldCredits < 0 || hello.WithheldCredits > hello.Capacity)
         {
-            throw WorcrError.InvalidArgument("Hello.initial_credits must be between 0 and Hello.capacity.");
+            throw WorcrError.InvalidArgument("Hello.withheld_credits must be between 0 and Hello.capacity.");
         }
         var profile = new WorkerProfile(hello.WorkerId, Lane.NormaliseTags(hello.Tags), hello.JobTypes.ToHashSet(StringComparer.Ordinal));
         var rate = _options.WorkerReportsPerSecond;
         return new WorkerSession(profile, hello.Capacity, new ReportBudget(rate, rate, _time.TimestampFrequency, _time.GetTimestamp()), _options.NodeId,
-            hello.Batches, _time, hello.HasInitialCredits ? hello.InitialCredits : null);
+            hello.Batches, _time, hello.Capacity - hello.WithheldCredits);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal sealed partial class WorkerSession
     private bool _accepting = true;
     private volatile bool _draining;
 
-    /// <param name="initialCredits">Hello.initial_credits: the first credits when the worker withholds some (capacity when null).</param>
+    /// <param name="initialCredits">The first credits: capacity less Hello.withheld_credits (capacity when null).</param>
     public WorkerSession(WorkerProfile profile, int capacity, ReportBudget reportBudget, string nodeId, bool batches = false, TimeProvider? time = null,
         int? initialCredits = null)
     {
@@ -49,7 +49,7 @@ internal sealed partial class WorkerSession
 
     /// <summary>
     /// The capacity the worker announced in Hello: the most jobs it ever holds at once, and its first credits unless
-    /// it withheld some (Hello.initial_credits).
+    /// it withheld some (Hello.withheld_credits).
     /// </summary>
     public int Capacity { get; }
 

@@ -129,8 +129,8 @@ internal sealed class WorkerSession : ISessionLink
             Token = _options.Token ?? "",
             Sdk = Sdk,
             Batches = true,
+            WithheldCredits = Math.Min(withheld, capacity),
         };
-        if (withheld > 0) hello.InitialCredits = Math.Max(0, capacity - withheld);
         hello.Tags.AddRange(_options.Tags);
         hello.JobTypes.AddRange(_jobs.HandledTypes);
         return hello;

@@ -39,12 +39,13 @@ public sealed class LostStreamSlotCreditTests
         var second = await recorder.StreamAsync(2).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, second.Hello.Capacity);
-        Assert.Equal(1, second.Hello.HasInitialCredits ? second.Hello.InitialCredits : second.Hello.Capacity);
+        Assert.Equal(1, second.Hello.Capacity - second.Hello.WithheldCredits);
 
         mayReturn.SetResult();
         await recorder.CreditsAsync(second, 1).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, second.Credits);
         Assert.Equal(2, (await recorder.StreamAsync(1)).Hello.Capacity);
-        Assert.False((await recorder.StreamAsync(1)).Hello.HasInitialCredits, "a worker without a lost stream's handlers withholds nothing");
+        // A worker without a lost stream's handlers withholds nothing.
+        Assert.Equal(0, (await recorder.StreamAsync(1)).Hello.WithheldCredits);
     }
 }
