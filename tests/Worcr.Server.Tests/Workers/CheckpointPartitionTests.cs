@@ -1,8 +1,6 @@
-using Npgsql;
 using Worcr.LocalServices;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
-using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Workers;
 
@@ -21,16 +19,8 @@ public sealed class CheckpointPartitionTests
     public async Task A_checkpoint_stuck_in_a_partition_holds_neither_the_reports_behind_it_nor_its_order_with_the_jobs_outcome()
     {
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
-        var postgres = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync());
-        await using var link = new TcpProxy(postgres.Port);
-        await cluster.AddNodeAsync(o =>
-        {
-            o.PostgresUrl = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = link.Port }.ConnectionString;
-            // The raw worker sends no heartbeats: its job stays held (RawWorker.HeldLease), and no renewal the read loop
-            // makes for a worker that only reports (after 1.5 heartbeat intervals) reaches for PostgreSQL in the test.
-            o.LeaseDuration = RawWorker.HeldLease;
-            o.HeartbeatInterval = TimeSpan.FromMinutes(1);
-        });
+        await using var link = await PartitionableNode.LinkAsync();
+        await PartitionableNode.AddAsync(cluster, link);
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         // Watched from before any worker can take it: the first event is its waiting state.

@@ -70,7 +70,8 @@ public sealed class CoalescedRenewalTests
         {
             Interlocked.Increment(ref runs);
             started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, token);
+            // Held as a partition holds it: until the stream's end cancels it.
+            await new TaskCompletionSource().Task.WaitAsync(token);
         }, faults.Add, stop.Token);
 
         renewal.Request();

@@ -2,7 +2,6 @@ using Npgsql;
 using Worcr.LocalServices;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
-using Worcr.Testing;
 
 namespace Worcr.Server.Tests.Workers;
 
@@ -22,21 +21,13 @@ public sealed class HeartbeatPartitionTests
     public async Task A_heartbeat_stuck_in_a_partition_holds_nothing_the_worker_sends_after_it()
     {
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
-        var postgres = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync());
-        await using var link = new TcpProxy(postgres.Port);
-        await cluster.AddNodeAsync(o =>
+        await using var link = await PartitionableNode.LinkAsync();
+        // The raw worker sends only the heartbeats below.
+        await PartitionableNode.AddAsync(cluster, link, o => o.PostgresUrl = new NpgsqlConnectionStringBuilder(o.PostgresUrl)
         {
-            o.PostgresUrl = new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
-            {
-                Port = link.Port,
-                Timeout = PostgresTimeoutSeconds,
-                CommandTimeout = PostgresTimeoutSeconds,
-            }.ConnectionString;
-            // The raw worker sends only the heartbeat below: its job stays held (RawWorker.HeldLease), and no renewal
-            // the read loop makes for a worker that only reports (after 1.5 heartbeat intervals) comes into the test.
-            o.LeaseDuration = RawWorker.HeldLease;
-            o.HeartbeatInterval = TimeSpan.FromMinutes(1);
-        });
+            Timeout = PostgresTimeoutSeconds,
+            CommandTimeout = PostgresTimeoutSeconds,
+        }.ConnectionString);
         var client = cluster.Client();
         var id = await client.EnqueueAsync("test.echo", "acme");
         await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1);

@@ -1,10 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
-using Npgsql;
 using Worcr.LocalServices;
 using Worcr.Protocol.V1;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Transport;
-using Worcr.Testing;
 using JobState = Worcr.Core.Jobs.JobState;
 
 namespace Worcr.Server.Tests.Workers;
@@ -126,15 +124,9 @@ public sealed class LostCommitAnswerTests
     private static async Task<Setup> NodeBehindProxyAsync(int? maxMessageSize = null)
     {
         var cluster = await TestCluster.StartAsync(nodes: 0);
-        var postgres = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync());
-        var link = new TcpProxy(postgres.Port);
-        await cluster.AddNodeAsync(o =>
+        var link = await PartitionableNode.LinkAsync();
+        await PartitionableNode.AddAsync(cluster, link, o =>
         {
-            o.PostgresUrl = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = link.Port }.ConnectionString;
-            // The raw worker sends no heartbeats: its job stays held (RawWorker.HeldLease), and nothing renews leases
-            // through the link while the test breaks it.
-            o.LeaseDuration = RawWorker.HeldLease;
-            o.HeartbeatInterval = TimeSpan.FromMinutes(1);
             if (maxMessageSize is { } size) o.MaxMessageSize = size;
         });
         return new Setup(cluster, link);
