@@ -56,7 +56,8 @@ internal static class NodeComponents
         services.AddSingleton(container => new RedisGroupUsage(redis, Options(container).RedisKeyPrefix, container.GetRequiredService<TimeProvider>()));
         AddDispatch(services);
         services.AddSingleton<TenantKeyCache>();
-        services.AddSingleton(container => new JobTypeRegistry(database.DataSource, database.Schema, Options(container).AcceptUnknownJobTypes));
+        services.AddSingleton(container => new JobTypeRegistry(database.DataSource, database.Schema, Options(container).AcceptUnknownJobTypes,
+            container.GetRequiredService<TimeProvider>()));
         services.AddSingleton(container => new JobLifecycle(database.Jobs, container.GetRequiredService<LiveEvents>().Publisher, Section<RetryOptions>(container), Section<ListenerOptions>(container),
             Section<RetentionOptions>(container), container.GetRequiredService<RuleCatalog>(), container.GetRequiredService<JobTypeRegistry>(), container.GetRequiredService<NodeLimits>(),
             container.GetRequiredService<TimeProvider>(), container.GetRequiredService<ILogger<JobLifecycle>>())

@@ -18,13 +18,14 @@ internal sealed class JobTypeRegistry
     private readonly JobTypeSettingsTable _settingsTable;
     private readonly JobTypeSettingsCache _settings;
 
-    public JobTypeRegistry(NpgsqlDataSource dataSource, string schema, bool acceptUnknown)
+    /// <param name="time">The clock that ages the cached settings (<see cref="JobTypeSettingsCache.Ttl"/>): the node's, so a test can advance it.</param>
+    public JobTypeRegistry(NpgsqlDataSource dataSource, string schema, bool acceptUnknown, TimeProvider time)
     {
         _dataSource = dataSource;
         _schema = schema;
         _acceptUnknown = acceptUnknown;
         _settingsTable = new JobTypeSettingsTable(dataSource, schema);
-        _settings = new JobTypeSettingsCache(_settingsTable, TimeProvider.System);
+        _settings = new JobTypeSettingsCache(_settingsTable, time);
     }
 
     /// <summary>The type's settings (cached, see <see cref="JobTypeSettingsCache"/>); <see cref="JobTypeSettings.None"/> for an unconfigured type.</summary>

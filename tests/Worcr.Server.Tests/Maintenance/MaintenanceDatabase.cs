@@ -33,7 +33,7 @@ internal static class MaintenanceDatabase
         var rules = new RuleCatalog(db.Rules, [], SandboxLimits.Default, Log<RuleCatalog>());
         var limits = new NodeLimits(db.Limits, redis, Options.Create(options.Catalog), Options.Create(options.Storage), Options.Create(options.Leases), Log<NodeLimits>());
         await limits.StartAsync(CancellationToken.None);
-        var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true);
+        var jobTypes = new JobTypeRegistry(db.DataSource, db.Schema, acceptUnknown: true, TimeProvider.System);
         return new JobLifecycle(db.Jobs, NoEvents.Instance, Options.Create(options.Retries), Options.Create(options.Listener), Options.Create(options.Retention), rules, jobTypes, limits, TimeProvider.System, Log<JobLifecycle>());
     }
 
