@@ -95,9 +95,10 @@ public sealed class ProducerIsolationTests(SecuredAdminFixture fixture) : IClass
         var producer = Cluster.Client(apiKey: key);
         var operatorClient = Cluster.Client(apiKey: SecuredAdminFixture.ApiKey);
         var heard = new ConcurrentQueue<string>();
-        var ownHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ownIds = new ConcurrentDictionary<string, bool>();
+        var ownHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var subscribed = Cluster.Nodes[0].Events.Hub.WatcherAdded;
         var reading = Task.Run(async () =>
         {
             await foreach (var item in producer.WatchAsync([], stop.Token))
@@ -106,21 +107,21 @@ public sealed class ProducerIsolationTests(SecuredAdminFixture fixture) : IClass
                 if (ownIds.ContainsKey(item.JobId)) ownHeard.TrySetResult();
             }
         });
-        var foreignIds = new List<string>();
 
-        // The watch subscribes some time after the call starts: send pairs until one of the tenant's own is heard.
-        while (!ownHeard.Task.IsCompleted)
-        {
-            stop.Token.ThrowIfCancellationRequested();
-            foreignIds.Add(await operatorClient.EnqueueAsync("test.echo", "iso-e-neighbour"));
-            ownIds[await producer.EnqueueAsync("test.echo", "iso-e")] = true;
-            await Task.WhenAny(ownHeard.Task, Task.Delay(TimeSpan.FromMilliseconds(500), stop.Token));
-        }
+        // Once the watch is subscribed it hears what follows, in the order it was published on the installation's
+        // one event channel: the neighbour's job first, then the tenant's own. Hearing the own job proves the
+        // neighbour's event had already come by, so a leak would be in what was heard.
+        await subscribed.WaitAsync(stop.Token);
+        var foreign = await operatorClient.EnqueueAsync("test.echo", "iso-e-neighbour");
+        var own = await producer.EnqueueAsync("test.echo", "iso-e");
+        ownIds[own] = true;
+        if (heard.Contains(own)) ownHeard.TrySetResult(); // heard before the reader could know it was the own job
+        await ownHeard.Task.WaitAsync(stop.Token);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => reading);
 
-        Assert.DoesNotContain(heard, foreignIds.Contains);
-        Assert.Contains(heard, ownIds.ContainsKey);
+        Assert.DoesNotContain(foreign, heard);
+        Assert.Contains(own, heard);
     }
 
     private async Task<(long Id, string Key)> CreateKeyAsync(string tenant)
