@@ -38,10 +38,10 @@ public sealed class JobTypeLeaseTests
     public async Task A_type_lease_shorter_than_the_nodes_heartbeat_makes_its_workers_heartbeat_in_time_so_a_long_job_is_not_requeued()
     {
         // Node: 120 s lease, 60 s heartbeat. The type: 12 s lease, so the worker heartbeats every 4 s (a third of it).
-        // A 16 s job survives only if those heartbeats renew it; at the node's 60 s the lease would end after 12 s and
-        // the job be requeued. The margins are wide because a loaded CI machine stalls: a node stops an attempt it could
-        // not renew for the lease less one heartbeat interval, so a renewal may be up to 4 s late here (with a 3 s type
-        // lease and 1 s heartbeats, a 2 s stall once cost the job its attempt in CI).
+        // The job runs until a heartbeat has renewed its lease past the end of the 12 s it was claimed with; at the
+        // node's 60 s no heartbeat comes before that end, the node stops the attempt (at the lease less its margin,
+        // 8 s) and the job is requeued. The margins are wide because a loaded CI machine stalls: a renewal may be up to
+        // 4 s late here (with a 3 s type lease and 1 s heartbeats, a 2 s stall once cost the job its attempt in CI).
         await using var cluster = await TestCluster.StartAsync(configure: o =>
         {
             o.LeaseDuration = TimeSpan.FromSeconds(120);
@@ -53,8 +53,9 @@ public sealed class JobTypeLeaseTests
         cluster.StartWorker(0, w => w.Handle("test.slow", async context =>
         {
             Interlocked.Increment(ref attempts);
-            // The job's own work: it must outlast several of the type's leases.
-            await Task.Delay(TimeSpan.FromSeconds(16), context.CancellationToken);
+            // The job's work lasts until the type-paced heartbeats have carried it past its first lease.
+            var atClaim = await LeaseAsync(cluster, context.JobId);
+            await WaitForRenewalAsync(cluster, context.JobId, atClaim.ExpiresAt);
             return JobResult.Complete();
         }));
         var client = cluster.Client();
