@@ -111,6 +111,7 @@ public sealed class GuiNodeFixture : IAsyncLifetime
             if (step % 5 == 0) await context.CheckpointAsync("last_row", step.ToString(System.Globalization.CultureInfo.InvariantCulture));
             try
             {
+                // The job's simulated work, paced so the pages show it running; the test ends it by cancelling it.
                 await Task.Delay(TimeSpan.FromMilliseconds(400), context.CancellationToken);
             }
             catch (OperationCanceledException)

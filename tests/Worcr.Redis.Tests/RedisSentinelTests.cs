@@ -109,6 +109,7 @@ public sealed class RedisSentinelTests
         while (!await condition())
         {
             deadline.Token.ThrowIfCancellationRequested();
+            // The pause between polls of a Sentinel's or client's state that no event announces (see the callers).
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
     }

@@ -120,6 +120,7 @@ public sealed class ConcurrencyLimitTests
 
     private static async Task<bool> Retry(TimeSpan after)
     {
+        // Back after the limiter's retry_after, as a parked lane would: the lease's lapse in Redis is under test.
         await Task.Delay(after);
         return true;
     }

@@ -200,6 +200,7 @@ public sealed class PostgresFaultTests(FaultServers servers) : IClassFixture<Fau
             }
             catch (WorcrNodeException retryable) when (retryable.Code == WorcrErrorCode.Unavailable && !deadline.IsCancellationRequested)
             {
+                // The producer's own pause before it retries, as a real one backs off; the node announces no recovery.
                 await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
             }
         }

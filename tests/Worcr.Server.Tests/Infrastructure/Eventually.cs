@@ -15,6 +15,7 @@ internal static class Eventually
         while (!done(last))
         {
             if (deadline.IsCancellationRequested) throw new TimeoutException($"Waited {timeout.TotalSeconds:0.#} s for {waitingFor}; the last read was {last}.");
+            // The pause between reads of a truth no event announces (see the summary), not a wait for it to happen.
             await Task.Delay(Pause, CancellationToken.None);
             last = await read();
         }
