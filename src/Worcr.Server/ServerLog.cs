@@ -17,6 +17,10 @@ internal static partial class ServerLog
     [LoggerMessage(1005, LogLevel.Error, "Background loop {Loop} failed and ended; the node goes on without it.")]
     public static partial void LoopFailed(ILogger logger, string loop, Exception exception);
 
+    [LoggerMessage(1006, LogLevel.Warning,
+        "The node stops with {Streams} worker stream(s) still storing what their workers sent (PostgreSQL is slow to answer); it waits for them up to 10 s before it stops its loops.")]
+    public static partial void StreamsStillStoring(ILogger logger, int streams);
+
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);
 

@@ -114,6 +114,9 @@ internal sealed class Dispatcher
     /// <summary>Streams still open or still storing what their workers sent (a stopping node waits for them).</summary>
     public bool HasStreams => !_sessions.IsEmpty || !_settling.IsEmpty;
 
+    /// <summary>How many streams <see cref="HasStreams"/> counts (a stream may be in both sets for a moment).</summary>
+    public int StreamCount => _sessions.Keys.Union(_settling.Keys).Count();
+
     private void SignalSessionsChanged() =>
         Interlocked.Exchange(ref _sessionsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 

@@ -38,6 +38,7 @@ public sealed class DispatcherNode : IAsyncDisposable
     private bool _stopped;
     private RuleCatalog? _rules;
     private TenantShareTable? _tenantShares;
+    private Lifecycle.JobLifecycle? _lifecycle;
 
     private DispatcherNode(WebApplication app, WorcrDatabase database, RedisConnection redis, NodeConnections connections,
         Dispatcher dispatcher, CancellationTokenSource stopping, CancellationTokenSource draining, NodeOptions options)
@@ -168,6 +169,7 @@ public sealed class DispatcherNode : IAsyncDisposable
         var node = new DispatcherNode(app, database, redis, connections, container.GetRequiredService<Dispatcher>(), stopping, draining, options)
         {
             _rules = container.GetRequiredService<RuleCatalog>(), _tenantShares = container.GetRequiredService<TenantShareTable>(),
+            _lifecycle = container.GetRequiredService<Lifecycle.JobLifecycle>(),
             Events = container.GetRequiredService<LiveEvents>(), Reports = container.GetRequiredService<ReportWriter>(),
             Signals = container.GetRequiredService<NodeSignals>(), _logger = container.GetRequiredService<ILogger<DispatcherNode>>(),
         };
@@ -231,25 +233,16 @@ public sealed class DispatcherNode : IAsyncDisposable
         }
         using (var grace = new CancellationTokenSource(Options.DrainTimeout))
         {
-            while (!grace.IsCancellationRequested)
-            {
-                var changed = _dispatcher.SessionsChanged;
-                if (!_dispatcher.HasStreams) break;
-                await changed.WaitAsync(grace.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await StreamsEndedAsync(grace.Token);
         }
         await _stopping.CancelAsync();
         // The streams of workers that stayed now end with UNAVAILABLE; let them write that status before the
         // server stops, so no worker sees its stream cut off instead (bounded: a stop never waits on a worker).
         using (var ending = new CancellationTokenSource(StreamEndPatience))
         {
-            while (_dispatcher.HasStreams && !ending.IsCancellationRequested)
-            {
-                var changed = _dispatcher.SessionsChanged;
-                if (!_dispatcher.HasStreams) break;
-                await changed.WaitAsync(ending.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await StreamsEndedAsync(ending.Token);
         }
+        if (_dispatcher.HasStreams) await StreamsSettledAsync();
         try
         {
             // Stops the loops (each hosted service is told to stop) and the server, waiting up to StopPatience.
@@ -263,6 +256,31 @@ public sealed class DispatcherNode : IAsyncDisposable
             .Where(loop => loop.ExecuteTask is { IsCompleted: false }).Select(loop => loop.Name).ToArray();
         if (LoopsThatDidNotStop.Count > 0) ServerLog.LoopsDidNotStop(_logger, string.Join(", ", LoopsThatDidNotStop), StopPatience.TotalSeconds);
         await DisposeStartedPartsAsync();
+    }
+
+    /// <summary>Returns once no worker stream is open or still storing what its worker sent, or when <paramref name="until"/> is cancelled.</summary>
+    private async Task StreamsEndedAsync(CancellationToken until)
+    {
+        while (!until.IsCancellationRequested)
+        {
+            var changed = _dispatcher.SessionsChanged;
+            if (!_dispatcher.HasStreams) return;
+            await changed.WaitAsync(until).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// Streams ended but still storing what their workers sent: a checkpoint, an outcome PostgreSQL is slow to take, and
+    /// the job's reports queued behind them, which reach the completion and report writers only once those are stored.
+    /// The loops must outlive them: stopped first, the report writer made its last flush before such a report came,
+    /// and the report was dropped although acknowledged. This waits on PostgreSQL, never on a worker, and no longer
+    /// than the outcomes' own patience, which starts here (the completion writer's stop does not restart it).
+    /// </summary>
+    private async Task StreamsSettledAsync()
+    {
+        var giveUp = _lifecycle!.OutcomesStopping();
+        ServerLog.StreamsStillStoring(_logger, _dispatcher.StreamCount);
+        await StreamsEndedAsync(giveUp);
     }
 
     /// <summary>

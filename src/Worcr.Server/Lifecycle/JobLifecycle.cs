@@ -58,6 +58,16 @@ internal sealed class JobLifecycle
     public Task RunCompletionsAsync(CancellationToken stoppingToken) => _completions.RunAsync(stoppingToken);
 
     /// <summary>
+    /// The node is stopping: the outcomes still being stored (fails and yields retried, the completion batches) get
+    /// <see cref="StoreRetry.StopPatience"/> from the first call on. Returns the token cancelled when that runs out.
+    /// </summary>
+    public CancellationToken OutcomesStopping()
+    {
+        _outcomes.NodeStopping();
+        return _outcomes.GiveUp;
+    }
+
+    /// <summary>
     /// The job a submission becomes (enqueue rules, limit keys, the job type's settings), not stored: a cron fire
     /// stores it in its own transaction.
     /// </summary>

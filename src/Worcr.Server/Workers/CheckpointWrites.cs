@@ -68,16 +68,20 @@ internal sealed class CheckpointWrites
     /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
     /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
     /// </summary>
-    public async ValueTask ThenAsync(long jobId, Action report, Action<Exception> failed, CancellationToken cancellationToken)
+    /// <returns>
+    /// When the report has run (completed already when it ran now; it never faults): the stream's end waits for it, as
+    /// for the checkpoint or outcome it waits behind, so the report is handed on before the node stops its writers.
+    /// </returns>
+    public async ValueTask<Task> ThenAsync(long jobId, Action report, Action<Exception> failed, CancellationToken cancellationToken)
     {
         if (QueuedFor(jobId) >= MaxQueuedPerJob) await DrainAsync(jobId, cancellationToken);
         var tail = Tail(jobId);
         if (tail.IsCompleted)
         {
             report();
-            return;
+            return Task.CompletedTask;
         }
-        Append(jobId, tail.ContinueWith(_ =>
+        var queued = tail.ContinueWith(_ =>
         {
             try
             {
@@ -87,7 +91,9 @@ internal sealed class CheckpointWrites
             {
                 failed(exception);
             }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default), counts: true);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Append(jobId, queued, counts: true);
+        return queued;
     }
 
     /// <summary>Runs <paramref name="store"/> (the job's outcome) now, or after its checkpoint and what is queued behind it.</summary>

@@ -1,9 +1,10 @@
 namespace Worcr.Server.Workers;
 
 /// <summary>
-/// Writes a worker's stream started but did not wait for (batched completions), so the stream can settle them
-/// before it ends: their acknowledgements go out, and a job whose completion is on its way to the disk is not
-/// mistaken for one the vanished worker abandoned.
+/// Writes a worker's stream started but did not wait for (outcomes, checkpoints, and the reports queued behind
+/// them), so the stream can settle them before it ends: their acknowledgements go out, a job whose completion is on
+/// its way to the disk is not mistaken for one the vanished worker abandoned, and a queued report reaches the report
+/// writer before a stopping node stops it.
 /// </summary>
 internal sealed class InflightWrites
 {
@@ -12,6 +13,7 @@ internal sealed class InflightWrites
 
     public void Track(Task write)
     {
+        if (write.IsCompleted) return;
         lock (_lock) _pending.Add(write);
         write.ContinueWith(done =>
         {

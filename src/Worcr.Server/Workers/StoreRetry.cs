@@ -15,6 +15,7 @@ namespace Worcr.Server.Workers;
 internal sealed class StoreRetry
 {
     private readonly CancellationTokenSource _giveUp = new();
+    private int _stopping;
 
     /// <param name="backoff">Between tries after a failure: 50 ms doubling to 2 s, with a little jitter, by default.</param>
     public StoreRetry(RetryBackoff? backoff = null)
@@ -30,8 +31,14 @@ internal sealed class StoreRetry
     /// <summary>Cancelled <see cref="StopPatience"/> after the node began to stop: what is not stored by then is given up.</summary>
     public CancellationToken GiveUp => _giveUp.Token;
 
-    /// <summary>The node is stopping: what it holds gets <see cref="StopPatience"/> more to be stored.</summary>
-    public void NodeStopping() => _giveUp.CancelAfter(StopPatience);
+    /// <summary>
+    /// The node is stopping: what it holds gets <see cref="StopPatience"/> more to be stored, counted from the first
+    /// call (the node starts it while it waits for its streams, the completion writer's stop calls it again).
+    /// </summary>
+    public void NodeStopping()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0) _giveUp.CancelAfter(StopPatience);
+    }
 
     /// <summary>Waits before the next try after the <paramref name="failures"/>-th failure; ends early at <see cref="GiveUp"/>.</summary>
     public Task PauseAsync(int failures) => Task.Delay(Backoff.DelayAfter(failures), GiveUp);

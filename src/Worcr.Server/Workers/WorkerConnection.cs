@@ -142,9 +142,10 @@ internal sealed class WorkerConnection
             _dispatcher.Unregister(session);
             session.StopAccepting();
             await renewals.StopAsync();
-            // Completions already sent to the batcher become durable (and acknowledged) before the stream closes. A
-            // stopping node waits for this too before it stops its loops, so the completion writer still runs for
-            // what this worker sent last (SettledAsync never throws).
+            // Outcomes and checkpoints already on their way become durable (and acknowledged) before the stream closes,
+            // and the progress and log lines queued behind them are handed to the report writer. A stopping node waits
+            // for this too before it stops its loops, so the completion and report writers still run for what this
+            // worker sent last (SettledAsync never throws).
             await session.Inflight.SettledAsync();
             _dispatcher.Settled(session);
             session.Close();
@@ -440,7 +441,8 @@ internal sealed class WorkerConnection
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
         // After the job's checkpoint in flight, if any: a watcher sees the job's reports in the order the worker sent them.
-        await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken);
+        session.Inflight.Track(await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), ReportFailed(session, jobId),
+            cancellationToken));
         Ack(session, message.RequestId, true);
     }
 
@@ -453,7 +455,7 @@ internal sealed class WorkerConnection
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
-        await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken);
+        session.Inflight.Track(await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken));
         Ack(session, message.RequestId, true);
     }
 

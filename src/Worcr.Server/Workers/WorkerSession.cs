@@ -66,7 +66,7 @@ internal sealed partial class WorkerSession
 
     public WorkerProfile Profile { get; }
 
-    /// <summary>Completions sent to the batcher whose outcome is not known yet.</summary>
+    /// <summary>Outcomes and checkpoints being stored, and the reports queued behind them: what the stream's end waits for.</summary>
     public InflightWrites Inflight { get; } = new();
 
     /// <summary>The checkpoints being stored, one per job at most, and the job's reports that keep their order behind them.</summary>
