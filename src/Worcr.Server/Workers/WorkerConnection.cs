@@ -475,7 +475,7 @@ internal sealed class WorkerConnection
             result = JobSpecValidator.ValidateJson(complete.ResultJson, "Complete.result_json");
         }
         var completion = new Completion(jobId, complete.Attempt, result) { Holder = session.Holder };
-        session.OutcomeSent(jobId, complete.Attempt);
+        TakeOutcome(session, jobId, complete.Attempt);
         Settle(session, message.RequestId, jobId, complete.Attempt, session.Checkpoints.ThenAsync(jobId, () => _lifecycle.CompleteAsync(completion, held)));
     }
 
@@ -511,8 +511,9 @@ internal sealed class WorkerConnection
     }
 
     /// <summary>
-    /// Marks the attempt's outcome sent. A second fail or yield of the same attempt is refused: its write could only be
-    /// refused by the fence, and while the first one waits for PostgreSQL a worker could pile up such writes.
+    /// Marks the attempt's outcome sent. A second complete, fail or yield of the same attempt is refused: its write could
+    /// only be refused by the fence, and while the first one waits for PostgreSQL a worker could pile up such writes (a
+    /// completion's result included, up to the message limit each, in the completion writer's queue).
     /// </summary>
     private static void TakeOutcome(WorkerSession session, long jobId, int attempt)
     {
