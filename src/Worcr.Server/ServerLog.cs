@@ -18,8 +18,8 @@ internal static partial class ServerLog
     public static partial void LoopFailed(ILogger logger, string loop, Exception exception);
 
     [LoggerMessage(1006, LogLevel.Warning,
-        "The node stops with {Streams} worker stream(s) still storing what their workers sent (PostgreSQL is slow to answer); it waits for them up to 10 s before it stops its loops.")]
-    public static partial void StreamsStillStoring(ILogger logger, int streams);
+        "The node stops with {Streams} worker stream(s) still open or still storing what their workers sent (PostgreSQL or Redis slow to answer); it waits for them up to {Seconds} s before it stops its loops.")]
+    public static partial void StreamsStillStoring(ILogger logger, int streams, double seconds);
 
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);

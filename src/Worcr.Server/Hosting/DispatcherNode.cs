@@ -278,8 +278,8 @@ public sealed class DispatcherNode : IAsyncDisposable
     /// </summary>
     private async Task StreamsSettledAsync()
     {
-        var giveUp = _lifecycle!.OutcomesStopping();
-        ServerLog.StreamsStillStoring(_logger, _dispatcher.StreamCount);
+        var (giveUp, patience) = _lifecycle!.OutcomesStopping();
+        ServerLog.StreamsStillStoring(_logger, _dispatcher.StreamCount, patience.TotalSeconds);
         await StreamsEndedAsync(giveUp);
     }
 

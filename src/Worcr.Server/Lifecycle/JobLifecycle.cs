@@ -59,12 +59,12 @@ internal sealed class JobLifecycle
 
     /// <summary>
     /// The node is stopping: the outcomes still being stored (fails and yields retried, the completion batches) get
-    /// <see cref="StoreRetry.StopPatience"/> from the first call on. Returns the token cancelled when that runs out.
+    /// <see cref="StoreRetry.StopPatience"/> from the first call on. Returns the token cancelled when that runs out, and that patience.
     /// </summary>
-    public CancellationToken OutcomesStopping()
+    public (CancellationToken GiveUp, TimeSpan Patience) OutcomesStopping()
     {
         _outcomes.NodeStopping();
-        return _outcomes.GiveUp;
+        return (_outcomes.GiveUp, _outcomes.StopPatience);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ internal sealed class CompletionBatcher
     private readonly StoreRetry _retry;
 
     /// <param name="store">Stores a batch; per completion, whether its attempt was still running (<see cref="IJobLifecycleStore.CompleteAsync"/>).</param>
-    /// <param name="retry">How a batch that failed is tried again, and for how long once the node stops; this loop's stop starts its patience.</param>
+    /// <param name="retry">How a batch that failed is tried again, and for how long once the node stops; the node's stop starts its patience (only the first call counts), this loop's stop does not restart it.</param>
     /// <param name="wereStored">
     /// Per completion, whether history holds it as completed by its attempt and holder (<see cref="IJobLifecycleStore.WereCompletedAsync"/>):
     /// asked about those a retried batch refused. Without it, such refusals stand.

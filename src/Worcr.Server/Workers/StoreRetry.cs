@@ -25,7 +25,7 @@ internal sealed class StoreRetry
 
     public RetryBackoff Backoff { get; }
 
-    /// <summary>How long a stopping node keeps trying to store what its workers sent (within the host's 20 s).</summary>
+    /// <summary>How long a stopping node keeps trying to store what its workers sent (counted from when it starts waiting for its streams to settle).</summary>
     public TimeSpan StopPatience { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Cancelled <see cref="StopPatience"/> after the node began to stop: what is not stored by then is given up.</summary>
