@@ -8,15 +8,26 @@ namespace Worcr.Postgres;
 /// </summary>
 public sealed class RetentionStore
 {
+    private const string ClockSql = "SELECT now()";
+
+    private readonly NpgsqlDataSource _dataSource;
     private readonly HistoryPartitions _partitions;
     private readonly HistoryRowDeleter _rows;
     private readonly UpkeepDeleter _upkeep;
 
     internal RetentionStore(NpgsqlDataSource dataSource, SchemaSql sql)
     {
+        _dataSource = dataSource;
         _partitions = new HistoryPartitions(dataSource, sql);
         _rows = new HistoryRowDeleter(dataSource, sql);
         _upkeep = new UpkeepDeleter(dataSource, sql);
+    }
+
+    /// <summary>PostgreSQL's clock: the one that stamped every row retention deletes (finished_at, last_used_at, ...).</summary>
+    public async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default)
+    {
+        await using var command = _dataSource.CreateCommand(ClockSql);
+        return new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync(ct))!, DateTimeKind.Utc));
     }
 
     /// <summary>

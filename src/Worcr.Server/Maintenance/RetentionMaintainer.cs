@@ -14,7 +14,8 @@ namespace Worcr.Server.Maintenance;
 /// created <see cref="RetentionOptions.HistoryDaysAhead"/> days ahead. Adding and dropping partitions wait only
 /// briefly for their locks (a long reader of job_history would otherwise queue reads and completions behind them); a
 /// change that gave way is not "behind": partition changes pause until <see cref="RetentionOptions.RetentionInterval"/>
-/// has passed, while the rest of each pass goes on. Every decision reads the injected clock.
+/// has passed, while the rest of each pass goes on. Every decision reads the injected clock, held back to
+/// PostgreSQL's when it runs ahead of it.
 /// </summary>
 internal sealed class RetentionMaintainer : IMaintainer
 {
@@ -57,8 +58,8 @@ internal sealed class RetentionMaintainer : IMaintainer
     /// <summary>One pass now, whatever the interval says.</summary>
     public async Task<RetentionPass> RunPassAsync(CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
-        _lastPass = now;
+        _lastPass = _time.GetUtcNow();
+        var now = await NowAsync(ct);
         var (added, dropped, partitionsBehind, gaveWayAt) = await ChangePartitionsAsync(now, ct);
         var batch = _options.RetentionBatchSize;
         var rows = 0;
@@ -76,6 +77,20 @@ internal sealed class RetentionMaintainer : IMaintainer
         var pass = new RetentionPass(added, dropped, rows, webhooks, lanes, versions, _behind, gaveWayAt?.Name);
         if (pass.DidAnything) MaintenanceLog.RetentionPass(_logger, dropped, rows, webhooks, lanes, versions, added, _behind);
         return pass;
+    }
+
+    /// <summary>
+    /// The injected clock, but never ahead of PostgreSQL's, which stamped every row retention judges (finished_at,
+    /// last_used_at). A leader whose clock ran days ahead deleted finished jobs days before their retention, and
+    /// deleted lanes that nodes still enqueue into: a job put in such a lane is never dispatched (no dispatcher can
+    /// read its lane) and holds its unique key until someone cancels it. A clock behind only keeps things longer. Tests still run a
+    /// month of retention with a clock set in the past.
+    /// </summary>
+    private async Task<DateTimeOffset> NowAsync(CancellationToken ct)
+    {
+        var own = _time.GetUtcNow();
+        var database = await _store.DatabaseNowAsync(ct);
+        return own < database ? own : database;
     }
 
     /// <summary>

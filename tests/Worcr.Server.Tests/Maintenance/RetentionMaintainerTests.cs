@@ -2,6 +2,7 @@ using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
+using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Tests.WorkerSdk;
 using static Worcr.Server.Tests.Maintenance.MaintenanceDatabase;
 
@@ -154,6 +155,29 @@ public sealed class RetentionMaintainerTests
 
         Assert.Equal(1, passes.Sum(p => p.Lanes));
         Assert.Equal(new[] { live, finished, recent }.Order(), await IdsAsync(db, "SELECT id FROM __schema__.lanes ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task A_leader_whose_clock_runs_days_ahead_of_PostgreSQL_deletes_no_finished_job_and_no_lane_before_its_retention()
+    {
+        await using var db = await CreateAsync();
+        // PostgreSQL stamped every row (finished_at, last_used_at); the leader's own clock is 8 days ahead of it.
+        var retention = db.Maintainer(new SkewedClock(TimeSpan.FromDays(8))); // defaults: completed and idle lanes 7 days
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        await db.Retention.AddHistoryPartitionsAsync(yesterday, yesterday);
+        var lane = await LaneOfNewJobAsync(db, "today", keepJob: false);
+        var inDayPartition = await db.FinishedAsync("completed", DateTimeOffset.UtcNow.AddDays(-1), laneId: lane);
+        var inDefaultPartition = await db.FinishedAsync("completed", DateTimeOffset.UtcNow.AddDays(-2), laneId: lane);
+
+        await retention.RunUntilCaughtUpAsync();
+
+        Assert.Equal([inDayPartition, inDefaultPartition], await db.HistoryIdsAsync("completed"));
+        Assert.Equal([inDayPartition, inDefaultPartition], await db.IdsWithReportsAsync());
+        // This node still remembers the lane's id and enqueues into it: had the lane gone, the job would sit in a lane
+        // no dispatcher can read, never dispatched, holding any unique key it had.
+        var next = await db.EnqueueAsync(new NewJob("acme", "email", ["today"], "{}", 1, 3, null, null, null, null));
+        Assert.Equal(lane, await db.LaneIdAsync(next));
+        Assert.Equal([lane], await IdsAsync(db, $"SELECT id FROM __schema__.lanes WHERE id = {lane}"));
     }
 
     [Fact]
