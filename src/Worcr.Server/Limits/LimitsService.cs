@@ -67,12 +67,23 @@ internal sealed class LimitsService
         }
     }
 
+    /// <summary>
+    /// How long to wait, checked before it is converted: Google.Protobuf throws (an UNKNOWN status, and an error in the
+    /// log) on a Duration that is not normalized, one beyond ±10,000 years or with nanos out of range or of the other
+    /// sign. Any longer wait is cut to <see cref="MaxWait"/> without converting it.
+    /// </summary>
     private static TimeSpan WaitOf(AcquireLimitRequest request)
     {
         if (!request.Wait) return TimeSpan.Zero;
-        var asked = request.MaxWait?.ToTimeSpan() ?? MaxWait;
-        if (asked < TimeSpan.Zero) throw WorcrError.InvalidArgument("AcquireLimitRequest.max_wait must not be negative.");
-        return asked > MaxWait ? MaxWait : asked;
+        if (request.MaxWait is not { } asked) return MaxWait;
+        if (asked.Seconds < 0 || asked.Nanos < 0)
+        {
+            throw WorcrError.InvalidArgument($"AcquireLimitRequest.max_wait must not be negative (seconds {asked.Seconds}, nanos {asked.Nanos}).");
+        }
+        if (asked.Nanos > 999_999_999) throw WorcrError.InvalidArgument($"AcquireLimitRequest.max_wait: nanos {asked.Nanos} is more than a second.");
+        if (asked.Seconds >= (long)MaxWait.TotalSeconds) return MaxWait;
+        var wait = asked.ToTimeSpan();
+        return wait > MaxWait ? MaxWait : wait;
     }
 
     private static AcquireLimitResponse Answer(LimitGrant grant) => new()
