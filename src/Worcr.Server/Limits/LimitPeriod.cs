@@ -8,6 +8,7 @@ internal static class LimitPeriod
     private static readonly (string Unit, TimeSpan Size)[] Units =
         [("ms", TimeSpan.FromMilliseconds(1)), ("s", TimeSpan.FromSeconds(1)), ("m", TimeSpan.FromMinutes(1)), ("h", TimeSpan.FromHours(1))];
 
+    /// <summary>The period, or null when <paramref name="text"/> is not one (or is longer than any TimeSpan).</summary>
     public static TimeSpan? Parse(string text)
     {
         foreach (var (unit, size) in Units)
@@ -16,7 +17,10 @@ internal static class LimitPeriod
             var number = text[..^unit.Length];
             // "ms" also ends in "s": let the longer unit win by trying it first and refusing a trailing 'm' here.
             if (unit == "s" && number.EndsWith('m')) continue;
-            return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 ? size * count : null;
+            // A count whose period no TimeSpan holds ("9999999999999h") made `size * count` throw OverflowException.
+            return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 && count <= TimeSpan.MaxValue.Ticks / size.Ticks
+                ? size * count
+                : null;
         }
         return null;
     }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Worcr.Core.Input;
 using Worcr.Postgres;
 using Worcr.Redis.Limits;
 
@@ -51,6 +52,8 @@ internal static partial class LimitValidator
         {
             return (null, "Field 'match.value' must be 1-200 characters without braces.");
         }
+        // Stored in PostgreSQL text, which cannot hold a NUL: the save failed with a 500 instead.
+        if (input.Value is { } stored && TextCheck.Problem(stored, "Field 'match.value'", 200) is { } unstorable) return (null, unstorable);
         if (input.By == "args" && (input.Field is null || !FieldFormat().IsMatch(input.Field)))
         {
             return (null, "Field 'match.field' must name a top-level args field (letters, digits, '_', '-', '.') when match.by is \"args\".");
