@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Worcr.Core.Input;
 using Worcr.Scripting;
 using Worcr.Server.Rules;
 
@@ -32,6 +33,9 @@ internal sealed class RuleChecker
         if (language is null) return (null, new RuleProblem($"Field 'language' is '{input.Language}'; use lua, javascript or tag_match."));
         var (code, problem) = language == RuleNames.TagMatch ? TagMatchCode(input) : ScriptCode(input);
         if (code is null) return (null, problem);
+        // Lua and JavaScript take a NUL in a string or a comment, PostgreSQL text does not: the save failed with a 500.
+        // The length is the sandbox's to check (MaxCodeLength), when it compiles the code.
+        if (TextCheck.Problem(code, "Field 'code'", int.MaxValue) is { } unstorable) return (null, new RuleProblem(unstorable));
         return (new CheckedRule(name, input.Kind, language, code, input.Order ?? 0, input.Enabled ?? true), null);
     }
 
