@@ -13,6 +13,11 @@ internal static partial class CronScheduleValidator
     public static (CronScheduleDefinition Definition, CronTiming Timing) Validate(string name, CronScheduleInput input, string origin)
     {
         if (!ScheduleName().IsMatch(name)) throw new CronDefinitionException("name", $"'{name}' must be 1-100 letters, digits or '.', '-', '_'.");
+        // The parser stops reading at a NUL, so "0 2 * * *\0" parsed, and PostgreSQL then refused to store it (a 500).
+        if (input.Expression is { } expression && TextCheck.FirstUnstorable(expression) is not null)
+        {
+            throw new CronDefinitionException("expression", $"{TextCheck.Quote(expression)} contains a NUL character or a lone surrogate, which cannot be stored.");
+        }
         var timing = CronTiming.Parse(input.Expression ?? "", input.TimeZone ?? "UTC");
         var job = ValidateJob(input.Job ?? throw new CronDefinitionException("job", "the job to enqueue is required ({\"type\": ..., \"tenant\": ...})."));
         var definition = new CronScheduleDefinition(name, input.Expression!.Trim(), timing.Zone.Id, job, input.Enabled ?? true, origin);
