@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -43,10 +44,20 @@ internal sealed class WebhookEndpoints
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken) =>
         await _webhooks.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
 
-    private async Task<IResult> DeliveriesAsync(string name, int? limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The limit is read here, not bound as an int by the framework: a value that was no int ("abc", 99999999999) got a
+    /// 400 with an empty body, which names nothing, and one out of range was quietly clamped.
+    /// </summary>
+    private async Task<IResult> DeliveriesAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
+        var limit = DefaultDeliveries;
+        if (request.Query["limit"].ToString() is { Length: > 0 } text
+            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxDeliveries))
+        {
+            return AdminJson.Error(StatusCodes.Status400BadRequest, $"Query 'limit' is {Core.Input.TextCheck.Quote(text)}; use a whole number from 1 to {MaxDeliveries}.");
+        }
         if (await _webhooks.GetAsync(name, cancellationToken) is null) return NotFound(name);
-        var deliveries = await _webhooks.DeliveriesAsync(name, Math.Clamp(limit ?? DefaultDeliveries, 1, MaxDeliveries), cancellationToken);
+        var deliveries = await _webhooks.DeliveriesAsync(name, limit, cancellationToken);
         return AdminJson.Ok(new WebhookDeliveriesView(deliveries.Select(WebhookDeliveryView.Of).ToArray()));
     }
 
