@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Worcr.Core.Dispatch;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Core.Lanes;
 using Worcr.Core.Retries;
@@ -165,6 +166,20 @@ internal sealed class WorkerConnection
         }
     }
 
+    /// <summary>
+    /// Bounded in count and length and storable, not held to a job tag's characters: a worker's tags were never checked,
+    /// and one that connects today with a tag like "pool/gpu" must not be refused after an upgrade.
+    /// </summary>
+    private static void CheckTags(IReadOnlyList<string> tags)
+    {
+        if (tags.Count > WorkerLimits.MaxTags) throw WorcrError.InvalidArgument($"Hello.tags: at most {WorkerLimits.MaxTags} tags (got {tags.Count}).");
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (tags[i].Length == 0) throw WorcrError.InvalidArgument($"Hello.tags[{i}] is empty.");
+            if (TextCheck.Problem(tags[i], $"Hello.tags[{i}]", WorkerLimits.MaxTagLength) is { } problem) throw WorcrError.InvalidArgument(problem);
+        }
+    }
+
     private static void DrainLateSession(WorkerSession session)
     {
         session.StopAccepting();
@@ -181,6 +196,7 @@ internal sealed class WorkerConnection
         ReportText.CheckStorable(hello.WorkerId, "Hello.worker_id");
         if (hello.JobTypes.Count == 0) throw WorcrError.InvalidArgument("Hello.job_types must name at least one job type.");
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
+        CheckTags(hello.Tags);
         if (hello.Capacity is < 0 or > WorkerLimits.MaxCapacity)
         {
             throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {WorkerLimits.MaxCapacity}.");

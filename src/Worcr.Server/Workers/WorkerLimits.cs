@@ -12,6 +12,16 @@ internal static class WorkerLimits
     /// <summary>Hello.capacity: the most jobs a worker may hold at once, whatever credits it grants later.</summary>
     public const int MaxCapacity = 10_000;
 
+    /// <summary>
+    /// Hello.tags: as many as a job may have. Every weight rule gets the worker's tags on each call, copied into the
+    /// script before its budget starts: a Hello of a million tags made each call cost seconds outside the budget (an
+    /// explain of one job against two rules took 6.9 s), on the dispatch loop every worker shares.
+    /// </summary>
+    public const int MaxTags = InputLimits.MaxTags;
+
+    /// <summary>One of Hello.tags, in characters (a job's tag may have as many).</summary>
+    public const int MaxTagLength = InputLimits.MaxTagLength;
+
     /// <summary>Worker ids, progress counter names and checkpoint names, in characters.</summary>
     public const int MaxNameLength = ReportLimits.MaxNameLength;
 

@@ -1,0 +1,59 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Worcr.Protocol.V1;
+using Worcr.Server.Tests.Infrastructure;
+
+namespace Worcr.Server.Tests.Workers;
+
+/// <summary>
+/// Hello.tags were not checked at all: a worker could connect with a million of them (each weight rule call then copies
+/// them into the script, outside its budget, on the dispatch loop), or with a NUL in one. Now: at most 32, each 1-100
+/// characters that can be stored, or the stream ends with INVALID_ARGUMENT naming Hello.tags before any Welcome.
+/// </summary>
+public sealed class HelloTagLimitTests
+{
+    public static TheoryData<string, string[]> RefusedTags => new()
+    {
+        { "33 tags", Enumerable.Range(0, 33).Select(i => $"t{i}").ToArray() },
+        { "a million tags", Enumerable.Range(0, 1_000_000).Select(i => $"t{i % 10}").ToArray() },
+        { "a tag of 101 characters", [new string('a', 101)] },
+        { "a tag with a NUL", ["gpu\0"] },
+        { "an empty tag", [""] },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTags))]
+    public async Task A_hello_with_tags_past_their_bounds_gets_invalid_argument_naming_them(string what, string[] tags)
+    {
+        await using var cluster = await TestCluster.StartAsync(configure: o => o.MaxMessageSize = 16 * 1024 * 1024);
+        using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress, new GrpcChannelOptions { MaxSendMessageSize = null });
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = new Hello { WorkerId = "w-tags", Capacity = 1, JobTypes = { "test.echo" }, Tags = { tags } } });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await using var replies = call.ReadPatiently();
+            while (await replies.MoveNextAsync()) Assert.Fail($"{what}: the node answered {replies.Current.MessageCase} instead of refusing.");
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("Hello.tags", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
+    }
+
+    [Fact]
+    public async Task A_hello_with_32_tags_of_100_characters_of_any_kind_is_welcomed()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+        // Characters a job's tag may not have: a worker's tags were never held to that pattern, so they still are not.
+        var tags = Enumerable.Range(0, 32).Select(i => $"pool/{i:00} é ".PadRight(100, 'x')).ToArray();
+
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = new Hello { WorkerId = "w-tags-ok", Capacity = 1, JobTypes = { "test.echo" }, Tags = { tags } } });
+        await using var replies = call.ReadPatiently();
+
+        Assert.True(await replies.MoveNextAsync());
+        Assert.Equal(DispatcherMessage.MessageOneofCase.Welcome, replies.Current.MessageCase);
+    }
+}
