@@ -96,16 +96,19 @@ internal sealed class RetentionMaintainer : IMaintainer
     /// <summary>
     /// Adds and drops day partitions, unless a change gave way to a lock less than an interval ago. The first change
     /// that gives way ends this part of the pass (the next would wait for the same reader) and pauses it for an interval.
+    /// The pause is a span of the node's own clock (as the interval between passes is), not of the retention time
+    /// <paramref name="now"/>, which stands still while the node's clock runs ahead of PostgreSQL's.
     /// </summary>
     private async Task<(int Added, int Dropped, bool Behind, HistoryPartition? GaveWayAt)> ChangePartitionsAsync(DateTimeOffset now, CancellationToken ct)
     {
-        if (now < _partitionChangesPausedUntil) return (0, 0, false, null);
+        var clock = _time.GetUtcNow();
+        if (clock < _partitionChangesPausedUntil) return (0, 0, false, null);
         var (added, addGaveWayAt) = await AddPartitionsAsync(now, ct);
         var (dropped, behind, dropGaveWayAt) = addGaveWayAt is null ? await DropPartitionsAsync(now, ct) : (0, false, null);
         var gaveWayAt = addGaveWayAt ?? dropGaveWayAt;
         if (gaveWayAt is not null)
         {
-            _partitionChangesPausedUntil = now + _options.RetentionInterval;
+            _partitionChangesPausedUntil = clock + _options.RetentionInterval;
             MaintenanceLog.PartitionChangeGaveWay(_logger, addGaveWayAt is null ? "drop" : "add", gaveWayAt.Name, _options.RetentionInterval);
         }
         return (added, dropped, behind, gaveWayAt);

@@ -248,11 +248,13 @@ public sealed class RetentionMaintainerTests
         Assert.Empty(await db.HistoryIdsAsync("cancelled"));
     }
 
-    [Fact]
-    public async Task A_partition_drop_that_gave_way_to_a_long_reader_is_not_behind_and_is_tried_again_after_the_interval()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)] // the leader's clock a day ahead of PostgreSQL's: retention's time stands still, its pause must not
+    public async Task A_partition_drop_that_gave_way_to_a_long_reader_is_not_behind_and_is_tried_again_after_the_interval(int daysAgo)
     {
         await using var db = await CreateAsync();
-        var clock = RetentionData.ClockAt(daysAgo: 0);
+        var clock = RetentionData.ClockAt(daysAgo);
         var logs = new CapturingLoggerProvider();
         var retention = db.Maintainer(clock, logs);
         await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-40), clock.Today().AddDays(-40));
