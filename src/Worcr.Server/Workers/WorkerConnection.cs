@@ -195,6 +195,10 @@ internal sealed class WorkerConnection
         }
         ReportText.CheckStorable(hello.WorkerId, "Hello.worker_id");
         if (hello.JobTypes.Count == 0) throw WorcrError.InvalidArgument("Hello.job_types must name at least one job type.");
+        if (hello.JobTypes.Count > WorkerLimits.MaxJobTypes)
+        {
+            throw WorcrError.InvalidArgument($"Hello.job_types: at most {WorkerLimits.MaxJobTypes} job types (got {hello.JobTypes.Count}).");
+        }
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
         CheckTags(hello.Tags);
         if (hello.Capacity is < 0 or > WorkerLimits.MaxCapacity)

@@ -28,6 +28,28 @@ public sealed class AdminRulesApiTests : IClassFixture<AdminNodeFixture>
         return (response.StatusCode, await AdminClient.ReadAsync(response));
     }
 
+    public static TheoryData<string, object, string> UnboundedExplains => new()
+    {
+        { "a million job tags", new { job = new { type = "test.echo", tags = Enumerable.Repeat("t", 1_000_000) }, worker = new { tags = new[] { "w" } } }, "job.tags" },
+        { "33 worker tags", new { job = new { type = "test.echo" }, worker = new { tags = Enumerable.Range(0, 33).Select(i => $"w{i}") } }, "worker.tags" },
+        { "a worker tag of 101 characters", new { job = new { type = "test.echo" }, worker = new { tags = new[] { new string('w', 101) } } }, "worker.tags[0]" },
+        { "1,001 worker job types", new { job = new { type = "test.echo" }, worker = new { tags = new[] { "w" }, job_types = Enumerable.Range(0, 1_001).Select(i => $"t{i}") } }, "worker.job_types" },
+    };
+
+    /// <summary>
+    /// Explain is open to the read-only role, and each rule call copies the job's and the worker's tags and types into
+    /// the script before its budget starts: a million tags cost seconds of the node's CPU per request.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(UnboundedExplains))]
+    public async Task An_explain_with_more_tags_or_types_than_a_job_or_worker_may_have_gets_400_naming_the_field(string what, object request, string field)
+    {
+        var (status, body) = await ReadAsync(_admin.PostAsync("/api/rules/explain", request));
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {status}");
+        Assert.Contains($"'{field}", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Listing_shows_file_rules_with_their_code_and_the_rules_version()
     {

@@ -42,6 +42,26 @@ public sealed class HelloTagLimitTests
     }
 
     [Fact]
+    public async Task A_hello_with_more_job_types_than_the_bound_gets_invalid_argument_naming_them()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var channel = GrpcChannel.ForAddress(cluster.Nodes[0].GrpcAddress);
+        using var call = new Protocol.V1.Workers.WorkersClient(channel).Connect();
+        var types = Enumerable.Range(0, 1_001).Select(i => $"junk.t{i}").ToArray();
+
+        await call.RequestStream.WriteAsync(new WorkerMessage { Hello = new Hello { WorkerId = "w-types", Capacity = 1, JobTypes = { types } } });
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await using var replies = call.ReadPatiently();
+            while (await replies.MoveNextAsync()) Assert.Fail($"the node answered {replies.Current.MessageCase} instead of refusing.");
+        });
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("Hello.job_types: at most 1000", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, cluster.Nodes[0].ConnectedWorkers);
+    }
+
+    [Fact]
     public async Task A_hello_with_32_tags_of_100_characters_of_any_kind_is_welcomed()
     {
         await using var cluster = await TestCluster.StartAsync();
