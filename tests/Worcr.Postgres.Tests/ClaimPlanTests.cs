@@ -77,7 +77,7 @@ public sealed class ClaimPlanTests
     private static async Task<int> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, long lane, int limit)
     {
         await using var claim = new NpgsqlCommand(new SchemaSql(schema).Format(JobClaimer.ClaimSql), connection, transaction)
-            .With("lane_id", lane).With("limit", limit).With("worker_id", "w1").With("node_id", "n1").With("lease", TimeSpan.FromMinutes(1));
+            .With("lane_id", lane).With("limit", limit).With("worker_id", "w1").With("node_id", "n1").With("lease", TimeSpan.FromMinutes(1)).With("token", Guid.NewGuid());
         await claim.PrepareAsync();
         await using var reader = await claim.ExecuteReaderAsync();
         var claimed = 0;

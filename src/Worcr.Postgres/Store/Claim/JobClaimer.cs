@@ -1,5 +1,6 @@
 using Npgsql;
 using Worcr.Core.Dispatch;
+using Worcr.Core.Lanes;
 
 namespace Worcr.Postgres;
 
@@ -7,7 +8,8 @@ namespace Worcr.Postgres;
 /// Leases the oldest waiting jobs of one lane to a worker; SKIP LOCKED keeps concurrent claimers apart. The lease
 /// is the job type's own <c>lease_ms</c> (migration 006) when set, else the node's default passed in. The claim
 /// runs in <c>claim_jobs</c> (migration 016), which reads the lane in index order and updates the jobs through the
-/// primary key, whatever the statistics and however old the connection's cached plan.
+/// primary key, whatever the statistics and however old the connection's cached plan. Each claim marks its jobs with
+/// a token of its own (migration 021): a claim whose answer was lost is read back by it.
 /// </summary>
 internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, LaneCache lanes)
 {
@@ -17,35 +19,93 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         SELECT c.id, c.attempt, c.args::text, c.max_attempts, c.enqueued_at, c.expires_at,
                CASE WHEN c.attempt > 1 THEN (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = c.id)::text END,
                c.traceparent
-        FROM __schema__.claim_jobs(@lane_id, @limit, @worker_id, @node_id, @lease) c
+        FROM __schema__.claim_jobs(@lane_id, @limit, @worker_id, @node_id, @lease, @token) c
         ORDER BY c.enqueued_at, c.id
         """;
+
+    // The jobs one claim took, in the claim's order, as the claim returns them: still running under its worker and node.
+    internal const string ClaimedByTokenSql = """
+        SELECT j.id, j.attempt, j.args::text, j.max_attempts, j.enqueued_at, j.expires_at,
+               CASE WHEN j.attempt > 1 THEN (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = j.id)::text END,
+               j.traceparent
+        FROM __schema__.jobs j
+        WHERE j.state = 'running' AND j.worker_id = @worker_id AND j.node_id = @node_id AND j.claim_token = @token
+        ORDER BY j.enqueued_at, j.id
+        """;
+
+    // Between two reads of a lost claim's jobs while PostgreSQL does not answer.
+    private static readonly TimeSpan ReadBackPause = TimeSpan.FromMilliseconds(250);
 
     // A claim commits durably, like every other write: it hands the job to a worker, and a claim lost in a crash would
     // leave the job waiting under the same attempt number while that worker runs it, free for a second worker
     // (PostgresFaultTests.A_claim_survives_an_immediate_stop_right_after_it). Concurrent claims share the fsync.
 
     private readonly string _claimSql = sql.Format(ClaimSql);
+    private readonly string _claimedByTokenSql = sql.Format(ClaimedByTokenSql);
 
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(long laneId, int limit, string workerId, string nodeId, TimeSpan lease, CancellationToken ct)
     {
         if (limit < 1) return [];
         var lane = await lanes.GetAsync(laneId, ct) ?? throw new ArgumentException($"Lane {laneId} does not exist.", nameof(laneId));
-        await using var claim = dataSource.CreateCommand(_claimSql);
-        claim.Parameters.AddWithValue("lane_id", laneId);
-        claim.Parameters.AddWithValue("limit", limit);
-        claim.Parameters.AddWithValue("worker_id", workerId);
-        claim.Parameters.AddWithValue("node_id", nodeId);
-        claim.Parameters.AddWithValue("lease", lease);
-        await using var reader = await claim.ExecuteReaderAsync(ct);
+        var token = Guid.NewGuid();
+        // A connection that cannot be opened sent nothing: that failure is the caller's, as before.
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await using var claim = new NpgsqlCommand(_claimSql, connection);
+            claim.Parameters.AddWithValue("lane_id", laneId);
+            claim.Parameters.AddWithValue("limit", limit);
+            claim.Parameters.AddWithValue("worker_id", workerId);
+            claim.Parameters.AddWithValue("node_id", nodeId);
+            claim.Parameters.AddWithValue("lease", lease);
+            claim.Parameters.AddWithValue("token", token);
+            await using var reader = await claim.ExecuteReaderAsync(ct);
+            return await ReadAsync(reader, lane, claimedAt: null, ct);
+        }
+        catch (Exception exception) when (CommitConfirmation.AnswerLost(exception) && !ct.IsCancellationRequested)
+        {
+            return await ReadBackAsync(lane, workerId, nodeId, token, sentAt, lease, ct);
+        }
+    }
+
+    /// <summary>
+    /// The jobs of a claim whose answer was lost: it committed or not, and if it did its jobs carry its token (none
+    /// otherwise). Read again every <see cref="ReadBackPause"/> while PostgreSQL does not answer (it may be restarting),
+    /// for up to half the lease from the claim on; past that the jobs' leases lapse soon anyway, and the reaper
+    /// requeues them (charging the attempt, as before this read-back existed). A job handed out from here counts its
+    /// lease from before the claim was sent, so the node stops it before PostgreSQL's lease can end.
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedJob>> ReadBackAsync(Lane lane, string workerId, string nodeId, Guid token, long sentAt, TimeSpan lease,
+        CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand(_claimedByTokenSql)
+                    .With("worker_id", workerId).With("node_id", nodeId).With("token", token);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await ReadAsync(reader, lane, claimedAt: sentAt, ct);
+            }
+            catch (Exception exception) when (CommitConfirmation.AnswerLost(exception) && System.Diagnostics.Stopwatch.GetElapsedTime(sentAt) < lease / 2)
+            {
+                await Task.Delay(ReadBackPause, ct);
+            }
+        }
+    }
+
+    /// <param name="claimedAt">When the lease started by this node's clock; now when null.</param>
+    private static async Task<IReadOnlyList<ClaimedJob>> ReadAsync(NpgsqlDataReader reader, Lane lane, long? claimedAt, CancellationToken ct)
+    {
         var claimed = new List<ClaimedJob>();
-        var claimedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        var at = claimedAt ?? System.Diagnostics.Stopwatch.GetTimestamp();
         while (await reader.ReadAsync(ct))
         {
             claimed.Add(new ClaimedJob(reader.GetInt64(0), reader.GetInt32(1), lane, reader.GetString(2), reader.GetInt32(3),
                 reader.GetTime(4), reader.GetTimeOrNull(5), reader.GetStringMap(6))
             {
-                TraceParent = reader.GetStringOrNull(7), ClaimedTimestamp = claimedAt,
+                TraceParent = reader.GetStringOrNull(7), ClaimedTimestamp = at,
             });
         }
         return claimed;

@@ -40,6 +40,6 @@ internal sealed class CommitConfirmation(NpgsqlDataSource dataSource)
 
     // A PostgresException is the server's own answer: the COMMIT failed and nothing was stored. Any other error of the
     // connection means no answer came, whatever the server did.
-    private static bool AnswerLost(Exception exception) =>
+    internal static bool AnswerLost(Exception exception) =>
         exception is NpgsqlException and not PostgresException or IOException or TimeoutException;
 }
