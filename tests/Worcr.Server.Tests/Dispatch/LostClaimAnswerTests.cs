@@ -21,8 +21,9 @@ public sealed class LostClaimAnswerTests
         await using var cluster = await TestCluster.StartAsync(nodes: 0);
         await PartitionableNode.AddAsync(cluster, link, o =>
         {
-            o.LeaseDuration = TimeSpan.FromSeconds(3);
-            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
+            // Short enough that, without the read-back, the reaper buries the job well within the Assign's patience.
+            o.LeaseDuration = TimeSpan.FromSeconds(10);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(3);
         });
         var client = cluster.Client();
         var lost = link.LoseAnswer(ClaimStatement);
