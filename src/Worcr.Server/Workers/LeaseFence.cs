@@ -13,8 +13,10 @@ namespace Worcr.Server.Workers;
 /// <list type="bullet">
 /// <item>each heartbeat's renewal says which attempts PostgreSQL still shows under the stream; the others are stopped;</item>
 /// <item>an attempt whose lease the node cannot have renewed for nearly a lease (PostgreSQL unreachable) is stopped
-/// before that lease can end, by the node's own monotonic clock counted from before the renewal or claim that set
-/// it, so PostgreSQL's expiry (its <c>now()</c> at that statement plus the lease) is always later.</item>
+/// before that lease can end, by the node's own monotonic clock counted from before the renewal that set it, or from
+/// the attempt's Assign. PostgreSQL's expiry (its <c>now()</c> at the claim plus the lease) can be earlier than that
+/// count by the claim's round trip, which the safety margin covers; a claim read back after its answer was lost
+/// starts the lease again as it is read (<c>JobClaimer</c>), shortly before its Assign.</item>
 /// </list>
 /// </summary>
 internal sealed class LeaseFence(JobStore store, JobTypeRegistry jobTypes, LimitGate limits, TimeSpan defaultLease, ILogger logger)

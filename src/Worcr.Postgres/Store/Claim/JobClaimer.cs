@@ -24,13 +24,22 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
         """;
 
     // The jobs one claim took, in the claim's order, as the claim returns them: still running under its worker and node.
+    // Each one's lease starts again here, as long as the claim would give it: the node's lease fence counts from the
+    // Assign, which comes after this read-back (up to half a lease after the claim), so a lease counted from the claim
+    // could lapse in PostgreSQL while the worker runs the job, and the reaper hand it to a second worker.
     internal const string ClaimedByTokenSql = """
-        SELECT j.id, j.attempt, j.args::text, j.max_attempts, j.enqueued_at, j.expires_at,
-               CASE WHEN j.attempt > 1 THEN (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = j.id)::text END,
-               j.traceparent
-        FROM __schema__.jobs j
-        WHERE j.state = 'running' AND j.worker_id = @worker_id AND j.node_id = @node_id AND j.claim_token = @token
-        ORDER BY j.enqueued_at, j.id
+        WITH mine AS (
+            UPDATE __schema__.jobs j
+            SET lease_expires_at = now() + coalesce(
+                (SELECT t.lease_ms FROM __schema__.lanes l JOIN __schema__.job_types t ON t.name = l.type WHERE l.id = @lane_id)
+                * interval '1 millisecond', @lease)
+            WHERE j.state = 'running' AND j.worker_id = @worker_id AND j.node_id = @node_id AND j.claim_token = @token
+            RETURNING j.id, j.attempt, j.args, j.max_attempts, j.enqueued_at, j.expires_at, j.traceparent)
+        SELECT m.id, m.attempt, m.args::text, m.max_attempts, m.enqueued_at, m.expires_at,
+               CASE WHEN m.attempt > 1 THEN (SELECT jsonb_object_agg(k.name, k.value) FROM __schema__.job_checkpoints k WHERE k.job_id = m.id)::text END,
+               m.traceparent
+        FROM mine m
+        ORDER BY m.enqueued_at, m.id
         """;
 
     // Between two reads of a lost claim's jobs while PostgreSQL does not answer.
@@ -73,8 +82,9 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
     /// The jobs of a claim whose answer was lost: it committed or not, and if it did its jobs carry its token (none
     /// otherwise). Read again every <see cref="ReadBackPause"/> while PostgreSQL does not answer (it may be restarting),
     /// for up to half the lease from the claim on; past that the jobs' leases lapse soon anyway, and the reaper
-    /// requeues them (charging the attempt, as before this read-back existed). A job handed out from here counts its
-    /// lease from before the claim was sent, so the node stops it before PostgreSQL's lease can end.
+    /// requeues them (charging the attempt, as before this read-back existed). The read-back renews the leases of what it
+    /// finds (<see cref="ClaimedByTokenSql"/>), so a job handed out from here has a whole lease in PostgreSQL from the
+    /// read-back on, which outlasts the node's lease fence counted from the Assign after it.
     /// </summary>
     private async Task<IReadOnlyList<ClaimedJob>> ReadBackAsync(Lane lane, string workerId, string nodeId, Guid token, long sentAt, TimeSpan lease,
         CancellationToken ct)
@@ -84,7 +94,7 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
             try
             {
                 await using var command = dataSource.CreateCommand(_claimedByTokenSql)
-                    .With("worker_id", workerId).With("node_id", nodeId).With("token", token);
+                    .With("lane_id", lane.Id).With("lease", lease).With("worker_id", workerId).With("node_id", nodeId).With("token", token);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 return await ReadAsync(reader, lane, claimedAt: sentAt, ct);
             }
