@@ -38,6 +38,33 @@ public sealed class LostClaimAnswerTests
         Assert.Equal((Core.Jobs.JobState.Running, 1, 0), (job.State, job.Attempt, job.Failures));
     }
 
+    [Fact]
+    public async Task A_claim_cut_off_before_it_reached_postgresql_is_retried_rather_than_taken_for_an_empty_lane()
+    {
+        await using var link = await PartitionableNode.LinkAsync();
+        await using var cluster = await TestCluster.StartAsync(nodes: 0);
+        await PartitionableNode.AddAsync(cluster, link, o =>
+        {
+            o.LeaseDuration = TimeSpan.FromSeconds(10);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(3);
+            // Only the claim's failure may bring the lane back: no periodic reconcile within the Assign's patience.
+            o.ReconcileInterval = TimeSpan.FromMinutes(10);
+        });
+        var client = cluster.Client();
+        var partitioned = link.PartitionBefore(ClaimStatement);
+        var id = await client.EnqueueAsync(new JobSpec { Type = "test.echo", Tenant = "acme", ArgsJson = "{}", MaxAttempts = 1 });
+        await using var worker = await RawWorker.ConnectAsync(cluster.Nodes[0], capacity: 1);
+        // The claim's connection was reset before the claim arrived; PostgreSQL answers again (the read-back finds nothing).
+        await partitioned;
+        link.Restore();
+
+        var assign = await AssignOrWhyNotAsync(worker, cluster, id);
+
+        Assert.Equal((id, 1), (assign.JobId, assign.Attempt));
+        var job = await StoredAsync(cluster, id);
+        Assert.Equal((Core.Jobs.JobState.Running, 1, 0), (job.State, job.Attempt, job.Failures));
+    }
+
     /// <summary>The worker's next Assign; if none comes, a failure that says what became of the job.</summary>
     private static async Task<Assign> AssignOrWhyNotAsync(RawWorker worker, TestCluster cluster, string id)
     {

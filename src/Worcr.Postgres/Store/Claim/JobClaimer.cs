@@ -72,35 +72,54 @@ internal sealed class JobClaimer(NpgsqlDataSource dataSource, SchemaSql sql, Lan
             await using var reader = await claim.ExecuteReaderAsync(ct);
             return await ReadAsync(reader, lane, claimedAt: null, ct);
         }
-        catch (Exception exception) when (CommitConfirmation.AnswerLost(exception) && !ct.IsCancellationRequested)
+        catch (Exception exception) when (ClaimAnswerLost(exception) && !ct.IsCancellationRequested)
         {
-            return await ReadBackAsync(lane, workerId, nodeId, token, sentAt, lease, ct);
+            // Nothing read back: the claim had not committed, or PostgreSQL did not answer within the budget. Either
+            // way the claim fails as it did before this read-back existed, so the dispatcher reconciles and retries
+            // rather than take the lane for empty.
+            var found = await ReadBackAsync(lane, workerId, nodeId, token, sentAt, lease, ct);
+            if (found.Count == 0) throw;
+            return found;
         }
     }
+
+    // A PostgresException is PostgreSQL's own answer, but one of severity FATAL or PANIC (57P01 admin shutdown, ...)
+    // ends the connection, and whether the claim committed before it is unknown. Reading back is harmless when it did not.
+    private static bool ClaimAnswerLost(Exception exception) =>
+        CommitConfirmation.AnswerLost(exception) || exception is PostgresException { InvariantSeverity: "FATAL" or "PANIC" };
 
     /// <summary>
     /// The jobs of a claim whose answer was lost: it committed or not, and if it did its jobs carry its token (none
     /// otherwise). Read again every <see cref="ReadBackPause"/> while PostgreSQL does not answer (it may be restarting),
     /// for up to half the lease from the claim on; past that the jobs' leases lapse soon anyway, and the reaper
-    /// requeues them (charging the attempt, as before this read-back existed). The read-back renews the leases of what it
-    /// finds (<see cref="ClaimedByTokenSql"/>), so a job handed out from here has a whole lease in PostgreSQL from the
+    /// requeues them (charging the attempt, as before this read-back existed). Each attempt, and each pause, is bounded
+    /// by what is left of that budget: the read-back runs on the node's one dispatch loop, which waits meanwhile. The
+    /// budget is half the lease passed in (the node's default); a job type's own lease is not known before the jobs are.
+    /// Empty when nothing was found or the budget ran out. The read-back renews the leases of what it finds
+    /// (<see cref="ClaimedByTokenSql"/>), so a job handed out from here has a whole lease in PostgreSQL from the
     /// read-back on, which outlasts the node's lease fence counted from the Assign after it.
     /// </summary>
     private async Task<IReadOnlyList<ClaimedJob>> ReadBackAsync(Lane lane, string workerId, string nodeId, Guid token, long sentAt, TimeSpan lease,
         CancellationToken ct)
     {
+        var budget = lease / 2;
         while (true)
         {
+            var left = budget - System.Diagnostics.Stopwatch.GetElapsedTime(sentAt);
+            if (left <= TimeSpan.Zero) return [];
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(left);
             try
             {
                 await using var command = dataSource.CreateCommand(_claimedByTokenSql)
                     .With("lane_id", lane.Id).With("lease", lease).With("worker_id", workerId).With("node_id", nodeId).With("token", token);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                return await ReadAsync(reader, lane, claimedAt: sentAt, ct);
+                await using var reader = await command.ExecuteReaderAsync(bounded.Token);
+                return await ReadAsync(reader, lane, claimedAt: sentAt, bounded.Token);
             }
-            catch (Exception exception) when (CommitConfirmation.AnswerLost(exception) && System.Diagnostics.Stopwatch.GetElapsedTime(sentAt) < lease / 2)
+            catch (Exception exception) when (!ct.IsCancellationRequested && (bounded.IsCancellationRequested || ClaimAnswerLost(exception)))
             {
-                await Task.Delay(ReadBackPause, ct);
+                if (bounded.IsCancellationRequested) return [];
+                await Task.Delay(ReadBackPause, bounded.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
