@@ -81,8 +81,15 @@ public sealed class WorcrDatabase : IAsyncDisposable
         return new WorcrDatabase(dataSource, schema);
     }
 
-    /// <summary>Applies pending migrations; safe to call from several nodes at once.</summary>
-    public Task MigrateAsync(CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct);
+    /// <summary>Applies pending migrations; safe to call from several nodes at once, and while nodes run.</summary>
+    public Task MigrateAsync(CancellationToken ct = default) => MigrateAsync(gaveWay: null, ct);
+
+    /// <summary>
+    /// Applies pending migrations; <paramref name="gaveWay"/> is told each time a migration gave way to a table lock
+    /// another session held too long (it then tries again, until <paramref name="ct"/> is cancelled).
+    /// </summary>
+    public Task MigrateAsync(Action<MigrationGaveWay>? gaveWay, CancellationToken ct = default) =>
+        new Migrator(DataSource, _sql).MigrateAsync(ct, gaveWay: gaveWay);
 
     /// <summary>Applies pending migrations up to <paramref name="version"/>, for tests of an upgrade.</summary>
     internal Task MigrateToAsync(int version, CancellationToken ct = default) => new Migrator(DataSource, _sql).MigrateAsync(ct, version);

@@ -21,6 +21,10 @@ internal static partial class ServerLog
         "The node stops with {Streams} worker stream(s) still open or still storing what their workers sent (PostgreSQL or Redis slow to answer); it waits for them up to {Seconds} s before it stops its loops.")]
     public static partial void StreamsStillStoring(ILogger logger, int streams, double seconds);
 
+    [LoggerMessage(1007, LogLevel.Warning,
+        "Migrating schema {Schema} waited {Seconds} s for a table lock another session holds (a long transaction; see pg_stat_activity) and gave way so job traffic goes on; time {Attempt}, trying again in {RetryIn} s. PostgreSQL: {Error}")]
+    public static partial void MigrationGaveWay(ILogger logger, string schema, double seconds, int attempt, double retryIn, string error);
+
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);
 

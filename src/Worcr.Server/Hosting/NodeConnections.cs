@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Worcr.Postgres;
 using Worcr.Redis;
@@ -27,19 +28,21 @@ internal sealed class NodeConnections(WorcrDatabase database, RedisConnection re
     /// more than one core they overlap (bench/RESULTS.md, start to serving). Both end before a failure is thrown, so
     /// whatever one of them opened is there to be disposed.
     /// </summary>
-    public async Task ConnectAsync(CancellationToken cancellationToken)
+    /// <param name="logger">Where a migration that gave way to a long transaction is reported.</param>
+    public async Task ConnectAsync(ILogger logger, CancellationToken cancellationToken)
     {
         var redisOpen = Task.Run(() => OpenRedisAsync(cancellationToken), cancellationToken);
-        var postgresReady = Task.Run(() => OpenPostgresAsync(cancellationToken), cancellationToken);
+        var postgresReady = Task.Run(() => OpenPostgresAsync(logger, cancellationToken), cancellationToken);
         await Task.WhenAll(redisOpen, postgresReady).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // When both failed, Redis's error is the one reported (as when Redis was the first step); then PostgreSQL's.
         await redisOpen;
         await postgresReady;
     }
 
-    private async Task OpenPostgresAsync(CancellationToken cancellationToken)
+    private async Task OpenPostgresAsync(ILogger logger, CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(cancellationToken);
+        await database.MigrateAsync(wait => ServerLog.MigrationGaveWay(logger, database.Schema, wait.LockTimeout.TotalSeconds, wait.Attempt, wait.RetryIn.TotalSeconds, wait.Error),
+            cancellationToken);
         _listener = await PostgresListener.StartAsync(database.DataSource,
             [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);
     }

@@ -26,7 +26,7 @@ internal sealed class NodeStartup(NodeConnections connections, RuleCatalog rules
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await connections.ConnectAsync(cancellationToken);
+        await connections.ConnectAsync(loggers.CreateLogger<NodeConnections>(), cancellationToken);
         connections.Database.Lanes.MaxLanesPerTenant = retention.Value.MaxLanesPerTenant;
         await rules.ReloadAsync(cancellationToken);
         await limits.StartAsync(cancellationToken);
