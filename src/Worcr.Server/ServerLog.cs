@@ -22,8 +22,8 @@ internal static partial class ServerLog
     public static partial void StreamsStillStoring(ILogger logger, int streams, double seconds);
 
     [LoggerMessage(1007, LogLevel.Warning,
-        "Migrating schema {Schema} waited {Seconds} s for a table lock another session holds (a long transaction; see pg_stat_activity) and gave way so job traffic goes on; time {Attempt}, trying again in {RetryIn} s. PostgreSQL: {Error}")]
-    public static partial void MigrationGaveWay(ILogger logger, string schema, double seconds, int attempt, double retryIn, string error);
+        "Migration {Version} of schema {Schema} waited up to {Seconds} s for a lock another session holds (a long transaction; see pg_stat_activity) and gave way so job traffic goes on; attempt {Attempt}, trying again in {RetryIn} s. PostgreSQL: {Error}")]
+    public static partial void MigrationGaveWay(ILogger logger, string schema, int version, double seconds, int attempt, double retryIn, string error);
 
     [LoggerMessage(1003, LogLevel.Warning, "The jobs listener failed; it restarts.")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);

@@ -23,7 +23,7 @@ internal static class MigrateCommand
             }
             await using var database = WorcrDatabase.Create(url, parse.GetValue(schema) ?? settings.Schema);
             await database.MigrateAsync(wait => Console.Error.WriteLine(
-                $"migrate: waited {wait.LockTimeout.TotalSeconds:0.#} s for a table lock another session holds (a long transaction; see pg_stat_activity) and gave way so job traffic goes on; trying again in {wait.RetryIn.TotalSeconds:0.#} s."),
+                $"migrate: migration {wait.Version} waited up to {wait.LockTimeout.TotalSeconds:0.#} s for a lock another session holds (a long transaction; see pg_stat_activity) and gave way so job traffic goes on; trying again in {wait.RetryIn.TotalSeconds:0.#} s (Ctrl-C stops)."),
                 cancellationToken);
             Console.WriteLine($"Schema '{database.Schema}' is up to date.");
             return 0;

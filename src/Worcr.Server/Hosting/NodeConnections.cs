@@ -31,8 +31,22 @@ internal sealed class NodeConnections(WorcrDatabase database, RedisConnection re
     /// <param name="logger">Where a migration that gave way to a long transaction is reported.</param>
     public async Task ConnectAsync(ILogger logger, CancellationToken cancellationToken)
     {
-        var redisOpen = Task.Run(() => OpenRedisAsync(cancellationToken), cancellationToken);
-        var postgresReady = Task.Run(() => OpenPostgresAsync(logger, cancellationToken), cancellationToken);
+        // A migration may wait for a long transaction as long as it lasts; a Redis that cannot be reached ends that
+        // wait, so the start fails with Redis's error at once.
+        using var postgresStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var redisOpen = Task.Run(async () =>
+        {
+            try
+            {
+                await OpenRedisAsync(cancellationToken);
+            }
+            catch
+            {
+                await postgresStop.CancelAsync();
+                throw;
+            }
+        }, cancellationToken);
+        var postgresReady = Task.Run(() => OpenPostgresAsync(logger, postgresStop.Token), postgresStop.Token);
         await Task.WhenAll(redisOpen, postgresReady).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         // When both failed, Redis's error is the one reported (as when Redis was the first step); then PostgreSQL's.
         await redisOpen;
@@ -41,8 +55,8 @@ internal sealed class NodeConnections(WorcrDatabase database, RedisConnection re
 
     private async Task OpenPostgresAsync(ILogger logger, CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(wait => ServerLog.MigrationGaveWay(logger, database.Schema, wait.LockTimeout.TotalSeconds, wait.Attempt, wait.RetryIn.TotalSeconds, wait.Error),
-            cancellationToken);
+        await database.MigrateAsync(wait => ServerLog.MigrationGaveWay(logger, database.Schema, wait.Version, wait.LockTimeout.TotalSeconds, wait.Attempt,
+            wait.RetryIn.TotalSeconds, wait.Error), cancellationToken);
         _listener = await PostgresListener.StartAsync(database.DataSource,
             [database.JobsChannel, database.CancelChannel, database.RulesChannel, database.LimitsChannel, database.TenantsChannel], cancellationToken);
     }

@@ -84,6 +84,34 @@ public sealed class NodeStartFailureTests
     }
 
     [Fact]
+    public async Task A_node_whose_Redis_refuses_connections_fails_its_start_while_its_migration_still_waits()
+    {
+        // Another node migrating this schema holds the migration's advisory lock (Migrator: namespace "Worc", the
+        // schema's hash); the commands have no timeout, so without Redis's failure ending it the wait never ends.
+        var schema = "waits_to_migrate_" + Guid.NewGuid().ToString("N")[..8];
+        var postgres = new NpgsqlConnectionStringBuilder(await TestServices.PostgresAsync()) { CommandTimeout = 0 }.ConnectionString;
+        await using var otherNode = new NpgsqlConnection(postgres);
+        await otherNode.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({0x576f7263}, hashtext('{schema}'))", otherNode)) await take.ExecuteScalarAsync();
+        var options = new NodeOptions
+        {
+            PostgresUrl = postgres,
+            RedisUrl = "redis://127.0.0.1:1",
+            RedisKeyPrefix = TestServices.NewKeyPrefix(),
+            Schema = schema,
+            GrpcPort = 0,
+            HttpPort = 0,
+            AllowUnauthenticated = true,
+        };
+
+        var start = DispatcherNode.StartAsync(options, [], logging => logging.SetMinimumLevel(LogLevel.None));
+
+        // The limit only bounds a test that would otherwise hang.
+        var error = await Assert.ThrowsAnyAsync<RedisConnectionException>(() => start.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("RedisUrl", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_whose_gRPC_port_is_taken_fails_its_start_and_stops_its_loops_before_closing_its_connections()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
