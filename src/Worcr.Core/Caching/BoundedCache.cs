@@ -45,10 +45,13 @@ public sealed class BoundedCache<TKey, TValue> where TKey : notnull
         return false;
     }
 
-    /// <summary>As <see cref="TryGet(TKey, out TValue)"/>, treating an entry added more than <paramref name="maxAge"/> ago as absent.</summary>
+    /// <summary>
+    /// As <see cref="TryGet(TKey, out TValue)"/>, treating an entry added <paramref name="maxAge"/> or more ago as absent.
+    /// The age is judged by both clocks (<see cref="AgeStamp"/>): a wall clock stepped back does not keep an entry.
+    /// </summary>
     public bool TryGet(TKey key, TimeSpan maxAge, out TValue value)
     {
-        if (_entries.TryGetValue(key, out var entry) && _time.GetUtcNow() - entry.AddedAt <= maxAge)
+        if (_entries.TryGetValue(key, out var entry) && entry.Added.IsYoungerThan(maxAge, _time))
         {
             entry.LastUse = Interlocked.Increment(ref _uses);
             value = entry.Value;
@@ -60,7 +63,7 @@ public sealed class BoundedCache<TKey, TValue> where TKey : notnull
 
     public void Set(TKey key, TValue value)
     {
-        var entry = new Entry(value, _time.GetUtcNow()) { LastUse = Interlocked.Increment(ref _uses) };
+        var entry = new Entry(value, AgeStamp.Now(_time)) { LastUse = Interlocked.Increment(ref _uses) };
         if (_entries.TryGetValue(key, out _) || _entries.Count < Capacity)
         {
             _entries[key] = entry;
@@ -97,11 +100,11 @@ public sealed class BoundedCache<TKey, TValue> where TKey : notnull
         }
     }
 
-    private sealed class Entry(TValue value, DateTimeOffset addedAt)
+    private sealed class Entry(TValue value, AgeStamp added)
     {
         public TValue Value { get; } = value;
 
-        public DateTimeOffset AddedAt { get; } = addedAt;
+        public AgeStamp Added { get; } = added;
 
         public long LastUse { get; set; }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Worcr.Core.Caching;
 using Worcr.Postgres;
 
 namespace Worcr.Server.Identity;
@@ -6,6 +7,8 @@ namespace Worcr.Server.Identity;
 /// <summary>
 /// Tenant key lookups for the producer API, remembered for <see cref="Freshness"/>: a key revoked on any node
 /// stops working here within that time (at once on the node that revoked it, which calls <see cref="Forget"/>).
+/// An entry's age counts from before its lookup was sent and is judged by both clocks (<see cref="AgeStamp"/>), so
+/// neither a wall clock stepped back nor a suspended host keeps a revoked key working past that time.
 /// Unknown keys are remembered too, so guessing costs no database round trip per try; they are kept apart from
 /// known keys and bounded, so a flood of made-up keys neither grows memory nor pushes real keys out.
 /// <para>
@@ -24,7 +27,7 @@ internal sealed class TenantKeyCache
     private readonly Func<string, CancellationToken, Task<string?>> _lookUp;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Entry> _known = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AgeStamp> _unknown = new(StringComparer.Ordinal);
     // Guards the generation, the lookups in flight and every write to the two maps, so a Forget and the storing of
     // an answer happen one after the other. Reads of the maps take no lock.
     private readonly Lock _gate = new();
@@ -50,9 +53,8 @@ internal sealed class TenantKeyCache
     /// <summary>The tenant of a key, or null for an unknown or revoked one.</summary>
     public async ValueTask<string?> TenantOfAsync(string key, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        if (_known.TryGetValue(key, out var entry) && entry.ValidUntil > now) return entry.Tenant;
-        if (_unknown.TryGetValue(key, out var unknownUntil) && unknownUntil > now) return null;
+        if (_known.TryGetValue(key, out var entry) && entry.ReadFrom.IsYoungerThan(Freshness, _time)) return entry.Tenant;
+        if (_unknown.TryGetValue(key, out var unknownSince) && unknownSince.IsYoungerThan(Freshness, _time)) return null;
         while (true)
         {
             var answer = await SharedLookUp(key).WaitAsync(cancellationToken);
@@ -93,7 +95,7 @@ internal sealed class TenantKeyCache
     // query still ends on its own (the connection's command timeout).
     private async Task LookUpAsync(string key, long generation, TaskCompletionSource<Answer> flight)
     {
-        var validUntil = _time.GetUtcNow() + Freshness;
+        var sent = AgeStamp.Now(_time);
         try
         {
             var tenant = await _lookUp(key, CancellationToken.None);
@@ -105,7 +107,7 @@ internal sealed class TenantKeyCache
                 if (current)
                 {
                     _inFlight.Remove(key);
-                    Remember(key, tenant, validUntil);
+                    Remember(key, tenant, sent);
                 }
             }
             flight.SetResult(new Answer(tenant, current));
@@ -120,22 +122,23 @@ internal sealed class TenantKeyCache
         }
     }
 
-    private void Remember(string key, string? tenant, DateTimeOffset validUntil)
+    private void Remember(string key, string? tenant, AgeStamp readFrom)
     {
         if (tenant is null)
         {
             // Starting over costs one lookup per key; it keeps a flood of guesses from growing memory.
             if (_unknown.Count >= MaxUnknownKeys) _unknown.Clear();
-            _unknown[key] = validUntil;
+            _unknown[key] = readFrom;
             _known.TryRemove(key, out _);
             return;
         }
         if (_known.Count >= MaxKnownKeys) _known.Clear();
-        _known[key] = new Entry(tenant, validUntil);
+        _known[key] = new Entry(tenant, readFrom);
         _unknown.TryRemove(key, out _);
     }
 
-    private sealed record Entry(string Tenant, DateTimeOffset ValidUntil);
+    /// <summary>A known key's tenant, and when the lookup that read it was sent (its age counts from then).</summary>
+    private sealed record Entry(string Tenant, AgeStamp ReadFrom);
 
     /// <summary>What one lookup read; not <paramref name="Current"/> when a <see cref="Forget"/> came while it was in flight.</summary>
     private readonly record struct Answer(string? Tenant, bool Current);

@@ -1,14 +1,18 @@
+using Worcr.Core.Caching;
+
 namespace Worcr.Server.JobTypes;
 
 /// <summary>
 /// Every job type's settings, read from PostgreSQL at most once per <see cref="Ttl"/>. Enqueue and fail read
 /// them for every job, so they come from memory; a change saved on this node applies at once (it invalidates),
 /// on the other nodes within the TTL. The table is small (one row per type), so a reload reads it whole.
+/// The TTL is judged by both clocks (<see cref="AgeStamp"/>): a wall clock stepped back does not stretch it, nor
+/// does a suspended host.
 /// </summary>
 internal sealed class JobTypeSettingsCache
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
-    private readonly JobTypeSettingsTable _table;
+    private readonly Func<CancellationToken, Task<IReadOnlyList<JobTypeRow>>> _readAll;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Snapshot? _snapshot;
@@ -16,15 +20,22 @@ internal sealed class JobTypeSettingsCache
     private int _generation;
 
     public JobTypeSettingsCache(JobTypeSettingsTable table, TimeProvider time)
+        : this(table.ReadAllAsync, time)
     {
-        _table = table;
+    }
+
+    /// <param name="readAll">The read of the whole table; a test counts the reads.</param>
+    /// <param name="time">The clock that ages what was read.</param>
+    internal JobTypeSettingsCache(Func<CancellationToken, Task<IReadOnlyList<JobTypeRow>>> readAll, TimeProvider time)
+    {
+        _readAll = readAll;
         _time = time;
     }
 
     public async ValueTask<JobTypeSettings> GetAsync(string type, CancellationToken cancellationToken)
     {
         var snapshot = Volatile.Read(ref _snapshot);
-        if (snapshot is null || _time.GetUtcNow() - snapshot.LoadedAt >= Ttl) snapshot = await ReloadAsync(cancellationToken);
+        if (snapshot is null || !snapshot.LoadedAt.IsYoungerThan(Ttl, _time)) snapshot = await ReloadAsync(cancellationToken);
         return snapshot.Settings.GetValueOrDefault(type, JobTypeSettings.None);
     }
 
@@ -53,8 +64,8 @@ internal sealed class JobTypeSettingsCache
 
     private async Task<Snapshot> LoadAsync(int generation)
     {
-        var loadedAt = _time.GetUtcNow();
-        var rows = await _table.ReadAllAsync(CancellationToken.None);
+        var loadedAt = AgeStamp.Now(_time);
+        var rows = await _readAll(CancellationToken.None);
         var snapshot = new Snapshot(loadedAt, rows.ToDictionary(r => r.Name, r => r.Settings, StringComparer.Ordinal));
         lock (_gate)
         {
@@ -63,5 +74,5 @@ internal sealed class JobTypeSettingsCache
         return snapshot;
     }
 
-    private sealed record Snapshot(DateTimeOffset LoadedAt, IReadOnlyDictionary<string, JobTypeSettings> Settings);
+    private sealed record Snapshot(AgeStamp LoadedAt, IReadOnlyDictionary<string, JobTypeSettings> Settings);
 }

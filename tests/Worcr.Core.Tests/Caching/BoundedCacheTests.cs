@@ -1,4 +1,5 @@
 using Worcr.Core.Caching;
+using Worcr.Testing;
 
 namespace Worcr.Core.Tests.Caching;
 
@@ -48,15 +49,42 @@ public sealed class BoundedCacheTests
     [Fact]
     public void An_entry_older_than_the_age_asked_for_reads_as_absent()
     {
-        var clock = new ManualClock();
+        var clock = new SteppedClock();
         var cache = new BoundedCache<string, int>(10, time: clock);
         cache.Set("lane", 7);
 
-        clock.Advance(TimeSpan.FromMinutes(59));
+        clock.Pass(TimeSpan.FromMinutes(59));
         Assert.True(cache.TryGet("lane", TimeSpan.FromHours(1), out _));
-        clock.Advance(TimeSpan.FromMinutes(2));
+        clock.Pass(TimeSpan.FromMinutes(2));
         Assert.False(cache.TryGet("lane", TimeSpan.FromHours(1), out _));
         Assert.True(cache.TryGet("lane", out _));
+    }
+
+    [Fact]
+    public void A_wall_clock_stepped_back_an_hour_does_not_keep_an_entry_past_its_age()
+    {
+        var clock = new SteppedClock();
+        var cache = new BoundedCache<string, int>(10, time: clock);
+        cache.Set("lane", 7);
+
+        clock.Pass(TimeSpan.FromMinutes(30));
+        clock.StepWallBack(TimeSpan.FromHours(1));
+        clock.Pass(TimeSpan.FromMinutes(31));
+
+        Assert.False(cache.TryGet("lane", TimeSpan.FromHours(1), out var kept),
+            $"an entry added 61 minutes ago (by the monotonic clock) was still handed out as {kept} with a limit of 1 hour");
+    }
+
+    [Fact]
+    public void An_entry_added_before_the_host_was_suspended_expires_by_the_time_it_slept()
+    {
+        var clock = new SteppedClock();
+        var cache = new BoundedCache<string, int>(10, time: clock);
+        cache.Set("lane", 7);
+
+        clock.Suspend(TimeSpan.FromHours(2));
+
+        Assert.False(cache.TryGet("lane", TimeSpan.FromHours(1), out _));
     }
 
     [Fact]
@@ -71,14 +99,5 @@ public sealed class BoundedCacheTests
 
         // Writers racing past the check can each add one entry before an eviction runs.
         Assert.InRange(cache.Count, 1, 500 + 4);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }
