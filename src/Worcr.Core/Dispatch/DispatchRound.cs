@@ -55,7 +55,7 @@ public sealed class DispatchRound
     public ClaimRequest? Permit(ClaimRequest request, LimitDecision decision, DateTimeOffset now)
     {
         if (decision.Granted > 0) return decision.Granted >= request.Count ? request : request with { Count = decision.Granted };
-        _state.Parking.Park(request.Lane.Lane, now + decision.RetryAfter);
+        _state.Parking.Park(request.Lane.Lane, now, decision.RetryAfter);
         _passAgain = true;
         return null;
     }

@@ -7,20 +7,22 @@ namespace Worcr.Core.Dispatch;
 /// Lanes over a limit, each until the time its limit said to retry. A dispatch round parks a lane its limits
 /// denied and skips parked lanes (other lanes run); the loop sleeps no longer than the earliest of them, so a
 /// parked lane costs no polling. A concurrency permit freed anywhere unparks the lanes sharing its key at once.
+/// A wall clock stepped back does not stretch a lane's parking (<see cref="WallDeadline"/>): the lane's limits are asked again.
 /// Thread-safe: those unparks arrive from other threads while the dispatch loop runs.
 /// </summary>
 public sealed class LaneParking
 {
-    private readonly ConcurrentDictionary<long, (Lane Lane, DateTimeOffset Until)> _parked = new();
+    private readonly ConcurrentDictionary<long, (Lane Lane, WallDeadline Until)> _parked = new();
 
     public bool IsEmpty => _parked.IsEmpty;
 
-    public void Park(Lane lane, DateTimeOffset until) => _parked[lane.Id] = (lane, until);
+    /// <summary>Parks <paramref name="lane"/> for <paramref name="retryAfter"/> from <paramref name="now"/>.</summary>
+    public void Park(Lane lane, DateTimeOffset now, TimeSpan retryAfter) => _parked[lane.Id] = (lane, WallDeadline.After(now, retryAfter));
 
     public bool IsParked(long laneId, DateTimeOffset now)
     {
         if (!_parked.TryGetValue(laneId, out var parked)) return false;
-        if (parked.Until > now) return true;
+        if (!parked.Until.IsDue(now)) return true;
         _parked.TryRemove(KeyValuePair.Create(laneId, parked));
         return false;
     }
@@ -35,8 +37,8 @@ public sealed class LaneParking
         DateTimeOffset? next = null;
         foreach (var (laneId, parked) in _parked)
         {
-            if (parked.Until <= now) _parked.TryRemove(KeyValuePair.Create(laneId, parked));
-            else if (next is null || parked.Until < next) next = parked.Until;
+            if (parked.Until.IsDue(now)) _parked.TryRemove(KeyValuePair.Create(laneId, parked));
+            else if (next is null || parked.Until.Until < next) next = parked.Until.Until;
         }
         return next;
     }

@@ -154,25 +154,27 @@ internal sealed class Dispatcher
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var nextReconcile = _time.GetUtcNow();
+        // A wall clock stepped back makes the reconcile due rather than holding it off for the step (WallDeadline).
+        var nextReconcile = WallDeadline.After(_time.GetUtcNow(), TimeSpan.Zero);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var now = _time.GetUtcNow();
-                if (_reconcileRequested || now >= nextReconcile)
+                if (_reconcileRequested || nextReconcile.IsDue(now))
                 {
                     _reconcileRequested = false;
                     await ReconcileAsync(stoppingToken);
-                    nextReconcile = now + _dispatch.ReconcileInterval;
+                    nextReconcile = WallDeadline.After(now, _dispatch.ReconcileInterval);
                 }
                 await ApplyAnnouncementsAsync(stoppingToken);
                 await DispatchRoundsAsync(stoppingToken);
                 Rounds.Raise();
                 // A lane parked by a limit may run again at its retry time: sleep no longer than that.
-                var wakeAt = _state.Parking.NextUnpark(_time.GetUtcNow()) is { } unpark && unpark < nextReconcile ? unpark : nextReconcile;
-                var untilReconcile = wakeAt - _time.GetUtcNow();
-                if (untilReconcile > TimeSpan.Zero) await _wake.WaitAsync(untilReconcile, stoppingToken);
+                var roundEnd = _time.GetUtcNow();
+                var sleep = nextReconcile.Remaining(roundEnd);
+                if (_state.Parking.NextUnpark(roundEnd) is { } unpark && unpark - roundEnd < sleep) sleep = unpark - roundEnd;
+                if (sleep > TimeSpan.Zero) await _wake.WaitAsync(sleep, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -44,8 +44,8 @@ public sealed class LaneLimitGateTests
         var woken = 0;
         gate.Wake = () => woken++;
         var now = DateTimeOffset.UtcNow;
-        gate.Parking.Park(new Lane(1, "acme", "email", [], 1), now.AddMinutes(1));
-        gate.Parking.Park(new Lane(2, "globex", "email", [], 1), now.AddMinutes(1));
+        gate.Parking.Park(new Lane(1, "acme", "email", [], 1), now, TimeSpan.FromMinutes(1));
+        gate.Parking.Park(new Lane(2, "globex", "email", [], 1), now, TimeSpan.FromMinutes(1));
 
         gate.OnReleased("tenant:acme");
 

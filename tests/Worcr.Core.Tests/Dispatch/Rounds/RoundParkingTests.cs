@@ -43,6 +43,27 @@ public sealed class RoundParkingTests
     }
 
     [Fact]
+    public void A_wall_clock_stepped_back_does_not_keep_a_lane_parked_for_the_step()
+    {
+        var world = new RoundWorld(Weighted());
+        world.AddLane(Lane(1), jobs: 10);
+        var denyOnce = true;
+        world.Limits = r =>
+        {
+            if (!denyOnce) return LimitDecision.All(r.Count);
+            denyOnce = false;
+            return LimitDecision.Denied(TimeSpan.FromSeconds(5));
+        };
+        world.Run([Worker("w0", 4)], T0);
+
+        // An NTP correction sets the clock back an hour: the lane's 5 s retry time now looks an hour and 5 s away.
+        var afterStep = world.Run([Worker("w0", 4)], T0.AddHours(-1));
+
+        Assert.Equal(4, afterStep.AssignedFrom(1));
+        Assert.Null(world.State.Parking.NextUnpark(T0.AddHours(-1)));
+    }
+
+    [Fact]
     public void A_round_whose_only_lane_is_denied_ends_without_claiming()
     {
         var world = new RoundWorld(Weighted());
