@@ -12,7 +12,10 @@ namespace Worcr.Server.Workers;
 /// </summary>
 internal sealed class CheckpointWrites
 {
-    /// <summary>Reports of one job the stream queues behind its checkpoint; past this, its read loop waits for them.</summary>
+    /// <summary>
+    /// Reports of one job the stream queues behind its checkpoint or outcome; past this, the job's next report is
+    /// refused (<see cref="TryThen"/>).
+    /// </summary>
     public const int MaxQueuedPerJob = 256;
 
     /// <summary>
@@ -35,7 +38,7 @@ internal sealed class CheckpointWrites
     {
         await DrainAsync(jobId, cancellationToken);
         var started = WriteInSlotAsync(write, cancellationToken);
-        Append(jobId, started, counts: false);
+        Append(jobId, started, counts: false, outcome: false);
         return started;
     }
 
@@ -68,20 +71,26 @@ internal sealed class CheckpointWrites
     /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
     /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
     /// </summary>
-    /// <returns>
+    /// <param name="handed">
     /// When the report has run (completed already when it ran now; it never faults): the stream's end waits for it, as
     /// for the checkpoint or outcome it waits behind, so the report is handed on before the node stops its writers.
+    /// </param>
+    /// <returns>
+    /// False, and the report is not taken, when <see cref="MaxQueuedPerJob"/> of the job's reports wait already. The
+    /// read loop never waits for them: behind an outcome they wait as long as PostgreSQL is out of reach (the outcome
+    /// is retried until it is stored), and meanwhile the stream's other jobs' outcomes and heartbeats would not be read.
     /// </returns>
-    public async ValueTask<Task> ThenAsync(long jobId, Action report, Action<Exception> failed, CancellationToken cancellationToken)
+    public bool TryThen(long jobId, Action report, Action<Exception> failed, out Task handed)
     {
-        if (QueuedFor(jobId) >= MaxQueuedPerJob) await DrainAsync(jobId, cancellationToken);
+        handed = Task.CompletedTask;
+        if (QueuedFor(jobId) >= MaxQueuedPerJob) return false;
         var tail = Tail(jobId);
         if (tail.IsCompleted)
         {
             report();
-            return Task.CompletedTask;
+            return true;
         }
-        var queued = tail.ContinueWith(_ =>
+        handed = tail.ContinueWith(_ =>
         {
             try
             {
@@ -92,8 +101,14 @@ internal sealed class CheckpointWrites
                 failed(exception);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        Append(jobId, queued, counts: true);
-        return queued;
+        Append(jobId, handed, counts: true, outcome: false);
+        return true;
+    }
+
+    /// <summary>Whether the job's outcome waits to be stored behind its checkpoint: once it is, the attempt takes no more reports.</summary>
+    public bool OutcomeQueued(long jobId)
+    {
+        lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted && queue.Outcome;
     }
 
     /// <summary>Runs <paramref name="store"/> (the job's outcome) now, or after its checkpoint and what is queued behind it.</summary>
@@ -102,7 +117,7 @@ internal sealed class CheckpointWrites
         var tail = Tail(jobId);
         if (tail.IsCompleted) return store();
         var stored = AfterAsync(tail, store);
-        Append(jobId, stored, counts: false);
+        Append(jobId, stored, counts: false, outcome: true);
         return stored;
     }
 
@@ -129,12 +144,12 @@ internal sealed class CheckpointWrites
         lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue.Queued : 0;
     }
 
-    private void Append(long jobId, Task tail, bool counts)
+    private void Append(long jobId, Task tail, bool counts, bool outcome)
     {
         lock (_lock)
         {
-            var queued = _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue.Queued : 0;
-            _queues[jobId] = new Queue(tail, counts ? queued + 1 : queued);
+            var waiting = _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue : new Queue(Task.CompletedTask, 0, false);
+            _queues[jobId] = new Queue(tail, counts ? waiting.Queued + 1 : waiting.Queued, waiting.Outcome || outcome);
         }
         tail.ContinueWith(done =>
         {
@@ -145,5 +160,7 @@ internal sealed class CheckpointWrites
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private sealed record Queue(Task Tail, int Queued);
+    /// <param name="Queued">Reports queued since the job's queue was last empty.</param>
+    /// <param name="Outcome">Whether the job's outcome is in the queue.</param>
+    private sealed record Queue(Task Tail, int Queued, bool Outcome);
 }

@@ -379,11 +379,11 @@ internal sealed class WorkerConnection
                     break;
                 case WorkerMessage.MessageOneofCase.Progress:
                     await PaceAsync(session, cancellationToken);
-                    await ProgressAsync(session, message, cancellationToken);
+                    Progress(session, message);
                     break;
                 case WorkerMessage.MessageOneofCase.Log:
                     await PaceAsync(session, cancellationToken);
-                    await LogAsync(session, message, cancellationToken);
+                    Log(session, message);
                     break;
                 default:
                     throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
@@ -449,7 +449,7 @@ internal sealed class WorkerConnection
         if (pause > TimeSpan.Zero) await Task.Delay(pause, _time, cancellationToken);
     }
 
-    private async Task ProgressAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    private void Progress(WorkerSession session, WorkerMessage message)
     {
         var progress = message.Progress;
         var jobId = RequireJobId(progress.JobId, "Progress.job_id");
@@ -460,13 +460,11 @@ internal sealed class WorkerConnection
         RequireProgressValue(progress.Total, "Progress.total");
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
-        // After the job's checkpoint in flight, if any: a watcher sees the job's reports in the order the worker sent them.
-        session.Inflight.Track(await session.Checkpoints.ThenAsync(jobId, () => _reports.Progress(progress, held.Lane.Tenant), ReportFailed(session, jobId),
-            cancellationToken));
+        if (!Queue(session, message.RequestId, jobId, progress.Attempt, () => _reports.Progress(progress, held.Lane.Tenant))) return;
         Ack(session, message.RequestId, true);
     }
 
-    private async Task LogAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
+    private void Log(WorkerSession session, WorkerMessage message)
     {
         var log = message.Log;
         var jobId = RequireJobId(log.JobId, "Log.job_id");
@@ -475,8 +473,30 @@ internal sealed class WorkerConnection
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
-        session.Inflight.Track(await session.Checkpoints.ThenAsync(jobId, () => _reports.Log(log, held.Lane.Tenant), ReportFailed(session, jobId), cancellationToken));
+        if (!Queue(session, message.RequestId, jobId, log.Attempt, () => _reports.Log(log, held.Lane.Tenant))) return;
         Ack(session, message.RequestId, true);
+    }
+
+    /// <summary>
+    /// Hands a progress update or log line on, after the job's checkpoint or outcome in flight, if any: a watcher sees
+    /// the job's reports in the order the worker sent them. False when the job has <see cref="CheckpointWrites.MaxQueuedPerJob"/> reports waiting already:
+    /// this one is refused (answered here), rather than hold the read loop, and with it every other job on the stream.
+    /// </summary>
+    private bool Queue(WorkerSession session, ulong requestId, long jobId, int attempt, Action report)
+    {
+        if (session.Checkpoints.TryThen(jobId, report, ReportFailed(session, jobId), out var handed))
+        {
+            session.Inflight.Track(handed);
+            return true;
+        }
+        // Behind a checkpoint, the same report may be taken once it is stored; behind the outcome, the attempt ends.
+        var behindOutcome = session.Checkpoints.OutcomeQueued(jobId);
+        var error = $"job {Messages.JobId(jobId)} attempt {attempt}: {CheckpointWrites.MaxQueuedPerJob} of its reports already wait for its "
+            + (behindOutcome ? "outcome" : "checkpoint") + " to be stored (PostgreSQL is slow to take it); this one was not taken"
+            + (behindOutcome ? "." : ": send it again later.");
+        WorkersLog.ReportRefused(_logger, session.WorkerId, Messages.JobId(jobId), error);
+        Ack(session, requestId, false, error, retryable: !behindOutcome);
+        return false;
     }
 
     /// <summary>
