@@ -14,7 +14,8 @@ internal sealed class CheckpointWrites
 {
     /// <summary>
     /// Reports of one job the stream queues behind its checkpoint or outcome; past this, the job's next report is
-    /// refused (<see cref="TryThen"/>).
+    /// refused (<see cref="TryThen"/>). Each is kept cut to what is stored (<see cref="QueuedReports"/>), so a job's
+    /// queue holds at most 256 lines of 8,192 characters (4 MiB as .NET strings), however large the messages were.
     /// </summary>
     public const int MaxQueuedPerJob = 256;
 
@@ -29,6 +30,7 @@ internal sealed class CheckpointWrites
     private readonly Lock _lock = new();
     // Jobs with a checkpoint in flight: the last thing queued for the job (the write, or a report behind it).
     private readonly Dictionary<long, Queue> _queues = new();
+    private long _queuedBytes;
 
     /// <summary>
     /// Starts storing the job's checkpoint with <paramref name="write"/> (which must not fault) once what is queued for
@@ -71,6 +73,7 @@ internal sealed class CheckpointWrites
     /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
     /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
     /// </summary>
+    /// <param name="bytes">What the queued report holds in memory (<see cref="QueuedBytes"/>).</param>
     /// <param name="handed">
     /// When the report has run (completed already when it ran now; it never faults): the stream's end waits for it, as
     /// for the checkpoint or outcome it waits behind, so the report is handed on before the node stops its writers.
@@ -80,7 +83,7 @@ internal sealed class CheckpointWrites
     /// read loop never waits for them: behind an outcome they wait as long as PostgreSQL is out of reach (the outcome
     /// is retried until it is stored), and meanwhile the stream's other jobs' outcomes and heartbeats would not be read.
     /// </returns>
-    public bool TryThen(long jobId, Action report, Action<Exception> failed, out Task handed)
+    public bool TryThen(long jobId, int bytes, Action report, Action<Exception> failed, out Task handed)
     {
         handed = Task.CompletedTask;
         if (QueuedFor(jobId) >= MaxQueuedPerJob) return false;
@@ -90,6 +93,7 @@ internal sealed class CheckpointWrites
             report();
             return true;
         }
+        Interlocked.Add(ref _queuedBytes, bytes);
         handed = tail.ContinueWith(_ =>
         {
             try
@@ -99,6 +103,10 @@ internal sealed class CheckpointWrites
             catch (Exception exception)
             {
                 failed(exception);
+            }
+            finally
+            {
+                Interlocked.Add(ref _queuedBytes, -bytes);
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Append(jobId, handed, counts: true, outcome: false);
@@ -110,6 +118,9 @@ internal sealed class CheckpointWrites
     {
         lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted && queue.Outcome;
     }
+
+    /// <summary>Bytes of the reports waiting behind checkpoints and outcomes on this stream, as they were queued.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Runs <paramref name="store"/> (the job's outcome) now, or after its checkpoint and what is queued behind it.</summary>
     public Task<T> ThenAsync<T>(long jobId, Func<Task<T>> store)

@@ -58,7 +58,7 @@ internal sealed class ReportWriter
     public void Progress(Progress progress, string tenant = "")
     {
         if (Transport.Messages.ParseJobId(progress.JobId) is not { } jobId || string.IsNullOrEmpty(progress.Name)) return;
-        var name = progress.Name.Length > WorkerLimits.MaxNameLength ? progress.Name[..WorkerLimits.MaxNameLength] : progress.Name;
+        var name = QueuedReports.Cut(progress.Name, WorkerLimits.MaxNameLength);
         var update = new ProgressUpdate(jobId, progress.Attempt, name, progress.Current, progress.Total, progress.Text);
         lock (_lock) _progress[(jobId, name)] = update;
         _events?.Publish(tenant, JobEvents.Progress(jobId, update));
@@ -69,7 +69,7 @@ internal sealed class ReportWriter
     public void Log(Log log, string tenant = "")
     {
         if (Transport.Messages.ParseJobId(log.JobId) is not { } jobId) return;
-        var text = log.Text.Length > WorkerLimits.MaxLogTextLength ? log.Text[..WorkerLimits.MaxLogTextLength] : log.Text;
+        var text = QueuedReports.Cut(log.Text, WorkerLimits.MaxLogTextLength);
         var at = log.At?.ToDateTimeOffset() ?? _time.GetUtcNow();
         var level = log.Level is "debug" or "info" or "warn" or "error" ? log.Level : "info";
         var entry = new LogEntry(jobId, log.Attempt, level, text, at);

@@ -460,7 +460,8 @@ internal sealed class WorkerConnection
         RequireProgressValue(progress.Total, "Progress.total");
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
-        if (!Queue(session, message.RequestId, jobId, progress.Attempt, () => _reports.Progress(progress, held.Lane.Tenant))) return;
+        var update = QueuedReports.Progress(progress, jobId);
+        if (!Queue(session, message.RequestId, jobId, progress.Attempt, update.CalculateSize(), () => _reports.Progress(update, held.Lane.Tenant))) return;
         Ack(session, message.RequestId, true);
     }
 
@@ -468,23 +469,25 @@ internal sealed class WorkerConnection
     {
         var log = message.Log;
         var jobId = RequireJobId(log.JobId, "Log.job_id");
-        // Longer lines are cut (ReportWriter), not refused: a log line is fire and forget, and its start is worth keeping.
+        // Longer lines are cut, not refused: a log line is fire and forget, and its start is worth keeping.
         ReportText.CheckStorable(log.Text, "Log.text");
         ReportText.Check(log.Level, "Log.level", WorkerLimits.MaxNameLength);
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
-        if (!Queue(session, message.RequestId, jobId, log.Attempt, () => _reports.Log(log, held.Lane.Tenant))) return;
+        var line = QueuedReports.Log(log, jobId);
+        if (!Queue(session, message.RequestId, jobId, log.Attempt, line.CalculateSize(), () => _reports.Log(line, held.Lane.Tenant))) return;
         Ack(session, message.RequestId, true);
     }
 
     /// <summary>
     /// Hands a progress update or log line on, after the job's checkpoint or outcome in flight, if any: a watcher sees
-    /// the job's reports in the order the worker sent them. False when the job has <see cref="CheckpointWrites.MaxQueuedPerJob"/> reports waiting already:
+    /// the job's reports in the order the worker sent them. Kept only as it will be stored (<see cref="QueuedReports"/>)
+    /// while it waits. False when the job has <see cref="CheckpointWrites.MaxQueuedPerJob"/> reports waiting already:
     /// this one is refused (answered here), rather than hold the read loop, and with it every other job on the stream.
     /// </summary>
-    private bool Queue(WorkerSession session, ulong requestId, long jobId, int attempt, Action report)
+    private bool Queue(WorkerSession session, ulong requestId, long jobId, int attempt, int bytes, Action report)
     {
-        if (session.Checkpoints.TryThen(jobId, report, ReportFailed(session, jobId), out var handed))
+        if (session.Checkpoints.TryThen(jobId, bytes, report, ReportFailed(session, jobId), out var handed))
         {
             session.Inflight.Track(handed);
             return true;

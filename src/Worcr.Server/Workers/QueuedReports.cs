@@ -1,0 +1,47 @@
+using Google.Protobuf.WellKnownTypes;
+using Worcr.Protocol.V1;
+using Worcr.Server.Transport;
+
+namespace Worcr.Server.Workers;
+
+/// <summary>
+/// A progress update or log line as the node keeps it until the report writer takes it: only the fields the writer
+/// stores, each cut as it is stored. The message as received may hold a log line as long as the message limit (4 MiB
+/// by default; the writer keeps 8,192 characters of it) and fields this node does not know, which Google.Protobuf
+/// keeps; behind a checkpoint PostgreSQL is slow to take, a job queues up to <see cref="CheckpointWrites.MaxQueuedPerJob"/>
+/// reports, so kept whole they let one worker park about 1 GiB per job it holds in the node's memory.
+/// </summary>
+internal static class QueuedReports
+{
+    /// <param name="jobId">The job, as parsed from <see cref="Log.JobId"/>.</param>
+    public static Log Log(Log log, long jobId) => new()
+    {
+        JobId = Messages.JobId(jobId),
+        Attempt = log.Attempt,
+        Level = log.Level,
+        Text = Cut(log.Text, WorkerLimits.MaxLogTextLength),
+        At = log.At is { } at ? new Timestamp { Seconds = at.Seconds, Nanos = at.Nanos } : null,
+    };
+
+    /// <param name="jobId">The job, as parsed from <see cref="Progress.JobId"/>.</param>
+    public static Progress Progress(Progress progress, long jobId) => new()
+    {
+        JobId = Messages.JobId(jobId),
+        Attempt = progress.Attempt,
+        Name = Cut(progress.Name, WorkerLimits.MaxNameLength),
+        Current = progress.Current,
+        Total = progress.Total,
+        Text = Cut(progress.Text, WorkerLimits.MaxProgressTextLength),
+    };
+
+    /// <summary>
+    /// At most <paramref name="maxLength"/> characters of <paramref name="text"/>, never half of a surrogate pair: a lone
+    /// surrogate cannot be encoded, and PostgreSQL's refusal would drop the whole line.
+    /// </summary>
+    public static string Cut(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        var length = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return text[..length];
+    }
+}
