@@ -7,7 +7,7 @@ namespace Worcr.Admin;
 
 /// <summary>
 /// Checks a rule sent to the API the way the node would load it: fields complete and known, scripts compiled
-/// in the sandbox, tag-match JSON parsed. Nothing is saved or dispatched with a rule that fails here.
+/// in the sandbox, tag-match JSON parsed and held to <see cref="TagMatchBounds"/>. Nothing is saved or dispatched with a rule that fails here.
 /// </summary>
 internal sealed class RuleChecker
 {
@@ -62,6 +62,7 @@ internal sealed class RuleChecker
         try
         {
             var parsed = TagMatchDefinition.Parse(rule.Name, rule.Code, rule.Order);
+            if (TagMatchBounds.Problem(parsed) is { } outOfBounds) return (null, new RuleProblem(outOfBounds));
             return (new CompiledDraft(rule, rule.Enabled ? parsed : null, owned: null), null);
         }
         catch (FormatException exception)

@@ -55,6 +55,20 @@ public static class InputLimits
     /// <summary>Largest weight of a tenant or plan.</summary>
     public const double MaxTenantWeight = MaxJobWeight;
 
+    /// <summary>
+    /// Largest factor of a tag-match rule saved through the admin API. Weight rules' factors multiply, and the product
+    /// multiplies the job's weight and its aging bonus: a factor of 1e308 and a second matching rule's 10 made +Infinity,
+    /// a lane that took every turn of its workers and tied with any other such lane. At 10^6 each, as a job's weight, a
+    /// pairing's score stays finite until about 50 rules at the top factor all match it.
+    /// </summary>
+    public const double MaxRuleFactor = 1_000_000;
+
+    /// <summary>
+    /// Smallest factor above 0 of a tag-match rule, the mirror of <see cref="MaxRuleFactor"/>: 1e-300 × 1e-300 is 0 in a
+    /// 64-bit float, so two tiny factors forbade a pairing that no rule forbids. A factor of 0 still forbids it.
+    /// </summary>
+    public const double MinRuleFactor = 0.000001;
+
     /// <summary>Attempts of one job.</summary>
     public const int MaxAttempts = 1000;
 

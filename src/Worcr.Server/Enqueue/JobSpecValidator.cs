@@ -32,12 +32,19 @@ internal static partial class JobSpecValidator
 
     public static void ValidateTags(IEnumerable<string> tags, FieldName field)
     {
+        if (TagsProblem(tags, field) is { } problem) throw Invalid(problem);
+    }
+
+    /// <summary>What is wrong with <paramref name="tags"/> as a job's tags, or null (the admin API's tag-match check asks too).</summary>
+    public static string? TagsProblem(IEnumerable<string> tags, FieldName field)
+    {
         var count = 0;
         foreach (var tag in tags)
         {
-            if (++count > InputLimits.MaxTags) throw Invalid($"{field}: at most {InputLimits.MaxTags} tags.");
-            if (!TagName().IsMatch(tag)) throw Invalid($"{field}[{count - 1}]: tag {TextCheck.Quote(tag)} must be 1-{InputLimits.MaxTagLength} letters, digits or '.', '-', '_', ':', '='.");
+            if (++count > InputLimits.MaxTags) return $"{field}: at most {InputLimits.MaxTags} tags.";
+            if (!TagName().IsMatch(tag)) return $"{field}[{count - 1}]: tag {TextCheck.Quote(tag)} must be 1-{InputLimits.MaxTagLength} letters, digits or '.', '-', '_', ':', '='.";
         }
+        return null;
     }
 
     /// <summary>Returns the JSON text when it is acceptable (empty becomes "{}"); see <see cref="JsonCheck"/>.</summary>

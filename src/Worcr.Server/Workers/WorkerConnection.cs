@@ -166,20 +166,6 @@ internal sealed class WorkerConnection
         }
     }
 
-    /// <summary>
-    /// Bounded in count and length and storable, not held to a job tag's characters: a worker's tags were never checked,
-    /// and one that connects today with a tag like "pool/gpu" must not be refused after an upgrade.
-    /// </summary>
-    private static void CheckTags(IReadOnlyList<string> tags)
-    {
-        if (tags.Count > WorkerLimits.MaxTags) throw WorcrError.InvalidArgument($"Hello.tags: at most {WorkerLimits.MaxTags} tags (got {tags.Count}).");
-        for (var i = 0; i < tags.Count; i++)
-        {
-            if (tags[i].Length == 0) throw WorcrError.InvalidArgument($"Hello.tags[{i}] is empty.");
-            if (TextCheck.Problem(tags[i], $"Hello.tags[{i}]", WorkerLimits.MaxTagLength) is { } problem) throw WorcrError.InvalidArgument(problem);
-        }
-    }
-
     private static void DrainLateSession(WorkerSession session)
     {
         session.StopAccepting();
@@ -200,7 +186,7 @@ internal sealed class WorkerConnection
             throw WorcrError.InvalidArgument($"Hello.job_types: at most {WorkerLimits.MaxJobTypes} job types (got {hello.JobTypes.Count}).");
         }
         foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
-        CheckTags(hello.Tags);
+        if (WorkerTagCheck.Problem(hello.Tags, "Hello.tags") is { } badTags) throw WorcrError.InvalidArgument(badTags);
         if (hello.Capacity is < 0 or > WorkerLimits.MaxCapacity)
         {
             throw WorcrError.InvalidArgument($"Hello.capacity must be between 0 and {WorkerLimits.MaxCapacity}.");

@@ -13,9 +13,10 @@ internal static class WorkerLimits
     public const int MaxCapacity = 10_000;
 
     /// <summary>
-    /// Hello.tags: as many as a job may have. Every weight rule gets the worker's tags on each call, copied into the
-    /// script before its budget starts: a Hello of a million tags made each call cost seconds outside the budget (an
-    /// explain of one job against two rules took 6.9 s), on the dispatch loop every worker shares.
+    /// Hello.tags: as many as a job may have (the whole rule is <see cref="WorkerTagCheck"/>). Every weight rule gets the
+    /// worker's tags on each call, copied into the script before its budget starts: a Hello of a million tags made each
+    /// call cost seconds outside the budget (an explain of one job against two rules took 6.9 s), on the dispatch loop
+    /// every worker shares.
     /// </summary>
     public const int MaxTags = InputLimits.MaxTags;
 

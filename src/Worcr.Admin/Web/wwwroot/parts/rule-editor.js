@@ -24,7 +24,7 @@ export function ruleEditor(onSaved) {
   const lists = Object.fromEntries(TAG_LISTS.map((k) => [k, h('input', { id: 'tm-' + k, placeholder: 'tag, tag' })]));
   const action = select(['multiply', 'forbid', 'require'], 'multiply');
   action.id = 'tm-action';
-  const factor = h('input', { id: 'tm-factor', type: 'number', value: '2', step: 'any', min: '0' });
+  const factor = h('input', { id: 'tm-factor', type: 'number', value: '2', step: 'any', min: '0', max: '1000000' });
   const tagForm = h('div', null,
     h('p', { class: 'muted small' }, 'Matches when the job has all of job_all, one of job_any, none of job_none (and the same for the worker). Then: multiply the weight by the factor, forbid the pairing, or require it (forbid every other worker).'),
     h('div', { class: 'fields' }, TAG_LISTS.map((k) => field(k, lists[k]))),
