@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Worcr.Core.Input;
 using Worcr.Protocol.V1;
 using Worcr.Worker.Internal;
 
@@ -67,6 +68,9 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt of a job of that type.</param>
     /// <returns>This worker, to chain registrations.</returns>
+    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="InvalidOperationException">RunAsync has started, or 1,000 other job types are registered (the
+    /// node's bound on Hello.job_types).</exception>
     public WorcrWorker Handle(string jobType, JobHandler handler)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
@@ -74,6 +78,13 @@ public sealed class WorcrWorker : IAsyncDisposable
         if (Volatile.Read(ref _state) == Started)
         {
             throw new InvalidOperationException("Register handlers before RunAsync starts.");
+        }
+
+        if (_handlers.Count >= ReportLimits.MaxJobTypes && !_handlers.ContainsKey(jobType))
+        {
+            // The registered types are Hello.job_types, and the node refuses every connect past its bound.
+            throw new InvalidOperationException(
+                $"A worker handles at most {ReportLimits.MaxJobTypes} job types (the node refuses a Hello with more); '{jobType}' would be one more.");
         }
 
         if (!_handlers.TryAdd(jobType, handler))

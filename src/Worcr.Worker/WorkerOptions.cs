@@ -1,3 +1,5 @@
+using Worcr.Core.Input;
+
 namespace Worcr.Worker;
 
 /// <summary>
@@ -25,7 +27,10 @@ public sealed class WorkerOptions
     public string WorkerId { get; set; } =
         $"{Environment.MachineName}:{Environment.ProcessId}:{Interlocked.Increment(ref s_instances)}";
 
-    /// <summary>The worker's tags, matched by rules.</summary>
+    /// <summary>
+    /// The worker's tags, matched by rules: at most 32, each 1 to 100 characters (no NUL), as the node accepts in its
+    /// Hello; a tag's spaces at either end are trimmed by the node.
+    /// </summary>
     public IReadOnlyList<string> Tags { get; set; } = [];
 
     /// <summary>Jobs run at once. Default 8.</summary>
@@ -82,6 +87,12 @@ public sealed class WorkerOptions
         if (Tags is null || Tags.Any(string.IsNullOrWhiteSpace))
         {
             throw Invalid(nameof(Tags), "must be a list of non-empty tags (use an empty list for none).");
+        }
+
+        // The node's own rule for Hello.tags: past it the node refuses every connect with INVALID_ARGUMENT.
+        if (WorkerTagCheck.Problem(Tags, "WorkerOptions.Tags") is { } tagProblem)
+        {
+            throw new ArgumentException($"{tagProblem} The node refuses a worker with such tags.", nameof(Tags));
         }
 
         if (Concurrency is < 1 or > MaxConcurrency)

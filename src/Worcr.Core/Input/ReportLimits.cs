@@ -1,12 +1,18 @@
 namespace Worcr.Core.Input;
 
 /// <summary>
-/// The bounds on a worker's reports that the node enforces and the .NET worker SDK also checks before it sends, so the
-/// two cannot disagree. A report over one is refused by the node (an outcome refused leaves its job held by the worker)
+/// The bounds on what a worker sends (its Hello and its reports) that the node enforces and the .NET worker SDK also
+/// checks before it sends, so the two cannot disagree; a worker's tags follow <see cref="WorkerTagCheck"/>. A report over one is refused by the node (an outcome refused leaves its job held by the worker)
 /// or, past the gRPC message limit, cannot be written at all. The node's other worker bounds are in its WorkerLimits.
 /// </summary>
 public static class ReportLimits
 {
+    /// <summary>
+    /// Hello.job_types: every weight rule gets them on each call, copied into the script before its budget starts, as
+    /// the tags are; a Hello could carry hundreds of thousands of them within the message size.
+    /// </summary>
+    public const int MaxJobTypes = 1_000;
+
     /// <summary>Worker ids, progress counter names and checkpoint names, in characters.</summary>
     public const int MaxNameLength = 200;
 

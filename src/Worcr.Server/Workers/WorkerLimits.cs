@@ -23,11 +23,8 @@ internal static class WorkerLimits
     /// <summary>One of Hello.tags, in characters (a job's tag may have as many).</summary>
     public const int MaxTagLength = InputLimits.MaxTagLength;
 
-    /// <summary>
-    /// Hello.job_types: every weight rule gets them on each call, copied into the script before its budget starts, as
-    /// the tags are; a Hello could carry hundreds of thousands of them within the message size.
-    /// </summary>
-    public const int MaxJobTypes = 1_000;
+    /// <summary>Hello.job_types (the worker SDK checks it too).</summary>
+    public const int MaxJobTypes = ReportLimits.MaxJobTypes;
 
     /// <summary>Worker ids, progress counter names and checkpoint names, in characters.</summary>
     public const int MaxNameLength = ReportLimits.MaxNameLength;

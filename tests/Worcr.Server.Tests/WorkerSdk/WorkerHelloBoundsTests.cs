@@ -1,0 +1,49 @@
+using Worcr.Worker;
+
+namespace Worcr.Server.Tests.WorkerSdk;
+
+/// <summary>
+/// The SDK sent WorkerOptions.Tags and the registered job types as they were, and the node refused every connect past
+/// its bounds with INVALID_ARGUMENT, which the worker only saw once it ran. Now the worker refuses them when it is made
+/// (tags) or when the type is registered (job types), naming the setting, with the node's own rule and constants.
+/// </summary>
+public sealed class WorkerHelloBoundsTests
+{
+    private static WorkerOptions Options(IReadOnlyList<string> tags) => new() { Address = new Uri("http://127.0.0.1:7070"), Tags = tags };
+
+    public static TheoryData<string, string[], string> RefusedTags => new()
+    {
+        { "33 tags", Enumerable.Range(0, 33).Select(i => $"t{i}").ToArray(), "WorkerOptions.Tags: at most 32" },
+        { "a tag of 101 characters", ["eu", new string('a', 101)], "WorkerOptions.Tags[1]: at most 100" },
+        { "a tag with a NUL", ["gpu\0"], "WorkerOptions.Tags[0]: contains a NUL" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTags))]
+    public void Tags_the_node_would_refuse_are_refused_when_the_worker_is_made_naming_the_option(string what, string[] tags, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new WorcrWorker(Options(tags)));
+
+        Assert.True(error.Message.Contains(message, StringComparison.Ordinal), $"{what}: {error.Message}");
+        Assert.Equal(nameof(WorkerOptions.Tags), error.ParamName);
+    }
+
+    [Fact]
+    public void Thirty_two_tags_of_a_hundred_characters_are_accepted()
+    {
+        var tags = Enumerable.Range(0, 32).Select(i => $"{i:00}{new string('t', 98)}").ToArray();
+
+        Assert.Null(Record.Exception(Options(tags).Validate));
+    }
+
+    [Fact]
+    public async Task The_job_type_past_the_nodes_bound_is_refused_at_registration()
+    {
+        await using var worker = new WorcrWorker(Options([]));
+        for (var i = 0; i < 1_000; i++) worker.Handle($"t{i}", _ => Task.FromResult(JobResult.Complete()));
+
+        var error = Assert.Throws<InvalidOperationException>(() => worker.Handle("t1000", _ => Task.FromResult(JobResult.Complete())));
+
+        Assert.Contains("at most 1000 job types", error.Message, StringComparison.Ordinal);
+    }
+}
