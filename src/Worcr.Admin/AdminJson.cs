@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Worcr.Core.Input;
 
 namespace Worcr.Admin;
 
@@ -47,7 +48,7 @@ internal static class AdminJson
         var line = (exception.LineNumber ?? 0) + 1;
         return field is null
             ? $"The request body is not valid JSON (line {line}): {FirstSentence(exception.Message)}"
-            : $"Field '{field}' has a value of the wrong type or is not valid JSON (line {line}): {FirstSentence(exception.Message)}";
+            : $"Field {TextCheck.Quote(field)} has a value of the wrong type or is not valid JSON (line {line}): {FirstSentence(exception.Message)}";
     }
 
     /// <summary>System.Text.Json appends "Path: ... | LineNumber: ..." to its messages; the caller already says both.</summary>

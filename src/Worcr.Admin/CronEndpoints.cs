@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Worcr.Core.Errors;
+using Worcr.Core.Input;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 using Worcr.Server.JobTypes;
@@ -63,5 +64,5 @@ internal sealed class CronEndpoints
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken) =>
         await _cron.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
 
-    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No cron schedule named '{name}'.");
+    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No cron schedule named {TextCheck.Quote(name)}.");
 }

@@ -18,7 +18,7 @@ internal static class JobQueryParser
         var state = (JobState?)null;
         if (Text(query, "state") is { } stateName)
         {
-            if (!Enum.GetValues<JobState>().Any(s => s.ToName() == stateName)) return (null, $"Query 'state' is '{stateName}'; use one of {StateNames}.");
+            if (!Enum.GetValues<JobState>().Any(s => s.ToName() == stateName)) return (null, $"Query 'state' is {TextCheck.Quote(stateName)}; use one of {StateNames}.");
             state = JobStates.Parse(stateName);
         }
         var (from, fromError) = Time(query, "from");
@@ -58,7 +58,7 @@ internal static class JobQueryParser
         if (Text(query, name) is not { } text) return (null, null);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? (time, null)
-            : (null, $"Query '{name}' is '{text}', not a time: use ISO 8601, e.g. 2026-11-23T10:00:00Z.");
+            : (null, $"Query '{name}' is {TextCheck.Quote(text)}, not a time: use ISO 8601, e.g. 2026-11-23T10:00:00Z.");
     }
 
     private static (long?, string?) Number(IQueryCollection query, string name, long min, long max)
@@ -66,6 +66,6 @@ internal static class JobQueryParser
         if (Text(query, name) is not { } text) return (null, null);
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? (value, null)
-            : (null, $"Query '{name}' is '{text}'; use a whole number from {min} to {max}.");
+            : (null, $"Query '{name}' is {TextCheck.Quote(text)}; use a whole number from {min} to {max}.");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Worcr.Core.Input;
 using Worcr.Core.Jobs;
 using Worcr.Postgres;
 using Worcr.Server.Lifecycle;
@@ -40,7 +41,7 @@ internal sealed class JobsEndpoints
     /// <summary>The id in the path, or the 400 answer.</summary>
     public static (long Id, IResult? Error) ParseId(string id) => Messages.ParseJobId(id) is { } parsed and > 0
         ? (parsed, null)
-        : (0, AdminJson.Error(StatusCodes.Status400BadRequest, $"'{id}' is not a job id."));
+        : (0, AdminJson.Error(StatusCodes.Status400BadRequest, $"{TextCheck.Quote(id)} is not a job id."));
 
     public static IResult NotFound(long id) => AdminJson.Error(StatusCodes.Status404NotFound, $"Job {id} does not exist.");
 
@@ -72,7 +73,7 @@ internal sealed class JobsEndpoints
         if (outcome is not { Retried: true })
         {
             return AdminJson.Error(StatusCodes.Status409Conflict, state is JobState.Dead or JobState.Cancelled or JobState.Expired
-                ? $"Job {jobId} cannot go back to waiting: a live job holds its unique key '{before.UniqueKey}'."
+                ? $"Job {jobId} cannot go back to waiting: a live job holds its unique key {TextCheck.Quote(before.UniqueKey ?? "")}."
                 : $"Job {jobId} is {state.ToName()}; only dead, cancelled, expired or failed jobs can be retried.");
         }
         var after = await Browser.GetAsync(jobId, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Worcr.Core.Input;
 using Worcr.Server.Limits;
 
 namespace Worcr.Admin;
@@ -42,7 +43,7 @@ internal sealed class LimitsEndpoints
         if (!await _catalog.Store.DeleteAsync(name, cancellationToken))
         {
             var why = _catalog.IsFromFile(name) ? " (it comes from limits.json, which the API cannot delete)" : "";
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"No limit named '{name}' is stored in the database{why}.");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"No limit named {TextCheck.Quote(name)} is stored in the database{why}.");
         }
         await _catalog.ReloadAsync(cancellationToken);
         return Results.NoContent();

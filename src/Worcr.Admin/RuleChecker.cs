@@ -25,12 +25,12 @@ internal sealed class RuleChecker
 
     private static (CheckedRule? Rule, RuleProblem? Problem) Complete(string name, RuleInput input)
     {
-        if (!RuleNameFormat.IsValid(name)) return (null, new RuleProblem($"The rule name '{name}' is not valid: use {RuleNameFormat.Description}."));
+        if (!RuleNameFormat.IsValid(name)) return (null, new RuleProblem($"The rule name {TextCheck.Quote(name)} is not valid: use {RuleNameFormat.Description}."));
         if (string.IsNullOrEmpty(input.Kind)) return (null, new RuleProblem("Field 'kind' is required: weight, enqueue, retry or limit_key."));
-        if (RuleNames.ParseKind(input.Kind) is null) return (null, new RuleProblem($"Field 'kind' is '{input.Kind}'; use weight, enqueue, retry or limit_key."));
+        if (RuleNames.ParseKind(input.Kind) is null) return (null, new RuleProblem($"Field 'kind' is {TextCheck.Quote(input.Kind)}; use weight, enqueue, retry or limit_key."));
         if (string.IsNullOrEmpty(input.Language)) return (null, new RuleProblem("Field 'language' is required: lua, javascript or tag_match."));
         var language = input.Language == RuleNames.TagMatch ? RuleNames.TagMatch : RuleNames.ParseLanguage(input.Language) is { } parsed ? RuleNames.Language(parsed) : null;
-        if (language is null) return (null, new RuleProblem($"Field 'language' is '{input.Language}'; use lua, javascript or tag_match."));
+        if (language is null) return (null, new RuleProblem($"Field 'language' is {TextCheck.Quote(input.Language)}; use lua, javascript or tag_match."));
         var (code, problem) = language == RuleNames.TagMatch ? TagMatchCode(input) : ScriptCode(input);
         if (code is null) return (null, problem);
         // Lua and JavaScript take a NUL in a string or a comment, PostgreSQL text does not: the save failed with a 500.

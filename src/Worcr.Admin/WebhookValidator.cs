@@ -32,7 +32,7 @@ internal static partial class WebhookValidator
         var events = input.Events ?? [];
         if (events.Count == 0) return (null, $"Field 'events': name at least one of {string.Join(", ", KnownEvents)}.");
         var unknown = events.FirstOrDefault(e => !KnownEvents.Contains(e));
-        if (unknown is not null) return (null, $"Field 'events': unknown event '{unknown}'; known: {string.Join(", ", KnownEvents)}.");
+        if (unknown is not null) return (null, $"Field 'events': unknown event {Core.Input.TextCheck.Quote(unknown)}; known: {string.Join(", ", KnownEvents)}.");
         if (input.Tenant is not null && TenantProblem(input.Tenant) is { } problem) return (null, problem);
         return (new WebhookSubscription(name, storedUrl, secret, events, input.Tenant, input.Enabled ?? true), null);
     }

@@ -48,7 +48,9 @@ public static class TextCheck
 
     /// <summary>
     /// Text from a request, fit to echo in an error: quoted, at most <paramref name="max"/> characters, control
-    /// characters and lone surrogates escaped. An error that echoed a megabyte, or a NUL, would be a new problem.
+    /// characters and lone surrogates escaped. An error that echoed a megabyte, or a NUL, would be a new problem. Every
+    /// error message that shows a value from a request (a path segment, a query value, a body field, a gRPC field) shows
+    /// it through this, so the cap is the same everywhere.
     /// </summary>
     public static string Quote(string text, int max = 40)
     {

@@ -1,4 +1,5 @@
 using Cronos;
+using Worcr.Core.Input;
 
 namespace Worcr.Server.Maintenance;
 
@@ -18,7 +19,7 @@ internal static class CronExpressionParser
         if (!isMacro && fields is not (5 or 6))
         {
             throw new CronDefinitionException("expression",
-                $"'{expression}' has {fields} field(s); use 5 ({string.Join(", ", FiveFields)}) or 6 (second first, then those five), or a macro such as '@daily'.");
+                $"{TextCheck.Quote(expression ?? "")} has {fields} field(s); use 5 ({string.Join(", ", FiveFields)}) or 6 (second first, then those five), or a macro such as '@daily'.");
         }
         try
         {
@@ -27,12 +28,12 @@ internal static class CronExpressionParser
         catch (CronFormatException exception)
         {
             var detail = exception.Message.StartsWith(CronosPreamble, StringComparison.Ordinal) ? exception.Message[CronosPreamble.Length..].TrimStart() : exception.Message;
-            throw new CronDefinitionException("expression", $"'{expression}' is not a valid cron expression: {detail}");
+            throw new CronDefinitionException("expression", $"{TextCheck.Quote(expression ?? "")} is not a valid cron expression: {detail}");
         }
         catch (MissingSeedException)
         {
             // 'H' (a value chosen per schedule to spread load) needs a seed that schedules do not carry.
-            throw new CronDefinitionException("expression", $"'{expression}' uses 'H', which is not supported; write the value itself.");
+            throw new CronDefinitionException("expression", $"{TextCheck.Quote(expression ?? "")} uses 'H', which is not supported; write the value itself.");
         }
     }
 
@@ -45,7 +46,7 @@ internal static class CronExpressionParser
         // A name that is a folder of the zone database ("America") cannot be read as a zone: SecurityException on Linux.
         catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException or ArgumentException)
         {
-            throw new CronDefinitionException("time_zone", $"unknown time zone '{timeZone}': use an IANA name such as 'Europe/Paris' or 'UTC'.");
+            throw new CronDefinitionException("time_zone", $"unknown time zone {TextCheck.Quote(timeZone)}: use an IANA name such as 'Europe/Paris' or 'UTC'.");
         }
     }
 }

@@ -12,7 +12,7 @@ internal static partial class CronScheduleValidator
 {
     public static (CronScheduleDefinition Definition, CronTiming Timing) Validate(string name, CronScheduleInput input, string origin)
     {
-        if (!ScheduleName().IsMatch(name)) throw new CronDefinitionException("name", $"'{name}' must be 1-100 letters, digits or '.', '-', '_'.");
+        if (!ScheduleName().IsMatch(name)) throw new CronDefinitionException("name", $"{TextCheck.Quote(name)} must be 1-100 letters, digits or '.', '-', '_'.");
         // The parser stops reading at a NUL, so "0 2 * * *\0" parsed, and PostgreSQL then refused to store it (a 500).
         if (input.Expression is { } expression && TextCheck.FirstUnstorable(expression) is not null)
         {

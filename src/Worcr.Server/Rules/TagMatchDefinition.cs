@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Worcr.Core.Input;
 using Worcr.Scripting;
 
 namespace Worcr.Server.Rules;
@@ -36,7 +37,7 @@ internal sealed record TagMatchDefinition(
             "multiply" => TagMatchAction.Multiply,
             "forbid" => TagMatchAction.Forbid,
             "require" => TagMatchAction.Require,
-            _ => throw new FormatException($"tag-match rule '{name}': action must be \"multiply\", \"forbid\" or \"require\", not \"{definition.Action}\"."),
+            _ => throw new FormatException($"tag-match rule '{name}': action must be \"multiply\", \"forbid\" or \"require\", not {TextCheck.Quote(definition.Action ?? "")}."),
         };
         var factor = definition.Factor ?? 1;
         if (action == TagMatchAction.Multiply && (factor < 0 || double.IsNaN(factor) || double.IsInfinity(factor)))

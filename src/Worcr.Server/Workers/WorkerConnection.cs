@@ -402,7 +402,7 @@ internal sealed class WorkerConnection
         {
             // Its claim lapsed (Redis lost it, or heartbeats stopped for a while) and another stream took the id:
             // this stream ends, and releases its own jobs only.
-            throw WorcrError.Conflict($"Hello.worker_id: '{session.WorkerId}' was claimed by another connection while this one's claim had lapsed.");
+            throw WorcrError.Conflict($"Hello.worker_id: {TextCheck.Quote(session.WorkerId)} was claimed by another connection while this one's claim had lapsed.");
         }
         await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
     }
@@ -733,9 +733,7 @@ internal sealed class WorkerConnection
     }
 
     private static long RequireJobId(string jobId, string field) =>
-        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"{field}: '{Shorten(jobId)}' is not a job id.");
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+        Messages.ParseJobId(jobId) ?? throw WorcrError.InvalidArgument($"{field}: {TextCheck.Quote(jobId)} is not a job id.");
 
     private static string JobIdOf(WorkerMessage message) => message.MessageCase switch
     {

@@ -27,6 +27,9 @@ internal sealed class AdminClient : IDisposable
     public Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string body) =>
         _http.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
 
+    /// <summary>Sends a request made by the caller (any method, path and body).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
+
     public async Task<JsonElement> GetJsonAsync(string path) => await ReadAsync(await GetAsync(path));
 
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
