@@ -64,5 +64,5 @@ internal sealed class CronEndpoints
     private async Task<IResult> DeleteAsync(string name, CancellationToken cancellationToken) =>
         await _cron.DeleteAsync(name, cancellationToken) ? Results.NoContent() : NotFound(name);
 
-    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No cron schedule named {TextCheck.Quote(name)}.");
+    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No cron schedule named {TextCheck.QuoteName(name)}.");
 }

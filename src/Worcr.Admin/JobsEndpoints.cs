@@ -73,7 +73,7 @@ internal sealed class JobsEndpoints
         if (outcome is not { Retried: true })
         {
             return AdminJson.Error(StatusCodes.Status409Conflict, state is JobState.Dead or JobState.Cancelled or JobState.Expired
-                ? $"Job {jobId} cannot go back to waiting: a live job holds its unique key {TextCheck.Quote(before.UniqueKey ?? "")}."
+                ? $"Job {jobId} cannot go back to waiting: a live job holds its unique key {TextCheck.QuoteName(before.UniqueKey ?? "", InputLimits.MaxUniqueKeyLength)}."
                 : $"Job {jobId} is {state.ToName()}; only dead, cancelled, expired or failed jobs can be retried.");
         }
         var after = await Browser.GetAsync(jobId, cancellationToken);

@@ -43,7 +43,7 @@ internal sealed class LimitsEndpoints
         if (!await _catalog.Store.DeleteAsync(name, cancellationToken))
         {
             var why = _catalog.IsFromFile(name) ? " (it comes from limits.json, which the API cannot delete)" : "";
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"No limit named {TextCheck.Quote(name)} is stored in the database{why}.");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"No limit named {TextCheck.QuoteName(name)} is stored in the database{why}.");
         }
         await _catalog.ReloadAsync(cancellationToken);
         return Results.NoContent();

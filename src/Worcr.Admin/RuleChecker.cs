@@ -62,7 +62,8 @@ internal sealed class RuleChecker
         try
         {
             var parsed = TagMatchDefinition.Parse(rule.Name, rule.Code, rule.Order);
-            if (TagMatchBounds.Problem(parsed) is { } outOfBounds) return (null, new RuleProblem(outOfBounds));
+            // Only a rule that applies must be in bounds: a stored rule out of them (saved before they existed) can still be switched off.
+            if (rule.Enabled && TagMatchBounds.Problem(parsed) is { } outOfBounds) return (null, new RuleProblem(outOfBounds));
             return (new CompiledDraft(rule, rule.Enabled ? parsed : null, owned: null), null);
         }
         catch (FormatException exception)

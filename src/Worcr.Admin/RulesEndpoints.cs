@@ -55,7 +55,7 @@ internal sealed class RulesEndpoints
     {
         if (!await _rules.Store.DeleteAsync(name, cancellationToken))
         {
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"No rule named {TextCheck.Quote(name)} is stored in the database (rule files cannot be deleted through the API).");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"No rule named {TextCheck.QuoteName(name)} is stored in the database (rule files cannot be deleted through the API).");
         }
         await _rules.ReloadAsync(cancellationToken);
         return Results.NoContent();

@@ -81,7 +81,7 @@ internal sealed class TenantEndpoints
         var plan = string.IsNullOrEmpty(input.Value.Plan) ? null : input.Value.Plan;
         if (plan is not null && !(await Tenants.ListPlansAsync(cancellationToken)).Any(p => p.Name == plan))
         {
-            return BadRequest($"Plan {TextCheck.Quote(plan)} does not exist: create it first with PUT /api/plans/{{name}}.");
+            return BadRequest($"Plan {TextCheck.QuoteName(plan)} does not exist: create it first with PUT /api/plans/{{name}}.");
         }
         await Tenants.SaveTenantAsync(name, plan, input.Value.Weight, cancellationToken);
         var listing = await ListingAsync(cancellationToken);
@@ -91,7 +91,7 @@ internal sealed class TenantEndpoints
     private async Task<IResult> DeleteTenantAsync(string name, CancellationToken cancellationToken) =>
         await Tenants.DeleteTenantAsync(name, cancellationToken)
             ? Results.NoContent()
-            : AdminJson.Error(StatusCodes.Status404NotFound, $"Tenant {TextCheck.Quote(name)} has no settings stored (a tenant without settings has share 1).");
+            : AdminJson.Error(StatusCodes.Status404NotFound, $"Tenant {TextCheck.QuoteName(name)} has no settings stored (a tenant without settings has share 1).");
 
     private async Task<IResult> SavePlanAsync(string name, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -106,7 +106,7 @@ internal sealed class TenantEndpoints
     private async Task<IResult> DeletePlanAsync(string name, CancellationToken cancellationToken) =>
         await Tenants.DeletePlanAsync(name, cancellationToken)
             ? Results.NoContent()
-            : AdminJson.Error(StatusCodes.Status404NotFound, $"No plan named {TextCheck.Quote(name)}.");
+            : AdminJson.Error(StatusCodes.Status404NotFound, $"No plan named {TextCheck.QuoteName(name)}.");
 
     private async Task<IResult> ListKeysAsync(string name, CancellationToken cancellationToken)
     {
@@ -130,7 +130,7 @@ internal sealed class TenantEndpoints
     {
         if (!long.TryParse(id, out var keyId) || !await Keys.RevokeAsync(name, keyId, cancellationToken))
         {
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"Tenant {TextCheck.Quote(name)} has no API key with id {TextCheck.Quote(id)}.");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"Tenant {TextCheck.QuoteName(name)} has no API key with id {TextCheck.Quote(id)}.");
         }
         _keyCache.Forget();
         return Results.NoContent();

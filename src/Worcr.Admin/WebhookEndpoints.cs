@@ -61,5 +61,5 @@ internal sealed class WebhookEndpoints
         return AdminJson.Ok(new WebhookDeliveriesView(deliveries.Select(WebhookDeliveryView.Of).ToArray()));
     }
 
-    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No webhook subscription named {Core.Input.TextCheck.Quote(name)}.");
+    private static IResult NotFound(string name) => AdminJson.Error(StatusCodes.Status404NotFound, $"No webhook subscription named {Core.Input.TextCheck.QuoteName(name)}.");
 }

@@ -46,11 +46,11 @@ internal sealed class WorkerEndpoints
         var worker = (await _presence.ListAsync("worker", cancellationToken)).FirstOrDefault(w => w.Id == id);
         if (worker is null || !worker.Info.TryGetValue("node", out var nodeId))
         {
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"No worker {TextCheck.Quote(id)} is connected (GET /api/workers lists those that are).");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"No worker {TextCheck.QuoteName(id, ReportLimits.MaxNameLength)} is connected (GET /api/workers lists those that are).");
         }
         if (!await _drains.RequestAsync(nodeId, id, cancellationToken))
         {
-            return AdminJson.Error(StatusCodes.Status404NotFound, $"Worker {TextCheck.Quote(id)} was last seen on node '{nodeId}', which no longer holds it.");
+            return AdminJson.Error(StatusCodes.Status404NotFound, $"Worker {TextCheck.QuoteName(id, ReportLimits.MaxNameLength)} was last seen on node '{nodeId}', which no longer holds it.");
         }
         return AdminJson.Status(StatusCodes.Status202Accepted, new DrainView(id, nodeId));
     }

@@ -58,4 +58,12 @@ public static class TextCheck
         var escaped = string.Concat(shown.Select(c => char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString()));
         return $"'{escaped}'" + (text.Length > max ? $"… ({text.Length} characters)" : "");
     }
+
+    /// <summary>
+    /// As <see cref="Quote"/> for a name with a length bound of its own (a worker id, a tenant, a unique key): whole
+    /// when within <paramref name="bound"/>, so two names that differ only at their end stay apart in the error (a
+    /// worker id's "host:pid:n" tail); cut at 40 characters when longer, as it cannot name anything stored. The
+    /// default bound is the longest any stored name may be (tenants, job types, worker ids, limit keys: 200).
+    /// </summary>
+    public static string QuoteName(string name, int bound = InputLimits.MaxTenantLength) => Quote(name, name.Length <= bound ? bound : 40);
 }

@@ -87,7 +87,7 @@ internal sealed class WatchService
         }
         if (!string.IsNullOrEmpty(request.Tenant)) JobSpecValidator.ValidateTenant(request.Tenant, "tenant");
         var tenant = string.IsNullOrEmpty(request.Tenant) ? scope.Tenant : request.Tenant;
-        if (tenant is not null && !scope.Sees(tenant)) throw WorcrError.PermissionDenied($"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant {TextCheck.Quote(tenant)}.");
+        if (tenant is not null && !scope.Sees(tenant)) throw WorcrError.PermissionDenied($"tenant: this API key belongs to tenant '{scope.Tenant}' and may not watch tenant {TextCheck.QuoteName(tenant, InputLimits.MaxTenantLength)}.");
         return new WatchFilter(ids, tenant);
     }
 

@@ -45,7 +45,7 @@ internal sealed class WatchSlots
     }
 
     private WorcrError Refused(string tenant) => WorcrError.ResourceExhausted(
-        $"Watch: tenant {TextCheck.Quote(tenant)} already has {_maxPerTenant} Watch calls open on this node, " +
+        $"Watch: tenant {TextCheck.QuoteName(tenant, InputLimits.MaxTenantLength)} already has {_maxPerTenant} Watch calls open on this node, " +
         "the most allowed (setting MaxWatchesPerTenant, WORCR_MAX_WATCHES_PER_TENANT). End one first, or watch several jobs in one call " +
         $"(up to {InputLimits.MaxWatchedJobs} job ids).");
 

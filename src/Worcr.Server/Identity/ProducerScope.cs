@@ -17,7 +17,7 @@ internal sealed record ProducerScope(string? Tenant)
     {
         if (!Sees(tenant))
         {
-            throw WorcrError.PermissionDenied($"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant {TextCheck.Quote(tenant)}.");
+            throw WorcrError.PermissionDenied($"{field}: this API key belongs to tenant '{Tenant}' and may not enqueue for tenant {TextCheck.QuoteName(tenant, InputLimits.MaxTenantLength)}.");
         }
     }
 }

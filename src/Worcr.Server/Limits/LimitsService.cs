@@ -47,7 +47,7 @@ internal sealed class LimitsService
         var cost = request.Cost == 0 ? 1 : request.Cost;
         if (cost is < 1 or > MaxCost) throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost must be between 0 and {MaxCost}.");
         var limit = _limits.Catalog.Current.RateLimitFor(key)
-            ?? throw WorcrError.NotFound($"No enabled rate limit is named {TextCheck.Quote(key)} or matches it; define one with mode \"rate\".");
+            ?? throw WorcrError.NotFound($"No enabled rate limit is named {TextCheck.QuoteName(key, LimitKeys.MaxKeyLength)} or matches it; define one with mode \"rate\".");
         if (limit.Kind == LimitKind.SlidingWindow && cost > MaxSlidingWindowCost)
         {
             throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost: at most {MaxSlidingWindowCost} on sliding_window limit '{limit.Name}' (it keeps one entry per unit granted).");

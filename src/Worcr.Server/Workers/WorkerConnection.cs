@@ -402,7 +402,7 @@ internal sealed class WorkerConnection
         {
             // Its claim lapsed (Redis lost it, or heartbeats stopped for a while) and another stream took the id:
             // this stream ends, and releases its own jobs only.
-            throw WorcrError.Conflict($"Hello.worker_id: {TextCheck.Quote(session.WorkerId)} was claimed by another connection while this one's claim had lapsed.");
+            throw WorcrError.Conflict($"Hello.worker_id: {TextCheck.QuoteName(session.WorkerId, ReportLimits.MaxNameLength)} was claimed by another connection while this one's claim had lapsed.");
         }
         await RenewAsync(session, () => _limitGate.RenewAsync(session, cancellationToken), cancellationToken);
     }

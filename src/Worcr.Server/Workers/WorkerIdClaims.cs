@@ -130,7 +130,7 @@ internal sealed class WorkerIdClaims
     {
         WorkersLog.DuplicateWorkerRefused(_logger, session.WorkerId, where);
         return WorcrError.Conflict(
-            $"Hello.worker_id: {TextCheck.Quote(session.WorkerId)} is already connected (to node {where}); each worker needs an id of its own. " +
+            $"Hello.worker_id: {TextCheck.QuoteName(session.WorkerId, ReportLimits.MaxNameLength)} is already connected (to node {where}); each worker needs an id of its own. " +
             "A worker reconnecting after a lost stream is let in once the node has released the old stream.");
     }
 

@@ -43,6 +43,19 @@ public sealed class TagMatchBoundsTests : IClassFixture<AdminNodeFixture>
         Assert.Null(await _admin.FindRuleAsync("tm-bounds"));
     }
 
+    [Fact]
+    public async Task A_rule_out_of_bounds_may_be_saved_switched_off_and_is_checked_again_when_switched_on()
+    {
+        // A rule stored before the bounds existed: the GUI switches it off with a full PUT of what it holds.
+        const string definition = """{"job_all":["a"],"action":"multiply","factor":1e308}""";
+        using var off = await _admin.PutAsync("/api/rules/tm-legacy", new { kind = "weight", language = "tag_match", code = definition, enabled = false });
+        using var on = await _admin.PutAsync("/api/rules/tm-legacy", new { kind = "weight", language = "tag_match", code = definition, enabled = true });
+
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, on.StatusCode);
+        Assert.Contains("tag_match.factor", (await AdminClient.ReadAsync(on)).GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> AtTheBounds => new()
     {
         { "top-factor", """{"job_all":["a"],"action":"multiply","factor":1000000}""" },
