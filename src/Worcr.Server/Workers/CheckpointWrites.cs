@@ -13,11 +13,18 @@ namespace Worcr.Server.Workers;
 internal sealed class CheckpointWrites
 {
     /// <summary>
-    /// Reports of one job the stream queues behind its checkpoint or outcome; past this, the job's next report is
-    /// refused (<see cref="TryThen"/>). Each is kept cut to what is stored (<see cref="QueuedReports"/>), so a job's
-    /// queue holds at most 256 lines of 8,192 characters (4 MiB as .NET strings), however large the messages were.
+    /// Reports of one job the stream queues behind its checkpoint or outcome; past this, the job's next report waits
+    /// or is refused (<see cref="ThenAsync(long, int, Action, Action{Exception}, CancellationToken)"/>). Each is kept
+    /// cut to what is stored (<see cref="QueuedReports"/>), so a job's queue holds at most 256 lines of 8,192
+    /// characters (4 MiB as .NET strings), however large the messages were.
     /// </summary>
     public const int MaxQueuedPerJob = 256;
+
+    /// <summary>
+    /// Encoded bytes of the reports one stream queues, over all its jobs (a worker may hold 10,000): past this, as past
+    /// <see cref="MaxQueuedPerJob"/>. About twice as much as .NET strings: the size of the outgoing queue, 16 MiB.
+    /// </summary>
+    public const long MaxQueuedBytes = 8L * 1024 * 1024;
 
     /// <summary>
     /// Checkpoint writes one stream has in flight at most; past this, its read loop waits for one to end. A worker
@@ -72,29 +79,34 @@ internal sealed class CheckpointWrites
     /// <summary>
     /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
     /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
+    /// Past <see cref="MaxQueuedPerJob"/> reports of the job, or <see cref="MaxQueuedBytes"/> on the stream, a report
+    /// behind a checkpoint only waits on the read loop for the queue to run (as before the bounds: a checkpoint's store
+    /// ends within the command timeout, and HTTP/2 flow control slows the worker meanwhile, losing nothing), while one
+    /// behind the job's outcome is refused: the outcome is retried as long as PostgreSQL is out of reach, and the read
+    /// loop waiting for it would leave the stream's other jobs' outcomes and heartbeats unread.
     /// </summary>
-    /// <param name="bytes">What the queued report holds in memory (<see cref="QueuedBytes"/>).</param>
-    /// <param name="handed">
-    /// When the report has run (completed already when it ran now; it never faults): the stream's end waits for it, as
-    /// for the checkpoint or outcome it waits behind, so the report is handed on before the node stops its writers.
-    /// </param>
+    /// <param name="bytes">The queued report's encoded size (<see cref="QueuedBytes"/>).</param>
     /// <returns>
-    /// False, and the report is not taken, when <see cref="MaxQueuedPerJob"/> of the job's reports wait already. The
-    /// read loop never waits for them: behind an outcome they wait as long as PostgreSQL is out of reach (the outcome
-    /// is retried until it is stored), and meanwhile the stream's other jobs' outcomes and heartbeats would not be read.
+    /// Null when the report was refused (behind an outcome, past a bound); otherwise when it has run (completed already
+    /// when it ran now; it never faults): the stream's end waits for it, as for the checkpoint or outcome it waits
+    /// behind, so the report is handed on before the node stops its writers.
     /// </returns>
-    public bool TryThen(long jobId, int bytes, Action report, Action<Exception> failed, out Task handed)
+    public async ValueTask<Task?> ThenAsync(long jobId, int bytes, Action report, Action<Exception> failed, CancellationToken cancellationToken)
     {
-        handed = Task.CompletedTask;
-        if (QueuedFor(jobId) >= MaxQueuedPerJob) return false;
         var tail = Tail(jobId);
+        if (!tail.IsCompleted && QueueOf(jobId) is var (queued, behindOutcome) && (queued >= MaxQueuedPerJob || QueuedBytes + bytes > MaxQueuedBytes))
+        {
+            if (behindOutcome) return null;
+            await DrainAsync(jobId, cancellationToken);
+            tail = Tail(jobId);
+        }
         if (tail.IsCompleted)
         {
             report();
-            return true;
+            return Task.CompletedTask;
         }
         Interlocked.Add(ref _queuedBytes, bytes);
-        handed = tail.ContinueWith(_ =>
+        var handed = tail.ContinueWith(_ =>
         {
             try
             {
@@ -110,13 +122,7 @@ internal sealed class CheckpointWrites
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Append(jobId, handed, counts: true, outcome: false);
-        return true;
-    }
-
-    /// <summary>Whether the job's outcome waits to be stored behind its checkpoint: once it is, the attempt takes no more reports.</summary>
-    public bool OutcomeQueued(long jobId)
-    {
-        lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted && queue.Outcome;
+        return handed;
     }
 
     /// <summary>Bytes of the reports waiting behind checkpoints and outcomes on this stream, as they were queued.</summary>
@@ -150,9 +156,10 @@ internal sealed class CheckpointWrites
         lock (_lock) return _queues.TryGetValue(jobId, out var queue) ? queue.Tail : Task.CompletedTask;
     }
 
-    private int QueuedFor(long jobId)
+    /// <summary>The job's reports queued since its queue was last empty, and whether its outcome is in the queue; read together.</summary>
+    private (int Queued, bool BehindOutcome) QueueOf(long jobId)
     {
-        lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? queue.Queued : 0;
+        lock (_lock) return _queues.TryGetValue(jobId, out var queue) && !queue.Tail.IsCompleted ? (queue.Queued, queue.Outcome) : (0, false);
     }
 
     private void Append(long jobId, Task tail, bool counts, bool outcome)

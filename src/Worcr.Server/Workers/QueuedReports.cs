@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Worcr.Core.Input;
 using Worcr.Protocol.V1;
 using Worcr.Server.Transport;
 
@@ -19,7 +20,7 @@ internal static class QueuedReports
         JobId = Messages.JobId(jobId),
         Attempt = log.Attempt,
         Level = log.Level,
-        Text = Cut(log.Text, WorkerLimits.MaxLogTextLength),
+        Text = TextCheck.Cut(log.Text, WorkerLimits.MaxLogTextLength),
         At = log.At is { } at ? new Timestamp { Seconds = at.Seconds, Nanos = at.Nanos } : null,
     };
 
@@ -28,20 +29,9 @@ internal static class QueuedReports
     {
         JobId = Messages.JobId(jobId),
         Attempt = progress.Attempt,
-        Name = Cut(progress.Name, WorkerLimits.MaxNameLength),
+        Name = TextCheck.Cut(progress.Name, WorkerLimits.MaxNameLength),
         Current = progress.Current,
         Total = progress.Total,
-        Text = Cut(progress.Text, WorkerLimits.MaxProgressTextLength),
+        Text = TextCheck.Cut(progress.Text, WorkerLimits.MaxProgressTextLength),
     };
-
-    /// <summary>
-    /// At most <paramref name="maxLength"/> characters of <paramref name="text"/>, never half of a surrogate pair: a lone
-    /// surrogate cannot be encoded, and PostgreSQL's refusal would drop the whole line.
-    /// </summary>
-    public static string Cut(string text, int maxLength)
-    {
-        if (text.Length <= maxLength) return text;
-        var length = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
-        return text[..length];
-    }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Worcr.Core.Input;
 using Worcr.Core.Retries;
 using Worcr.Postgres;
 using Worcr.Protocol.V1;
@@ -58,7 +59,7 @@ internal sealed class ReportWriter
     public void Progress(Progress progress, string tenant = "")
     {
         if (Transport.Messages.ParseJobId(progress.JobId) is not { } jobId || string.IsNullOrEmpty(progress.Name)) return;
-        var name = QueuedReports.Cut(progress.Name, WorkerLimits.MaxNameLength);
+        var name = TextCheck.Cut(progress.Name, WorkerLimits.MaxNameLength);
         var update = new ProgressUpdate(jobId, progress.Attempt, name, progress.Current, progress.Total, progress.Text);
         lock (_lock) _progress[(jobId, name)] = update;
         _events?.Publish(tenant, JobEvents.Progress(jobId, update));
@@ -69,7 +70,7 @@ internal sealed class ReportWriter
     public void Log(Log log, string tenant = "")
     {
         if (Transport.Messages.ParseJobId(log.JobId) is not { } jobId) return;
-        var text = QueuedReports.Cut(log.Text, WorkerLimits.MaxLogTextLength);
+        var text = TextCheck.Cut(log.Text, WorkerLimits.MaxLogTextLength);
         var at = log.At?.ToDateTimeOffset() ?? _time.GetUtcNow();
         var level = log.Level is "debug" or "info" or "warn" or "error" ? log.Level : "info";
         var entry = new LogEntry(jobId, log.Attempt, level, text, at);

@@ -365,11 +365,11 @@ internal sealed class WorkerConnection
                     break;
                 case WorkerMessage.MessageOneofCase.Progress:
                     await PaceAsync(session, cancellationToken);
-                    Progress(session, message);
+                    await ProgressAsync(session, message, cancellationToken);
                     break;
                 case WorkerMessage.MessageOneofCase.Log:
                     await PaceAsync(session, cancellationToken);
-                    Log(session, message);
+                    await LogAsync(session, message, cancellationToken);
                     break;
                 default:
                     throw WorcrError.InvalidArgument("Empty or unknown WorkerMessage.");
@@ -435,7 +435,7 @@ internal sealed class WorkerConnection
         if (pause > TimeSpan.Zero) await Task.Delay(pause, _time, cancellationToken);
     }
 
-    private void Progress(WorkerSession session, WorkerMessage message)
+    private async Task ProgressAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var progress = message.Progress;
         var jobId = RequireJobId(progress.JobId, "Progress.job_id");
@@ -447,11 +447,12 @@ internal sealed class WorkerConnection
         var held = Admit(session, session.AdmitProgress(jobId, progress.Attempt, progress.Name), jobId, progress.Attempt,
             $"Progress.name: a job may have at most {WorkerLimits.MaxProgressCountersPerJob} progress counters.");
         var update = QueuedReports.Progress(progress, jobId);
-        if (!Queue(session, message.RequestId, jobId, progress.Attempt, update.CalculateSize(), () => _reports.Progress(update, held.Lane.Tenant))) return;
+        if (!await QueueAsync(session, message.RequestId, jobId, progress.Attempt, update.CalculateSize(), () => _reports.Progress(update, held.Lane.Tenant),
+                cancellationToken)) return;
         Ack(session, message.RequestId, true);
     }
 
-    private void Log(WorkerSession session, WorkerMessage message)
+    private async Task LogAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
         var log = message.Log;
         var jobId = RequireJobId(log.JobId, "Log.job_id");
@@ -461,30 +462,30 @@ internal sealed class WorkerConnection
         JobSpecValidator.ValidateTimestamp(log.At, "Log.at");
         var held = session.Held(jobId, log.Attempt) ?? throw NotHeld(jobId, log.Attempt);
         var line = QueuedReports.Log(log, jobId);
-        if (!Queue(session, message.RequestId, jobId, log.Attempt, line.CalculateSize(), () => _reports.Log(line, held.Lane.Tenant))) return;
+        if (!await QueueAsync(session, message.RequestId, jobId, log.Attempt, line.CalculateSize(), () => _reports.Log(line, held.Lane.Tenant),
+                cancellationToken)) return;
         Ack(session, message.RequestId, true);
     }
 
     /// <summary>
     /// Hands a progress update or log line on, after the job's checkpoint or outcome in flight, if any: a watcher sees
     /// the job's reports in the order the worker sent them. Kept only as it will be stored (<see cref="QueuedReports"/>)
-    /// while it waits. False when the job has <see cref="CheckpointWrites.MaxQueuedPerJob"/> reports waiting already:
-    /// this one is refused (answered here), rather than hold the read loop, and with it every other job on the stream.
+    /// while it waits. False when too many wait behind the job's outcome already: this one is refused (answered here),
+    /// rather than hold the read loop, and with it every other job on the stream, until PostgreSQL takes the outcome.
     /// </summary>
-    private bool Queue(WorkerSession session, ulong requestId, long jobId, int attempt, int bytes, Action report)
+    private async Task<bool> QueueAsync(WorkerSession session, ulong requestId, long jobId, int attempt, int bytes, Action report,
+        CancellationToken cancellationToken)
     {
-        if (session.Checkpoints.TryThen(jobId, bytes, report, ReportFailed(session, jobId), out var handed))
+        if (await session.Checkpoints.ThenAsync(jobId, bytes, report, ReportFailed(session, jobId), cancellationToken) is { } handed)
         {
             session.Inflight.Track(handed);
             return true;
         }
-        // Behind a checkpoint, the same report may be taken once it is stored; behind the outcome, the attempt ends.
-        var behindOutcome = session.Checkpoints.OutcomeQueued(jobId);
-        var error = $"job {Messages.JobId(jobId)} attempt {attempt}: {CheckpointWrites.MaxQueuedPerJob} of its reports already wait for its "
-            + (behindOutcome ? "outcome" : "checkpoint") + " to be stored (PostgreSQL is slow to take it); this one was not taken"
-            + (behindOutcome ? "." : ": send it again later.");
+        var error = $"job {Messages.JobId(jobId)} attempt {attempt}: its outcome waits to be stored (PostgreSQL is slow to take it) behind "
+            + $"{CheckpointWrites.MaxQueuedPerJob} of its reports or {CheckpointWrites.MaxQueuedBytes / (1024 * 1024)} MiB of the stream's; "
+            + "this report, sent after the outcome, was not taken.";
         WorkersLog.ReportRefused(_logger, session.WorkerId, Messages.JobId(jobId), error);
-        Ack(session, requestId, false, error, retryable: !behindOutcome);
+        Ack(session, requestId, false, error);
         return false;
     }
 

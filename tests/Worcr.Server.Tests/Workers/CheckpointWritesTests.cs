@@ -32,4 +32,47 @@ public sealed class CheckpointWritesTests
         Assert.False(startedWhileAllWereStuck);
         Assert.True(started.Task.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_report_over_the_bound_behind_a_checkpoint_only_waits_for_it_and_is_taken_not_refused()
+    {
+        // The .NET SDK sends log lines without a request id: a refusal would drop them unseen. Behind a checkpoint
+        // (stored within the command timeout) the read loop waits instead, and HTTP/2 flow control slows the worker.
+        var writes = new CheckpointWrites();
+        var checkpoint = new TaskCompletionSource();
+        await writes.StartAsync(1, () => checkpoint.Task, CancellationToken.None);
+        var ran = 0;
+        for (var i = 0; i < CheckpointWrites.MaxQueuedPerJob; i++)
+        {
+            Assert.NotNull(await writes.ThenAsync(1, 100, () => Interlocked.Increment(ref ran), _ => { }, CancellationToken.None));
+        }
+
+        var overBound = writes.ThenAsync(1, 100, () => Interlocked.Increment(ref ran), _ => { }, CancellationToken.None).AsTask();
+        var waitedForTheCheckpoint = !overBound.IsCompleted;
+        checkpoint.SetResult();
+        var handed = await overBound.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(waitedForTheCheckpoint, "the report over the bound did not wait for the checkpoint");
+        Assert.NotNull(handed);
+        Assert.Equal(CheckpointWrites.MaxQueuedPerJob + 1, ran);
+        Assert.Equal(0, writes.QueuedBytes);
+    }
+
+    [Fact]
+    public async Task A_report_past_the_streams_bytes_behind_an_outcome_is_refused_at_once()
+    {
+        var writes = new CheckpointWrites();
+        var checkpoint = new TaskCompletionSource();
+        await writes.StartAsync(1, () => checkpoint.Task, CancellationToken.None);
+        _ = writes.ThenAsync(1, () => Task.FromResult(true));
+        var half = (int)(CheckpointWrites.MaxQueuedBytes / 2);
+        Assert.NotNull(await writes.ThenAsync(1, half, () => { }, _ => { }, CancellationToken.None));
+        Assert.NotNull(await writes.ThenAsync(1, half, () => { }, _ => { }, CancellationToken.None));
+
+        var overBytes = writes.ThenAsync(1, 1, () => { }, _ => { }, CancellationToken.None);
+
+        Assert.True(overBytes.IsCompleted, "the read loop waited behind an outcome");
+        Assert.Null(await overBytes);
+        checkpoint.SetResult();
+    }
 }
