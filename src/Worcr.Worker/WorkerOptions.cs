@@ -84,6 +84,12 @@ public sealed class WorkerOptions
             throw Invalid(nameof(WorkerId), "must not be empty; leave it unset for the default host:pid:n.");
         }
 
+        // The node's own rule for Hello.worker_id: past it the node refuses every connect with INVALID_ARGUMENT.
+        if (TextCheck.Problem(WorkerId, "WorkerOptions.WorkerId", ReportLimits.MaxNameLength) is { } idProblem)
+        {
+            throw new ArgumentException($"{idProblem} The node refuses a worker with such an id.", nameof(WorkerId));
+        }
+
         if (Tags is null || Tags.Any(string.IsNullOrWhiteSpace))
         {
             throw Invalid(nameof(Tags), "must be a list of non-empty tags (use an empty list for none).");

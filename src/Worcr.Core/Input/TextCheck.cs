@@ -50,7 +50,7 @@ public static class TextCheck
     /// Text from a request, fit to echo in an error: quoted, at most <paramref name="max"/> characters, control
     /// characters and lone surrogates escaped. An error that echoed a megabyte, or a NUL, would be a new problem. Every
     /// error message that shows a value from a request (a path segment, a query value, a body field, a gRPC field) shows
-    /// it through this, so the cap is the same everywhere.
+    /// it through this or <see cref="QuoteName"/>, so the cap is the same everywhere.
     /// </summary>
     public static string Quote(string text, int max = 40)
     {
@@ -63,7 +63,7 @@ public static class TextCheck
     /// As <see cref="Quote"/> for a name with a length bound of its own (a worker id, a tenant, a unique key): whole
     /// when within <paramref name="bound"/>, so two names that differ only at their end stay apart in the error (a
     /// worker id's "host:pid:n" tail); cut at 40 characters when longer, as it cannot name anything stored. The
-    /// default bound is the longest any stored name may be (tenants, job types, worker ids, limit keys: 200).
+    /// default bound is the usual one of names (tenants, job types, worker ids, limit keys: 200).
     /// </summary>
     public static string QuoteName(string name, int bound = InputLimits.MaxTenantLength) => Quote(name, name.Length <= bound ? bound : 40);
 }

@@ -64,6 +64,6 @@ internal sealed class JobTypeRegistry
             _known.Set(type, true);
             return;
         }
-        throw WorcrError.Conflict($"{field}: unknown job type {TextCheck.Quote(type)}. No worker for it has ever connected and it is not declared; declare it with --job-type {type} (or WORCR_JOB_TYPES), or connect a worker that handles it.");
+        throw WorcrError.Conflict($"{field}: unknown job type {TextCheck.QuoteName(type, InputLimits.MaxTypeLength)}. No worker for it has ever connected and it is not declared; declare it with --job-type {type} (or WORCR_JOB_TYPES), or connect a worker that handles it.");
     }
 }

@@ -53,13 +53,15 @@ internal sealed class LimitsService
             throw WorcrError.InvalidArgument($"AcquireLimitRequest.cost: at most {MaxSlidingWindowCost} on sliding_window limit '{limit.Name}' (it keeps one entry per unit granted).");
         }
         var counter = limit.CounterFor(key);
-        var deadline = _time.GetUtcNow() + WaitOf(request);
+        // Measured on the monotonic clock: a wall clock stepped back would stretch the call's wait by the step.
+        var started = _time.GetTimestamp();
+        var patience = WaitOf(request);
         while (true)
         {
             var grant = await _limiter.AcquireAsync(counter, cost, allOrNothing: true, context.CancellationToken);
             if (grant.Impossible) throw WorcrError.InvalidArgument($"Cost {cost} is more than limit '{limit.Name}' ever grants at once.");
             if (grant.Granted > 0) return Answer(grant);
-            if (_time.GetUtcNow() + grant.RetryAfter > deadline)
+            if (_time.GetElapsedTime(started) + grant.RetryAfter > patience)
             {
                 _telemetry?.LimitDenied(limit.Name);
                 return Answer(grant);

@@ -3,7 +3,8 @@ namespace Worcr.Server.Workers;
 /// <summary>
 /// The checkpoints a worker stream is storing, at most one per job, and the job's reports read after each. A checkpoint
 /// is stored off the stream's read loop: one PostgreSQL is slow to take (a network partition holds its write until
-/// Npgsql's command timeout) must not hold what the worker sent after it on the stream, for its job or any other.
+/// Npgsql's command timeout) must not hold what the worker sent after it on the stream, for its job or any other
+/// (within the bounds of <see cref="ThenAsync(long, int, Action, Action{Exception}, CancellationToken)"/>).
 /// The job's own later reports keep their order behind it instead: its progress and log lines are handed on (and
 /// their events published) after the checkpoint's, its next checkpoint is written after it, and its outcome is stored
 /// after it (a completion stored first would make the checkpoint's fenced write refused; a retryable failure stored
@@ -21,8 +22,8 @@ internal sealed class CheckpointWrites
     public const int MaxQueuedPerJob = 256;
 
     /// <summary>
-    /// Encoded bytes of the reports one stream queues, over all its jobs (a worker may hold 10,000): past this, as past
-    /// <see cref="MaxQueuedPerJob"/>. About twice as much as .NET strings: the size of the outgoing queue, 16 MiB.
+    /// Encoded bytes of the reports one stream queues, over all its jobs (a worker may hold 10,000): past this, a report
+    /// behind an outcome is refused. About twice as much as .NET strings: the size of the outgoing queue, 16 MiB.
     /// </summary>
     public const long MaxQueuedBytes = 8L * 1024 * 1024;
 
@@ -79,11 +80,13 @@ internal sealed class CheckpointWrites
     /// <summary>
     /// Runs <paramref name="report"/> now, or after the job's checkpoint in flight and what is queued behind it. Run
     /// later, a report that throws is passed to <paramref name="failed"/> (on the read loop it would have ended the stream).
-    /// Past <see cref="MaxQueuedPerJob"/> reports of the job, or <see cref="MaxQueuedBytes"/> on the stream, a report
-    /// behind a checkpoint only waits on the read loop for the queue to run (as before the bounds: a checkpoint's store
-    /// ends within the command timeout, and HTTP/2 flow control slows the worker meanwhile, losing nothing), while one
-    /// behind the job's outcome is refused: the outcome is retried as long as PostgreSQL is out of reach, and the read
-    /// loop waiting for it would leave the stream's other jobs' outcomes and heartbeats unread.
+    /// A report behind the job's outcome (sent after it) is refused past <see cref="MaxQueuedPerJob"/> reports of the job
+    /// or <see cref="MaxQueuedBytes"/> on the stream: the outcome is retried as long as PostgreSQL is out of reach, and
+    /// the read loop waiting for it would leave the stream's other jobs' outcomes and heartbeats unread. A report
+    /// behind a checkpoint only waits on the read loop past <see cref="MaxQueuedPerJob"/> of the job's, for that
+    /// checkpoint's store (as long as it takes: a command timeout in a partition, more while other checkpoints hold the
+    /// stream's write slots), so a worker that sends reports without a request id (the .NET SDK) loses none: HTTP/2
+    /// flow control slows it meanwhile. The checks read the job's queue once: only the stream's read loop appends to it.
     /// </summary>
     /// <param name="bytes">The queued report's encoded size (<see cref="QueuedBytes"/>).</param>
     /// <returns>
@@ -94,11 +97,14 @@ internal sealed class CheckpointWrites
     public async ValueTask<Task?> ThenAsync(long jobId, int bytes, Action report, Action<Exception> failed, CancellationToken cancellationToken)
     {
         var tail = Tail(jobId);
-        if (!tail.IsCompleted && QueueOf(jobId) is var (queued, behindOutcome) && (queued >= MaxQueuedPerJob || QueuedBytes + bytes > MaxQueuedBytes))
+        if (!tail.IsCompleted && QueueOf(jobId) is var (queued, behindOutcome))
         {
-            if (behindOutcome) return null;
-            await DrainAsync(jobId, cancellationToken);
-            tail = Tail(jobId);
+            if (behindOutcome && (queued >= MaxQueuedPerJob || QueuedBytes + bytes > MaxQueuedBytes)) return null;
+            if (queued >= MaxQueuedPerJob)
+            {
+                await DrainAsync(jobId, cancellationToken);
+                tail = Tail(jobId);
+            }
         }
         if (tail.IsCompleted)
         {

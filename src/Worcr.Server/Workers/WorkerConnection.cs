@@ -481,8 +481,8 @@ internal sealed class WorkerConnection
             session.Inflight.Track(handed);
             return true;
         }
-        var error = $"job {Messages.JobId(jobId)} attempt {attempt}: its outcome waits to be stored (PostgreSQL is slow to take it) behind "
-            + $"{CheckpointWrites.MaxQueuedPerJob} of its reports or {CheckpointWrites.MaxQueuedBytes / (1024 * 1024)} MiB of the stream's; "
+        var error = $"job {Messages.JobId(jobId)} attempt {attempt}: its outcome is not stored yet (PostgreSQL is slow to take it), and "
+            + $"{CheckpointWrites.MaxQueuedPerJob} of its reports, or {CheckpointWrites.MaxQueuedBytes / (1024 * 1024)} MiB of the stream's, already wait; "
             + "this report, sent after the outcome, was not taken.";
         WorkersLog.ReportRefused(_logger, session.WorkerId, Messages.JobId(jobId), error);
         Ack(session, requestId, false, error);
@@ -575,7 +575,8 @@ internal sealed class WorkerConnection
     /// Checks the checkpoint on the read loop (a bad one is refused at once), then stores it off the loop
     /// (<see cref="CheckpointWrites"/>): a write PostgreSQL is slow to answer holds only this job's own
     /// later reports, not the rest of the stream. Only a second checkpoint of the same job, sent before the first was
-    /// answered, waits on the loop: one write per job at a time keeps a stream's writes bounded by the jobs it holds.
+    /// answered, waits on the loop (and a 257th report of the job behind it, <see cref="CheckpointWrites.MaxQueuedPerJob"/>):
+    /// one write per job at a time keeps a stream's writes bounded by the jobs it holds.
     /// </summary>
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {

@@ -21,8 +21,9 @@ public sealed class WallDeadlineTests
     {
         Assert.True(InFiveSeconds.IsDue(T0.AddHours(-1)));
         Assert.Equal(TimeSpan.Zero, InFiveSeconds.Remaining(T0.AddHours(-1)));
-        // Stepped back by less than what is left of it: still waiting, never longer than its span.
+        // Read at T0 + 3 s, then stepped back 2 s (to T0 + 1 s): 4 s left, within its span, so still waiting.
         Assert.False(InFiveSeconds.IsDue(T0.AddSeconds(1)));
+        // Stepped back to before it was set: more than its span ahead, so due.
         Assert.True(InFiveSeconds.IsDue(T0.AddSeconds(-0.001)));
     }
 

@@ -54,6 +54,7 @@ public sealed class TagMatchBoundsTests : IClassFixture<AdminNodeFixture>
         Assert.Equal(HttpStatusCode.OK, off.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, on.StatusCode);
         Assert.Contains("tag_match.factor", (await AdminClient.ReadAsync(on)).GetProperty("error").GetString(), StringComparison.Ordinal);
+        using var _ = await _admin.DeleteAsync("/api/rules/tm-legacy");
     }
 
     public static TheoryData<string, string> AtTheBounds => new()

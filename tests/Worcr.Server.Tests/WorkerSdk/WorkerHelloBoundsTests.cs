@@ -28,6 +28,20 @@ public sealed class WorkerHelloBoundsTests
         Assert.Equal(nameof(WorkerOptions.Tags), error.ParamName);
     }
 
+    [Theory]
+    [InlineData("an id of 201 characters", 201, "WorkerOptions.WorkerId: at most 200 characters")]
+    [InlineData("an id with a NUL", 0, "WorkerOptions.WorkerId: contains a NUL")]
+    public void A_worker_id_the_node_would_refuse_is_refused_when_the_worker_is_made(string what, int length, string message)
+    {
+        var options = Options([]);
+        options.WorkerId = length > 0 ? new string('w', length) : "host\0:1:1";
+
+        var error = Assert.Throws<ArgumentException>(() => new WorcrWorker(options));
+
+        Assert.True(error.Message.Contains(message, StringComparison.Ordinal), $"{what}: {error.Message}");
+        Assert.Equal(nameof(WorkerOptions.WorkerId), error.ParamName);
+    }
+
     [Fact]
     public void Thirty_two_tags_of_a_hundred_characters_are_accepted()
     {

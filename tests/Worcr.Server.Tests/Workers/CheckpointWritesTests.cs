@@ -59,7 +59,7 @@ public sealed class CheckpointWritesTests
     }
 
     [Fact]
-    public async Task A_report_past_the_streams_bytes_behind_an_outcome_is_refused_at_once()
+    public async Task A_report_past_the_streams_bytes_behind_an_outcome_is_refused_at_once_and_one_behind_a_checkpoint_is_taken()
     {
         var writes = new CheckpointWrites();
         var checkpoint = new TaskCompletionSource();
@@ -71,8 +71,16 @@ public sealed class CheckpointWritesTests
 
         var overBytes = writes.ThenAsync(1, 1, () => { }, _ => { }, CancellationToken.None);
 
+        var otherCheckpoint = new TaskCompletionSource();
+        await writes.StartAsync(2, () => otherCheckpoint.Task, CancellationToken.None);
+        var behindCheckpoint = writes.ThenAsync(2, 1, () => { }, _ => { }, CancellationToken.None);
+
         Assert.True(overBytes.IsCompleted, "the read loop waited behind an outcome");
         Assert.Null(await overBytes);
+        // The stream's bytes make only a report behind an outcome wait or be refused: this one is queued at once.
+        Assert.True(behindCheckpoint.IsCompleted, "the read loop waited behind another job's checkpoint");
+        Assert.NotNull(await behindCheckpoint);
         checkpoint.SetResult();
+        otherCheckpoint.SetResult();
     }
 }

@@ -48,7 +48,7 @@ public sealed class ReportQueueBoundTests
         Assert.True(answeredInThePartition, "the checkpoint or the outcome was stored before the reports after them were answered");
         Assert.False(overBound.Ok);
         Assert.False(overBound.Retryable);
-        Assert.Contains($"its outcome waits to be stored (PostgreSQL is slow to take it) behind {CheckpointWrites.MaxQueuedPerJob} of its reports", overBound.Error);
+        Assert.Contains($"its outcome is not stored yet (PostgreSQL is slow to take it), and {CheckpointWrites.MaxQueuedPerJob} of its reports", overBound.Error);
         Assert.True(otherProgress.Ok, otherProgress.Error);
         var jobId = Messages.ParseJobId(stuck.JobId)!.Value;
         var stored = await Eventually.ReadUntilAsync(() => cluster.Database.Jobs.ReadLogsAsync(jobId, 1_000),

@@ -26,13 +26,7 @@ public sealed class RoundParkingTests
     {
         var world = new RoundWorld(Weighted());
         world.AddLane(Lane(1), jobs: 10);
-        var denyOnce = true;
-        world.Limits = r =>
-        {
-            if (!denyOnce) return LimitDecision.All(r.Count);
-            denyOnce = false;
-            return LimitDecision.Denied(TimeSpan.FromSeconds(5));
-        };
+        world.Limits = DeniedOnce(TimeSpan.FromSeconds(5));
         world.Run([Worker("w0", 4)], T0);
 
         var early = world.Run([Worker("w0", 4)], T0.AddSeconds(4));
@@ -47,13 +41,7 @@ public sealed class RoundParkingTests
     {
         var world = new RoundWorld(Weighted());
         world.AddLane(Lane(1), jobs: 10);
-        var denyOnce = true;
-        world.Limits = r =>
-        {
-            if (!denyOnce) return LimitDecision.All(r.Count);
-            denyOnce = false;
-            return LimitDecision.Denied(TimeSpan.FromSeconds(5));
-        };
+        world.Limits = DeniedOnce(TimeSpan.FromSeconds(5));
         world.Run([Worker("w0", 4)], T0);
 
         // An NTP correction sets the clock back an hour: the lane's 5 s retry time now looks an hour and 5 s away.
@@ -139,5 +127,17 @@ public sealed class RoundParkingTests
 
         Assert.Single(log.Claims);
         Assert.False(log.ClaimedAny);
+    }
+
+    /// <summary>Limits that deny the first claim (retry after <paramref name="retryAfter"/>) and grant every one after.</summary>
+    private static Func<ClaimRequest, LimitDecision> DeniedOnce(TimeSpan retryAfter)
+    {
+        var denied = false;
+        return request =>
+        {
+            if (denied) return LimitDecision.All(request.Count);
+            denied = true;
+            return LimitDecision.Denied(retryAfter);
+        };
     }
 }
