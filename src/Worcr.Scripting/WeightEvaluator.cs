@@ -11,6 +11,17 @@ public sealed class WeightEvaluator
     /// <summary>The factor a failing rule contributes: a broken rule must not silently forbid work.</summary>
     public const double FactorOnError = 1;
 
+    /// <summary>
+    /// The bounds of a product of factors that no rule made 0. Script rules may return any finite factor, and a product
+    /// beyond these would overflow to infinity (the lane would then take every turn of the worker's: its stride is 0)
+    /// or round to 0 (a forbid no rule wrote); within them, a lane's score (weight up to 1,000,000, times its aging
+    /// bonus) stays finite and above 0. Ample for rules: a tag-match factor is at most 1,000,000.
+    /// </summary>
+    public const double MinMultiplier = 1e-12;
+
+    /// <inheritdoc cref="MinMultiplier"/>
+    public const double MaxMultiplier = 1e12;
+
     private readonly IWeightRule[] _rules;
 
     public WeightEvaluator(IEnumerable<IWeightRule> rules)
@@ -47,7 +58,7 @@ public sealed class WeightEvaluator
             }
         }
 
-        return new WeightDecision(multiplier, false, trace, errors);
+        return new WeightDecision(Math.Clamp(multiplier, MinMultiplier, MaxMultiplier), false, trace, errors);
     }
 
     private static RuleApplication Apply(IWeightRule rule, JobFacts job, WorkerFacts worker)

@@ -30,6 +30,19 @@ public sealed class WeightEvaluatorTests
     }
 
     [Fact]
+    public void A_product_that_would_overflow_or_round_to_zero_is_held_within_the_bounds_and_forbids_nothing()
+    {
+        var huge = new WeightEvaluator([new FixedRule("a", 1, 1e308), new FixedRule("b", 2, 10)]);
+        var tiny = new WeightEvaluator([new FixedRule("a", 1, 1e-300), new FixedRule("b", 2, 1e-300)]);
+
+        var overflow = huge.Evaluate(Facts.Job(), Facts.Worker());
+        var underflow = tiny.Evaluate(Facts.Job(), Facts.Worker());
+
+        Assert.Equal((WeightEvaluator.MaxMultiplier, false), (overflow.Multiplier, overflow.Forbidden));
+        Assert.Equal((WeightEvaluator.MinMultiplier, false), (underflow.Multiplier, underflow.Forbidden));
+    }
+
+    [Fact]
     public void First_zero_forbids_and_stops_evaluation()
     {
         var calls = new List<string>();
