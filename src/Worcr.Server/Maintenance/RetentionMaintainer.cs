@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Worcr.Core.Dispatch;
 using Worcr.Postgres;
 using Worcr.Server.Hosting;
 
@@ -31,8 +32,9 @@ internal sealed class RetentionMaintainer : IMaintainer
     private readonly Dictionary<string, long> _clearedUpTo = new(StringComparer.Ordinal);
     private DateOnly? _partitionsReadyThrough;
     // After a partition change gave way to another session's lock: no partition is added or dropped before this.
-    private DateTimeOffset _partitionChangesPausedUntil = DateTimeOffset.MinValue;
-    private DateTimeOffset? _lastPass;
+    // Both waits are wall deadlines, so a clock stepped back an hour does not add the hour to them.
+    private WallDeadline? _partitionChangesPaused;
+    private WallDeadline? _nextPass;
     private bool _behind;
 
     public RetentionMaintainer(RetentionStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionMaintainer> logger)
@@ -49,8 +51,7 @@ internal sealed class RetentionMaintainer : IMaintainer
     /// <returns>0: retention makes nothing ready to dispatch.</returns>
     public async Task<int> RunOnceAsync(long fencingToken, CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
-        if (!_behind && _lastPass is { } last && now - last < _options.RetentionInterval) return 0;
+        if (!_behind && _nextPass is { } next && !next.IsDue(_time.GetUtcNow())) return 0;
         await RunPassAsync(ct);
         return 0;
     }
@@ -58,7 +59,7 @@ internal sealed class RetentionMaintainer : IMaintainer
     /// <summary>One pass now, whatever the interval says.</summary>
     public async Task<RetentionPass> RunPassAsync(CancellationToken ct)
     {
-        _lastPass = _time.GetUtcNow();
+        _nextPass = WallDeadline.After(_time.GetUtcNow(), _options.RetentionInterval);
         var now = await NowAsync(ct);
         var (added, dropped, partitionsBehind, gaveWayAt) = await ChangePartitionsAsync(now, ct);
         var batch = _options.RetentionBatchSize;
@@ -102,13 +103,13 @@ internal sealed class RetentionMaintainer : IMaintainer
     private async Task<(int Added, int Dropped, bool Behind, HistoryPartition? GaveWayAt)> ChangePartitionsAsync(DateTimeOffset now, CancellationToken ct)
     {
         var clock = _time.GetUtcNow();
-        if (clock < _partitionChangesPausedUntil) return (0, 0, false, null);
+        if (_partitionChangesPaused is { } pause && !pause.IsDue(clock)) return (0, 0, false, null);
         var (added, addGaveWayAt) = await AddPartitionsAsync(now, ct);
         var (dropped, behind, dropGaveWayAt) = addGaveWayAt is null ? await DropPartitionsAsync(now, ct) : (0, false, null);
         var gaveWayAt = addGaveWayAt ?? dropGaveWayAt;
         if (gaveWayAt is not null)
         {
-            _partitionChangesPausedUntil = clock + _options.RetentionInterval;
+            _partitionChangesPaused = WallDeadline.After(clock, _options.RetentionInterval);
             MaintenanceLog.PartitionChangeGaveWay(_logger, addGaveWayAt is null ? "drop" : "add", gaveWayAt.Name, _options.RetentionInterval);
         }
         return (added, dropped, behind, gaveWayAt);

@@ -4,6 +4,7 @@ using Worcr.Server.Hosting;
 using Worcr.Server.Maintenance;
 using Worcr.Server.Tests.Infrastructure;
 using Worcr.Server.Tests.WorkerSdk;
+using Worcr.Testing;
 using static Worcr.Server.Tests.Maintenance.MaintenanceDatabase;
 
 namespace Worcr.Server.Tests.Maintenance;
@@ -229,6 +230,41 @@ public sealed class RetentionMaintainerTests
         clock.Advance(TimeSpan.FromMinutes(1));
         await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
         Assert.Empty(await db.HistoryIdsAsync("cancelled"));
+    }
+
+    [Fact]
+    public async Task A_wall_clock_stepped_back_an_hour_does_not_put_the_next_pass_an_hour_off()
+    {
+        await using var db = await CreateAsync();
+        var clock = new SteppedClock(DateTimeOffset.UtcNow);
+        var retention = db.Maintainer(clock, options => options.RetentionInterval = TimeSpan.FromMinutes(1));
+        await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
+        var expired = await db.FinishedAsync("cancelled", clock.GetUtcNow().AddDays(-20)); // a default partition row, past retention
+
+        clock.StepWallBack(TimeSpan.FromHours(1));
+        clock.Pass(TimeSpan.FromMinutes(1));
+        await retention.RunOnceAsync(fencingToken: 1, CancellationToken.None);
+
+        // Before, the pass waited for "last pass + interval" on the wall clock: an hour and a minute away.
+        Assert.DoesNotContain(expired, await db.HistoryIdsAsync("cancelled"));
+    }
+
+    [Fact]
+    public async Task A_partition_change_that_gave_way_is_tried_again_after_the_interval_even_when_the_wall_clock_went_back()
+    {
+        await using var db = await CreateAsync();
+        var clock = new SteppedClock(DateTimeOffset.UtcNow);
+        var retention = db.Maintainer(clock);
+        await db.Retention.AddHistoryPartitionsAsync(clock.Today().AddDays(-40), clock.Today().AddDays(-40));
+        var old = $"job_history_completed_{clock.Today().AddDays(-40):yyyyMMdd}";
+        await using (await db.LongReaderOfHistoryAsync())
+            Assert.Equal(old, (await retention.RunPassAsync(CancellationToken.None)).PartitionGaveWayAt);
+
+        clock.StepWallBack(TimeSpan.FromHours(1));
+        clock.Pass(new RetentionOptions().RetentionInterval);
+        await retention.RunPassAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(old, await db.HistoryPartitionNamesAsync());
     }
 
     [Fact]
