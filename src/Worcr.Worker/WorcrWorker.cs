@@ -68,12 +68,13 @@ public sealed class WorcrWorker : IAsyncDisposable
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt of a job of that type.</param>
     /// <returns>This worker, to chain registrations.</returns>
-    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobType"/> is not a job type the node accepts (1 to 200
+    /// letters, digits or '.', '-', '_', ':'), or a handler for it is already registered.</exception>
     /// <exception cref="InvalidOperationException">RunAsync has started, or 1,000 other job types are registered (the
     /// node's bound on Hello.job_types).</exception>
     public WorcrWorker Handle(string jobType, JobHandler handler)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
+        JobTypeArgument.Check(jobType, nameof(Handle));
         ArgumentNullException.ThrowIfNull(handler);
         if (Volatile.Read(ref _state) == Started)
         {

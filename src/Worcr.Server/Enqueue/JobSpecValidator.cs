@@ -18,10 +18,10 @@ internal static partial class JobSpecValidator
     private const long MinTimestampSeconds = -62_135_596_800;
     private const long MaxTimestampSeconds = 253_402_300_799;
 
+    /// <summary>The rule is <see cref="JobTypeFormat"/>, which the worker SDK checks too.</summary>
     public static void ValidateType(string type, FieldName field)
     {
-        if (string.IsNullOrEmpty(type)) throw Invalid($"{field}: the job type is required.");
-        if (!TypeName().IsMatch(type)) throw Invalid($"{field}: job type {TextCheck.Quote(type)} must be 1-{InputLimits.MaxTypeLength} letters, digits or '.', '-', '_', ':'.");
+        if (JobTypeFormat.Problem(type, field) is { } problem) throw Invalid(problem);
     }
 
     public static void ValidateTenant(string tenant, FieldName field)
@@ -122,9 +122,6 @@ internal static partial class JobSpecValidator
 
     private static WorcrError Invalid(string message) => WorcrError.InvalidArgument(message);
 
-
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,200}\z")]
-    private static partial Regex TypeName();
 
     [GeneratedRegex(@"^[A-Za-z0-9._:@\-]{1,200}\z")]
     private static partial Regex TenantName();

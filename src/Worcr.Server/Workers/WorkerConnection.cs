@@ -185,7 +185,11 @@ internal sealed class WorkerConnection
         {
             throw WorcrError.InvalidArgument($"Hello.job_types: at most {WorkerLimits.MaxJobTypes} job types (got {hello.JobTypes.Count}).");
         }
-        foreach (var type in hello.JobTypes) JobSpecValidator.ValidateType(type, "Hello.job_types");
+        // Duplicates are accepted (the profile keeps a set); the .NET SDK checks the same rule before it connects.
+        for (var i = 0; i < hello.JobTypes.Count; i++)
+        {
+            if (!JobTypeFormat.IsValid(hello.JobTypes[i])) throw WorcrError.InvalidArgument(JobTypeFormat.Problem(hello.JobTypes[i], $"Hello.job_types[{i}]")!);
+        }
         if (WorkerTagCheck.Problem(hello.Tags, "Hello.tags") is { } badTags) throw WorcrError.InvalidArgument(badTags);
         if (hello.Capacity is < 0 or > WorkerLimits.MaxCapacity)
         {

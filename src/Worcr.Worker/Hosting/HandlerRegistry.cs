@@ -1,3 +1,5 @@
+using Worcr.Worker.Internal;
+
 namespace Worcr.Worker.Hosting;
 
 /// <summary>The handlers registered through <see cref="WorcrWorkerBuilder"/>, each made once the container exists.</summary>
@@ -9,7 +11,7 @@ internal sealed class HandlerRegistry
 
     public void Add(string jobType, Func<IServiceProvider, JobHandler> create)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(jobType);
+        JobTypeArgument.Check(jobType, nameof(WorcrWorkerBuilder.AddHandler));
         if (!_handlers.TryAdd(jobType, create))
         {
             throw new ArgumentException($"A handler for job type '{jobType}' is already registered.", nameof(jobType));

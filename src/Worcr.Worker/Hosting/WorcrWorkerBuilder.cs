@@ -23,7 +23,8 @@ public sealed class WorcrWorkerBuilder
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt.</param>
     /// <returns>This builder, to chain registrations.</returns>
-    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobType"/> is not a job type the node accepts (1 to 200 letters,
+    /// digits or '.', '-', '_', ':'), or a handler for it is already registered.</exception>
     public WorcrWorkerBuilder AddHandler(string jobType, JobHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -40,7 +41,8 @@ public sealed class WorcrWorkerBuilder
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt and says how it ended.</param>
     /// <returns>This builder, to chain registrations.</returns>
-    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobType"/> is not a job type the node accepts (1 to 200 letters,
+    /// digits or '.', '-', '_', ':'), or a handler for it is already registered.</exception>
     [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
     [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public WorcrWorkerBuilder AddHandler<TArgs>(string jobType, Func<TArgs, IJobContext, CancellationToken, Task<JobResult>> handler)
@@ -58,7 +60,8 @@ public sealed class WorcrWorkerBuilder
     /// <param name="jobType">The job type.</param>
     /// <param name="handler">Runs one attempt.</param>
     /// <returns>This builder, to chain registrations.</returns>
-    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobType"/> is not a job type the node accepts (1 to 200 letters,
+    /// digits or '.', '-', '_', ':'), or a handler for it is already registered.</exception>
     [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
     [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public WorcrWorkerBuilder AddHandler<TArgs>(string jobType, Func<TArgs, IJobContext, CancellationToken, Task> handler)
@@ -77,7 +80,8 @@ public sealed class WorcrWorkerBuilder
     /// <typeparam name="TArgs">The args type.</typeparam>
     /// <param name="jobType">The job type.</param>
     /// <returns>This builder, to chain registrations.</returns>
-    /// <exception cref="ArgumentException">A handler for <paramref name="jobType"/> is already registered.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobType"/> is not a job type the node accepts (1 to 200 letters,
+    /// digits or '.', '-', '_', ':'), or a handler for it is already registered.</exception>
     [RequiresUnreferencedCode(WorcrJson.ReflectionWarning)]
     [RequiresDynamicCode(WorcrJson.ReflectionWarning)]
     public WorcrWorkerBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TArgs>(string jobType)

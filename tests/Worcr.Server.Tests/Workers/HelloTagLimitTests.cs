@@ -40,6 +40,14 @@ public sealed class HelloTagLimitTests
         Assert.Contains("Hello.job_types: at most 1000", refused, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_hello_with_a_job_type_of_the_wrong_format_gets_invalid_argument_naming_which_one()
+    {
+        var refused = await RefusedHelloAsync("a job type with a space", new Hello { WorkerId = "w-type-format", Capacity = 1, JobTypes = { "test.echo", "bad type!" } });
+
+        Assert.Contains("Hello.job_types[1]: job type 'bad type!' must be 1-200", refused, StringComparison.Ordinal);
+    }
+
     /// <summary>Sends <paramref name="hello"/> and returns the detail of the INVALID_ARGUMENT that must end the stream before any Welcome.</summary>
     private static async Task<string> RefusedHelloAsync(string what, Hello hello)
     {
