@@ -8,8 +8,8 @@ namespace Worcr.Worker;
 /// </summary>
 public sealed class WorkerOptions
 {
-    /// <summary>The highest <see cref="Concurrency"/> accepted.</summary>
-    public const int MaxConcurrency = 10_000;
+    /// <summary>The highest <see cref="Concurrency"/> accepted (with <see cref="Prefetch"/>, the node's bound on a worker's capacity).</summary>
+    public const int MaxConcurrency = ReportLimits.MaxCapacity;
 
     private static int s_instances;
 

@@ -7,6 +7,9 @@ namespace Worcr.Core.Input;
 /// </summary>
 public static class ReportLimits
 {
+    /// <summary>Hello.capacity: the most jobs a worker may hold at once (the SDK's Concurrency plus Prefetch).</summary>
+    public const int MaxCapacity = 10_000;
+
     /// <summary>
     /// Hello.job_types: every weight rule gets them on each call, copied into the script before its budget starts, as
     /// the tags are; a Hello could carry hundreds of thousands of them within the message size.

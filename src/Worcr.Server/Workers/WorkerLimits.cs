@@ -10,7 +10,7 @@ namespace Worcr.Server.Workers;
 internal static class WorkerLimits
 {
     /// <summary>Hello.capacity: the most jobs a worker may hold at once, whatever credits it grants later.</summary>
-    public const int MaxCapacity = 10_000;
+    public const int MaxCapacity = ReportLimits.MaxCapacity;
 
     /// <summary>
     /// Hello.tags: as many as a job may have (the whole rule is <see cref="WorkerTagCheck"/>). Every weight rule gets the
