@@ -515,7 +515,8 @@ internal sealed class WorkerConnection
 
     /// <summary>
     /// Hands the failure to the lifecycle, which keeps it until PostgreSQL takes it, and reads on, as for a completion:
-    /// a PostgreSQL outage must not end the stream, or every other job on it would lose its attempt.
+    /// a PostgreSQL outage must not end the stream, or every other job on it would lose its attempt. What waits keeps
+    /// the values it stores, never the message: that may hold fields this node does not know, up to the message limit.
     /// </summary>
     private void Fail(WorkerSession session, WorkerMessage message)
     {
@@ -525,23 +526,28 @@ internal sealed class WorkerConnection
         var retryAfter = ReportTimes.Delay(fail.RetryAfter, "Fail.retry_after");
         var held = session.Held(jobId, fail.Attempt) ?? throw NotHeld(jobId, fail.Attempt);
         var report = new FailReport(fail.Attempt, fail.Retryable, retryAfter);
-        TakeOutcome(session, jobId, fail.Attempt);
-        var stored = session.Checkpoints.ThenAsync(jobId, () => _lifecycle.FailUntilStoredAsync(report, jobId, fail.Error, held, session.Holder));
-        Settle(session, message.RequestId, jobId, fail.Attempt, AcceptedAsync(stored));
+        var error = fail.Error;
+        TakeOutcome(session, jobId, report.Attempt);
+        var stored = session.Checkpoints.ThenAsync(jobId, () => _lifecycle.FailUntilStoredAsync(report, jobId, error, held, session.Holder));
+        Settle(session, message.RequestId, jobId, report.Attempt, AcceptedAsync(stored));
     }
 
     private static async Task<bool> AcceptedAsync(Task<FailOutcome> outcome) => (await outcome).Accepted;
 
-    /// <summary>Hands the yield to the lifecycle and reads on, as <see cref="Fail"/>: a yield must never cost an attempt.</summary>
+    /// <summary>
+    /// Hands the yield to the lifecycle and reads on, as <see cref="Fail"/>: a yield must never cost an attempt. What
+    /// waits keeps the attempt and the delay, not the message.
+    /// </summary>
     private void Yield(WorkerSession session, WorkerMessage message)
     {
         var yield = message.Yield;
         var jobId = RequireJobId(yield.JobId, "Yield.job_id");
+        var attempt = yield.Attempt;
         var delay = ReportTimes.Delay(yield.Delay, "Yield.delay") ?? TimeSpan.Zero;
-        var held = session.Held(jobId, yield.Attempt) ?? throw NotHeld(jobId, yield.Attempt);
-        TakeOutcome(session, jobId, yield.Attempt);
-        Settle(session, message.RequestId, jobId, yield.Attempt,
-            session.Checkpoints.ThenAsync(jobId, () => _lifecycle.YieldUntilStoredAsync(jobId, yield.Attempt, delay, held, session.Holder)));
+        var held = session.Held(jobId, attempt) ?? throw NotHeld(jobId, attempt);
+        TakeOutcome(session, jobId, attempt);
+        Settle(session, message.RequestId, jobId, attempt,
+            session.Checkpoints.ThenAsync(jobId, () => _lifecycle.YieldUntilStoredAsync(jobId, attempt, delay, held, session.Holder)));
     }
 
     /// <summary>
@@ -580,7 +586,8 @@ internal sealed class WorkerConnection
     /// (<see cref="CheckpointWrites"/>): a write PostgreSQL is slow to answer holds only this job's own
     /// later reports, not the rest of the stream. Only a second checkpoint of the same job, sent before the first was
     /// answered, waits on the loop (and a 257th report of the job behind it, <see cref="CheckpointWrites.MaxQueuedPerJob"/>):
-    /// one write per job at a time keeps a stream's writes bounded by the jobs it holds.
+    /// one write per job at a time keeps a stream's writes bounded by the jobs it holds. The write keeps a copy of what
+    /// it stores (<see cref="QueuedReports.Checkpoint"/>), never the message, while it waits for a slot or for PostgreSQL.
     /// </summary>
     private async Task CheckpointAsync(WorkerSession session, WorkerMessage message, CancellationToken cancellationToken)
     {
@@ -595,8 +602,11 @@ internal sealed class WorkerConnection
         }
         var held = Admit(session, session.AdmitCheckpoint(jobId, checkpoint.Attempt, checkpoint.Name), jobId, checkpoint.Attempt,
             $"Checkpoint.name: a job may have at most {WorkerLimits.MaxCheckpointsPerJob} checkpoints.");
+        var requestId = message.RequestId;
+        var kept = QueuedReports.Checkpoint(checkpoint, jobId);
+        var tenant = held.Lane.Tenant;
         var write = await session.Checkpoints.StartAsync(jobId,
-            () => StoreCheckpointAsync(session, message.RequestId, jobId, checkpoint, held.Lane.Tenant, cancellationToken), cancellationToken);
+            () => StoreCheckpointAsync(session, requestId, jobId, kept, tenant, cancellationToken), cancellationToken);
         // The stream's end waits for it, as for an outcome: its Ack goes out, and the job is released only after.
         session.Inflight.Track(write);
     }

@@ -104,6 +104,19 @@ internal sealed class RawWorker : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sends the message with a fresh request id and returns, once it is sent, the node's Ack for it, which does not
+    /// keep the message: a test measuring what the node keeps of its messages holds none of them while it waits.
+    /// </summary>
+    public async Task<Task<Ack>> SendRequestAsync(WorkerMessage message)
+    {
+        var id = (ulong)Interlocked.Increment(ref _nextRequest);
+        var ack = _acks.GetOrAdd(id, _ => new TaskCompletionSource<Ack>(TaskCreationOptions.RunContinuationsAsynchronously));
+        message.RequestId = id;
+        await SendAsync(message);
+        return ack.Task.WaitAsync(Patience);
+    }
+
+    /// <summary>
     /// Sends <paramref name="requests"/> (each with a fresh request id) and then <paramref name="tail"/> in one WorkerBatch,
     /// and returns the node's Acks for the requests, in their order.
     /// </summary>
