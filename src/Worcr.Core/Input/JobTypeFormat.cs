@@ -21,7 +21,7 @@ public static partial class JobTypeFormat
     public static string? Problem(string? type, FieldName field)
     {
         if (string.IsNullOrEmpty(type)) return $"{field}: the job type is required.";
-        return Pattern().IsMatch(type) ? null : $"{field}: job type {TextCheck.Quote(type)} must be {Description}.";
+        return Pattern().IsMatch(type) ? null : $"{field}: job type {TextCheck.QuoteName(type, InputLimits.MaxTypeLength)} must be {Description}.";
     }
 
     // {1,200} is InputLimits.MaxTypeLength (an attribute cannot format it in); \z, not $, which lets a final "\n" by.

@@ -31,10 +31,10 @@ internal sealed class RetentionMaintainer : IMaintainer
     // Per partition being emptied: the last job id whose reports are deleted (a new leader starts over, harmlessly).
     private readonly Dictionary<string, long> _clearedUpTo = new(StringComparer.Ordinal);
     private DateOnly? _partitionsReadyThrough;
-    // After a partition change gave way to another session's lock: no partition is added or dropped before this.
     // Both waits are wall deadlines, so a clock stepped back an hour does not add the hour to them.
-    private WallDeadline? _partitionChangesPaused;
     private WallDeadline? _nextPass;
+    // After a partition change gave way to another session's lock: no partition is added or dropped before it is due.
+    private WallDeadline? _partitionChangesPaused;
     private bool _behind;
 
     public RetentionMaintainer(RetentionStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionMaintainer> logger)

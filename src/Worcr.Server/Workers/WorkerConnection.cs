@@ -188,6 +188,7 @@ internal sealed class WorkerConnection
         // Duplicates are accepted (the profile keeps a set); the .NET SDK checks the same rule before it connects.
         for (var i = 0; i < hello.JobTypes.Count; i++)
         {
+            // IsValid first: the field's name, with its index, is formatted only for a type that is refused.
             if (!JobTypeFormat.IsValid(hello.JobTypes[i])) throw WorcrError.InvalidArgument(JobTypeFormat.Problem(hello.JobTypes[i], $"Hello.job_types[{i}]")!);
         }
         if (WorkerTagCheck.Problem(hello.Tags, "Hello.tags") is { } badTags) throw WorcrError.InvalidArgument(badTags);

@@ -33,4 +33,14 @@ public sealed class JobTypeFormatTests
         Assert.False(JobTypeFormat.IsValid(type));
         Assert.Equal(problem, JobTypeFormat.Problem(type, new FieldName("jobs[2]", "type")));
     }
+
+    [Fact]
+    public void A_refused_job_type_within_the_length_bound_is_shown_whole_and_a_longer_one_cut()
+    {
+        // The character that breaks the rule may sit anywhere in a name of up to 200: the error shows all of it.
+        var badAtTheEnd = new string('t', 150) + "!";
+        Assert.Contains($"'{badAtTheEnd}'", JobTypeFormat.Problem(badAtTheEnd, "type"), StringComparison.Ordinal);
+        var tooLong = new string('t', InputLimits.MaxTypeLength + 1);
+        Assert.Contains($"'{tooLong[..40]}'… (201 characters)", JobTypeFormat.Problem(tooLong, "type"), StringComparison.Ordinal);
+    }
 }
