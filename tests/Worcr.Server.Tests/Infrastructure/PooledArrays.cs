@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.Tracing;
 
-namespace Worcr.Server.Tests.Hostile;
+namespace Worcr.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Follows every <see cref="ArrayPool{T}"/> in the process while it listens, through the pools' event source: how
