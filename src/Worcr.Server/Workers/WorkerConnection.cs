@@ -80,13 +80,14 @@ internal sealed class WorkerConnection
         // One message at a time, only when the last one is handled: never reading ahead is what lets HTTP/2 flow
         // control stop a worker that reports faster than its budget (see PaceAsync).
         if (!await requests.MoveNext(context.CancellationToken)) return;
-        var hello = requests.Current.Hello ?? throw WorcrError.InvalidArgument("The first message on a Connect stream must be Hello.");
-        var session = OpenSession(hello, context);
+        // The Hello is no local here: an async method's locals live as long as it runs (the stream's whole life). The
+        // session keeps what the stream uses of it (TakeHello says why).
+        var session = OpenSession(TakeHello(requests.Current), context);
         // The id is this stream's until its jobs are released (below): a second Hello with it, anywhere, is refused.
         await _workerIds.ClaimAsync(session, context.CancellationToken);
         try
         {
-            await ServeSessionAsync(session, hello, requests, responses, context);
+            await ServeSessionAsync(session, requests, responses, context);
         }
         finally
         {
@@ -94,20 +95,21 @@ internal sealed class WorkerConnection
         }
     }
 
-    private async Task ServeSessionAsync(WorkerSession session, Hello hello, IAsyncStreamReader<WorkerMessage> requests,
+    private async Task ServeSessionAsync(WorkerSession session, IAsyncStreamReader<WorkerMessage> requests,
         IServerStreamWriter<DispatcherMessage> responses, ServerCallContext context)
     {
-        var heartbeatInterval = await HeartbeatIntervalAsync(hello, context.CancellationToken);
+        var jobTypes = session.Profile.JobTypes;
+        var heartbeatInterval = await HeartbeatIntervalAsync(jobTypes, context.CancellationToken);
         await responses.WriteAsync(Welcome(heartbeatInterval), context.CancellationToken);
-        await _jobTypes.RegisterAsync(hello.JobTypes, context.CancellationToken);
+        await _jobTypes.RegisterAsync(jobTypes, context.CancellationToken);
         _dispatcher.Register(session);
         // The node may have begun draining after the check above but before this session was registered, in which
         // case StopAsync did not see it: drain it here so it neither takes jobs nor holds the node's stop.
         if (_draining.IsCancellationRequested) DrainLateSession(session);
-        ServerLog.WorkerConnected(_logger, session.WorkerId, string.Join(',', hello.JobTypes), string.Join(',', hello.Tags), hello.Capacity);
+        ServerLog.WorkerConnected(_logger, session.WorkerId, string.Join(',', jobTypes), string.Join(',', session.Profile.Tags), session.Capacity);
         using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var pump = PumpAsync(session, responses, pumpStop.Token, context.GetHttpContext().RequestAborted);
-        var leases = _fence.WatchAsync(session, hello.JobTypes, heartbeatInterval, _time, pumpStop.Token);
+        var leases = _fence.WatchAsync(session, jobTypes, heartbeatInterval, _time, pumpStop.Token);
         using var renewals = new HeartbeatRenewals(token => RenewLeasesAsync(session, token), token => RenewClaimAndPermitsAsync(session, token),
             context.CancellationToken);
         var cleanEnd = false;
@@ -172,6 +174,23 @@ internal sealed class WorkerConnection
         session.Send(new DispatcherMessage { Drain = new Drain { Reason = "node shutting down" } });
     }
 
+    /// <summary>
+    /// The Hello, taken out of the first message. The stream's reader keeps its last message until the next one comes
+    /// (a worker may send none for a while), and a Hello may carry up to the message limit in fields the node does not
+    /// know (Google.Protobuf keeps them): held as long as the stream is open, one per stream. Once the Hello is checked,
+    /// the stream keeps only what it uses of it, in its session (<see cref="OpenSession"/>).
+    /// </summary>
+    private static Hello TakeHello(WorkerMessage first)
+    {
+        var hello = first.Hello ?? throw WorcrError.InvalidArgument("The first message on a Connect stream must be Hello.");
+        first.ClearMessage();
+        return hello;
+    }
+
+    /// <summary>
+    /// Checks the Hello and opens the stream's session, which copies what the stream uses later (worker id, job types,
+    /// tags, capacity, batches): nothing of the stream keeps the Hello itself.
+    /// </summary>
     private WorkerSession OpenSession(Hello hello, ServerCallContext context)
     {
         _authenticator.AuthenticateWorker(hello.Token, context);
@@ -211,10 +230,10 @@ internal sealed class WorkerConnection
     /// types, so a type with a short lease is renewed before it expires. A lease changed after the worker connected
     /// applies to its next connection.
     /// </summary>
-    private async Task<TimeSpan> HeartbeatIntervalAsync(Hello hello, CancellationToken cancellationToken)
+    private async Task<TimeSpan> HeartbeatIntervalAsync(IReadOnlySet<string> jobTypes, CancellationToken cancellationToken)
     {
         var interval = _options.HeartbeatInterval;
-        foreach (var type in hello.JobTypes.Distinct(StringComparer.Ordinal))
+        foreach (var type in jobTypes)
         {
             if ((await _jobTypes.SettingsAsync(type, cancellationToken)).LeaseMs is { } leaseMs)
             {

@@ -79,6 +79,17 @@ internal sealed class RawWorker : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>
+    /// Opens a stream and sends <paramref name="hello"/> as it is (unknown fields included); does not wait for the
+    /// Welcome. Keeps no reference to the Hello, so a test measuring what the node keeps of it holds none itself.
+    /// </summary>
+    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, Hello hello)
+    {
+        var worker = new RawWorker(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null }), hello.WorkerId);
+        await worker.SendAsync(new WorkerMessage { Hello = hello });
+        return worker;
+    }
+
     public async Task SendAsync(WorkerMessage message)
     {
         // A gRPC stream refuses concurrent writes.
