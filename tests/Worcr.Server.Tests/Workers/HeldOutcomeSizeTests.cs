@@ -42,7 +42,7 @@ public sealed class HeldOutcomeSizeTests
         {
             saved.Add(await worker.SendRequestAsync(new WorkerMessage
             {
-                Checkpoint = WithUnknownField(new Checkpoint { JobId = job.JobId, Attempt = job.Attempt, Name = "step", Value = "1" }),
+                Checkpoint = UnknownFields.With(new Checkpoint { JobId = job.JobId, Attempt = job.Attempt, Name = "step", Value = "1" }, UnknownBytes),
             }));
         }
         var kept = await MeasureAsync(worker, jobs[0], pooled) - before;
@@ -113,7 +113,7 @@ public sealed class HeldOutcomeSizeTests
     /// </summary>
     private static async Task<long> MeasureAsync(RawWorker worker, Assign job, PooledArrays pooled)
     {
-        var warm = await worker.RequestAsync(new WorkerMessage { Progress = WithUnknownField(new Progress { JobId = job.JobId, Attempt = job.Attempt, Name = "rows", Current = 1 }) });
+        var warm = await worker.RequestAsync(new WorkerMessage { Progress = UnknownFields.With(new Progress { JobId = job.JobId, Attempt = job.Attempt, Name = "rows", Current = 1 }, UnknownBytes) });
         Assert.True(warm.Ok, warm.Error);
         var read = await worker.RequestAsync(new WorkerMessage { Log = new Log { JobId = job.JobId, Attempt = job.Attempt, Level = "info", Text = "measured" } });
         Assert.True(read.Ok, read.Error);
@@ -128,22 +128,10 @@ public sealed class HeldOutcomeSizeTests
     /// <summary>A failure (not retried), a yield for an hour or a completion, by turns; each with an unknown field.</summary>
     private static WorkerMessage Outcome(Assign job, int turn) => (turn % 3) switch
     {
-        0 => new WorkerMessage { Fail = WithUnknownField(new Fail { JobId = job.JobId, Attempt = job.Attempt, Error = "boom", Retryable = false }) },
-        1 => new WorkerMessage { Yield = WithUnknownField(new Yield { JobId = job.JobId, Attempt = job.Attempt, Delay = Duration.FromTimeSpan(TimeSpan.FromHours(1)) }) },
-        _ => new WorkerMessage { Complete = WithUnknownField(new Complete { JobId = job.JobId, Attempt = job.Attempt }) },
+        0 => new WorkerMessage { Fail = UnknownFields.With(new Fail { JobId = job.JobId, Attempt = job.Attempt, Error = "boom", Retryable = false }, UnknownBytes) },
+        1 => new WorkerMessage { Yield = UnknownFields.With(new Yield { JobId = job.JobId, Attempt = job.Attempt, Delay = Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, UnknownBytes) },
+        _ => new WorkerMessage { Complete = UnknownFields.With(new Complete { JobId = job.JobId, Attempt = job.Attempt }, UnknownBytes) },
     };
 
     private static long Id(Assign job) => Messages.ParseJobId(job.JobId)!.Value;
-
-    /// <summary>The message with field 1000 (no field of it) added, holding <see cref="UnknownBytes"/> bytes.</summary>
-    private static T WithUnknownField<T>(T message) where T : IMessage<T>, new()
-    {
-        using var stream = new MemoryStream();
-        message.WriteTo(stream);
-        var output = new CodedOutputStream(stream);
-        output.WriteTag(1000, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(new byte[UnknownBytes]));
-        output.Flush();
-        return new MessageParser<T>(() => new T()).ParseFrom(stream.ToArray());
-    }
 }

@@ -40,8 +40,7 @@ public sealed class QueuedReportSizeTests
             var taken = await worker.RequestAsync(new WorkerMessage { Log = new Log { JobId = job.JobId, Attempt = job.Attempt, Level = "info", Text = longLine } });
             Assert.True(taken.Ok, taken.Error);
         }
-        // A field this node does not know: Google.Protobuf keeps it in the parsed message.
-        var progress = WithUnknownField(new Progress { JobId = job.JobId, Attempt = job.Attempt, Name = "rows", Current = 1 }, 1_000_000);
+        var progress = UnknownFields.With(new Progress { JobId = job.JobId, Attempt = job.Attempt, Name = "rows", Current = 1 }, 1_000_000);
         Assert.True((await worker.RequestAsync(new WorkerMessage { Progress = progress })).Ok);
         var queuedBytes = checkpoints.QueuedBytes;
         var stillStuck = !checkpoint.IsCompleted;
@@ -58,17 +57,5 @@ public sealed class QueuedReportSizeTests
         Assert.All(stored, line => Assert.Equal(WorkerLimits.MaxLogTextLength, line.Text.Length));
         // The progress, queued last, may still be running its hand-over when the lines are read back.
         await Eventually.ReadUntilAsync(() => Task.FromResult(checkpoints.QueuedBytes), bytes => bytes == 0, Patience, "nothing left queued");
-    }
-
-    /// <summary>The message with field 1000 (no field of it) added, holding <paramref name="bytes"/> bytes.</summary>
-    private static Progress WithUnknownField(Progress progress, int bytes)
-    {
-        using var stream = new MemoryStream();
-        progress.WriteTo(stream);
-        var output = new CodedOutputStream(stream);
-        output.WriteTag(1000, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(new byte[bytes]));
-        output.Flush();
-        return Progress.Parser.ParseFrom(stream.ToArray());
     }
 }
