@@ -80,13 +80,13 @@ internal sealed class RawWorker : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a stream and sends <paramref name="hello"/> as it is (unknown fields included); does not wait for the
-    /// Welcome. Keeps no reference to the Hello, so a test measuring what the node keeps of it holds none itself.
+    /// Opens a stream and sends <paramref name="first"/>, a Hello, as it is (unknown fields included); does not wait
+    /// for the Welcome. Keeps no reference to it, so a test measuring what the node keeps of it holds none itself.
     /// </summary>
-    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, Hello hello)
+    public static async Task<RawWorker> ConnectAsync(DispatcherNode node, WorkerMessage first)
     {
-        var worker = new RawWorker(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null }), hello.WorkerId);
-        await worker.SendAsync(new WorkerMessage { Hello = hello });
+        var worker = new RawWorker(GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = null }), first.Hello.WorkerId);
+        await worker.SendAsync(first);
         return worker;
     }
 

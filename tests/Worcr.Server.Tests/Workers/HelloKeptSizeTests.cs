@@ -24,8 +24,10 @@ public sealed class HelloKeptSizeTests
     // Streams opened before the first measure.
     private const int WarmUps = 16;
 
-    [Fact]
-    public async Task An_open_stream_keeps_only_what_it_uses_of_its_Hello()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // in the message enclosing the Hello, which the stream's reader received
+    public async Task An_open_stream_keeps_only_what_it_uses_of_its_Hello(bool aroundTheHello)
     {
         // The raw workers send no heartbeats: the jobs they are given stay held however slow the machine (RawWorker.HeldLease).
         await using var cluster = await TestCluster.StartAsync(configure: o => o.LeaseDuration = RawWorker.HeldLease);
@@ -38,14 +40,14 @@ public sealed class HelloKeptSizeTests
             // that does) are pooled before the first measure already. These streams take no jobs (capacity 0).
             for (var i = 0; i < WarmUps; i++)
             {
-                workers.Add(await RawWorker.ConnectAsync(node, LargeHello(capacity: 0)));
+                workers.Add(await RawWorker.ConnectAsync(node, LargeHello(capacity: 0, aroundTheHello)));
                 await workers[^1].Welcomed;
             }
             var before = pooled.HeapLessHeld();
 
             for (var i = 0; i < Streams; i++)
             {
-                var worker = await RawWorker.ConnectAsync(node, LargeHello(capacity: 1));
+                var worker = await RawWorker.ConnectAsync(node, LargeHello(capacity: 1, aroundTheHello));
                 workers.Add(worker);
                 // One at a time: the node has checked this Hello before it sends the Welcome.
                 await worker.Welcomed;
@@ -65,7 +67,15 @@ public sealed class HelloKeptSizeTests
         }
     }
 
-    /// <summary>A Hello for test.echo with a field unknown to the node, holding <see cref="UnknownBytes"/> bytes.</summary>
-    private static Hello LargeHello(int capacity) =>
-        UnknownFields.With(new Hello { WorkerId = $"raw-{Guid.NewGuid():N}"[..16], Capacity = capacity, JobTypes = { "test.echo" } }, UnknownBytes);
+    /// <summary>
+    /// A Hello for test.echo with a field unknown to the node, holding <see cref="UnknownBytes"/> bytes, in the Hello
+    /// or in the message around it.
+    /// </summary>
+    private static WorkerMessage LargeHello(int capacity, bool aroundTheHello)
+    {
+        var hello = new Hello { WorkerId = $"raw-{Guid.NewGuid():N}"[..16], Capacity = capacity, JobTypes = { "test.echo" } };
+        return aroundTheHello
+            ? UnknownFields.With(new WorkerMessage { Hello = hello }, UnknownBytes)
+            : new WorkerMessage { Hello = UnknownFields.With(hello, UnknownBytes) };
+    }
 }
