@@ -175,10 +175,10 @@ internal sealed class WorkerConnection
     }
 
     /// <summary>
-    /// The Hello, taken out of the first message. The stream's reader keeps its last message until the next one comes
-    /// (a worker may send none for a while), and a Hello may carry up to the message limit in fields the node does not
-    /// know (Google.Protobuf keeps them): held as long as the stream is open, one per stream. Once the Hello is checked,
-    /// the stream keeps only what it uses of it, in its session (<see cref="OpenSession"/>).
+    /// The Hello, taken out of the first message (which the stream's reader may hold until the next one comes, and a
+    /// worker may send none for a while). A Hello may carry up to the message limit in fields the node does not know
+    /// (Google.Protobuf keeps them): kept, it would be held as long as the stream is open, one per stream. Once the
+    /// Hello is checked, the stream keeps only what it uses of it, in its session (<see cref="OpenSession"/>).
     /// </summary>
     private static Hello TakeHello(WorkerMessage first)
     {
